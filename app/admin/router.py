@@ -1,0 +1,52 @@
+"""HTTP layer for user administration (admins only)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, status
+
+from app.admin import service
+from app.admin.schemas import RoleChange
+from app.auth.dependencies import CurrentUser, allow
+from app.auth.schemas import User
+from app.core.params import ResourceId
+from app.core.responses import problem_responses
+from app.core.roles import Role
+from app.db.pagination import Page, PageCursor, PageLimit
+from app.db.table import TableDep
+
+router = APIRouter(
+    prefix="/admin/users",
+    tags=["admin"],
+    dependencies=[allow(Role.ADMIN)],
+    responses=problem_responses(401, 403),
+)
+
+
+@router.get("", responses=problem_responses(422), summary="List users, newest first")
+def list_users(table: TableDep, limit: PageLimit = 20, cursor: PageCursor = None) -> Page[User]:
+    users, next_cursor = service.list_users(table, limit=limit, cursor=cursor)
+    return Page[User](items=[user.public() for user in users], next_cursor=next_cursor)
+
+
+@router.get("/{user_id}", responses=problem_responses(404))
+def get_user(user_id: ResourceId, table: TableDep) -> User:
+    return service.get_user(table, user_id).public()
+
+
+@router.patch(
+    "/{user_id}/role",
+    responses=problem_responses(404, 409, 422),
+    summary="Change a user's role (effective on their live tokens at once)",
+)
+def change_role(user_id: ResourceId, body: RoleChange, table: TableDep) -> User:
+    return service.change_role(table, user_id, body.role).public()
+
+
+@router.delete(
+    "/{user_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=problem_responses(404, 409),
+    summary="Delete a user: their tokens stop working and their e-mail is free again",
+)
+def delete_user(user_id: ResourceId, table: TableDep, principal: CurrentUser) -> None:
+    service.delete_user(table, user_id, actor=principal)

@@ -1,0 +1,46 @@
+"""User administration rules: nobody removes themself, and an admin always remains."""
+
+from __future__ import annotations
+
+from app.auth import repository
+from app.auth.dependencies import Principal
+from app.auth.schemas import UserRecord
+from app.core.errors import ConflictError, NotFoundError
+from app.core.roles import Role
+from app.core.timeutil import now_iso
+from app.db.pagination import decode_cursor, encode_cursor
+from app.db.table import Table
+
+
+class SelfDeletionError(ConflictError):
+    code, title = "self_deletion", "Admins cannot delete themselves"
+
+
+def get_user(table: Table, user_id: str) -> UserRecord:
+    user = repository.get(table, user_id=user_id)
+    if user is None:
+        raise NotFoundError("No such user.")
+    return user
+
+
+def list_users(
+    table: Table, *, limit: int, cursor: str | None
+) -> tuple[list[UserRecord], str | None]:
+    scope = repository.users_listing_scope(table)
+    users, next_key = repository.list_page(
+        table, limit=limit, start_key=decode_cursor(cursor, scope=scope)
+    )
+    return users, encode_cursor(next_key, scope=scope)
+
+
+def change_role(table: Table, user_id: str, role: Role) -> UserRecord:
+    user = get_user(table, user_id)
+    if user.role == role:
+        return user
+    return repository.change_role(table, user=user, role=role, now=now_iso())
+
+
+def delete_user(table: Table, user_id: str, *, actor: Principal) -> None:
+    if user_id == actor.id:
+        raise SelfDeletionError("You cannot delete your own account.")
+    repository.delete(table, user=get_user(table, user_id))

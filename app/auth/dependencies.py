@@ -1,0 +1,118 @@
+"""Who is calling, and may they? Route access is declared once per router.
+
+Every router names its policy in its `dependencies`: `PUBLIC` or `allow(role, ...)`.
+`include_guarded` refuses to build an app with a route that names none (or more
+than one), so a route can never be open by omission.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, FastAPI
+from fastapi.dependencies.models import Dependant
+from fastapi.routing import APIRoute
+from fastapi.security import OAuth2PasswordBearer
+
+from app.auth import repository
+from app.auth.schemas import UserRecord
+from app.core import security
+from app.core.config import get_settings
+from app.core.errors import ForbiddenError, UnauthorizedError
+from app.core.roles import Role
+from app.core.timeutil import now_epoch
+from app.db.table import TableDep
+
+oauth2_scheme = OAuth2PasswordBearer(tokenUrl="auth/login", auto_error=False)
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The authenticated caller, as stored now (not as the token remembers it)."""
+
+    user: UserRecord
+    session_id: str
+
+    @property
+    def id(self) -> str:
+        return self.user.id
+
+    @property
+    def role(self) -> Role:
+        return self.user.role
+
+
+def get_principal(
+    table: TableDep, token: Annotated[str | None, Depends(oauth2_scheme)]
+) -> Principal:
+    """Verify the bearer token, then read profile and session in one round trip: log-out,
+    role changes and removal take effect on live tokens at once."""
+    if not token:
+        raise UnauthorizedError("A bearer token is required.")
+    try:
+        claims = security.decode_token(token, expected_type="access", settings=get_settings())
+    except security.InvalidTokenError as error:
+        raise UnauthorizedError("The token is invalid or expired.") from error
+    user, session = repository.get_user_and_session(
+        table, user_id=claims.user_id, session_id=claims.session_id
+    )
+    if user is None or session is None or session.expires_at <= now_epoch():
+        raise UnauthorizedError("The session has ended; log in again.")
+    return Principal(user=user, session_id=session.session_id)
+
+
+CurrentUser = Annotated[Principal, Depends(get_principal)]
+
+
+class RoleGuard:
+    """Lets through callers whose stored role is one of `roles`."""
+
+    def __init__(self, roles: frozenset[Role]) -> None:
+        self.roles = roles
+
+    def __call__(self, principal: CurrentUser) -> Principal:
+        if principal.role not in self.roles:
+            raise ForbiddenError("Your role does not allow this.")
+        return principal
+
+    def __repr__(self) -> str:
+        return f"RoleGuard({sorted(self.roles)})"
+
+
+def anyone() -> None:
+    """Access policy: no authentication needed."""
+
+
+def allow(*roles: Role) -> Any:
+    if not roles:
+        raise ValueError("name at least one role")
+    return Depends(RoleGuard(frozenset(roles)))
+
+
+PUBLIC: Any = Depends(anyone)
+ANY_USER: Any = allow(*Role)
+
+
+def _policies(dependant: Dependant) -> Iterator[object]:
+    for dependency in dependant.dependencies:
+        if dependency.call is anyone or isinstance(dependency.call, RoleGuard):
+            yield dependency.call
+        yield from _policies(dependency)
+
+
+def include_guarded(app: FastAPI, *routers: APIRouter) -> None:
+    """Include routers whose every route names exactly one access policy; refuse otherwise."""
+    for router in routers:
+        for route in router.routes:
+            if not isinstance(route, APIRoute):
+                continue
+            policies = list(_policies(route.dependant))
+            if len(policies) != 1:
+                methods = sorted(route.methods or ())
+                raise RuntimeError(
+                    f"{methods} {route.path} must name exactly one access policy "
+                    f"(PUBLIC or allow(...)); it names {policies or 'none'}"
+                )
+        app.include_router(router)

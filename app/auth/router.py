@@ -1,0 +1,75 @@
+"""HTTP layer for accounts: sign-up, log-in, refresh, log-out, me."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Response, status
+from fastapi.security import OAuth2PasswordRequestForm
+
+from app.auth import service
+from app.auth.dependencies import ANY_USER, PUBLIC, CurrentUser
+from app.auth.schemas import RefreshRequest, SignupRequest, TokenPair, User
+from app.core.config import get_settings
+from app.core.responses import problem_responses
+from app.db.table import TableDep
+
+public_router = APIRouter(prefix="/auth", tags=["auth"], dependencies=[PUBLIC])
+session_router = APIRouter(
+    prefix="/auth",
+    tags=["auth"],
+    dependencies=[ANY_USER],
+    responses=problem_responses(401),
+)
+
+NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
+
+
+@public_router.post(
+    "/signup",
+    status_code=status.HTTP_201_CREATED,
+    responses=problem_responses(409, 422),
+    summary="Create an account (role: user)",
+)
+def sign_up(body: SignupRequest, table: TableDep) -> User:
+    return service.sign_up(table, body, get_settings()).public()
+
+
+@public_router.post(
+    "/login",
+    responses=problem_responses(401, 422, 429),
+    summary="Log in with e-mail (as `username`) and password",
+)
+def log_in(
+    form: Annotated[OAuth2PasswordRequestForm, Depends()],
+    table: TableDep,
+    response: Response,
+) -> TokenPair:
+    response.headers.update(NO_STORE)
+    return service.log_in(
+        table, email=form.username, password=form.password, settings=get_settings()
+    )
+
+
+@public_router.post(
+    "/refresh",
+    responses=problem_responses(401, 422),
+    summary="Exchange a refresh token for a new pair (the old one stops working)",
+)
+def refresh(body: RefreshRequest, table: TableDep, response: Response) -> TokenPair:
+    response.headers.update(NO_STORE)
+    return service.refresh(table, refresh_token=body.refresh_token, settings=get_settings())
+
+
+@session_router.post(
+    "/logout",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="End this session: its access and refresh tokens stop working at once",
+)
+def log_out(principal: CurrentUser, table: TableDep) -> None:
+    service.log_out(table, user_id=principal.id, session_id=principal.session_id)
+
+
+@session_router.get("/me", summary="The account behind the token")
+def me(principal: CurrentUser) -> User:
+    return principal.user.public()

@@ -1,0 +1,74 @@
+"""Operator commands: python -m app.cli create-table | create-admin."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+
+from pydantic import TypeAdapter, ValidationError
+
+from app.auth import repository, service
+from app.auth.schemas import Email, Password
+from app.core.config import get_settings
+from app.core.roles import Role
+from app.core.timeutil import now_iso
+from app.db.table import get_table
+
+
+def create_table(_: argparse.Namespace) -> int:
+    table = get_table()
+    created = table.create()
+    print(f"table {table.name}: {'created' if created else 'already exists'}")
+    return 0
+
+
+def create_admin(args: argparse.Namespace) -> int:
+    """Create an admin, or promote the existing account with that e-mail. Idempotent."""
+    try:
+        email = TypeAdapter(Email).validate_python(args.email)
+        password = TypeAdapter(Password).validate_python(args.password)
+    except ValidationError as error:
+        print(f"invalid input: {error.errors()[0]['msg']}", file=sys.stderr)
+        return 2
+    table = get_table()
+    settings = get_settings()
+    existing = repository.get_by_email(table, email=email)
+    if existing is None:
+        user = service.new_user(
+            email=email, password=password, name=args.name, role=Role.ADMIN, settings=settings
+        )
+        repository.put_new(table, user=user)
+        print(f"admin {email} created (id {user.id})")
+    elif existing.role != Role.ADMIN:
+        repository.change_role(table, user=existing, role=Role.ADMIN, now=now_iso())
+        print(f"{email} promoted to admin (password unchanged)")
+    else:
+        print(f"{email} is already an admin (password unchanged)")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m app.cli", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("create-table", help="create the DynamoDB table if missing")
+    admin = commands.add_parser("create-admin", help="create or promote an admin account")
+    admin.add_argument("--email", required=True)
+    admin.add_argument("--password", required=True)
+    admin.add_argument("--name", default="Administrator")
+    return parser
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "create-table": create_table,
+    "create-admin": create_admin,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return COMMANDS[args.command](args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

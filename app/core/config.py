@@ -1,0 +1,70 @@
+"""Settings from the environment (pydantic-settings), read once and cached."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from functools import lru_cache
+from typing import Literal
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+logger = logging.getLogger(__name__)
+
+MIN_SECRET_BYTES = 32
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(extra="ignore", case_sensitive=False)
+
+    app_env: Literal["local", "test", "prod"] = "prod"
+    catalog_table: str = "catalog"
+    dynamodb_endpoint_url: str | None = None
+    aws_region: str = "us-east-1"
+    store_id: str = Field(default="default", pattern=r"^[a-z0-9-]{1,32}$")
+
+    jwt_secret: SecretStr | None = None
+    jwt_issuer: str = "catalog-service"
+    jwt_audience: str = "catalog-api"
+    access_token_ttl_seconds: int = Field(default=15 * 60, gt=0)
+    refresh_token_ttl_seconds: int = Field(default=7 * 24 * 3600, gt=0)
+
+    # argon2id cost; the defaults follow the OWASP recommendation (19 MiB, t=2, p=1).
+    argon2_time_cost: int = Field(default=2, ge=1)
+    argon2_memory_kib: int = Field(default=19456, ge=8)
+    argon2_parallelism: int = Field(default=1, ge=1)
+
+    login_max_failures: int = Field(default=5, ge=1)
+    login_failure_window_seconds: int = Field(default=15 * 60, gt=0)
+
+    images_bucket: str = "catalog-images"
+    s3_endpoint_url: str | None = None
+
+    log_level: str = "INFO"
+
+    @model_validator(mode="after")
+    def _require_strong_secret_outside_dev(self) -> Settings:
+        secret = self.jwt_secret.get_secret_value() if self.jwt_secret else ""
+        if len(secret.encode()) >= MIN_SECRET_BYTES:
+            return self
+        if self.app_env == "prod":
+            raise ValueError(
+                f"JWT_SECRET must be set to at least {MIN_SECRET_BYTES} bytes when APP_ENV=prod"
+            )
+        if secret:
+            raise ValueError(f"JWT_SECRET is shorter than {MIN_SECRET_BYTES} bytes")
+        logger.warning("JWT_SECRET not set: using a random secret for this process only")
+        self.jwt_secret = SecretStr(secrets.token_urlsafe(48))
+        return self
+
+    @property
+    def jwt_secret_bytes(self) -> bytes:
+        if self.jwt_secret is None:  # pragma: no cover - the validator fills it in
+            raise RuntimeError("JWT secret missing")
+        return self.jwt_secret.get_secret_value().encode()
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

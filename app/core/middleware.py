@@ -1,0 +1,76 @@
+"""Pure ASGI middleware: request ids and the last line of defence for unexpected errors."""
+
+from __future__ import annotations
+
+import logging
+import re
+import uuid
+from typing import Any
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from app.core.errors import problem_response
+from app.core.logging import request_id_var
+
+logger = logging.getLogger("app.requests")
+
+_SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+REQUEST_ID_HEADER = b"x-request-id"
+
+
+def _incoming_request_id(scope: Scope) -> str:
+    for name, value in scope.get("headers", ()):
+        if name == REQUEST_ID_HEADER:
+            candidate: str = value.decode("latin-1")
+            if _SAFE_REQUEST_ID.match(candidate):
+                return candidate
+    context = scope.get("aws.context")
+    aws_request_id = getattr(context, "aws_request_id", None)
+    if isinstance(aws_request_id, str) and _SAFE_REQUEST_ID.match(aws_request_id):
+        return str(aws_request_id)
+    return uuid.uuid4().hex
+
+
+class RequestContextMiddleware:
+    """Gives every request an id (echoed as X-Request-ID and in every log line) and turns
+    an unhandled exception into a bare 500 problem, logged with the stack trace."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request_id = _incoming_request_id(scope)
+        token = request_id_var.set(request_id)
+        scope.setdefault("state", {})["request_id"] = request_id
+        response_started = False
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal response_started
+            if message["type"] == "http.response.start":
+                response_started = True
+                headers: list[Any] = list(message.get("headers", []))
+                headers.append((REQUEST_ID_HEADER, request_id.encode("latin-1")))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_id)
+        except Exception:
+            logger.exception(
+                "unhandled error",
+                extra={"fields": {"path": scope.get("path"), "method": scope.get("method")}},
+            )
+            if response_started:
+                raise
+            response = problem_response(
+                status=500,
+                code="internal_error",
+                detail="An unexpected error occurred. Quote the request id when reporting it.",
+                request_id=request_id,
+            )
+            await response(scope, receive, send_with_id)
+        finally:
+            request_id_var.reset(token)

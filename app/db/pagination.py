@@ -1,0 +1,108 @@
+"""Opaque, tamper-proof page cursors and the page shape every listing shares.
+
+A cursor is the DynamoDB key to continue from, bound to the listing it came from (its
+"scope": index and partition) and signed with an HMAC. A cursor that was altered, forged or
+taken from another listing is refused with 422 before any query runs.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import hmac
+import json
+from functools import lru_cache
+from typing import Annotated, Any, Generic, TypeVar, cast
+
+from fastapi import Query
+from pydantic import BaseModel
+
+from app.core.config import get_settings
+from app.core.errors import InvalidInputError
+from app.db.codec import RawItem
+
+MAX_CURSOR_LENGTH = 2048
+_SIGNATURE_BYTES = 16
+
+PageLimit = Annotated[int, Query(ge=1, le=100, description="Items per page (1..100).")]
+PageCursor = Annotated[
+    str | None,
+    Query(max_length=MAX_CURSOR_LENGTH, description="`next_cursor` of the previous page."),
+]
+
+
+T = TypeVar("T")
+
+
+class Page(BaseModel, Generic[T]):
+    items: list[T]
+    next_cursor: str | None = None
+
+
+class InvalidCursorError(InvalidInputError):
+    code, title = "invalid_cursor", "Invalid cursor"
+
+
+@lru_cache(maxsize=4)
+def _signing_key(secret: bytes) -> bytes:
+    return hmac.new(secret, b"catalog/page-cursor/v1", hashlib.sha256).digest()
+
+
+def _sign(payload: bytes) -> bytes:
+    key = _signing_key(get_settings().jwt_secret_bytes)
+    return hmac.new(key, payload, hashlib.sha256).digest()[:_SIGNATURE_BYTES]
+
+
+def _b64encode(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def _b64decode(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def encode_cursor(last_key: RawItem | None, *, scope: str) -> str | None:
+    if not last_key:
+        return None
+    payload = json.dumps({"s": scope, "k": last_key}, separators=(",", ":"), sort_keys=True)
+    data = payload.encode()
+    return f"{_b64encode(data)}.{_b64encode(_sign(data))}"
+
+
+def decode_cursor(cursor: str | None, *, scope: str) -> RawItem | None:
+    if cursor is None:
+        return None
+    try:
+        encoded_payload, encoded_signature = cursor.split(".")
+        payload = _b64decode(encoded_payload)
+        signature = _b64decode(encoded_signature)
+    except (ValueError, binascii.Error) as error:
+        raise InvalidCursorError("The cursor is malformed.") from error
+    if not hmac.compare_digest(signature, _sign(payload)):
+        raise InvalidCursorError("The cursor is not one this service issued.")
+    try:
+        decoded: Any = json.loads(payload)
+    except ValueError as error:
+        raise InvalidCursorError("The cursor is malformed.") from error
+    if not isinstance(decoded, dict) or decoded.get("s") != scope:
+        raise InvalidCursorError("The cursor belongs to another listing.")
+    key = decoded.get("k")
+    if not _is_key(key):
+        raise InvalidCursorError("The cursor is malformed.")
+    return cast(RawItem, key)
+
+
+def _is_key(value: Any) -> bool:
+    return (
+        isinstance(value, dict)
+        and 0 < len(value) <= 4
+        and all(
+            isinstance(name, str)
+            and isinstance(attr, dict)
+            and len(attr) == 1
+            and next(iter(attr)) in ("S", "N")
+            and isinstance(next(iter(attr.values())), str)
+            for name, attr in value.items()
+        )
+    )

@@ -1,0 +1,56 @@
+"""The table definition: the one source for `create-table` and the SAM template."""
+
+from __future__ import annotations
+
+from typing import Any
+
+TTL_ATTRIBUTE = "expires_at"
+
+# index name -> (partition key, sort key, sort key type)
+INDEXES: dict[str, tuple[str, str, str]] = {
+    "GSI1": ("GSI1PK", "GSI1SK", "S"),
+    "GSI2": ("GSI2PK", "GSI2SK", "S"),
+    "GSI3": ("GSI3PK", "stock", "N"),
+}
+
+# attributes making up the primary key of each index's items (needed to build cursors)
+INDEX_KEY_ATTRIBUTES: dict[str | None, tuple[str, ...]] = {
+    None: ("PK", "SK"),
+    **{name: ("PK", "SK", pk, sk) for name, (pk, sk, _) in INDEXES.items()},
+}
+
+
+def attribute_definitions() -> list[dict[str, str]]:
+    types = {"PK": "S", "SK": "S"}
+    for pk, sk, sk_type in INDEXES.values():
+        types[pk] = "S"
+        types[sk] = sk_type
+    return [{"AttributeName": name, "AttributeType": kind} for name, kind in types.items()]
+
+
+def global_secondary_indexes() -> list[dict[str, Any]]:
+    return [
+        {
+            "IndexName": name,
+            "KeySchema": [
+                {"AttributeName": pk, "KeyType": "HASH"},
+                {"AttributeName": sk, "KeyType": "RANGE"},
+            ],
+            "Projection": {"ProjectionType": "ALL"},
+        }
+        for name, (pk, sk, _) in INDEXES.items()
+    ]
+
+
+def create_table_request(table_name: str) -> dict[str, Any]:
+    return {
+        "TableName": table_name,
+        "BillingMode": "PAY_PER_REQUEST",
+        "AttributeDefinitions": attribute_definitions(),
+        "KeySchema": [
+            {"AttributeName": "PK", "KeyType": "HASH"},
+            {"AttributeName": "SK", "KeyType": "RANGE"},
+        ],
+        "GlobalSecondaryIndexes": global_secondary_indexes(),
+        "SSESpecification": {"Enabled": True},
+    }

@@ -1,0 +1,146 @@
+"""The DynamoDB table handle: a lazily created, cached client plus the table's name and keys."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Annotated, Any
+
+from fastapi import Depends
+
+from app.core.config import get_settings
+from app.db.codec import RawItem, deserialize, serialize
+from app.db.keys import Key, Keys
+from app.db.schema import INDEX_KEY_ATTRIBUTES, TTL_ATTRIBUTE, create_table_request
+
+
+@lru_cache(maxsize=8)
+def dynamodb_client(endpoint_url: str | None, region: str) -> Any:
+    """One client per endpoint for the life of the process (a Lambda container reuses it)."""
+    import boto3
+    from botocore.config import Config
+
+    # DynamoDB Local accepts any credentials, but botocore insists on having some.
+    dummy = "local" if endpoint_url and not os.environ.get("AWS_ACCESS_KEY_ID") else None
+    config = Config(
+        retries={"mode": "standard", "max_attempts": 3},
+        connect_timeout=2,
+        read_timeout=5,
+        max_pool_connections=64,
+        tcp_keepalive=True,
+    )
+    return boto3.client(
+        "dynamodb",
+        endpoint_url=endpoint_url,
+        region_name=region,
+        config=config,
+        aws_access_key_id=dummy,
+        aws_secret_access_key=dummy,
+    )
+
+
+@dataclass(frozen=True)
+class Table:
+    client: Any
+    name: str
+    keys: Keys
+    key_attributes: Mapping[str | None, Sequence[str]] = field(
+        default_factory=lambda: INDEX_KEY_ATTRIBUTES
+    )
+
+    def get(self, key: Key, *, consistent: bool = True) -> dict[str, Any] | None:
+        response = self.client.get_item(
+            TableName=self.name, Key=serialize(key), ConsistentRead=consistent
+        )
+        item = response.get("Item")
+        return deserialize(item) if item else None
+
+    def batch_get(self, keys: Sequence[Key], *, consistent: bool = True) -> list[dict[str, Any]]:
+        """Read several items in one round trip (more only if DynamoDB leaves some unread)."""
+        request: dict[str, Any] = {
+            self.name: {"Keys": [serialize(k) for k in keys], "ConsistentRead": consistent}
+        }
+        found: list[dict[str, Any]] = []
+        while request:
+            response = self.client.batch_get_item(RequestItems=request)
+            found.extend(deserialize(item) for item in response["Responses"].get(self.name, []))
+            request = response.get("UnprocessedKeys") or {}
+        return found
+
+    def batch_delete(self, keys: Sequence[Key]) -> None:
+        """Delete up to 25 items in one BatchWriteItem (retrying what DynamoDB leaves)."""
+        if not keys:
+            return
+        request: dict[str, Any] = {
+            self.name: [{"DeleteRequest": {"Key": serialize(key)}} for key in keys]
+        }
+        while request:
+            response = self.client.batch_write_item(RequestItems=request)
+            request = response.get("UnprocessedItems") or {}
+
+    def query_page(
+        self,
+        *,
+        key_condition: str,
+        values: Mapping[str, Any],
+        limit: int,
+        start_key: RawItem | None = None,
+        index: str | None = None,
+        forward: bool = True,
+        names: Mapping[str, str] | None = None,
+        consistent: bool = False,
+    ) -> tuple[list[dict[str, Any]], RawItem | None]:
+        """One Query for up to `limit` items, and the key to continue from when more exist.
+
+        It asks for one item more than needed, so that "more exist" is known exactly and the
+        last page never comes with a cursor that leads to an empty page.
+        """
+        request: dict[str, Any] = {
+            "TableName": self.name,
+            "KeyConditionExpression": key_condition,
+            "ExpressionAttributeValues": serialize(values),
+            "Limit": limit + 1,
+            "ScanIndexForward": forward,
+        }
+        if index:
+            request["IndexName"] = index
+        else:
+            request["ConsistentRead"] = consistent
+        if names:
+            request["ExpressionAttributeNames"] = dict(names)
+        if start_key:
+            request["ExclusiveStartKey"] = start_key
+        response = self.client.query(**request)
+        raw_items: list[RawItem] = response.get("Items", [])
+        next_key: RawItem | None = None
+        if len(raw_items) > limit:
+            raw_items = raw_items[:limit]
+            last = raw_items[-1]
+            next_key = {name: last[name] for name in self.key_attributes[index]}
+        return [deserialize(item) for item in raw_items], next_key
+
+    def create(self) -> bool:
+        """Create the table (and turn on TTL) unless it exists. True when created."""
+        client = self.client
+        try:
+            client.create_table(**create_table_request(self.name))
+        except client.exceptions.ResourceInUseException:
+            return False
+        client.get_waiter("table_exists").wait(TableName=self.name)
+        client.update_time_to_live(
+            TableName=self.name,
+            TimeToLiveSpecification={"Enabled": True, "AttributeName": TTL_ATTRIBUTE},
+        )
+        return True
+
+
+@lru_cache(maxsize=1)
+def get_table() -> Table:
+    settings = get_settings()
+    client = dynamodb_client(settings.dynamodb_endpoint_url, settings.aws_region)
+    return Table(client=client, name=settings.catalog_table, keys=Keys(settings.store_id))
+
+
+TableDep = Annotated[Table, Depends(get_table)]

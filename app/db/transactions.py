@@ -1,0 +1,77 @@
+"""TransactWriteItems with the retry policy the whole service shares.
+
+A transaction cancelled only because another transaction touched the same items
+(`TransactionConflict`) is retried a bounded number of times with jittered backoff. A
+cancellation with a failed condition (`ConditionalCheckFailed`) is an answer, never retried:
+it is raised as `TransactionCancelled` with the reason for each action.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from app.db.codec import deserialize
+
+MAX_ATTEMPTS = 6
+BASE_DELAY_SECONDS = 0.02
+MAX_DELAY_SECONDS = 0.5
+
+
+class TransactionCancelled(Exception):  # noqa: N818 - DynamoDB's own name for the event
+    """A transaction DynamoDB cancelled; `reasons[i]` is the code for action i (or None)."""
+
+    def __init__(self, reasons: Sequence[Mapping[str, Any]]) -> None:
+        self.reasons = [
+            reason.get("Code") if reason.get("Code") != "None" else None for reason in reasons
+        ]
+        self._items = [reason.get("Item") for reason in reasons]
+        super().__init__(f"transaction cancelled: {self.reasons}")
+
+    def condition_failed(self, index: int) -> bool:
+        return index < len(self.reasons) and self.reasons[index] == "ConditionalCheckFailed"
+
+    @property
+    def any_condition_failed(self) -> bool:
+        return "ConditionalCheckFailed" in self.reasons
+
+    @property
+    def only_conflicts(self) -> bool:
+        codes = {code for code in self.reasons if code}
+        return bool(codes) and codes <= {"TransactionConflict"}
+
+    def old_item(self, index: int) -> dict[str, Any] | None:
+        """The item as it was when action `index` failed its condition, if DynamoDB sent it."""
+        item = self._items[index] if index < len(self._items) else None
+        return deserialize(item) if item else None
+
+
+def is_condition_failure(error: ClientError) -> bool:
+    return error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException"
+
+
+def transact_write(
+    client: Any, actions: Sequence[dict[str, Any]], *, attempts: int = MAX_ATTEMPTS
+) -> None:
+    for attempt in range(1, attempts + 1):
+        try:
+            client.transact_write_items(TransactItems=list(actions))
+            return
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") != "TransactionCanceledException":
+                raise
+            cancelled = TransactionCancelled(error.response.get("CancellationReasons", []))
+            if cancelled.only_conflicts and attempt < attempts:
+                _backoff(attempt)
+                continue
+            raise cancelled from error
+
+
+def _backoff(attempt: int) -> None:
+    """Full jitter: a random pause up to an exponentially growing cap."""
+    cap = min(MAX_DELAY_SECONDS, BASE_DELAY_SECONDS * 2 ** (attempt - 1))
+    time.sleep(random.uniform(0, cap))  # noqa: S311 - jitter, not security

@@ -1,0 +1,34 @@
+"""GET /health: 200 only when DynamoDB answers."""
+
+from __future__ import annotations
+
+import logging
+
+from botocore.exceptions import BotoCoreError, ClientError
+from fastapi import APIRouter
+from pydantic import BaseModel
+
+from app.auth.dependencies import PUBLIC
+from app.core.errors import ServiceUnavailableError
+from app.core.responses import problem_responses
+from app.db.table import TableDep
+
+logger = logging.getLogger(__name__)
+
+router = APIRouter(tags=["health"], dependencies=[PUBLIC])
+
+
+class Health(BaseModel):
+    status: str
+
+
+@router.get(
+    "/health", responses=problem_responses(503), summary="Liveness and DynamoDB reachability"
+)
+def health(table: TableDep) -> Health:
+    try:
+        table.get(table.keys.health(), consistent=False)
+    except (BotoCoreError, ClientError) as error:
+        logger.warning("health check failed", extra={"fields": {"error": type(error).__name__}})
+        raise ServiceUnavailableError("DynamoDB is not answering.") from error
+    return Health(status="ok")

@@ -1,0 +1,1 @@
+"""Developer tooling (local run, test services). Not part of the deployed package."""

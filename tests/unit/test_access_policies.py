@@ -1,0 +1,37 @@
+"""Deny by default: a route without an access policy cannot be mounted."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi import APIRouter, FastAPI
+
+from app.auth.dependencies import PUBLIC, allow, include_guarded
+from app.core.roles import Role
+
+
+def test_a_route_without_a_policy_is_refused() -> None:
+    router = APIRouter()
+
+    @router.get("/open")
+    def open_route() -> None: ...
+
+    with pytest.raises(RuntimeError, match="/open"):
+        include_guarded(FastAPI(), router)
+
+
+def test_a_route_with_two_policies_is_refused() -> None:
+    router = APIRouter(dependencies=[PUBLIC])
+
+    @router.get("/confused", dependencies=[allow(Role.ADMIN)])
+    def confused() -> None: ...
+
+    with pytest.raises(RuntimeError, match="/confused"):
+        include_guarded(FastAPI(), router)
+
+
+def test_every_route_of_the_app_names_one_policy(app_env: None) -> None:
+    from app.main import create_app
+
+    paths = create_app().openapi()["paths"]  # built only if include_guarded let them in
+    assert "/auth/me" in paths
+    assert "/admin/users" in paths

@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+import pytest
+from pydantic import ValidationError
+
+from app.core.config import Settings
+
+
+def test_prod_refuses_to_start_without_a_secret(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("JWT_SECRET", raising=False)
+    with pytest.raises(ValidationError, match="JWT_SECRET"):
+        Settings(app_env="prod")
+
+
+def test_prod_refuses_a_short_secret() -> None:
+    with pytest.raises(ValidationError, match="32 bytes"):
+        Settings(app_env="prod", jwt_secret="x" * 31)
+
+
+def test_default_environment_is_prod(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("APP_ENV", raising=False)
+    monkeypatch.delenv("JWT_SECRET", raising=False)
+    with pytest.raises(ValidationError):
+        Settings()
+
+
+def test_local_without_secret_gets_a_random_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("JWT_SECRET", raising=False)
+    first, second = Settings(app_env="local"), Settings(app_env="local")
+    assert len(first.jwt_secret_bytes) >= 32
+    assert first.jwt_secret_bytes != second.jwt_secret_bytes
+
+
+def test_a_short_secret_is_refused_everywhere() -> None:
+    with pytest.raises(ValidationError):
+        Settings(app_env="local", jwt_secret="short")
+
+
+def test_reads_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("APP_ENV", "prod")
+    monkeypatch.setenv("JWT_SECRET", "s" * 32)
+    monkeypatch.setenv("CATALOG_TABLE", "shop")
+    monkeypatch.setenv("DYNAMODB_ENDPOINT_URL", "http://127.0.0.1:9")
+    settings = Settings()
+    assert settings.catalog_table == "shop"
+    assert settings.dynamodb_endpoint_url == "http://127.0.0.1:9"
+
+
+def test_default_password_hashing_cost_follows_owasp() -> None:
+    settings = Settings(app_env="test", jwt_secret="s" * 32)
+    assert (settings.argon2_memory_kib, settings.argon2_time_cost, settings.argon2_parallelism) == (
+        19456,
+        2,
+        1,
+    )
