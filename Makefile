@@ -6,7 +6,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | cksum | cut -d' ' -f1)
 
 .DEFAULT_GOAL := help
-.PHONY: help install tools run test lint format constraints clean
+.PHONY: help install tools run seed test lint format constraints clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -22,8 +22,11 @@ install: $(STAMP) ## create .venv and install the app with its dev tools
 tools: ## install Java (if missing) and DynamoDB Local under .tools/
 	@bash devtools/ensure-tools.sh
 
-run: install tools ## serve on 127.0.0.1:8000 (DynamoDB Local on :8001, data in .data/)
-	$(PY) -m devtools.run_local
+run: install tools ## serve on 127.0.0.1:8000 (DynamoDB Local :8001, data in .data/; S3 :8002)
+	$(PY) -m devtools.run_local serve
+
+seed: install tools ## load the demo catalog into the local database
+	$(PY) -m devtools.run_local seed
 
 test: install tools ## run every test
 	$(PY) -m pytest $(PYTEST_ARGS)

@@ -1,4 +1,4 @@
-"""Operator commands: python -m app.cli create-table | create-admin."""
+"""Operator commands: python -m app.cli create-table | create-admin | seed."""
 
 from __future__ import annotations
 
@@ -48,6 +48,14 @@ def create_admin(args: argparse.Namespace) -> int:
     return 0
 
 
+def seed(_: argparse.Namespace) -> int:
+    from app.seed import seed as load_demo_catalog
+
+    created, existing = load_demo_catalog(get_table())
+    print(f"demo catalog: {created} products created, {existing} already there")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m app.cli", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -56,12 +64,14 @@ def build_parser() -> argparse.ArgumentParser:
     admin.add_argument("--email", required=True)
     admin.add_argument("--password", required=True)
     admin.add_argument("--name", default="Administrator")
+    commands.add_parser("seed", help="load the demo catalog (idempotent)")
     return parser
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "create-table": create_table,
     "create-admin": create_admin,
+    "seed": seed,
 }
 
 

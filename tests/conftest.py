@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 
 from app.core.config import Settings, get_settings
 from app.db.table import Table, get_table
-from devtools import dynamodb_local
+from devtools import dynamodb_local, processes
 from tests.support.accounts import Accounts
 
 TEST_JWT_SECRET = "test-secret-" + "x" * 40
@@ -30,7 +30,7 @@ def dynamodb_endpoint() -> Iterator[str]:
     try:
         yield f"http://127.0.0.1:{port}"
     finally:
-        dynamodb_local.stop(process)
+        processes.stop(process)
 
 
 def reset_caches() -> None:
@@ -77,8 +77,35 @@ def table(
     table.client.delete_table(TableName=table.name)
 
 
+@pytest.fixture(scope="session")
+def s3_endpoint() -> Iterator[str]:
+    """moto's S3 server (an HTTP endpoint, so presigned URLs really work) on a free port."""
+    from moto.server import ThreadedMotoServer
+
+    port = dynamodb_local.free_port()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.stop()
+
+
 @pytest.fixture
-def client(table: Table) -> Iterator[TestClient]:
+def bucket(s3_endpoint: str, app_env: None, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A new, empty images bucket, and settings pointing at it."""
+    from app.products.images import s3_client
+
+    name = f"images-{uuid.uuid4().hex[:12]}"
+    monkeypatch.setenv("S3_ENDPOINT_URL", s3_endpoint)
+    monkeypatch.setenv("IMAGES_BUCKET", name)
+    reset_caches()
+    s3_client(s3_endpoint, "us-east-1").create_bucket(Bucket=name)
+    return name
+
+
+@pytest.fixture
+def client(table: Table, bucket: str) -> Iterator[TestClient]:
     from app.main import app
 
     with TestClient(app, raise_server_exceptions=False) as test_client:

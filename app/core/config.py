@@ -40,6 +40,10 @@ class Settings(BaseSettings):
 
     images_bucket: str = "catalog-images"
     s3_endpoint_url: str | None = None
+    # when set (e.g. a CloudFront distribution), image URLs are <base>/<key>, not presigned
+    images_cdn_base_url: str | None = None
+    image_url_ttl_seconds: int = Field(default=3600, gt=0)
+    image_upload_ttl_seconds: int = Field(default=600, gt=0)
 
     log_level: str = "INFO"
 

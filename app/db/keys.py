@@ -7,16 +7,28 @@ the table later without a migration. Index use:
   a user's orders by time.
 - GSI2 (GSI2PK, GSI2SK): products of one category by name.
 - GSI3 (GSI3PK, stock:N): products by stock level (low-stock report).
+
+Product listings sort on `name_sort_key(name) + NAME_ID_SEPARATOR + id`. The separator sorts
+before every character a name may hold, so "Widget" comes before "Widget Pro".
 """
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 
 Key = dict[str, str]
 
 PROFILE = "PROFILE"
 SESSION_PREFIX = "SESSION#"
+PRODUCT = "PRODUCT"
+LEDGER_PREFIX = "LEDGER#"
+NAME_ID_SEPARATOR = "\x1f"  # ASCII unit separator: names may not contain control characters
+
+
+def name_sort_key(text: str) -> str:
+    """How names sort and match a search prefix: case- and width-insensitive."""
+    return unicodedata.normalize("NFKC", text).casefold()
 
 
 @dataclass(frozen=True)
@@ -49,6 +61,33 @@ class Keys:
     def users_listing(self) -> str:
         """GSI1PK of every user."""
         return self._pk("USERS")
+
+    # products, their SKU claims and their stock ledger (in the product's partition)
+    def product_partition(self, product_id: str) -> str:
+        return self._pk("PRODUCT", product_id)
+
+    def product(self, product_id: str) -> Key:
+        return {"PK": self.product_partition(product_id), "SK": PRODUCT}
+
+    def ledger_entry(self, product_id: str, seq: int) -> Key:
+        """Entry `seq` of a product's stock ledger; zero-padded so entries sort by number."""
+        return {"PK": self.product_partition(product_id), "SK": f"{LEDGER_PREFIX}{seq:012d}"}
+
+    def sku(self, sku: str) -> Key:
+        """The item that makes a SKU unique in the store, case-insensitively."""
+        return {"PK": self._pk("SKU", sku.casefold()), "SK": "SKU"}
+
+    def products_listing(self) -> str:
+        """GSI1PK of every product (sorted by name)."""
+        return self._pk("PRODUCTS")
+
+    def category_listing(self, category: str) -> str:
+        """GSI2PK of the products of one category (sorted by name)."""
+        return self._pk("CATEGORY", name_sort_key(category))
+
+    def stock_listing(self) -> str:
+        """GSI3PK of every product (sorted by stock level)."""
+        return self._pk("STOCK")
 
     def health(self) -> Key:
         return {"PK": self._pk("HEALTH"), "SK": "HEALTH"}

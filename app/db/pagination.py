@@ -59,7 +59,11 @@ def _b64encode(data: bytes) -> str:
 
 
 def _b64decode(text: str) -> bytes:
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    """Strict: only the canonical encoding is accepted, so no two cursors mean the same."""
+    data = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    if _b64encode(data) != text:
+        raise ValueError("not canonical base64url")
+    return data
 
 
 def encode_cursor(last_key: RawItem | None, *, scope: str) -> str | None:

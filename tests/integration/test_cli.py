@@ -94,3 +94,30 @@ def test_runs_as_a_module(table: Table) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert "already exists" in result.stdout
+
+
+def test_seed_loads_a_demo_catalog_once(
+    client: TestClient, table: Table, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cli.main(["seed"]) == 0
+    assert "32 products created, 0 already there" in capsys.readouterr().out
+    assert cli.main(["seed"]) == 0
+    assert "0 products created, 32 already there" in capsys.readouterr().out
+    items = client.get("/products?limit=100").json()["items"]
+    assert len(items) == 32
+    categories = {item["category"] for item in items}
+    assert len(categories) >= 4
+    for category in categories:
+        assert (
+            len(
+                client.get("/products", params={"category": category, "limit": 100}).json()["items"]
+            )
+            >= 5
+        )
+    stocked = [item for item in items if item["stock"] > 0]
+    assert stocked
+    assert any(item["stock"] == 0 for item in items)
+    for item in stocked:
+        entry = table.get(table.keys.ledger_entry(item["id"], 1))
+        assert entry is not None
+        assert entry["stock_after"] == item["stock"]

@@ -12,7 +12,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from devtools import dynamodb_local
+from devtools import dynamodb_local, s3_local
 
 
 def wait_for(url: str, timeout: float = 90) -> None:
@@ -46,6 +46,7 @@ class LocalRun:
         } | {
             "API_PORT": str(self.api_port),
             "DYNAMODB_PORT": str(dynamodb_port),
+            "S3_PORT": str(dynamodb_local.free_port()),
             "LOCAL_DATA_DIR": str(data_dir),
         }
         self.process: subprocess.Popen[str] | None = None
@@ -54,9 +55,20 @@ class LocalRun:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.api_port}"
 
+    def seed(self) -> str:
+        result = subprocess.run(
+            [sys.executable, "-m", "devtools.run_local", "seed"],
+            env=self.env,
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=120,
+        )
+        return result.stdout
+
     def start(self) -> None:
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "devtools.run_local"],
+            [sys.executable, "-m", "devtools.run_local", "serve"],
             env=self.env,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
@@ -114,3 +126,19 @@ def test_reuses_a_dynamodb_local_already_serving(data_dir: Path, dynamodb_endpoi
     output = run.interrupt()
     assert "reusing it" in output
     assert dynamodb_local.is_serving(dynamodb_endpoint)
+
+
+def test_seed_then_serve_with_images(data_dir: Path) -> None:
+    run = LocalRun(data_dir, dynamodb_local.free_port())
+    assert "32 products created" in run.seed()
+    assert port_is_closed(run.dynamodb_port)  # seed stops the DynamoDB Local it started
+    run.start()
+    try:
+        assert len(httpx.get(f"{run.url}/products?limit=100").json()["items"]) == 32
+        s3 = f"http://127.0.0.1:{run.env['S3_PORT']}"
+        assert s3_local.is_serving(s3)
+        buckets = s3_local.bucket_names(s3)
+        assert "catalog-images" in buckets
+    finally:
+        run.interrupt()
+    assert port_is_closed(int(run.env["S3_PORT"]))

@@ -1,0 +1,203 @@
+"""Product models: what admins send, what is stored, what everyone reads."""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import datetime
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_serializer,
+    model_validator,
+)
+
+MAX_TAGS = 20
+MAX_PRICE = Decimal("99999999.99")
+CENT = Decimal("0.01")
+ImageContentType = Literal["image/jpeg", "image/png", "image/webp"]
+MAX_IMAGE_BYTES = 5 * 1024 * 1024
+
+
+def _no_control_characters(value: str) -> str:
+    if any(unicodedata.category(char) == "Cc" for char in value):
+        raise ValueError("must not contain control characters")
+    return value
+
+
+def _to_cents(value: Decimal) -> Decimal:
+    if not value.is_finite():
+        raise ValueError("must be a finite number")
+    cents = value.quantize(CENT)
+    if cents != value:
+        raise ValueError("must have at most 2 decimal places")
+    return cents
+
+
+def _dedupe(tags: list[str]) -> list[str]:
+    seen: set[str] = set()
+    unique = []
+    for tag in tags:
+        if tag.casefold() not in seen:
+            seen.add(tag.casefold())
+            unique.append(tag)
+    return unique
+
+
+Name = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
+    AfterValidator(_no_control_characters),
+]
+Description = Annotated[str, Field(max_length=5000)]
+Price = Annotated[
+    Decimal,
+    Field(ge=0, le=MAX_PRICE, description='Decimal with at most 2 places, e.g. "19.99".'),
+    AfterValidator(_to_cents),
+]
+Currency = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^[A-Za-z]{3}$"),
+    Field(description="ISO 4217 code, e.g. EUR."),
+]
+Label = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=50),
+    AfterValidator(_no_control_characters),
+]
+Tags = Annotated[list[Label], Field(max_length=MAX_TAGS), AfterValidator(_dedupe)]
+Sku = Annotated[
+    str,
+    StringConstraints(
+        strip_whitespace=True, min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._-]+$"
+    ),
+]
+Stock = Annotated[int, Field(ge=0, le=1_000_000_000, strict=True)]
+
+_STOCK_IS_INVENTORY = "stock is not editable here: use PUT /inventory/{id} or its adjustments"
+
+
+class ProductCreate(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "name": "Widget Pro",
+                    "description": "The widget professionals reach for.",
+                    "price": "19.99",
+                    "currency": "EUR",
+                    "category": "Widgets",
+                    "tags": ["metal", "bestseller"],
+                    "sku": "WID-PRO-001",
+                    "stock": 25,
+                }
+            ]
+        },
+    )
+
+    name: Name
+    description: Description = ""
+    price: Price
+    currency: Currency = "EUR"
+    category: Label
+    tags: Tags = []
+    sku: Sku | None = None
+    stock: Stock = Field(
+        default=0, description="Initial stock; later changes go through /inventory."
+    )
+
+
+class ProductUpdate(BaseModel):
+    """A partial update: only the fields sent change. `sku: null` removes the SKU."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: Name | None = None
+    description: Description | None = None
+    price: Price | None = None
+    currency: Currency | None = None
+    category: Label | None = None
+    tags: Tags | None = None
+    sku: Sku | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _refuse_stock_and_nulls(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            if "stock" in data:
+                raise ValueError(_STOCK_IS_INVENTORY)
+            nulls = sorted(k for k, v in data.items() if v is None and k not in {"sku"})
+            if nulls:
+                raise ValueError(f"{', '.join(nulls)} cannot be null")
+        return data
+
+    def changes(self) -> dict[str, Any]:
+        return self.model_dump(exclude_unset=True)
+
+
+class ProductRecord(BaseModel):
+    """A product as stored."""
+
+    id: str
+    name: str
+    description: str
+    price: Decimal
+    currency: str
+    category: str
+    tags: list[str]
+    sku: str | None = None
+    stock: int
+    stock_seq: int = 0
+    image_key: str | None = None
+    version: int
+    created_at: str
+    updated_at: str
+
+    @property
+    def etag(self) -> str:
+        return f'"{self.version}"'
+
+
+class Product(BaseModel):
+    """A product as the API shows it. `price` travels as a string."""
+
+    id: str
+    name: str
+    description: str
+    price: Decimal
+    currency: str
+    category: str
+    tags: list[str]
+    sku: str | None
+    stock: int
+    image_url: str | None
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+    @field_serializer("price")
+    def _price_as_string(self, price: Decimal) -> str:
+        return f"{price:.2f}"
+
+
+class ImageUploadRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    content_type: ImageContentType
+    content_length: Annotated[int, Field(gt=0, le=MAX_IMAGE_BYTES, strict=True)]
+
+
+class ImageUpload(BaseModel):
+    """A presigned POST: send `fields` plus the file (last) as multipart/form-data to `url`."""
+
+    url: str
+    fields: dict[str, str]
+    key: str
+    expires_in: int
+    max_bytes: int

@@ -1,0 +1,121 @@
+"""What the benchmarks share: a private DynamoDB Local, app instances bound to a table,
+bulk loading, and statistics."""
+
+from __future__ import annotations
+
+import os
+import statistics
+import time
+import uuid
+import warnings
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from decimal import Decimal
+from typing import Any
+
+from devtools import dynamodb_local, processes
+
+# Starlette suggests httpx2 for its TestClient; httpx is the project's choice.
+warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
+
+
+@contextmanager
+def dynamodb() -> Iterator[str]:
+    """DynamoDB Local in memory on a free port, and the app's settings pointing at it."""
+    port = dynamodb_local.free_port()
+    process = dynamodb_local.start(port)
+    endpoint = f"http://127.0.0.1:{port}"
+    os.environ.update(
+        APP_ENV="test",
+        JWT_SECRET="bench-secret-" + "b" * 40,
+        DYNAMODB_ENDPOINT_URL=endpoint,
+        AWS_REGION="us-east-1",
+        ARGON2_TIME_COST="1",
+        ARGON2_MEMORY_KIB="1024",
+    )
+    try:
+        yield endpoint
+    finally:
+        processes.stop(process)
+
+
+def new_table(prefix: str) -> Any:
+    from app.core.config import get_settings
+    from app.db.keys import Keys
+    from app.db.table import Table, dynamodb_client
+
+    settings = get_settings()
+    client = dynamodb_client(settings.dynamodb_endpoint_url, settings.aws_region)
+    table = Table(client=client, name=f"{prefix}-{uuid.uuid4().hex[:8]}", keys=Keys("default"))
+    table.create()
+    return table
+
+
+def app_for(table: Any) -> Any:
+    """A TestClient on a fresh app whose requests use `table`."""
+    from fastapi.testclient import TestClient
+
+    from app.db.table import get_table
+    from app.main import create_app
+
+    app = create_app()
+    app.dependency_overrides[get_table] = lambda: table
+    return TestClient(app)
+
+
+def load_products(table: Any, count: int, *, categories: int = 10, start: int = 0) -> None:
+    """Bulk-load products exactly as the app stores them (BatchWriteItem, 25 at a time)."""
+    from app.db.codec import serialize
+    from app.products.repository import index_attributes
+    from app.products.schemas import ProductRecord
+
+    now = "2026-01-01T00:00:00.000000Z"
+
+    def item(i: int) -> dict[str, Any]:
+        product = ProductRecord(
+            id=str(uuid.uuid4()),
+            name=f"Product {i:06d}",
+            description="Benchmark product",
+            price=Decimal("9.99"),
+            currency="EUR",
+            category=f"Category {i % categories}",
+            tags=["bench"],
+            stock=i % 50,
+            version=1,
+            created_at=now,
+            updated_at=now,
+        )
+        return serialize(
+            {
+                **table.keys.product(product.id),
+                **product.model_dump(),
+                **index_attributes(table, product),
+            }
+        )
+
+    def write(batch: range) -> None:
+        request = {table.name: [{"PutRequest": {"Item": item(i)}} for i in batch]}
+        while request:
+            request = (
+                table.client.batch_write_item(RequestItems=request).get("UnprocessedItems") or {}
+            )
+
+    batches = [range(i, min(i + 25, start + count)) for i in range(start, start + count, 25)]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        list(pool.map(write, batches))
+
+
+def timed(call: Callable[[], Any]) -> float:
+    began = time.perf_counter()
+    call()
+    return time.perf_counter() - began
+
+
+def percentile(samples: Sequence[float], fraction: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
+
+
+def p50_ms(samples: Sequence[float]) -> float:
+    return statistics.median(samples) * 1000

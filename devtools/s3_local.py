@@ -1,0 +1,61 @@
+"""A local S3 for development: moto's server mode (in memory: images last as long as it runs)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from devtools import processes
+
+
+def _client(endpoint: str) -> object:
+    import boto3
+    from botocore.config import Config
+
+    return boto3.client(
+        "s3",
+        endpoint_url=endpoint,
+        region_name="us-east-1",
+        aws_access_key_id="local",
+        aws_secret_access_key="local",  # noqa: S106
+        config=Config(connect_timeout=0.5, read_timeout=2, retries={"max_attempts": 1}),
+    )
+
+
+def is_serving(endpoint: str) -> bool:
+    try:
+        _client(endpoint).list_buckets()  # type: ignore[attr-defined]
+    except Exception:
+        return False
+    return True
+
+
+def start(port: int, *, log_path: Path | None = None) -> subprocess.Popen[bytes]:
+    output = open(log_path, "ab") if log_path else subprocess.DEVNULL  # noqa: SIM115
+    process = subprocess.Popen(
+        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+        stdout=output,
+        stderr=subprocess.STDOUT,
+    )
+    endpoint = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"moto server exited with code {process.returncode}")
+        if is_serving(endpoint):
+            return process
+        time.sleep(0.2)
+    processes.stop(process)
+    raise RuntimeError(f"moto server did not answer on {endpoint}")
+
+
+def bucket_names(endpoint: str) -> set[str]:
+    buckets = _client(endpoint).list_buckets().get("Buckets", [])  # type: ignore[attr-defined]
+    return {bucket["Name"] for bucket in buckets}
+
+
+def ensure_bucket(endpoint: str, bucket: str) -> None:
+    if bucket not in bucket_names(endpoint):
+        _client(endpoint).create_bucket(Bucket=bucket)  # type: ignore[attr-defined]

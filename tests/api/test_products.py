@@ -1,0 +1,429 @@
+"""The catalog: GET/POST/PATCH/DELETE /products."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from app.core.roles import Role
+from app.db.table import Table
+from tests.integration.test_accounts_concurrency import race
+from tests.support.accounts import Account, Accounts
+from tests.support.catalog import all_pages, create_product, product_body
+from tests.support.http import assert_problem
+
+
+@pytest.fixture
+def admin(accounts: Accounts) -> Account:
+    return accounts.make(Role.ADMIN)
+
+
+def stored(table: Table, product_id: str) -> dict[str, Any] | None:
+    return table.get(table.keys.product(product_id))
+
+
+class TestCreate:
+    def test_creates_with_location_etag_and_initial_ledger_entry(
+        self, client: TestClient, table: Table, admin: Account
+    ) -> None:
+        response = client.post(
+            "/products", headers=admin.headers, json=product_body(sku="ABC-1", stock=7)
+        )
+        assert response.status_code == 201
+        product = response.json()
+        assert response.headers["location"] == f"/products/{product['id']}"
+        assert response.headers["etag"] == '"1"'
+        assert product["price"] == "19.99"
+        assert product["stock"] == 7
+        assert product["version"] == 1
+        assert product["image_url"] is None
+        assert set(product) == {
+            "id",
+            "name",
+            "description",
+            "price",
+            "currency",
+            "category",
+            "tags",
+            "sku",
+            "stock",
+            "image_url",
+            "version",
+            "created_at",
+            "updated_at",
+        }
+        item = stored(table, product["id"])
+        assert item is not None
+        assert str(item["price"]) == "19.99"
+        assert item["stock"] == 7
+        assert item["stock_seq"] == 1
+        entry = table.get(table.keys.ledger_entry(product["id"], 1))
+        assert entry is not None
+        assert (entry["delta"], entry["stock_after"], entry["kind"], entry["actor_id"]) == (
+            7,
+            7,
+            "initial",
+            admin.id,
+        )
+        assert table.get(table.keys.sku("abc-1")) == {
+            **table.keys.sku("ABC-1"),
+            "product_id": product["id"],
+        }
+
+    def test_no_stock_no_ledger_entry(
+        self, client: TestClient, table: Table, admin: Account
+    ) -> None:
+        product = create_product(client, admin, stock=0)
+        assert stored(table, product["id"])["stock_seq"] == 0  # type: ignore[index]
+        assert table.get(table.keys.ledger_entry(product["id"], 1)) is None
+
+    @pytest.mark.parametrize(
+        ("price", "expected"), [(19.99, "19.99"), ("5", "5.00"), (0, "0.00"), ("1e2", "100.00")]
+    )
+    def test_price_as_string_or_number(
+        self, client: TestClient, admin: Account, price: object, expected: str
+    ) -> None:
+        assert create_product(client, admin, price=price)["price"] == expected
+
+    def test_defaults(self, client: TestClient, admin: Account) -> None:
+        body = {"name": "Bare", "price": "1.00", "category": "Misc"}
+        response = client.post("/products", headers=admin.headers, json=body)
+        assert response.status_code == 201
+        product = response.json()
+        assert (product["stock"], product["tags"], product["sku"], product["currency"]) == (
+            0,
+            [],
+            None,
+            "EUR",
+        )
+
+    def test_tags_are_deduplicated_and_currency_upper_cased(
+        self, client: TestClient, admin: Account
+    ) -> None:
+        product = create_product(client, admin, tags=["Red", "red", "blue"], currency="usd")
+        assert product["tags"] == ["Red", "blue"]
+        assert product["currency"] == "USD"
+
+    @pytest.mark.parametrize(
+        ("changes", "field"),
+        [
+            ({"name": ""}, "name"),
+            ({"name": "x" * 201}, "name"),
+            ({"name": "bad\x00name"}, "name"),
+            ({"description": "d" * 5001}, "description"),
+            ({"price": -1}, "price"),
+            ({"price": "1.999"}, "price"),
+            ({"price": 0.1 + 0.2}, "price"),
+            ({"price": "abc"}, "price"),
+            ({"price": "NaN"}, "price"),
+            ({"price": None}, "price"),
+            ({"currency": "EURO"}, "currency"),
+            ({"currency": "E1R"}, "currency"),
+            ({"category": ""}, "category"),
+            ({"category": "c" * 51}, "category"),
+            ({"tags": ["t"] * 21}, "tags"),
+            ({"tags": [""]}, "tags.0"),
+            ({"tags": ["t" * 51]}, "tags.0"),
+            ({"sku": "has space"}, "sku"),
+            ({"stock": -1}, "stock"),
+            ({"stock": 1.5}, "stock"),
+            ({"stock": "5"}, "stock"),
+            ({"color": "red"}, "color"),
+            ({"version": 7}, "version"),
+        ],
+    )
+    def test_rejects_bad_input_and_writes_nothing(
+        self, client: TestClient, table: Table, admin: Account, changes: dict[str, Any], field: str
+    ) -> None:
+        before = table.client.scan(TableName=table.name)["Count"]
+        response = client.post("/products", headers=admin.headers, json=product_body(**changes))
+        body = assert_problem(response, 422, "validation_error")
+        assert any(error["field"] == field for error in body["errors"]), body["errors"]
+        assert table.client.scan(TableName=table.name)["Count"] == before
+
+    def test_sku_is_unique_per_store(
+        self, client: TestClient, table: Table, admin: Account
+    ) -> None:
+        create_product(client, admin, sku="DUP-1")
+        before = table.client.scan(TableName=table.name)["Count"]
+        response = client.post("/products", headers=admin.headers, json=product_body(sku="dup-1"))
+        assert_problem(response, 409, "sku_taken")
+        assert table.client.scan(TableName=table.name)["Count"] == before
+
+    @pytest.mark.parametrize("role", [Role.USER, Role.STOCK_MANAGER])
+    def test_only_admins_write(self, client: TestClient, accounts: Accounts, role: Role) -> None:
+        assert_problem(client.post("/products", json=product_body()), 401)
+        caller = accounts.make(role)
+        assert_problem(client.post("/products", headers=caller.headers, json=product_body()), 403)
+
+
+class TestGet:
+    def test_anyone_reads_with_etag(self, client: TestClient, admin: Account) -> None:
+        product = create_product(client, admin)
+        response = client.get(f"/products/{product['id']}")
+        assert response.status_code == 200
+        assert response.json() == product
+        assert response.headers["etag"] == '"1"'
+        assert response.headers["cache-control"] == "no-cache"
+
+    def test_missing(self, client: TestClient) -> None:
+        assert_problem(client.get("/products/does-not-exist"), 404, "product_not_found")
+
+
+class TestUpdate:
+    def test_partial_update_moves_the_version(
+        self, client: TestClient, table: Table, admin: Account
+    ) -> None:
+        product = create_product(client, admin, stock=5)
+        response = client.patch(
+            f"/products/{product['id']}", headers=admin.headers, json={"price": "24.50", "tags": []}
+        )
+        assert response.status_code == 200
+        updated = response.json()
+        assert (updated["price"], updated["tags"], updated["version"]) == ("24.50", [], 2)
+        assert updated["name"] == product["name"]
+        assert updated["stock"] == 5
+        assert response.headers["etag"] == '"2"'
+        item = stored(table, product["id"])
+        assert item is not None
+        assert (str(item["price"]), item["version"], item["stock"]) == ("24.50", 2, 5)
+
+    def test_renaming_moves_the_product_in_listings(
+        self, client: TestClient, admin: Account
+    ) -> None:
+        product = create_product(client, admin, name="Alpha", category="Old")
+        client.patch(
+            f"/products/{product['id']}",
+            headers=admin.headers,
+            json={"name": "Omega", "category": "New"},
+        )
+        assert [p["id"] for p in client.get("/products?q=omega").json()["items"]] == [product["id"]]
+        assert client.get("/products?q=alpha").json()["items"] == []
+        assert [p["id"] for p in client.get("/products?category=new").json()["items"]] == [
+            product["id"]
+        ]
+        assert client.get("/products?category=Old").json()["items"] == []
+
+    def test_if_match_current_version(self, client: TestClient, admin: Account) -> None:
+        product = create_product(client, admin)
+        response = client.patch(
+            f"/products/{product['id']}",
+            headers={**admin.headers, "If-Match": '"1"'},
+            json={"name": "New"},
+        )
+        assert response.status_code == 200
+
+    def test_stale_if_match_is_412_and_changes_nothing(
+        self, client: TestClient, table: Table, admin: Account
+    ) -> None:
+        product = create_product(client, admin)
+        client.patch(f"/products/{product['id']}", headers=admin.headers, json={"name": "Second"})
+        response = client.patch(
+            f"/products/{product['id']}",
+            headers={**admin.headers, "If-Match": '"1"'},
+            json={"name": "Stale"},
+        )
+        assert_problem(response, 412, "precondition_failed")
+        item = stored(table, product["id"])
+        assert item is not None
+        assert (item["name"], item["version"]) == ("Second", 2)
+
+    def test_ten_concurrent_patches_with_one_etag_one_wins(
+        self, client: TestClient, table: Table, admin: Account
+    ) -> None:
+        product = create_product(client, admin)
+
+        def patch(i: int) -> int:
+            return client.patch(
+                f"/products/{product['id']}",
+                headers={**admin.headers, "If-Match": '"1"'},
+                json={"name": f"Writer {i}"},
+            ).status_code
+
+        statuses = race(10, patch)
+        assert sorted(statuses) == [200] + [412] * 9
+        item = stored(table, product["id"])
+        assert item is not None
+        assert item["version"] == 2
+        assert item["name"].startswith("Writer ")
+
+    def test_stock_is_not_editable_here(
+        self, client: TestClient, table: Table, admin: Account
+    ) -> None:
+        product = create_product(client, admin, stock=3)
+        response = client.patch(
+            f"/products/{product['id']}", headers=admin.headers, json={"stock": 99}
+        )
+        body = assert_problem(response, 422)
+        assert "inventory" in body["detail"]
+        assert stored(table, product["id"])["stock"] == 3  # type: ignore[index]
+
+    @pytest.mark.parametrize(
+        "body",
+        [{"name": None}, {"price": "1.001"}, {"unknown": 1}, {"currency": "xx"}, {"version": 9}],
+    )
+    def test_bad_input(
+        self, client: TestClient, table: Table, admin: Account, body: dict[str, Any]
+    ) -> None:
+        product = create_product(client, admin)
+        assert_problem(
+            client.patch(f"/products/{product['id']}", headers=admin.headers, json=body), 422
+        )
+        assert stored(table, product["id"])["version"] == 1  # type: ignore[index]
+
+    def test_sku_change_moves_the_claim(
+        self, client: TestClient, table: Table, admin: Account
+    ) -> None:
+        product = create_product(client, admin, sku="OLD-1")
+        other = create_product(client, admin, sku="TAKEN-1")
+        assert_problem(
+            client.patch(
+                f"/products/{product['id']}", headers=admin.headers, json={"sku": "taken-1"}
+            ),
+            409,
+            "sku_taken",
+        )
+        assert stored(table, product["id"])["sku"] == "OLD-1"  # type: ignore[index]
+        response = client.patch(
+            f"/products/{product['id']}", headers=admin.headers, json={"sku": "NEW-1"}
+        )
+        assert response.status_code == 200
+        assert table.get(table.keys.sku("OLD-1")) is None
+        assert table.get(table.keys.sku("NEW-1"))["product_id"] == product["id"]  # type: ignore[index]
+        create_product(client, admin, sku="OLD-1")  # free again
+        response = client.patch(
+            f"/products/{product['id']}", headers=admin.headers, json={"sku": None}
+        )
+        assert response.json()["sku"] is None
+        assert table.get(table.keys.sku("NEW-1")) is None
+        assert other["sku"] == "TAKEN-1"
+
+    def test_missing(self, client: TestClient, admin: Account) -> None:
+        assert_problem(
+            client.patch("/products/nope", headers=admin.headers, json={"name": "x"}), 404
+        )
+
+    def test_only_admins(self, client: TestClient, accounts: Accounts, admin: Account) -> None:
+        product = create_product(client, admin)
+        user = accounts.make()
+        assert_problem(
+            client.patch(f"/products/{product['id']}", headers=user.headers, json={"name": "x"}),
+            403,
+        )
+
+
+class TestDelete:
+    def test_gone_everywhere(self, client: TestClient, table: Table, admin: Account) -> None:
+        product = create_product(client, admin, name="Doomed Widget", sku="DOOM-1", category="Doom")
+        assert client.delete(f"/products/{product['id']}", headers=admin.headers).status_code == 204
+        assert_problem(client.get(f"/products/{product['id']}"), 404)
+        assert_problem(
+            client.patch(f"/products/{product['id']}", headers=admin.headers, json={"name": "x"}),
+            404,
+        )
+        assert_problem(client.delete(f"/products/{product['id']}", headers=admin.headers), 404)
+        assert client.get("/products").json()["items"] == []
+        assert client.get("/products?q=doomed").json()["items"] == []
+        assert client.get("/products?category=Doom").json()["items"] == []
+        assert stored(table, product["id"]) is None
+        assert table.get(table.keys.sku("DOOM-1")) is None
+
+    def test_only_admins(self, client: TestClient, accounts: Accounts, admin: Account) -> None:
+        product = create_product(client, admin)
+        assert_problem(client.delete(f"/products/{product['id']}"), 401)
+        manager = accounts.make(Role.STOCK_MANAGER)
+        assert_problem(client.delete(f"/products/{product['id']}", headers=manager.headers), 403)
+
+
+class TestListing:
+    def test_pages_a_category_of_23_ten_at_a_time(self, client: TestClient, admin: Account) -> None:
+        ids = {
+            create_product(client, admin, name=f"Gadget {i:02d}", category="Gadgets")["id"]
+            for i in range(23)
+        }
+        for i in range(4):
+            create_product(client, admin, name=f"Other {i}", category="Others")
+        pages = all_pages(client, "/products", limit=10, category="gadgets")
+        assert [len(page) for page in pages] == [10, 10, 3]
+        seen = [p["id"] for page in pages for p in page]
+        assert len(seen) == len(set(seen)) == 23
+        assert set(seen) == ids
+        names = [p["name"] for page in pages for p in page]
+        assert names == sorted(names)
+
+    def test_orders_by_name_then_id(self, client: TestClient, admin: Account) -> None:
+        for name in ["Widget Pro", "widget", "Anvil", "Widget", "Zebra", "Émile"]:
+            create_product(client, admin, name=name)
+        items = client.get("/products").json()["items"]
+        names = [p["name"] for p in items]
+        assert names[:3] == ["Anvil", "Widget", "widget"] or names[:3] == [
+            "Anvil",
+            "widget",
+            "Widget",
+        ]
+        assert names[3:5] == ["Widget Pro", "Zebra"]
+        twins = [p for p in items if p["name"].casefold() == "widget"]
+        assert [p["id"] for p in twins] == sorted(p["id"] for p in twins)
+
+    def test_search_is_a_case_insensitive_name_prefix(
+        self, client: TestClient, admin: Account
+    ) -> None:
+        pro = create_product(client, admin, name="Widget Pro", category="Tools")
+        create_product(client, admin, name="Mini Widget", category="Tools")
+        create_product(client, admin, name="Wider Shelf", category="Home")
+        assert [p["id"] for p in client.get("/products?q=widg").json()["items"]] == [pro["id"]]
+        assert {p["name"] for p in client.get("/products?q=WID").json()["items"]} == {
+            "Widget Pro",
+            "Wider Shelf",
+        }
+        both = client.get("/products", params={"q": "wid", "category": "tools"}).json()["items"]
+        assert [p["id"] for p in both] == [pro["id"]]
+        assert client.get("/products?q=zzz").json() == {"items": [], "next_cursor": None}
+
+    def test_search_pages_too(self, client: TestClient, admin: Account) -> None:
+        for i in range(5):
+            create_product(client, admin, name=f"Lamp {i}")
+        create_product(client, admin, name="Table")
+        pages = all_pages(client, "/products", limit=2, q="lamp")
+        assert [len(page) for page in pages] == [2, 2, 1]
+
+    def test_default_limit_is_20(self, client: TestClient, admin: Account) -> None:
+        for i in range(21):
+            create_product(client, admin, name=f"Item {i:02d}")
+        body = client.get("/products").json()
+        assert len(body["items"]) == 20
+        assert body["next_cursor"]
+
+    @pytest.mark.parametrize(
+        "query", ["limit=0", "limit=101", "limit=abc", "q=", "category=" + "c" * 51]
+    )
+    def test_bad_parameters(self, client: TestClient, query: str) -> None:
+        assert_problem(client.get(f"/products?{query}"), 422)
+
+    def test_tampered_or_foreign_cursor(self, client: TestClient, admin: Account) -> None:
+        for i in range(3):
+            create_product(client, admin, name=f"A {i}", category="One")
+            create_product(client, admin, name=f"B {i}", category="Two")
+        cursor = client.get("/products?limit=1&category=One").json()["next_cursor"]
+        assert (
+            client.get(
+                "/products", params={"limit": 1, "category": "One", "cursor": cursor}
+            ).status_code
+            == 200
+        )
+        for params in (
+            {"category": "Two", "cursor": cursor},
+            {"cursor": cursor},
+            {"category": "One", "q": "a", "cursor": cursor},
+            {"category": "One", "cursor": cursor[:-1] + ("A" if cursor[-1] != "A" else "B")},
+            {"cursor": "not-a-cursor"},
+        ):
+            assert_problem(client.get("/products", params=params), 422, "invalid_cursor")
+
+    def test_listing_shows_live_stock(
+        self, client: TestClient, table: Table, admin: Account
+    ) -> None:
+        create_product(client, admin, stock=4)
+        assert client.get("/products").json()["items"][0]["stock"] == 4

@@ -1,0 +1,49 @@
+"""Helpers for catalog tests."""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+from tests.support.accounts import Account
+
+_skus = itertools.count(1)
+
+
+def product_body(**changes: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "name": "Widget Pro",
+        "description": "A fine widget.",
+        "price": "19.99",
+        "currency": "EUR",
+        "category": "Widgets",
+        "tags": ["metal"],
+        "sku": f"SKU-{next(_skus):05d}",
+        "stock": 10,
+    }
+    body.update(changes)
+    return body
+
+
+def create_product(client: TestClient, admin: Account, **changes: Any) -> dict[str, Any]:
+    response = client.post("/products", headers=admin.headers, json=product_body(**changes))
+    assert response.status_code == 201, response.text
+    return response.json()  # type: ignore[no-any-return]
+
+
+def all_pages(
+    client: TestClient, path: str, *, limit: int, **params: Any
+) -> list[list[dict[str, Any]]]:
+    pages = []
+    cursor = None
+    while True:
+        query = {"limit": limit, **params} | ({"cursor": cursor} if cursor else {})
+        response = client.get(path, params=query)
+        assert response.status_code == 200, response.text
+        body = response.json()
+        pages.append(body["items"])
+        cursor = body["next_cursor"]
+        if cursor is None:
+            return pages
