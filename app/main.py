@@ -16,6 +16,8 @@ from app.core.config import get_settings
 from app.core.errors import install_error_handlers
 from app.core.logging import configure_logging
 from app.core.middleware import RequestContextMiddleware
+from app.inventory.router import router as inventory_router
+from app.orders.router import router as orders_router
 from app.products.router import admin_router as products_admin_router
 from app.products.router import public_router as products_public_router
 
@@ -52,6 +54,8 @@ def create_app() -> FastAPI:
         admin_router,
         products_public_router,
         products_admin_router,
+        inventory_router,
+        orders_router,
     )
     return app
 

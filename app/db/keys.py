@@ -69,9 +69,9 @@ class Keys:
     def product(self, product_id: str) -> Key:
         return {"PK": self.product_partition(product_id), "SK": PRODUCT}
 
-    def ledger_entry(self, product_id: str, seq: int) -> Key:
-        """Entry `seq` of a product's stock ledger; zero-padded so entries sort by number."""
-        return {"PK": self.product_partition(product_id), "SK": f"{LEDGER_PREFIX}{seq:012d}"}
+    def ledger_entry(self, product_id: str, at: str, entry_id: str) -> Key:
+        """A stock ledger entry; `at` (ISO 8601 UTC) first, so entries sort by time."""
+        return {"PK": self.product_partition(product_id), "SK": f"{LEDGER_PREFIX}{at}#{entry_id}"}
 
     def sku(self, sku: str) -> Key:
         """The item that makes a SKU unique in the store, case-insensitively."""
@@ -88,6 +88,17 @@ class Keys:
     def stock_listing(self) -> str:
         """GSI3PK of every product (sorted by stock level)."""
         return self._pk("STOCK")
+
+    # orders and idempotency records
+    def order(self, order_id: str) -> Key:
+        return {"PK": self._pk("ORDER", order_id), "SK": "ORDER"}
+
+    def user_orders_listing(self, user_id: str) -> str:
+        """GSI1PK of one user's orders (sorted by creation time)."""
+        return self._pk("USER", user_id, "ORDERS")
+
+    def idempotency(self, user_id: str, key: str) -> Key:
+        return {"PK": self._pk("IDEMPOTENCY", user_id, key), "SK": "IDEMPOTENCY"}
 
     def health(self) -> Key:
         return {"PK": self._pk("HEALTH"), "SK": "HEALTH"}

@@ -33,6 +33,7 @@ class TransactionCancelled(Exception):  # noqa: N818 - DynamoDB's own name for t
         super().__init__(f"transaction cancelled: {self.reasons}")
 
     def condition_failed(self, index: int) -> bool:
+        """Whether action `index` failed its condition."""
         return index < len(self.reasons) and self.reasons[index] == "ConditionalCheckFailed"
 
     @property
@@ -66,12 +67,12 @@ def transact_write(
                 raise
             cancelled = TransactionCancelled(error.response.get("CancellationReasons", []))
             if cancelled.only_conflicts and attempt < attempts:
-                _backoff(attempt)
+                backoff(attempt)
                 continue
             raise cancelled from error
 
 
-def _backoff(attempt: int) -> None:
+def backoff(attempt: int) -> None:
     """Full jitter: a random pause up to an exponentially growing cap."""
     cap = min(MAX_DELAY_SECONDS, BASE_DELAY_SECONDS * 2 ** (attempt - 1))
     time.sleep(random.uniform(0, cap))  # noqa: S311 - jitter, not security

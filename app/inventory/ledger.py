@@ -1,10 +1,11 @@
-"""The stock ledger: one immutable entry per stock change, written in the same transaction.
+"""The stock ledger: one immutable entry per stock change, written in the same transaction
+as the change itself, in the product's partition, sorted by time.
 
-Every product carries `stock` and `stock_seq`, the number of changes so far. A change is
-conditioned on the `stock_seq` it read, so changes to one product are totally ordered:
-entry n (sort key LEDGER#<n>) records the delta and the exact stock after it. A writer whose
-read went stale learns the current values from the failed condition and decides again --
-retrying only when the stock still allows the change.
+Each entry records the delta exactly. `stock_after` is recorded where the change fixes it
+(initial stock, a stock count): additive changes (purchases, cancellations, adjustments) are
+conditional increments (`stock >= :needed`) that run concurrently without reading first, so
+the level right after one of them is not observable inside its transaction -- see
+docs/ARCHITECTURE.md, "Stock and its ledger".
 """
 
 from __future__ import annotations
@@ -23,10 +24,9 @@ MovementKind = Literal["initial", "set", "adjustment", "purchase", "cancellation
 class LedgerEntry(BaseModel):
     id: str
     product_id: str
-    seq: int
     kind: MovementKind
     delta: int
-    stock_after: int
+    stock_after: int | None = None
     reason: str
     actor_id: str
     order_id: str | None = None
@@ -36,19 +36,17 @@ class LedgerEntry(BaseModel):
 def new_entry(
     *,
     product_id: str,
-    seq: int,
     kind: MovementKind,
     delta: int,
-    stock_after: int,
     reason: str,
     actor_id: str,
     at: str,
+    stock_after: int | None = None,
     order_id: str | None = None,
 ) -> LedgerEntry:
     return LedgerEntry(
         id=str(uuid.uuid4()),
         product_id=product_id,
-        seq=seq,
         kind=kind,
         delta=delta,
         stock_after=stock_after,
@@ -60,12 +58,12 @@ def new_entry(
 
 
 def put_action(table: Table, entry: LedgerEntry) -> dict[str, Any]:
-    """The transaction action storing `entry`; it fails if that sequence number is taken."""
-    item = {**table.keys.ledger_entry(entry.product_id, entry.seq), **entry.model_dump()}
+    """The transaction action storing `entry` (never overwriting another)."""
+    key = table.keys.ledger_entry(entry.product_id, entry.at, entry.id)
     return {
         "Put": {
             "TableName": table.name,
-            "Item": serialize(item),
+            "Item": serialize({**key, **entry.model_dump()}),
             "ConditionExpression": "attribute_not_exists(PK)",
         }
     }

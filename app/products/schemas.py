@@ -17,6 +17,8 @@ from pydantic import (
     model_validator,
 )
 
+from app.core import etags
+
 MAX_TAGS = 20
 MAX_PRICE = Decimal("99999999.99")
 CENT = Decimal("0.01")
@@ -154,6 +156,7 @@ class ProductRecord(BaseModel):
     sku: str | None = None
     stock: int
     stock_seq: int = 0
+    stock_updated_at: str | None = None
     image_key: str | None = None
     version: int
     created_at: str
@@ -161,7 +164,7 @@ class ProductRecord(BaseModel):
 
     @property
     def etag(self) -> str:
-        return f'"{self.version}"'
+        return etags.strong(self.version)
 
 
 class Product(BaseModel):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 
+from app.core import etags
 from app.core.config import Settings
 from app.core.errors import NotFoundError, PreconditionFailedError
 from app.core.timeutil import now_iso
@@ -34,7 +35,7 @@ class ProductNotFoundError(NotFoundError):
 
 def public(product: ProductRecord, settings: Settings) -> Product:
     return Product(
-        **product.model_dump(exclude={"image_key", "stock_seq"}),
+        **product.model_dump(exclude={"image_key", "stock_seq", "stock_updated_at"}),
         image_url=images.url_for(product.image_key, settings),
     )
 
@@ -55,7 +56,6 @@ def create(
     if request.stock > 0:
         initial = ledger.new_entry(
             product_id=product_id,
-            seq=1,
             kind="initial",
             delta=request.stock,
             stock_after=request.stock,
@@ -82,7 +82,7 @@ def update(
     without it, a concurrent edit is re-read and the change applied on top (bounded)."""
     for _ in range(MAX_UNCONDITIONAL_ATTEMPTS):
         current = get(table, product_id)
-        if if_match is not None and not etag_matches(if_match, current):
+        if if_match is not None and not etags.if_match_allows(if_match, current.etag):
             raise PreconditionFailedError(
                 f"The product is at version {current.version}; reload and try again."
             )
@@ -99,12 +99,6 @@ def update(
             continue
         return updated
     raise PreconditionFailedError("The product keeps changing; reload and try again.")
-
-
-def etag_matches(if_match: str, product: ProductRecord) -> bool:
-    """If-Match per RFC 9110: `*` or a list of strong entity tags."""
-    candidates = [tag.strip() for tag in if_match.split(",")]
-    return "*" in candidates or product.etag in candidates
 
 
 def delete(table: Table, product_id: str, settings: Settings) -> None:

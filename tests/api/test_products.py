@@ -12,6 +12,7 @@ from app.db.table import Table
 from tests.integration.test_accounts_concurrency import race
 from tests.support.accounts import Account, Accounts
 from tests.support.catalog import all_pages, create_product, product_body
+from tests.support.history import ledger_of
 from tests.support.http import assert_problem
 
 
@@ -59,8 +60,7 @@ class TestCreate:
         assert str(item["price"]) == "19.99"
         assert item["stock"] == 7
         assert item["stock_seq"] == 1
-        entry = table.get(table.keys.ledger_entry(product["id"], 1))
-        assert entry is not None
+        (entry,) = ledger_of(table, product["id"])
         assert (entry["delta"], entry["stock_after"], entry["kind"], entry["actor_id"]) == (
             7,
             7,
@@ -77,7 +77,7 @@ class TestCreate:
     ) -> None:
         product = create_product(client, admin, stock=0)
         assert stored(table, product["id"])["stock_seq"] == 0  # type: ignore[index]
-        assert table.get(table.keys.ledger_entry(product["id"], 1)) is None
+        assert ledger_of(table, product["id"]) == []
 
     @pytest.mark.parametrize(
         ("price", "expected"), [(19.99, "19.99"), ("5", "5.00"), (0, "0.00"), ("1e2", "100.00")]

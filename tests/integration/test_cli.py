@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 
 from app import cli
 from app.db.table import Table
+from tests.support.history import ledger_of
 
 
 def test_create_table_is_idempotent(table: Table, capsys: pytest.CaptureFixture[str]) -> None:
@@ -118,6 +119,9 @@ def test_seed_loads_a_demo_catalog_once(
     assert stocked
     assert any(item["stock"] == 0 for item in items)
     for item in stocked:
-        entry = table.get(table.keys.ledger_entry(item["id"], 1))
-        assert entry is not None
-        assert entry["stock_after"] == item["stock"]
+        (entry,) = ledger_of(table, item["id"])
+        assert (entry["kind"], entry["delta"], entry["stock_after"]) == (
+            "initial",
+            item["stock"],
+            item["stock"],
+        )

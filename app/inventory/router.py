@@ -1,0 +1,106 @@
+"""HTTP layer for stock: admins and stock managers."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Query, Response
+
+from app.auth.dependencies import CurrentUser, allow
+from app.core.params import ResourceId
+from app.core.responses import problem_responses
+from app.core.roles import Role
+from app.db.pagination import Page, PageCursor, PageLimit
+from app.db.table import TableDep
+from app.inventory import service
+from app.inventory.schemas import Movement, StockAdjustment, StockLevel, StockSet
+
+router = APIRouter(
+    prefix="/inventory",
+    tags=["inventory"],
+    dependencies=[allow(Role.ADMIN, Role.STOCK_MANAGER)],
+    responses=problem_responses(401, 403),
+)
+
+
+@router.get(
+    "/low-stock",
+    responses=problem_responses(422),
+    summary="Products with stock at or below a threshold, lowest first",
+)
+def low_stock(
+    table: TableDep,
+    threshold: Annotated[int, Query(ge=0, le=1_000_000_000)] = 5,
+    limit: PageLimit = 20,
+    cursor: PageCursor = None,
+) -> Page[StockLevel]:
+    products, next_cursor = service.low_stock(
+        table, threshold=threshold, limit=limit, cursor=cursor
+    )
+    return Page[StockLevel](items=[service.level(p) for p in products], next_cursor=next_cursor)
+
+
+@router.get("/{product_id}", responses=problem_responses(404))
+def get_level(product_id: ResourceId, table: TableDep, response: Response) -> StockLevel:
+    product = service.get_product(table, product_id)
+    response.headers["ETag"] = service.etag(product)
+    return service.level(product)
+
+
+@router.put(
+    "/{product_id}",
+    responses=problem_responses(404, 412, 422),
+    summary="Set the stock level (a count); If-Match makes it conditional",
+)
+def set_level(
+    product_id: ResourceId,
+    body: StockSet,
+    table: TableDep,
+    principal: CurrentUser,
+    response: Response,
+    if_match: Annotated[str | None, Header(max_length=200)] = None,
+) -> StockLevel:
+    product = service.set_stock(
+        table,
+        product_id,
+        target=body.stock,
+        reason=body.reason,
+        if_match=if_match,
+        actor_id=principal.id,
+    )
+    response.headers["ETag"] = service.etag(product)
+    return service.level(product)
+
+
+@router.post(
+    "/{product_id}/adjustments",
+    responses=problem_responses(404, 409, 422),
+    summary="Add to or take from the stock; 409 if it would go below zero",
+)
+def adjust_level(
+    product_id: ResourceId,
+    body: StockAdjustment,
+    table: TableDep,
+    principal: CurrentUser,
+    response: Response,
+) -> StockLevel:
+    product = service.adjust_stock(
+        table, product_id, delta=body.delta, reason=body.reason, actor_id=principal.id
+    )
+    response.headers["ETag"] = service.etag(product)
+    return service.level(product)
+
+
+@router.get(
+    "/{product_id}/movements",
+    responses=problem_responses(404, 422),
+    summary="The product's stock ledger, newest first",
+)
+def movements(
+    product_id: ResourceId, table: TableDep, limit: PageLimit = 20, cursor: PageCursor = None
+) -> Page[Movement]:
+    entries, next_cursor = service.movements(table, product_id, limit=limit, cursor=cursor)
+    return Page[Movement](
+        items=[Movement.model_validate(entry.model_dump()) for entry in entries],
+        next_cursor=next_cursor,
+    )

@@ -1,0 +1,56 @@
+"""Inventory API models."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+
+from app.inventory.ledger import MovementKind
+
+Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+MAX_STOCK = 1_000_000_000
+
+
+class StockLevel(BaseModel):
+    product_id: str
+    name: str
+    sku: str | None
+    stock: int
+    stock_version: int = Field(description="Number of stock changes so far; the ETag.")
+    stock_updated_at: datetime | None
+
+
+class StockSet(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    stock: Annotated[int, Field(ge=0, le=MAX_STOCK, strict=True)]
+    reason: Reason
+
+
+class StockAdjustment(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    delta: Annotated[int, Field(ge=-MAX_STOCK, le=MAX_STOCK, strict=True)]
+    reason: Reason
+
+    @field_validator("delta")
+    @classmethod
+    def _not_zero(cls, delta: int) -> int:
+        if delta == 0:
+            raise ValueError("must not be 0")
+        return delta
+
+
+class Movement(BaseModel):
+    """One ledger entry: a stock change (and, for initial stock and counts, the level it set)."""
+
+    id: str
+    kind: MovementKind
+    delta: int
+    stock_after: int | None
+    reason: str
+    actor_id: str
+    order_id: str | None
+    at: datetime

@@ -1,0 +1,84 @@
+"""HTTP layer for orders: any logged-in user buys; owners (and admins) see and cancel."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Query, Response, status
+
+from app.auth.dependencies import ANY_USER, CurrentUser
+from app.core.errors import ForbiddenError
+from app.core.params import ResourceId
+from app.core.responses import problem_responses
+from app.core.roles import Role
+from app.db.pagination import Page, PageCursor, PageLimit
+from app.db.table import TableDep
+from app.orders import service
+from app.orders.schemas import IDEMPOTENCY_KEY_PATTERN, Order, OrderCreate, OrderRecord
+
+router = APIRouter(
+    prefix="/orders", tags=["orders"], dependencies=[ANY_USER], responses=problem_responses(401)
+)
+
+
+def public(order: OrderRecord) -> Order:
+    return Order.model_validate(order.model_dump(exclude={"idempotency_key"}))
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    responses=problem_responses(409, 422, 503),
+    summary="Buy: all lines or nothing. Send an Idempotency-Key to retry safely",
+)
+def place_order(
+    body: OrderCreate,
+    table: TableDep,
+    principal: CurrentUser,
+    response: Response,
+    idempotency_key: Annotated[
+        str | None,
+        Header(
+            pattern=IDEMPOTENCY_KEY_PATTERN,
+            description="1..64 visible ASCII characters; a repeat returns the same order.",
+        ),
+    ] = None,
+) -> Order:
+    order, replayed = service.place_order(
+        table, body, buyer=principal, idempotency_key=idempotency_key
+    )
+    response.headers["Location"] = f"/orders/{order.id}"
+    if replayed:
+        response.headers["Idempotent-Replayed"] = "true"
+    return public(order)
+
+
+@router.get("", responses=problem_responses(403, 422), summary="Orders, newest first")
+def list_orders(
+    table: TableDep,
+    principal: CurrentUser,
+    limit: PageLimit = 20,
+    cursor: PageCursor = None,
+    user_id: Annotated[
+        str | None, Query(max_length=128, description="Admins only: another user's orders.")
+    ] = None,
+) -> Page[Order]:
+    owner = user_id or principal.id
+    if owner != principal.id and principal.role != Role.ADMIN:
+        raise ForbiddenError("Only admins may list other users' orders.")
+    orders, next_cursor = service.list_orders(table, user_id=owner, limit=limit, cursor=cursor)
+    return Page[Order](items=[public(o) for o in orders], next_cursor=next_cursor)
+
+
+@router.get("/{order_id}", responses=problem_responses(404))
+def get_order(order_id: ResourceId, table: TableDep, principal: CurrentUser) -> Order:
+    return public(service.get_order(table, order_id, viewer=principal))
+
+
+@router.post(
+    "/{order_id}/cancel",
+    responses=problem_responses(404, 409),
+    summary="Cancel: the stock goes back, with ledger entries",
+)
+def cancel_order(order_id: ResourceId, table: TableDep, principal: CurrentUser) -> Order:
+    return public(service.cancel_order(table, order_id, actor=principal))

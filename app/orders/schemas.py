@@ -1,0 +1,98 @@
+"""Order models: what a shopper sends, what is stored, what the API shows."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_serializer, field_validator
+
+MAX_LINES = 25
+MAX_QUANTITY = 1000
+IDEMPOTENCY_KEY_PATTERN = r"^[\x21-\x7e]{1,64}$"
+
+OrderStatus = Literal["placed", "cancelled"]
+
+
+class OrderLineRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    product_id: Annotated[str, Field(min_length=1, max_length=128)]
+    quantity: Annotated[int, Field(ge=1, le=MAX_QUANTITY, strict=True)]
+
+
+class OrderCreate(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"items": [{"product_id": "<id>", "quantity": 2}]}]},
+    )
+
+    items: Annotated[list[OrderLineRequest], Field(min_length=1, max_length=MAX_LINES)]
+
+    @field_validator("items")
+    @classmethod
+    def _distinct_products(cls, items: list[OrderLineRequest]) -> list[OrderLineRequest]:
+        ids = [item.product_id for item in items]
+        if len(ids) != len(set(ids)):
+            raise ValueError("each product may appear once; put the total in its quantity")
+        return items
+
+    def fingerprint(self) -> str:
+        """What makes two requests "the same" for an idempotency key: the set of lines."""
+        lines = sorted((item.product_id, item.quantity) for item in self.items)
+        return hashlib.sha256(json.dumps(lines).encode()).hexdigest()
+
+
+class OrderLine(BaseModel):
+    product_id: str
+    name: str
+    unit_price: Decimal
+    quantity: int
+    line_total: Decimal
+
+    @field_serializer("unit_price", "line_total")
+    def _money(self, value: Decimal) -> str:
+        return f"{value:.2f}"
+
+
+class OrderRecord(BaseModel):
+    """An order as stored: name and unit price are copied at purchase time."""
+
+    id: str
+    user_id: str
+    status: OrderStatus
+    lines: list[OrderLine]
+    currency: str
+    total: Decimal
+    created_at: str
+    updated_at: str
+    cancelled_at: str | None = None
+    idempotency_key: str | None = None
+
+
+class Order(BaseModel):
+    id: str
+    user_id: str
+    status: OrderStatus
+    lines: list[OrderLine]
+    currency: str
+    total: Decimal
+    created_at: datetime
+    updated_at: datetime
+    cancelled_at: datetime | None
+
+    @field_serializer("total")
+    def _money(self, value: Decimal) -> str:
+        return f"{value:.2f}"
+
+
+class IdempotencyRecord(BaseModel):
+    user_id: str
+    key: str
+    fingerprint: str
+    order_id: str
+    created_at: str
+    expires_at: int

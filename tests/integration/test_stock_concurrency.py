@@ -1,0 +1,129 @@
+"""Many buyers at once, on DynamoDB Local: no overselling, ever, and a ledger that adds up."""
+
+from __future__ import annotations
+
+import random
+import threading
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from app.core.roles import Role
+from app.db.table import Table
+from tests.integration.test_accounts_concurrency import race
+from tests.support.accounts import Account, Accounts
+from tests.support.catalog import create_product
+from tests.support.history import check_history, ledger_of
+
+
+@pytest.fixture
+def admin(accounts: Accounts) -> Account:
+    return accounts.make(Role.ADMIN)
+
+
+def buy(
+    client: TestClient, account: Account, lines: list[tuple[str, int]], key: str | None = None
+) -> Any:
+    headers = dict(account.headers) | ({"Idempotency-Key": key} if key else {})
+    return client.post(
+        "/orders",
+        headers=headers,
+        json={"items": [{"product_id": p, "quantity": q} for p, q in lines]},
+    )
+
+
+def test_a_rush_of_100_buyers_for_30_units(
+    client: TestClient, table: Table, accounts: Accounts, admin: Account
+) -> None:
+    product = create_product(client, admin, stock=30)
+    buyers = [accounts.make() for _ in range(5)]
+    responses = race(100, lambda i: buy(client, buyers[i % 5], [(product["id"], 1)]))
+    statuses = Counter(r.status_code for r in responses)
+    assert statuses == {201: 30, 409: 70}
+    assert all(r.json()["code"] == "insufficient_stock" for r in responses if r.status_code == 409)
+    assert table.get(table.keys.product(product["id"]))["stock"] == 0  # type: ignore[index]
+    purchases = [e for e in ledger_of(table, product["id"]) if e["kind"] == "purchase"]
+    assert len(purchases) == 30
+    orders = [r.json()["id"] for r in responses if r.status_code == 201]
+    assert len(set(orders)) == 30
+    check_history(table, [product["id"]], orders)
+
+
+def test_twelve_concurrent_retries_with_one_key_make_one_order(
+    client: TestClient, table: Table, accounts: Accounts, admin: Account
+) -> None:
+    product = create_product(client, admin, stock=10)
+    buyer = accounts.make()
+    responses = race(12, lambda _: buy(client, buyer, [(product["id"], 3)], key="pay-button-1"))
+    assert {r.status_code for r in responses} == {201}
+    assert len({r.json()["id"] for r in responses}) == 1
+    assert table.get(table.keys.product(product["id"]))["stock"] == 7  # type: ignore[index]
+    assert len([e for e in ledger_of(table, product["id"]) if e["kind"] == "purchase"]) == 1
+    check_history(table, [product["id"]], [responses[0].json()["id"]])
+
+
+def test_a_mixed_history_adds_up(
+    client: TestClient, table: Table, accounts: Accounts, admin: Account
+) -> None:
+    """Random multi-line purchases, cancellations and adjustments from many threads."""
+    products = [create_product(client, admin, name=f"P{i}", stock=20)["id"] for i in range(5)]
+    buyers = [accounts.make() for _ in range(4)]
+    manager = accounts.make(Role.STOCK_MANAGER)
+    placed: list[tuple[Account, str]] = []
+    outcomes: Counter[str] = Counter()
+
+    def worker(seed: int) -> None:
+        rng = random.Random(seed)
+        for _ in range(12):
+            roll = rng.random()
+            if roll < 0.6:
+                account = rng.choice(buyers)
+                lines = [(p, rng.randint(1, 4)) for p in rng.sample(products, rng.randint(1, 3))]
+                response = buy(client, account, lines)
+                assert response.status_code in (201, 409), response.text
+                if response.status_code == 201:
+                    placed.append((account, response.json()["id"]))
+                outcomes[f"buy {response.status_code}"] += 1
+            elif roll < 0.8 and placed:
+                account, order_id = rng.choice(placed)
+                response = client.post(f"/orders/{order_id}/cancel", headers=account.headers)
+                assert response.status_code in (200, 409), response.text
+                outcomes[f"cancel {response.status_code}"] += 1
+            else:
+                delta = rng.choice([-5, -2, 3, 6])
+                response = client.post(
+                    f"/inventory/{rng.choice(products)}/adjustments",
+                    headers=manager.headers,
+                    json={"delta": delta, "reason": "random"},
+                )
+                assert response.status_code in (200, 409), response.text
+                outcomes[f"adjust {response.status_code}"] += 1
+
+    observed: list[int] = []
+    done = threading.Event()
+
+    def watch() -> None:
+        """Sample every product's stored stock while the history runs."""
+        while not done.is_set():
+            for product_id in products:
+                item = table.get(table.keys.product(product_id))
+                observed.append(int(item["stock"]))  # type: ignore[index]
+
+    watcher = threading.Thread(target=watch)
+    watcher.start()
+    try:
+        with ThreadPoolExecutor(max_workers=10) as pool:
+            list(pool.map(worker, range(10)))
+    finally:
+        done.set()
+        watcher.join()
+    assert observed
+    assert min(observed) >= 0
+    assert outcomes["buy 201"] > 10
+    finals = check_history(table, products, [order_id for _, order_id in placed])
+    assert all(stock >= 0 for stock in finals.values())
+    listed = {p["id"]: p["stock"] for p in client.get("/products?limit=100").json()["items"]}
+    assert all(listed[p] == finals[p] for p in products)
