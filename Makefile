@@ -6,7 +6,15 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | cksum | cut -d' ' -f1)
 
 .DEFAULT_GOAL := help
-.PHONY: help install tools run seed test lint format constraints clean
+AWS_VENV := .tools/aws-venv
+SAM      := SAM_CLI_TELEMETRY=0 $(CURDIR)/$(AWS_VENV)/bin/sam
+SAM_ENV  ?= default
+# sam build needs the Python of the Lambda runtime (3.12) on PATH: find a real one (a pyenv
+# shim on PATH would hang sam build), else whatever python3.12 is on PATH
+PYTHON312 ?= $(or $(lastword $(wildcard $(HOME)/.pyenv/versions/3.12*/bin/python3.12)),$(shell command -v python3.12))
+
+.PHONY: help install tools run seed test lint format constraints clean \
+	aws-tools validate build package deploy destroy bench
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -43,5 +51,37 @@ format: install ## apply ruff's formatting and safe fixes
 	$(PY) -m ruff format .
 	$(PY) -m ruff check --fix .
 
+aws-tools: ## install SAM CLI, cfn-lint, hadolint and actionlint under .tools/
+	@bash devtools/ensure-aws-tools.sh
+
+validate: aws-tools ## offline checks: sam validate --lint, cfn-lint, actionlint, hadolint
+	cd infra && $(SAM) validate --lint --template template.yaml --region us-east-1
+	$(AWS_VENV)/bin/cfn-lint infra/template.yaml
+	$(AWS_VENV)/bin/actionlint .github/workflows/*.yml
+	$(AWS_VENV)/bin/hadolint Dockerfile
+
+build: install aws-tools ## sam build (arm64, python3.12) into infra/.aws-sam/
+	@test -n "$(PYTHON312)" || { echo "sam build needs python3.12 on PATH"; exit 1; }
+	$(PY) -m devtools.stage_lambda
+	cd infra && PATH=$(dir $(PYTHON312)):$$PATH $(SAM) build --template template.yaml
+
+package: build ## the deployment zip (dist/catalog-lambda.zip) and its size
+	@mkdir -p dist && rm -f dist/catalog-lambda.zip
+	cd infra/.aws-sam/build/CatalogFunction && zip -qr9 $(CURDIR)/dist/catalog-lambda.zip .
+	@du -h dist/catalog-lambda.zip | cut -f1 | xargs echo "dist/catalog-lambda.zip:"
+
+deploy: build ## sam deploy with infra/samconfig.toml (GUIDED=1 the first time; SAM_ENV=prod)
+	cd infra && $(SAM) deploy --config-file samconfig.toml --config-env $(SAM_ENV) \
+		$(if $(GUIDED),--guided,)
+
+destroy: aws-tools ## delete the stack; the table and the images bucket are kept (Retain)
+	cd infra && $(SAM) delete --config-file samconfig.toml --config-env $(SAM_ENV)
+	@echo "Kept: the DynamoDB table and the images bucket (DeletionPolicy Retain)."
+	@echo "To remove them too: turn off the table's deletion protection, then delete both."
+
+bench: install tools ## every benchmark, one summary
+	$(PY) -m bench.catalog_pages
+	$(PY) -m bench.purchase_rush
+
 clean: ## remove local state (.venv, .tools, .data)
-	rm -rf $(VENV) .tools .data .pytest_cache .ruff_cache .mypy_cache
+	rm -rf $(VENV) .tools .data .pytest_cache .ruff_cache .mypy_cache build dist infra/.aws-sam

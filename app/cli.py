@@ -1,4 +1,4 @@
-"""Operator commands: python -m app.cli create-table | create-admin | seed."""
+"""Operator commands: python -m app.cli create-table | create-admin | seed | create-bucket."""
 
 from __future__ import annotations
 
@@ -48,6 +48,22 @@ def create_admin(args: argparse.Namespace) -> int:
     return 0
 
 
+def create_bucket(_: argparse.Namespace) -> int:
+    """Create the images bucket if missing -- for local S3 endpoints (on AWS the template
+    creates it)."""
+    from app.products.images import s3_client
+
+    settings = get_settings()
+    client = s3_client(settings.s3_endpoint_url, settings.aws_region)
+    existing = {bucket["Name"] for bucket in client.list_buckets().get("Buckets", [])}
+    if settings.images_bucket in existing:
+        print(f"bucket {settings.images_bucket}: already exists")
+    else:
+        client.create_bucket(Bucket=settings.images_bucket)
+        print(f"bucket {settings.images_bucket}: created")
+    return 0
+
+
 def seed(_: argparse.Namespace) -> int:
     from app.seed import seed as load_demo_catalog
 
@@ -65,6 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
     admin.add_argument("--password", required=True)
     admin.add_argument("--name", default="Administrator")
     commands.add_parser("seed", help="load the demo catalog (idempotent)")
+    commands.add_parser("create-bucket", help="create the images bucket (local S3 only)")
     return parser
 
 
@@ -72,6 +89,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "create-table": create_table,
     "create-admin": create_admin,
     "seed": seed,
+    "create-bucket": create_bucket,
 }
 
 

@@ -12,6 +12,7 @@ from app.admin.router import router as admin_router
 from app.auth.dependencies import include_guarded
 from app.auth.router import public_router as auth_public_router
 from app.auth.router import session_router as auth_session_router
+from app.core.apigateway import ApiGatewayRootPathMiddleware
 from app.core.config import get_settings
 from app.core.errors import install_error_handlers
 from app.core.logging import configure_logging
@@ -45,6 +46,7 @@ def create_app() -> FastAPI:
         swagger_ui_parameters={"persistAuthorization": True},
     )
     app.add_middleware(RequestContextMiddleware)
+    app.add_middleware(ApiGatewayRootPathMiddleware)
     install_error_handlers(app)
     include_guarded(
         app,

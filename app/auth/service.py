@@ -13,9 +13,9 @@ from app.auth.schemas import (
     TokenPair,
     UserRecord,
 )
-from app.core import security
+from app.core import metrics, security
 from app.core.config import Settings
-from app.core.errors import UnauthorizedError
+from app.core.errors import TooManyRequestsError, UnauthorizedError
 from app.core.roles import Role
 from app.core.timeutil import now_epoch, now_iso
 from app.db.table import Table
@@ -53,13 +53,18 @@ def log_in(table: Table, *, email: str, password: str, settings: Settings) -> To
     """Same answer, and about the same time, for an unknown e-mail and a wrong password."""
     now = now_epoch()
     email = email.strip()
-    has_failures = throttle.ensure_not_throttled(table, email=email, now=now, settings=settings)
+    try:
+        has_failures = throttle.ensure_not_throttled(table, email=email, now=now, settings=settings)
+    except TooManyRequestsError:
+        metrics.count(metrics.THROTTLED_LOGINS)
+        raise
     user = repository.get_by_email(table, email=email)
     valid = len(password) <= PASSWORD_MAX_LENGTH and security.verify_password(
         user.password_hash if user else None, password, settings
     )
     if not valid or user is None:
         throttle.record_failure(table, email=email, now=now, settings=settings)
+        metrics.count(metrics.FAILED_LOGINS)
         raise UnauthorizedError(BAD_CREDENTIALS)
     if has_failures:
         throttle.clear(table, email=email)

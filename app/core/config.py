@@ -25,6 +25,8 @@ class Settings(BaseSettings):
     store_id: str = Field(default="default", pattern=r"^[a-z0-9-]{1,32}$")
 
     jwt_secret: SecretStr | None = None
+    # on AWS: the Secrets Manager secret holding the JWT key, read once per cold start
+    jwt_secret_arn: str | None = None
     jwt_issuer: str = "catalog-service"
     jwt_audience: str = "catalog-api"
     access_token_ttl_seconds: int = Field(default=15 * 60, gt=0)
@@ -49,6 +51,8 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _require_strong_secret_outside_dev(self) -> Settings:
+        if self.jwt_secret is None and self.jwt_secret_arn:
+            self.jwt_secret = SecretStr(_read_secret(self.jwt_secret_arn, self.aws_region))
         secret = self.jwt_secret.get_secret_value() if self.jwt_secret else ""
         if len(secret.encode()) >= MIN_SECRET_BYTES:
             return self
@@ -67,6 +71,13 @@ class Settings(BaseSettings):
         if self.jwt_secret is None:  # pragma: no cover - the validator fills it in
             raise RuntimeError("JWT secret missing")
         return self.jwt_secret.get_secret_value().encode()
+
+
+def _read_secret(arn: str, region: str) -> str:
+    import boto3
+
+    client = boto3.client("secretsmanager", region_name=region)
+    return str(client.get_secret_value(SecretId=arn)["SecretString"])
 
 
 @lru_cache(maxsize=1)

@@ -26,13 +26,15 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, default=str)
 
 
-def configure_logging(level: str = "INFO") -> None:
-    """Send the app's logs to stdout as JSON lines (once per process)."""
+def configure_logging(level: str = "INFO", *, handler: logging.Handler | None = None) -> None:
+    """Send the app's logs to stdout as JSON lines, through `handler` if given (under
+    Lambda: Powertools' handler, which adds the invocation's context)."""
     app_logger = logging.getLogger("app")
-    if any(isinstance(h.formatter, JsonFormatter) for h in app_logger.handlers):
-        return
-    handler = logging.StreamHandler(sys.stdout)
-    handler.setFormatter(JsonFormatter())
-    app_logger.addHandler(handler)
+    if handler is None:
+        if app_logger.handlers:  # configured already (under Lambda: by the handler module)
+            return
+        handler = logging.StreamHandler(sys.stdout)
+        handler.setFormatter(JsonFormatter())
+    app_logger.handlers = [handler]
     app_logger.setLevel(level.upper())
     app_logger.propagate = False

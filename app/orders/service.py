@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import NoReturn
 
 from app.auth.dependencies import Principal
+from app.core import metrics
 from app.core.errors import ConflictError, InvalidInputError, NotFoundError
 from app.core.roles import Role
 from app.core.timeutil import now_epoch, now_iso
@@ -94,12 +95,16 @@ def place_order(
 
     try:
         committed = stock.commit(table, snapshot=snapshot, make_plan=plan, actor_id=buyer.id)
+    except InsufficientStockError:
+        metrics.count(metrics.OUT_OF_STOCK_REJECTIONS)
+        raise
     except _Replay:
         winner = repository.get_idempotency(table, user_id=buyer.id, key=idempotency_key or "")
         if winner is None:  # pragma: no cover - the claim that beat us cannot vanish this fast
             raise
         return _replay(table, winner, fingerprint), True
     order: OrderRecord = committed.plan.result
+    metrics.count(metrics.ORDERS_PLACED)
     return order, False
 
 

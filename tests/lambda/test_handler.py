@@ -75,16 +75,26 @@ def rest_api_event(
     return event
 
 
+def lambda_context(request_id: str) -> SimpleNamespace:
+    """What the Lambda runtime passes as `context` (the attributes Powertools reads)."""
+    return SimpleNamespace(
+        aws_request_id=request_id,
+        function_name="catalog",
+        function_version="$LATEST",
+        memory_limit_in_mb=512,
+        invoked_function_arn="arn:aws:lambda:us-east-1:123456789012:function:catalog",
+        log_group_name="/aws/lambda/catalog",
+        log_stream_name="stream",
+        get_remaining_time_in_millis=lambda: 30000,
+    )
+
+
 @pytest.fixture(params=["http-api-v2", "rest-api-v1"])
 def invoke(request: pytest.FixtureRequest, table: Table) -> Request:
     from app.lambda_handler import handler
 
     make_event = http_api_event if request.param == "http-api-v2" else rest_api_event
-    context = SimpleNamespace(
-        aws_request_id="lambda-req-1",
-        function_name="catalog",
-        get_remaining_time_in_millis=lambda: 30000,
-    )
+    context = lambda_context("lambda-req-1")
 
     def call(method: str, path: str, **kwargs: Any) -> dict[str, Any]:
         return handler(make_event(method, path, **kwargs), context)  # type: ignore[no-any-return]
@@ -147,3 +157,92 @@ def test_query_strings_reach_the_app(invoke: Request, accounts: Accounts) -> Non
     response = invoke("GET", "/admin/users", headers=admin.headers, query="limit=1")
     assert response["statusCode"] == 200
     assert len(body_of(response)["items"]) == 1
+
+
+def test_docs_load_the_spec_from_the_path_the_browser_sees(
+    invoke: Request, request: pytest.FixtureRequest
+) -> None:
+    """REST API events come from https://<id>.execute-api…/prod/docs with `path` = /docs."""
+    prefix = "/prod" if "rest-api" in request.node.callspec.id else ""
+    docs = invoke("GET", "/docs", headers={"Accept": "text/html"})
+    assert docs["statusCode"] == 200
+    html = (
+        docs["body"] if not docs.get("isBase64Encoded") else base64.b64decode(docs["body"]).decode()
+    )
+    assert f"url: '{prefix}/openapi.json'" in html
+    spec = invoke("GET", "/openapi.json")
+    assert spec["statusCode"] == 200
+    body = body_of(spec)
+    assert "/auth/login" in body["paths"]
+    if prefix:
+        assert body["servers"] == [{"url": prefix}]
+
+
+def test_a_named_http_api_stage_is_a_prefix_too(table: Table, accounts: Accounts) -> None:
+    from app.lambda_handler import handler
+
+    account = accounts.make()
+    event = http_api_event(
+        "GET", "/beta/auth/me", headers={"Authorization": f"Bearer {account.access_token}"}
+    )
+    event["requestContext"]["stage"] = "beta"
+    context = lambda_context("r2")
+    response = handler(event, context)
+    assert response["statusCode"] == 200, response
+    docs_event = http_api_event("GET", "/beta/docs")
+    docs_event["requestContext"]["stage"] = "beta"
+    docs = handler(docs_event, context)
+    assert "url: '/beta/openapi.json'" in docs["body"]
+
+
+def test_problem_instance_is_the_external_path(
+    invoke: Request, request: pytest.FixtureRequest
+) -> None:
+    prefix = "/prod" if "rest-api" in request.node.callspec.id else ""
+    response = invoke("GET", "/products/nope")
+    assert body_of(response)["instance"] == f"{prefix}/products/nope"
+
+
+@pytest.fixture
+def lambda_stdout(table: Table) -> Any:
+    """What the function writes to stdout (its log handler's stream) during the test."""
+    import io
+
+    from app.lambda_handler import logger
+
+    buffer = io.StringIO()
+    previous = logger.registered_handler.setStream(buffer)  # type: ignore[attr-defined]
+    yield buffer
+    logger.registered_handler.setStream(previous)  # type: ignore[attr-defined]
+
+
+def emitted(buffer: Any) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in buffer.getvalue().splitlines() if line.startswith("{")]
+
+
+def test_logs_carry_cold_start_and_request_id(invoke: Request, lambda_stdout: Any) -> None:
+    import logging
+
+    invoke("GET", "/health")
+    logging.getLogger("app.test").warning("probe")  # the app's own loggers share the format
+    (probe,) = [line for line in emitted(lambda_stdout) if line.get("message") == "probe"]
+    assert probe["service"] == "catalog"
+    assert "cold_start" in probe
+    assert probe["function_request_id"] == "lambda-req-1"
+
+
+def test_business_metrics_are_emitted(invoke: Request, accounts: Accounts, capsys: Any) -> None:
+    account = accounts.sign_up("metrics@example.com")
+    form = urlencode({"username": account.email, "password": "wrong-password"}).encode()
+    invoke(
+        "POST",
+        "/auth/login",
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+        body=form,
+    )
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines() if '"_aws"' in line]
+    failed = [line for line in lines if "FailedLogins" in line]
+    assert failed, lines
+    assert failed[-1]["FailedLogins"] in (1, 1.0, [1.0])
+    namespaces = failed[-1]["_aws"]["CloudWatchMetrics"][0]["Namespace"]
+    assert namespaces == "Catalog"

@@ -1,0 +1,204 @@
+"""infra/template.yaml against the code: one table definition, the settings the app reads,
+and exactly the AWS actions the app performs."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from app.core.config import Settings
+from app.db import schema
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+class _CloudFormationLoader(yaml.SafeLoader):
+    """Reads !Ref, !Sub, !GetAtt... as {"Ref": ...} style mappings."""
+
+
+def _tag(loader: yaml.SafeLoader, tag_suffix: str, node: yaml.Node) -> Any:
+    name = "Ref" if tag_suffix == "Ref" else f"Fn::{tag_suffix}"
+    if isinstance(node, yaml.ScalarNode):
+        value: Any = loader.construct_scalar(node)
+        if tag_suffix == "GetAtt":
+            value = value.split(".", 1)
+    elif isinstance(node, yaml.SequenceNode):
+        value = loader.construct_sequence(node, deep=True)
+    else:
+        value = loader.construct_mapping(node, deep=True)  # type: ignore[arg-type]
+    return {name: value}
+
+
+_CloudFormationLoader.add_multi_constructor("!", _tag)
+
+
+@pytest.fixture(scope="module")
+def template() -> dict[str, Any]:
+    return yaml.load((REPO / "infra" / "template.yaml").read_text(), Loader=_CloudFormationLoader)  # noqa: S506
+
+
+@pytest.fixture(scope="module")
+def resources(template: dict[str, Any]) -> dict[str, Any]:
+    return template["Resources"]  # type: ignore[no-any-return]
+
+
+def test_the_table_is_the_one_create_table_makes(resources: dict[str, Any]) -> None:
+    table = resources["CatalogTable"]["Properties"]
+    expected = schema.create_table_request("ignored")
+    assert table["BillingMode"] == expected["BillingMode"]
+    assert table["KeySchema"] == expected["KeySchema"]
+    by_name = lambda items: {i["AttributeName"]: i for i in items}  # noqa: E731
+    assert by_name(table["AttributeDefinitions"]) == by_name(expected["AttributeDefinitions"])
+    indexes = {i["IndexName"]: i for i in table["GlobalSecondaryIndexes"]}
+    assert indexes == {i["IndexName"]: i for i in expected["GlobalSecondaryIndexes"]}
+    assert table["TimeToLiveSpecification"] == {
+        "AttributeName": schema.TTL_ATTRIBUTE,
+        "Enabled": True,
+    }
+    assert table["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}
+    assert table["SSESpecification"] == {"SSEEnabled": True}
+    assert table["DeletionProtectionEnabled"] == {"Ref": "TableDeletionProtection"}
+    assert resources["CatalogTable"]["DeletionPolicy"] == "Retain"
+
+
+def test_the_function(resources: dict[str, Any], template: dict[str, Any]) -> None:
+    function = resources["CatalogFunction"]["Properties"]
+    globals_ = template["Globals"]["Function"]
+    assert function["Handler"] == "app.lambda_handler.handler"
+    assert globals_["Architectures"] == ["arm64"]
+    assert tuple(int(p) for p in globals_["Runtime"].removeprefix("python").split(".")) >= (3, 12)
+    assert globals_["Tracing"] == "Active"
+    assert function["ReservedConcurrentExecutions"]["Fn::If"][0] == "HasReservedConcurrency"
+    variables = function["Environment"]["Variables"]
+    settings_fields = set(Settings.model_fields)
+    for name in variables:
+        assert name.startswith("POWERTOOLS_") or name.lower() in settings_fields, name
+    assert variables["APP_ENV"] == "prod"
+    assert "JWT_SECRET" not in variables  # the secret is read from Secrets Manager
+    assert variables["JWT_SECRET_ARN"] == {"Ref": "JwtSecret"}
+
+
+def _client_calls(service_module_globs: tuple[str, ...]) -> set[str]:
+    """boto3 client operations the app's code calls (`client.get_item(` ...)."""
+    calls: set[str] = set()
+    for pattern in service_module_globs:
+        for path in (REPO / "app").rglob(pattern):
+            for node in ast.walk(ast.parse(path.read_text())):
+                if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+                    calls.add(node.func.attr)
+    return calls
+
+
+DYNAMODB_ACTIONS = {
+    "get_item": {"dynamodb:GetItem"},
+    "batch_get_item": {"dynamodb:BatchGetItem"},
+    "query": {"dynamodb:Query"},
+    "put_item": {"dynamodb:PutItem"},
+    "update_item": {"dynamodb:UpdateItem"},
+    "delete_item": {"dynamodb:DeleteItem"},
+    "batch_write_item": {"dynamodb:BatchWriteItem"},
+    # a transaction is authorized action by action
+    "transact_write_items": {
+        "dynamodb:PutItem",
+        "dynamodb:UpdateItem",
+        "dynamodb:DeleteItem",
+        "dynamodb:ConditionCheckItem",
+    },
+}
+S3_ACTIONS = {
+    "generate_presigned_post": {"s3:PutObject"},
+    "generate_presigned_url": {"s3:GetObject"},
+    "delete_object": {"s3:DeleteObject"},
+}
+
+
+def _statements(resources: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    policies = resources["CatalogFunction"]["Properties"]["Policies"]
+    return {s["Sid"]: s for policy in policies for s in policy["Statement"]}
+
+
+def test_least_privilege(resources: dict[str, Any]) -> None:
+    statements = _statements(resources)
+    for statement in statements.values():
+        actions = (
+            statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
+        )
+        assert all("*" not in action for action in actions)
+        assert statement["Resource"] != "*"
+        assert statement["Effect"] == "Allow"
+    used = _client_calls(("*.py",))
+    # the request path: repositories and services; create-table and the CLI run elsewhere
+    runtime_calls = used - {
+        "create_table",
+        "update_time_to_live",
+        "get_waiter",
+        "list_buckets",
+        "create_bucket",
+    }
+    dynamodb = set().union(*(DYNAMODB_ACTIONS[c] for c in runtime_calls if c in DYNAMODB_ACTIONS))
+    s3 = set().union(*(S3_ACTIONS[c] for c in runtime_calls if c in S3_ACTIONS))
+    assert set(statements["CatalogTable"]["Action"]) == dynamodb
+    assert set(statements["ProductImages"]["Action"]) == s3
+    assert statements["JwtSecret"]["Action"] == "secretsmanager:GetSecretValue"
+    assert statements["JwtSecret"]["Resource"] == {"Ref": "JwtSecret"}
+    assert statements["ProductImages"]["Resource"] == {"Fn::Sub": "${ImagesBucket.Arn}/products/*"}
+
+
+def test_images_bucket_is_private_and_encrypted(resources: dict[str, Any]) -> None:
+    bucket = resources["ImagesBucket"]["Properties"]
+    assert all(bucket["PublicAccessBlockConfiguration"].values())
+    rule = bucket["BucketEncryption"]["ServerSideEncryptionConfiguration"][0]
+    assert rule["ServerSideEncryptionByDefault"]["SSEAlgorithm"] in ("AES256", "aws:kms")
+    assert "POST" in bucket["CorsConfiguration"]["CorsRules"][0]["AllowedMethods"]
+    lifecycle = bucket["LifecycleConfiguration"]["Rules"][0]
+    assert lifecycle["AbortIncompleteMultipartUpload"]["DaysAfterInitiation"] >= 1
+
+
+def test_image_keys_match_the_policy_prefix() -> None:
+    from app.products.images import new_key
+
+    assert new_key("p1", "image/png").startswith("products/")
+
+
+def test_secret_is_generated_not_written(resources: dict[str, Any]) -> None:
+    secret = resources["JwtSecret"]["Properties"]
+    assert secret["GenerateSecretString"]["PasswordLength"] >= 32
+    assert "SecretString" not in secret
+
+
+def test_monitoring(resources: dict[str, Any]) -> None:
+    alarms = {name for name, r in resources.items() if r["Type"] == "AWS::CloudWatch::Alarm"}
+    assert alarms == {
+        "Api5xxRateAlarm",
+        "ApiLatencyAlarm",
+        "FunctionErrorsAlarm",
+        "FunctionThrottlesAlarm",
+    }
+    dashboard = resources["Dashboard"]["Properties"]["DashboardBody"]["Fn::Sub"]
+    for metric in ("OrdersPlaced", "OutOfStockRejections", "FailedLogins", "ThrottledLogins"):
+        assert metric in dashboard
+    from app.core import metrics
+
+    assert {
+        metrics.ORDERS_PLACED,
+        metrics.OUT_OF_STOCK_REJECTIONS,
+        metrics.FAILED_LOGINS,
+        metrics.THROTTLED_LOGINS,
+    } <= set(re.findall(r'"([A-Za-z]+)"', dashboard))
+    for log_group in ("FunctionLogGroup", "ApiAccessLogGroup"):
+        assert resources[log_group]["Properties"]["RetentionInDays"] == {"Ref": "LogRetentionDays"}
+
+
+def test_outputs(template: dict[str, Any]) -> None:
+    assert {
+        "ApiUrl",
+        "DocsUrl",
+        "TableName",
+        "ImagesBucketName",
+        "ImagesDistributionDomain",
+    } <= set(template["Outputs"])
