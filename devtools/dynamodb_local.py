@@ -6,7 +6,6 @@ import os
 import shutil
 import socket
 import subprocess
-import time
 from pathlib import Path
 
 from devtools import processes
@@ -81,12 +80,6 @@ def start(
         stderr=subprocess.STDOUT,
     )
     endpoint = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"DynamoDB Local exited with code {process.returncode}")
-        if is_serving(endpoint):
-            return process
-        time.sleep(0.2)
-    processes.stop(process)
-    raise RuntimeError(f"DynamoDB Local did not answer on {endpoint} within 60 s")
+    return processes.wait_until_serving(
+        process, lambda: is_serving(endpoint), name=f"DynamoDB Local on {endpoint}", timeout=60
+    )

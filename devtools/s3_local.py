@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 from devtools import processes
@@ -40,15 +39,9 @@ def start(port: int, *, log_path: Path | None = None) -> subprocess.Popen[bytes]
         stderr=subprocess.STDOUT,
     )
     endpoint = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"moto server exited with code {process.returncode}")
-        if is_serving(endpoint):
-            return process
-        time.sleep(0.2)
-    processes.stop(process)
-    raise RuntimeError(f"moto server did not answer on {endpoint}")
+    return processes.wait_until_serving(
+        process, lambda: is_serving(endpoint), name=f"moto server on {endpoint}", timeout=30
+    )
 
 
 def bucket_names(endpoint: str) -> set[str]:

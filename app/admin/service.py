@@ -8,7 +8,7 @@ from app.auth.schemas import UserRecord
 from app.core.errors import ConflictError, NotFoundError
 from app.core.roles import Role
 from app.core.timeutil import now_iso
-from app.db.pagination import decode_cursor, encode_cursor
+from app.db.pagination import paginate
 from app.db.table import Table
 
 
@@ -26,11 +26,11 @@ def get_user(table: Table, user_id: str) -> UserRecord:
 def list_users(
     table: Table, *, limit: int, cursor: str | None
 ) -> tuple[list[UserRecord], str | None]:
-    scope = repository.users_listing_scope(table)
-    users, next_key = repository.list_page(
-        table, limit=limit, start_key=decode_cursor(cursor, scope=scope)
+    return paginate(
+        cursor,
+        scope=repository.users_listing_scope(table),
+        fetch=lambda start: repository.list_page(table, limit=limit, start_key=start),
     )
-    return users, encode_cursor(next_key, scope=scope)
 
 
 def change_role(table: Table, user_id: str, role: Role) -> UserRecord:

@@ -12,6 +12,7 @@ import binascii
 import hashlib
 import hmac
 import json
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Annotated, Any, Generic, TypeVar, cast
 
@@ -110,3 +111,14 @@ def _is_key(value: Any) -> bool:
             for name, attr in value.items()
         )
     )
+
+
+def paginate(
+    cursor: str | None,
+    *,
+    scope: str,
+    fetch: Callable[[RawItem | None], tuple[list[T], RawItem | None]],
+) -> tuple[list[T], str | None]:
+    """Run one page of a listing: check the cursor, fetch from its key, sign the next one."""
+    items, next_key = fetch(decode_cursor(cursor, scope=scope))
+    return items, encode_cursor(next_key, scope=scope)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from app.core import etags
 from app.core.errors import ConflictError, PreconditionFailedError
-from app.db.pagination import decode_cursor, encode_cursor
+from app.db.codec import RawItem
+from app.db.pagination import paginate
 from app.db.table import Table
 from app.inventory import repository, stock
 from app.inventory.ledger import LedgerEntry
@@ -105,21 +106,24 @@ def _apply(table: Table, product_id: str, plan: stock.PlanMaker, actor_id: str) 
 def movements(
     table: Table, product_id: str, *, limit: int, cursor: str | None
 ) -> tuple[list[LedgerEntry], str | None]:
-    scope = f"movements|{table.keys.product_partition(product_id)}"
-    start_key = decode_cursor(cursor, scope=scope)
-    if start_key is None:
-        get_product(table, product_id)  # 404 for an unknown product
-    entries, next_key = repository.movements_page(
-        table, product_id=product_id, limit=limit, start_key=start_key
+    def fetch(start: RawItem | None) -> tuple[list[LedgerEntry], RawItem | None]:
+        page = repository.movements_page(table, product_id=product_id, limit=limit, start_key=start)
+        if page is None:
+            raise ProductNotFoundError(product_id)
+        return page
+
+    return paginate(
+        cursor, scope=f"movements|{table.keys.product_partition(product_id)}", fetch=fetch
     )
-    return entries, encode_cursor(next_key, scope=scope)
 
 
 def low_stock(
     table: Table, *, threshold: int, limit: int, cursor: str | None
 ) -> tuple[list[ProductRecord], str | None]:
-    scope = f"low-stock|{threshold}"
-    products, next_key = repository.low_stock_page(
-        table, threshold=threshold, limit=limit, start_key=decode_cursor(cursor, scope=scope)
+    return paginate(
+        cursor,
+        scope=f"low-stock|{threshold}",
+        fetch=lambda start: repository.low_stock_page(
+            table, threshold=threshold, limit=limit, start_key=start
+        ),
     )
-    return products, encode_cursor(next_key, scope=scope)

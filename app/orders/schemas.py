@@ -8,7 +8,9 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_serializer, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from app.core.money import Money
 
 MAX_LINES = 25
 MAX_QUANTITY = 1000
@@ -49,13 +51,9 @@ class OrderCreate(BaseModel):
 class OrderLine(BaseModel):
     product_id: str
     name: str
-    unit_price: Decimal
+    unit_price: Money
     quantity: int
-    line_total: Decimal
-
-    @field_serializer("unit_price", "line_total")
-    def _money(self, value: Decimal) -> str:
-        return f"{value:.2f}"
+    line_total: Money
 
 
 class OrderRecord(BaseModel):
@@ -79,14 +77,10 @@ class Order(BaseModel):
     status: OrderStatus
     lines: list[OrderLine]
     currency: str
-    total: Decimal
+    total: Money
     created_at: datetime
     updated_at: datetime
     cancelled_at: datetime | None
-
-    @field_serializer("total")
-    def _money(self, value: Decimal) -> str:
-        return f"{value:.2f}"
 
 
 class IdempotencyRecord(BaseModel):

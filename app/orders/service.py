@@ -11,7 +11,7 @@ from app.core import metrics
 from app.core.errors import ConflictError, InvalidInputError, NotFoundError
 from app.core.roles import Role
 from app.core.timeutil import now_epoch, now_iso
-from app.db.pagination import decode_cursor, encode_cursor
+from app.db.pagination import paginate
 from app.db.table import Table
 from app.inventory import stock
 from app.orders import repository
@@ -185,11 +185,13 @@ def get_order(table: Table, order_id: str, *, viewer: Principal) -> OrderRecord:
 def list_orders(
     table: Table, *, user_id: str, limit: int, cursor: str | None
 ) -> tuple[list[OrderRecord], str | None]:
-    scope = f"orders|{table.keys.user_orders_listing(user_id)}"
-    orders, next_key = repository.list_page(
-        table, user_id=user_id, limit=limit, start_key=decode_cursor(cursor, scope=scope)
+    return paginate(
+        cursor,
+        scope=f"orders|{table.keys.user_orders_listing(user_id)}",
+        fetch=lambda start: repository.list_page(
+            table, user_id=user_id, limit=limit, start_key=start
+        ),
     )
-    return orders, encode_cursor(next_key, scope=scope)
 
 
 def cancel_order(table: Table, order_id: str, *, actor: Principal) -> OrderRecord:

@@ -13,11 +13,11 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
-    field_serializer,
     model_validator,
 )
 
 from app.core import etags
+from app.core.money import Money
 
 MAX_TAGS = 20
 MAX_PRICE = Decimal("99999999.99")
@@ -173,7 +173,7 @@ class Product(BaseModel):
     id: str
     name: str
     description: str
-    price: Decimal
+    price: Money
     currency: str
     category: str
     tags: list[str]
@@ -183,10 +183,6 @@ class Product(BaseModel):
     version: int
     created_at: datetime
     updated_at: datetime
-
-    @field_serializer("price")
-    def _price_as_string(self, price: Decimal) -> str:
-        return f"{price:.2f}"
 
 
 class ImageUploadRequest(BaseModel):

@@ -8,7 +8,7 @@ from app.core import etags
 from app.core.config import Settings
 from app.core.errors import NotFoundError, PreconditionFailedError
 from app.core.timeutil import now_iso
-from app.db.pagination import decode_cursor, encode_cursor
+from app.db.pagination import paginate
 from app.db.table import Table
 from app.inventory import ledger
 from app.products import images, repository
@@ -118,15 +118,13 @@ def list_page(
     limit: int,
     cursor: str | None,
 ) -> tuple[list[ProductRecord], str | None]:
-    scope = repository.listing_scope(table, category=category, name_prefix=name_prefix)
-    products, next_key = repository.list_page(
-        table,
-        category=category,
-        name_prefix=name_prefix,
-        limit=limit,
-        start_key=decode_cursor(cursor, scope=scope),
+    return paginate(
+        cursor,
+        scope=repository.listing_scope(table, category=category, name_prefix=name_prefix),
+        fetch=lambda start: repository.list_page(
+            table, category=category, name_prefix=name_prefix, limit=limit, start_key=start
+        ),
     )
-    return products, encode_cursor(next_key, scope=scope)
 
 
 def start_image_upload(

@@ -1,0 +1,112 @@
+"""DynamoDB round trips per request, counted at botocore (deterministic, not timed).
+
+A change that adds a round trip to one of these requests fails here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from app.core.roles import Role
+from app.db.table import Table
+from tests.support.accounts import Account, Accounts
+from tests.support.catalog import create_product
+
+
+@contextmanager
+def counting(table: Table) -> Iterator[list[str]]:
+    calls: list[str] = []
+
+    def record(event_name: str, **_: Any) -> None:
+        calls.append(event_name.rsplit(".", 1)[-1])
+
+    table.client.meta.events.register("before-call.dynamodb", record)
+    try:
+        yield calls
+    finally:
+        table.client.meta.events.unregister("before-call.dynamodb", record)
+
+
+@pytest.fixture
+def admin(accounts: Accounts) -> Account:
+    return accounts.make(Role.ADMIN)
+
+
+@pytest.fixture
+def products(client: TestClient, admin: Account) -> list[dict[str, Any]]:
+    return [create_product(client, admin, name=f"RT {i}", stock=50) for i in range(25)]
+
+
+AUTH = ["BatchGetItem"]  # profile and session, one round trip
+
+
+def test_public_catalog_reads(
+    client: TestClient, table: Table, products: list[dict[str, Any]]
+) -> None:
+    with counting(table) as calls:
+        assert client.get(f"/products/{products[0]['id']}").status_code == 200
+    assert calls == ["GetItem"]
+    with counting(table) as calls:
+        first = client.get("/products?limit=10").json()
+        client.get("/products", params={"limit": 10, "cursor": first["next_cursor"]})
+        client.get("/products?q=rt&category=widgets")
+    assert calls == ["Query", "Query", "Query"]
+
+
+def test_authenticated_reads_are_auth_plus_one(
+    client: TestClient,
+    table: Table,
+    accounts: Accounts,
+    admin: Account,
+    products: list[dict[str, Any]],
+) -> None:
+    manager = accounts.make(Role.STOCK_MANAGER)
+    buyer = accounts.make()
+    order = client.post(
+        "/orders",
+        headers=buyer.headers,
+        json={"items": [{"product_id": products[0]["id"], "quantity": 1}]},
+    ).json()
+    product_id = products[0]["id"]
+    reads = [
+        (buyer, "/auth/me", []),
+        (buyer, "/orders", ["Query"]),
+        (buyer, f"/orders/{order['id']}", ["GetItem"]),
+        (manager, f"/inventory/{product_id}", ["BatchGetItem"]),
+        (manager, f"/inventory/{product_id}/movements", ["Query"]),
+        (manager, "/inventory/low-stock", ["Query"]),
+        (admin, "/admin/users", ["Query"]),
+        (admin, f"/admin/users/{buyer.id}", ["GetItem"]),
+    ]
+    for account, path, expected in reads:
+        with counting(table) as calls:
+            assert client.get(path, headers=account.headers).status_code == 200, path
+        assert calls == AUTH + expected, path
+
+
+@pytest.mark.parametrize("lines", [1, 5, 25])
+def test_a_purchase_of_any_size_is_three_round_trips(
+    client: TestClient, table: Table, accounts: Accounts, products: list[dict[str, Any]], lines: int
+) -> None:
+    buyer = accounts.make()
+    items = [{"product_id": p["id"], "quantity": 1} for p in products[:lines]]
+    with counting(table) as calls:
+        response = client.post(
+            "/orders",
+            headers={**buyer.headers, "Idempotency-Key": f"k{lines}"},
+            json={"items": items},
+        )
+    assert response.status_code == 201
+    assert calls == [*AUTH, "BatchGetItem", "TransactWriteItems"]
+    with counting(table) as calls:  # a repeat reads the key's record and the order it names
+        client.post(
+            "/orders",
+            headers={**buyer.headers, "Idempotency-Key": f"k{lines}"},
+            json={"items": items},
+        )
+    assert calls == [*AUTH, "BatchGetItem", "GetItem"]
