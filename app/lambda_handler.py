@@ -9,6 +9,7 @@ import cost that saves).
 
 from typing import Any
 
+import boto3  # noqa: F401 - every request talks to DynamoDB: load the SDK with the container
 from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 from mangum import Mangum

@@ -1,0 +1,96 @@
+"""Warm-path overhead of the whole stack over the one DynamoDB read it needs.
+
+Against DynamoDB Local, alternately: GET /products/{id} invoked through the Lambda handler
+(Mangum, an API Gateway HTTP API v2 event, Powertools) and a raw boto3 GetItem of the same
+item. Prints both medians and the ratio. Budget: <= 1.5.
+
+    .venv/bin/python -m bench.warm_path [--rounds N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import json
+import os
+import statistics
+import time
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+from bench.common import dynamodb, new_table
+
+EVENT = (
+    Path(__file__).resolve().parent.parent / "tests" / "lambda" / "events" / "http-api-proxy.json"
+)
+BUDGET = 1.5
+
+
+def get_event(path: str) -> dict[str, Any]:
+    event: dict[str, Any] = copy.deepcopy(json.loads(EVENT.read_text()))
+    event.update(rawPath=path, rawQueryString="", cookies=[], headers={}, body=None)
+    event.update(isBase64Encoded=False, pathParameters=None, queryStringParameters=None)
+    event["requestContext"]["http"].update(method="GET", path=path)
+    return event
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rounds", type=int, default=500)
+    args = parser.parse_args()
+    with dynamodb():
+        table = new_table("warm")
+        os.environ["CATALOG_TABLE"] = table.name
+        from decimal import Decimal
+
+        from app.core.config import get_settings
+        from app.db.codec import serialize
+        from app.db.table import get_table
+        from app.products import service
+        from app.products.schemas import ProductCreate
+
+        get_settings.cache_clear()
+        get_table.cache_clear()
+        product = service.create(
+            get_table(),
+            ProductCreate(name="Warm", price=Decimal("1.00"), category="Bench", stock=3),
+            actor_id="bench",
+        )
+        from app.lambda_handler import handler
+
+        event = get_event(f"/products/{product.id}")
+        context = SimpleNamespace(
+            aws_request_id="bench",
+            function_name="catalog",
+            memory_limit_in_mb=1024,
+            invoked_function_arn="arn:aws:lambda:us-east-1:123456789012:function:catalog",
+        )
+        key = serialize(table.keys.product(product.id))
+
+        def through_lambda() -> None:
+            response = handler(copy.deepcopy(event), context)
+            assert response["statusCode"] == 200, response
+
+        def raw_get_item() -> None:
+            table.client.get_item(TableName=table.name, Key=key, ConsistentRead=True)
+
+        for _ in range(50):  # warm both paths (JIT in DynamoDB Local, first-use imports)
+            through_lambda()
+            raw_get_item()
+        samples: dict[str, list[float]] = {"lambda": [], "raw": []}
+        for _ in range(args.rounds):
+            for name, call in (("lambda", through_lambda), ("raw", raw_get_item)):
+                began = time.perf_counter()
+                call()
+                samples[name].append(time.perf_counter() - began)
+    lam, raw = (statistics.median(samples[n]) * 1000 for n in ("lambda", "raw"))
+    ratio = lam / raw
+    print(f"GET /products/{{id}} through the Lambda handler  median {lam:6.2f} ms")
+    print(f"raw boto3 GetItem (strongly consistent)         median {raw:6.2f} ms")
+    print(f"ratio {ratio:.2f} (budget <= {BUDGET}) {'OK' if ratio <= BUDGET else 'OVER BUDGET'}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
