@@ -79,7 +79,9 @@ destroy: aws-tools ## delete the stack; the table and the images bucket are kept
 	@echo "Kept: the DynamoDB table and the images bucket (DeletionPolicy Retain)."
 	@echo "To remove them too: turn off the table's deletion protection, then delete both."
 
-bench: install tools ## every benchmark, one summary
+bench: install tools ## every benchmark, each printing its figures
+	$(PY) -m bench.cold_start
+	$(PY) -m bench.warm_path
 	$(PY) -m bench.catalog_pages
 	$(PY) -m bench.purchase_rush
 

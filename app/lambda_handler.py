@@ -7,6 +7,7 @@ and API Gateway active tracing, without the X-Ray SDK (see docs/PERFORMANCE.md f
 import cost that saves).
 """
 
+import warnings
 from typing import Any
 
 import boto3  # noqa: F401 - every request talks to DynamoDB: load the SDK with the container
@@ -32,6 +33,8 @@ def _send_metric(name: str, value: float) -> None:
 
 
 business_metrics.install(_send_metric)
+# most requests record no business metric; Powertools would warn about it on every one
+warnings.filterwarnings("ignore", message="No application metrics to publish")
 
 asgi_handler = Mangum(app, lifespan="off")
 

@@ -56,11 +56,11 @@ def app_for(table: Any) -> Any:
     """A TestClient on a fresh app whose requests use `table`."""
     from fastapi.testclient import TestClient
 
-    from app.db.table import get_table
+    from app.db.table import table_dependency
     from app.main import create_app
 
     app = create_app()
-    app.dependency_overrides[get_table] = lambda: table
+    app.dependency_overrides[table_dependency] = lambda: table
     return TestClient(app)
 
 

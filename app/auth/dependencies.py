@@ -72,7 +72,7 @@ class RoleGuard:
     def __init__(self, roles: frozenset[Role]) -> None:
         self.roles = roles
 
-    def __call__(self, principal: CurrentUser) -> Principal:
+    async def __call__(self, principal: CurrentUser) -> Principal:  # no I/O: no thread hop
         if principal.role not in self.roles:
             raise ForbiddenError("Your role does not allow this.")
         return principal
@@ -81,7 +81,7 @@ class RoleGuard:
         return f"RoleGuard({sorted(self.roles)})"
 
 
-def anyone() -> None:
+async def anyone() -> None:
     """Access policy: no authentication needed."""
 
 

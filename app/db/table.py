@@ -143,4 +143,10 @@ def get_table() -> Table:
     return Table(client=client, name=settings.catalog_table, keys=Keys(settings.store_id))
 
 
-TableDep = Annotated[Table, Depends(get_table)]
+async def table_dependency() -> Table:
+    """The table for a request. `async` only so FastAPI does not hop to a worker thread to
+    return a cached object (FastAPI runs every sync dependency in its threadpool)."""
+    return get_table()
+
+
+TableDep = Annotated[Table, Depends(table_dependency)]
