@@ -84,6 +84,8 @@ bench: install tools ## every benchmark, each printing its figures
 	$(PY) -m bench.warm_path
 	$(PY) -m bench.catalog_pages
 	$(PY) -m bench.purchase_rush
+	@command -v wrk >/dev/null || { apt-get install -y -qq wrk || sudo apt-get install -y -qq wrk; }
+	$(PY) -m bench.throughput
 
 clean: ## remove local state (.venv, .tools, .data)
 	rm -rf $(VENV) .tools .data .pytest_cache .ruff_cache .mypy_cache build dist infra/.aws-sam
