@@ -79,13 +79,9 @@ destroy: aws-tools ## delete the stack; the table and the images bucket are kept
 	@echo "Kept: the DynamoDB table and the images bucket (DeletionPolicy Retain)."
 	@echo "To remove them too: turn off the table's deletion protection, then delete both."
 
-bench: install tools ## every benchmark, each printing its figures
-	$(PY) -m bench.cold_start
-	$(PY) -m bench.warm_path
-	$(PY) -m bench.catalog_pages
-	$(PY) -m bench.purchase_rush
+bench: install tools ## every benchmark, then one summary table
 	@command -v wrk >/dev/null || { apt-get install -y -qq wrk || sudo apt-get install -y -qq wrk; }
-	$(PY) -m bench.throughput
+	$(PY) -m bench.run_all
 
 clean: ## remove local state (.venv, .tools, .data)
 	rm -rf $(VENV) .tools .data .pytest_cache .ruff_cache .mypy_cache build dist infra/.aws-sam

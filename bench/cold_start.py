@@ -17,6 +17,8 @@ import subprocess
 import sys
 import time
 
+from bench.common import result
+
 HANDLER = "import app.lambda_handler"
 APP_ONLY = "import boto3, mangum, app.main"  # the same without Powertools and the handler
 FLOOR = "import fastapi, mangum, boto3"
@@ -54,6 +56,7 @@ def main() -> int:
     print(f"import fastapi, mangum, boto3  median {f:7.1f} ms")
     print(f"Powertools and the handler module: {h - a:+.1f} ms")
     print(f"ratio {ratio:.2f} (budget <= {BUDGET}) {'OK' if ratio <= BUDGET else 'OVER BUDGET'}")
+    result("cold start handler/floor", ratio, "<=", BUDGET)
     return 0
 
 

@@ -119,3 +119,12 @@ def percentile(samples: Sequence[float], fraction: float) -> float:
 
 def p50_ms(samples: Sequence[float]) -> float:
     return statistics.median(samples) * 1000
+
+
+def result(name: str, value: float, op: str, limit: float | None) -> None:
+    """The one line `bench.run_all` collects: name, figure, budget and verdict."""
+    if limit is None:
+        print(f"RESULT {name}: {value:.2f} (no budget)")
+        return
+    ok = value <= limit if op == "<=" else value >= limit
+    print(f"RESULT {name}: {value:.2f} (budget {op} {limit}) {'OK' if ok else 'MISSED'}")

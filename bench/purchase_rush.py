@@ -16,7 +16,7 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from bench.common import app_for, dynamodb, new_table, percentile
+from bench.common import app_for, dynamodb, new_table, percentile, result
 
 
 def setup(
@@ -125,11 +125,11 @@ def main() -> int:
             client = app_for(table)
             stock = args.purchases if count == 1 else args.purchases // count + 1
             ids, buyers = setup(table, client, count, stock, buyers=8)
-            result = rush(client, table, ids, buyers, args.purchases, args.threads)
-            if set(result["statuses"]) - {201}:
-                print(f"{label}: unexpected answers {dict(result['statuses'])}")
-            check_no_oversell(table, ids, stock, result["orders"])
-            rows[label] = result
+            outcome = rush(client, table, ids, buyers, args.purchases, args.threads)
+            if set(outcome["statuses"]) - {201}:
+                print(f"{label}: unexpected answers {dict(outcome['statuses'])}")
+            check_no_oversell(table, ids, stock, outcome["orders"])
+            rows[label] = outcome
     print(f"\n{args.purchases} single-unit purchases, {args.threads} concurrent buyers")
     print(f"{'case':<17} {'purchases/s':>12} {'p50 ms':>8} {'p99 ms':>8} {'tx/purchase':>12}")
     for label, r in rows.items():
@@ -139,6 +139,7 @@ def main() -> int:
     print(f"\nthroughput hot/spread: {hot['rate'] / spread['rate']:.2f}")
     print(f"p99 latency hot/spread: {hot['p99'] / spread['p99']:.2f}")
     print("oversold: 0 (stock + sold == initial for every product; ledger and orders agree)")
+    result("purchase rush hot/spread throughput", hot["rate"] / spread["rate"], "", None)
     return 0
 
 

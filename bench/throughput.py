@@ -21,7 +21,7 @@ from decimal import Decimal
 
 import httpx
 
-from bench.common import dynamodb, new_table
+from bench.common import dynamodb, new_table, result
 from devtools import dynamodb_local, processes
 
 BUDGET = 0.7
@@ -121,6 +121,7 @@ def main() -> int:
         print(f"{label:<22} {app_rate:>10.1f} {bare_rate:>11.1f} {app_rate / bare_rate:>6.2f}")
     verdict = "OK" if worst >= BUDGET else "UNDER BUDGET"
     print(f"worst ratio {worst:.2f} (budget >= {BUDGET}) {verdict}")
+    result("throughput app/bare (worst)", worst, ">=", BUDGET)
     return 0
 
 
