@@ -33,19 +33,8 @@ def free_port() -> int:
 
 def is_serving(endpoint: str) -> bool:
     """True if a DynamoDB-compatible server answers ListTables at `endpoint`."""
-    import boto3
-    from botocore.config import Config
-
-    client = boto3.client(
-        "dynamodb",
-        endpoint_url=endpoint,
-        region_name="us-east-1",
-        aws_access_key_id="local",
-        aws_secret_access_key="local",  # noqa: S106
-        config=Config(connect_timeout=0.5, read_timeout=2, retries={"max_attempts": 1}),
-    )
     try:
-        client.list_tables(Limit=1)
+        processes.local_client("dynamodb", endpoint).list_tables(Limit=1)
     except Exception:
         return False
     return True

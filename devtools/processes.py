@@ -1,10 +1,11 @@
-"""Stopping the helper processes the dev tools start."""
+"""The helper processes the dev tools start: clients for them, waiting, stopping."""
 
 from __future__ import annotations
 
 import subprocess
 import time
 from collections.abc import Callable
+from typing import Any
 
 
 def stop(process: subprocess.Popen[bytes]) -> None:
@@ -31,3 +32,18 @@ def wait_until_serving(
         time.sleep(0.2)
     stop(process)
     raise RuntimeError(f"{name} did not answer within {timeout:.0f} s")
+
+
+def local_client(service: str, endpoint: str) -> Any:
+    """A boto3 client for a local endpoint: dummy credentials, quick give-up."""
+    import boto3
+    from botocore.config import Config
+
+    return boto3.client(
+        service,
+        endpoint_url=endpoint,
+        region_name="us-east-1",
+        aws_access_key_id="local",
+        aws_secret_access_key="local",  # noqa: S106
+        config=Config(connect_timeout=0.5, read_timeout=2, retries={"max_attempts": 1}),
+    )

@@ -5,27 +5,18 @@ from __future__ import annotations
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 from devtools import processes
 
 
-def _client(endpoint: str) -> object:
-    import boto3
-    from botocore.config import Config
-
-    return boto3.client(
-        "s3",
-        endpoint_url=endpoint,
-        region_name="us-east-1",
-        aws_access_key_id="local",
-        aws_secret_access_key="local",  # noqa: S106
-        config=Config(connect_timeout=0.5, read_timeout=2, retries={"max_attempts": 1}),
-    )
+def _client(endpoint: str) -> Any:
+    return processes.local_client("s3", endpoint)
 
 
 def is_serving(endpoint: str) -> bool:
     try:
-        _client(endpoint).list_buckets()  # type: ignore[attr-defined]
+        _client(endpoint).list_buckets()
     except Exception:
         return False
     return True
@@ -45,10 +36,10 @@ def start(port: int, *, log_path: Path | None = None) -> subprocess.Popen[bytes]
 
 
 def bucket_names(endpoint: str) -> set[str]:
-    buckets = _client(endpoint).list_buckets().get("Buckets", [])  # type: ignore[attr-defined]
+    buckets = _client(endpoint).list_buckets().get("Buckets", [])
     return {bucket["Name"] for bucket in buckets}
 
 
 def ensure_bucket(endpoint: str, bucket: str) -> None:
     if bucket not in bucket_names(endpoint):
-        _client(endpoint).create_bucket(Bucket=bucket)  # type: ignore[attr-defined]
+        _client(endpoint).create_bucket(Bucket=bucket)

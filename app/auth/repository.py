@@ -260,15 +260,10 @@ def delete_session(table: Table, *, user_id: str, session_id: str) -> None:
 
 
 def delete_sessions(table: Table, *, user_id: str) -> None:
-    start_key: RawItem | None = None
-    while True:
-        items, start_key = table.query_page(
-            key_condition="PK = :pk AND begins_with(SK, :prefix)",
-            values={":pk": table.keys.user_partition(user_id), ":prefix": SESSION_PREFIX},
-            limit=25,
-            start_key=start_key,
-            consistent=True,
-        )
+    pages = table.query_pages(
+        key_condition="PK = :pk AND begins_with(SK, :prefix)",
+        values={":pk": table.keys.user_partition(user_id), ":prefix": SESSION_PREFIX},
+        page_size=25,  # one BatchWriteItem
+    )
+    for items in pages:
         table.batch_delete([{"PK": item["PK"], "SK": item["SK"]} for item in items])
-        if start_key is None:
-            return

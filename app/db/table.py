@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Annotated, Any
@@ -120,6 +120,24 @@ class Table:
             last = raw_items[-1]
             next_key = {name: last[name] for name in self.key_attributes[index]}
         return [deserialize(item) for item in raw_items], next_key
+
+    def query_pages(
+        self, *, key_condition: str, values: Mapping[str, Any], page_size: int = 100
+    ) -> Iterator[list[dict[str, Any]]]:
+        """Every item of a (strongly consistent) Query, page by page. Not for request paths
+        that promise one round trip: this reads until the end."""
+        start_key: RawItem | None = None
+        while True:
+            items, start_key = self.query_page(
+                key_condition=key_condition,
+                values=values,
+                limit=page_size,
+                start_key=start_key,
+                consistent=True,
+            )
+            yield items
+            if start_key is None:
+                return
 
     def create(self) -> bool:
         """Create the table (and turn on TTL) unless it exists. True when created."""

@@ -17,19 +17,11 @@ from app.db.table import Table
 
 
 def ledger_of(table: Table, product_id: str) -> list[dict[str, Any]]:
-    entries: list[dict[str, Any]] = []
-    start = None
-    while True:
-        page, start = table.query_page(
-            key_condition="PK = :pk AND begins_with(SK, :prefix)",
-            values={":pk": table.keys.product_partition(product_id), ":prefix": LEDGER_PREFIX},
-            limit=100,
-            start_key=start,
-            consistent=True,
-        )
-        entries += page
-        if start is None:
-            return entries
+    pages = table.query_pages(
+        key_condition="PK = :pk AND begins_with(SK, :prefix)",
+        values={":pk": table.keys.product_partition(product_id), ":prefix": LEDGER_PREFIX},
+    )
+    return [entry for page in pages for entry in page]
 
 
 def check_history(
