@@ -9,6 +9,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel
 
 from app.auth.dependencies import PUBLIC
+from app.core.blocking import blocking
 from app.core.errors import ServiceUnavailableError
 from app.core.responses import problem_responses
 from app.db.table import TableDep
@@ -25,9 +26,9 @@ class Health(BaseModel):
 @router.get(
     "/health", responses=problem_responses(503), summary="Liveness and DynamoDB reachability"
 )
-def health(table: TableDep) -> Health:
+async def health(table: TableDep) -> Health:
     try:
-        table.get(table.keys.health(), consistent=False)
+        await blocking(table.get, table.keys.health(), consistent=False)
     except (BotoCoreError, ClientError) as error:
         logger.warning("health check failed", extra={"fields": {"error": type(error).__name__}})
         raise ServiceUnavailableError("DynamoDB is not answering.") from error

@@ -33,6 +33,15 @@ def dynamodb_endpoint() -> Iterator[str]:
         processes.stop(process)
 
 
+@pytest.fixture(autouse=True)
+def blocking_work_on_threads(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test starts as under uvicorn: blocking work on worker threads (importing the
+    Lambda handler switches the process to inline; the Lambda tests ask for that)."""
+    from app.core import blocking
+
+    monkeypatch.setattr(blocking, "_inline", False)
+
+
 def reset_caches() -> None:
     get_settings.cache_clear()
     get_table.cache_clear()

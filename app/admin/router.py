@@ -8,6 +8,7 @@ from app.admin import service
 from app.admin.schemas import RoleChange
 from app.auth.dependencies import CurrentUser, allow
 from app.auth.schemas import User
+from app.core.blocking import blocking
 from app.core.params import ResourceId
 from app.core.responses import problem_responses
 from app.core.roles import Role
@@ -23,14 +24,16 @@ router = APIRouter(
 
 
 @router.get("", responses=problem_responses(422), summary="List users, newest first")
-def list_users(table: TableDep, limit: PageLimit = 20, cursor: PageCursor = None) -> Page[User]:
-    users, next_cursor = service.list_users(table, limit=limit, cursor=cursor)
+async def list_users(
+    table: TableDep, limit: PageLimit = 20, cursor: PageCursor = None
+) -> Page[User]:
+    users, next_cursor = await blocking(service.list_users, table, limit=limit, cursor=cursor)
     return Page[User](items=[user.public() for user in users], next_cursor=next_cursor)
 
 
 @router.get("/{user_id}", responses=problem_responses(404))
-def get_user(user_id: ResourceId, table: TableDep) -> User:
-    return service.get_user(table, user_id).public()
+async def get_user(user_id: ResourceId, table: TableDep) -> User:
+    return (await blocking(service.get_user, table, user_id)).public()
 
 
 @router.patch(
@@ -38,8 +41,8 @@ def get_user(user_id: ResourceId, table: TableDep) -> User:
     responses=problem_responses(404, 409, 422),
     summary="Change a user's role (effective on their live tokens at once)",
 )
-def change_role(user_id: ResourceId, body: RoleChange, table: TableDep) -> User:
-    return service.change_role(table, user_id, body.role).public()
+async def change_role(user_id: ResourceId, body: RoleChange, table: TableDep) -> User:
+    return (await blocking(service.change_role, table, user_id, body.role)).public()
 
 
 @router.delete(
@@ -48,5 +51,5 @@ def change_role(user_id: ResourceId, body: RoleChange, table: TableDep) -> User:
     responses=problem_responses(404, 409),
     summary="Delete a user: their tokens stop working and their e-mail is free again",
 )
-def delete_user(user_id: ResourceId, table: TableDep, principal: CurrentUser) -> None:
-    service.delete_user(table, user_id, actor=principal)
+async def delete_user(user_id: ResourceId, table: TableDep, principal: CurrentUser) -> None:
+    await blocking(service.delete_user, table, user_id, actor=principal)

@@ -19,6 +19,7 @@ from fastapi.security import OAuth2PasswordBearer
 from app.auth import repository
 from app.auth.schemas import UserRecord
 from app.core import security
+from app.core.blocking import blocking
 from app.core.config import get_settings
 from app.core.errors import ForbiddenError, UnauthorizedError
 from app.core.roles import Role
@@ -44,7 +45,7 @@ class Principal:
         return self.user.role
 
 
-def get_principal(
+async def get_principal(
     table: TableDep, token: Annotated[str | None, Depends(oauth2_scheme)]
 ) -> Principal:
     """Verify the bearer token, then read profile and session in one round trip: log-out,
@@ -55,8 +56,11 @@ def get_principal(
         claims = security.decode_token(token, expected_type="access", settings=get_settings())
     except security.InvalidTokenError as error:
         raise UnauthorizedError("The token is invalid or expired.") from error
-    user, session = repository.get_user_and_session(
-        table, user_id=claims.user_id, session_id=claims.session_id
+    user, session = await blocking(
+        repository.get_user_and_session,
+        table,
+        user_id=claims.user_id,
+        session_id=claims.session_id,
     )
     if user is None or session is None or session.expires_at <= now_epoch():
         raise UnauthorizedError("The session has ended; log in again.")

@@ -10,6 +10,7 @@ from fastapi.security import OAuth2PasswordRequestForm
 from app.auth import service
 from app.auth.dependencies import ANY_USER, PUBLIC, CurrentUser
 from app.auth.schemas import RefreshRequest, SignupRequest, TokenPair, User
+from app.core.blocking import blocking
 from app.core.config import get_settings
 from app.core.responses import problem_responses
 from app.db.table import TableDep
@@ -31,8 +32,8 @@ NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
     responses=problem_responses(409, 422),
     summary="Create an account (role: user)",
 )
-def sign_up(body: SignupRequest, table: TableDep) -> User:
-    return service.sign_up(table, body, get_settings()).public()
+async def sign_up(body: SignupRequest, table: TableDep) -> User:
+    return (await blocking(service.sign_up, table, body, get_settings())).public()
 
 
 @public_router.post(
@@ -40,14 +41,14 @@ def sign_up(body: SignupRequest, table: TableDep) -> User:
     responses=problem_responses(401, 422, 429),
     summary="Log in with e-mail (as `username`) and password",
 )
-def log_in(
+async def log_in(
     form: Annotated[OAuth2PasswordRequestForm, Depends()],
     table: TableDep,
     response: Response,
 ) -> TokenPair:
     response.headers.update(NO_STORE)
-    return service.log_in(
-        table, email=form.username, password=form.password, settings=get_settings()
+    return await blocking(
+        service.log_in, table, email=form.username, password=form.password, settings=get_settings()
     )
 
 
@@ -56,9 +57,11 @@ def log_in(
     responses=problem_responses(401, 422),
     summary="Exchange a refresh token for a new pair (the old one stops working)",
 )
-def refresh(body: RefreshRequest, table: TableDep, response: Response) -> TokenPair:
+async def refresh(body: RefreshRequest, table: TableDep, response: Response) -> TokenPair:
     response.headers.update(NO_STORE)
-    return service.refresh(table, refresh_token=body.refresh_token, settings=get_settings())
+    return await blocking(
+        service.refresh, table, refresh_token=body.refresh_token, settings=get_settings()
+    )
 
 
 @session_router.post(
@@ -66,10 +69,10 @@ def refresh(body: RefreshRequest, table: TableDep, response: Response) -> TokenP
     status_code=status.HTTP_204_NO_CONTENT,
     summary="End this session: its access and refresh tokens stop working at once",
 )
-def log_out(principal: CurrentUser, table: TableDep) -> None:
-    service.log_out(table, user_id=principal.id, session_id=principal.session_id)
+async def log_out(principal: CurrentUser, table: TableDep) -> None:
+    await blocking(service.log_out, table, user_id=principal.id, session_id=principal.session_id)
 
 
 @session_router.get("/me", summary="The account behind the token")
-def me(principal: CurrentUser) -> User:
+async def me(principal: CurrentUser) -> User:
     return principal.user.public()

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Query, Response
 
 from app.auth.dependencies import CurrentUser, allow
+from app.core.blocking import blocking
 from app.core.params import ResourceId
 from app.core.responses import problem_responses
 from app.core.roles import Role
@@ -28,21 +29,21 @@ router = APIRouter(
     responses=problem_responses(422),
     summary="Products with stock at or below a threshold, lowest first",
 )
-def low_stock(
+async def low_stock(
     table: TableDep,
     threshold: Annotated[int, Query(ge=0, le=1_000_000_000)] = 5,
     limit: PageLimit = 20,
     cursor: PageCursor = None,
 ) -> Page[StockLevel]:
-    products, next_cursor = service.low_stock(
-        table, threshold=threshold, limit=limit, cursor=cursor
+    products, next_cursor = await blocking(
+        service.low_stock, table, threshold=threshold, limit=limit, cursor=cursor
     )
     return Page[StockLevel](items=[service.level(p) for p in products], next_cursor=next_cursor)
 
 
 @router.get("/{product_id}", responses=problem_responses(404))
-def get_level(product_id: ResourceId, table: TableDep, response: Response) -> StockLevel:
-    product = service.get_product(table, product_id)
+async def get_level(product_id: ResourceId, table: TableDep, response: Response) -> StockLevel:
+    product = await blocking(service.get_product, table, product_id)
     response.headers["ETag"] = service.etag(product)
     return service.level(product)
 
@@ -52,7 +53,7 @@ def get_level(product_id: ResourceId, table: TableDep, response: Response) -> St
     responses=problem_responses(404, 412, 422),
     summary="Set the stock level (a count); If-Match makes it conditional",
 )
-def set_level(
+async def set_level(
     product_id: ResourceId,
     body: StockSet,
     table: TableDep,
@@ -60,7 +61,8 @@ def set_level(
     response: Response,
     if_match: Annotated[str | None, Header(max_length=200)] = None,
 ) -> StockLevel:
-    product = service.set_stock(
+    product = await blocking(
+        service.set_stock,
         table,
         product_id,
         target=body.stock,
@@ -77,15 +79,20 @@ def set_level(
     responses=problem_responses(404, 409, 422),
     summary="Add to or take from the stock; 409 if it would go below zero",
 )
-def adjust_level(
+async def adjust_level(
     product_id: ResourceId,
     body: StockAdjustment,
     table: TableDep,
     principal: CurrentUser,
     response: Response,
 ) -> StockLevel:
-    product = service.adjust_stock(
-        table, product_id, delta=body.delta, reason=body.reason, actor_id=principal.id
+    product = await blocking(
+        service.adjust_stock,
+        table,
+        product_id,
+        delta=body.delta,
+        reason=body.reason,
+        actor_id=principal.id,
     )
     response.headers["ETag"] = service.etag(product)
     return service.level(product)
@@ -96,10 +103,12 @@ def adjust_level(
     responses=problem_responses(404, 422),
     summary="The product's stock ledger, newest first",
 )
-def movements(
+async def movements(
     product_id: ResourceId, table: TableDep, limit: PageLimit = 20, cursor: PageCursor = None
 ) -> Page[Movement]:
-    entries, next_cursor = service.movements(table, product_id, limit=limit, cursor=cursor)
+    entries, next_cursor = await blocking(
+        service.movements, table, product_id, limit=limit, cursor=cursor
+    )
     return Page[Movement](
         items=[Movement.model_validate(entry.model_dump()) for entry in entries],
         next_cursor=next_cursor,

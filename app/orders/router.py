@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Query, Response, status
 
 from app.auth.dependencies import ANY_USER, CurrentUser
+from app.core.blocking import blocking
 from app.core.errors import ForbiddenError
 from app.core.params import ResourceId
 from app.core.responses import problem_responses
@@ -31,7 +32,7 @@ def public(order: OrderRecord) -> Order:
     responses=problem_responses(409, 422, 503),
     summary="Buy: all lines or nothing. Send an Idempotency-Key to retry safely",
 )
-def place_order(
+async def place_order(
     body: OrderCreate,
     table: TableDep,
     principal: CurrentUser,
@@ -44,8 +45,8 @@ def place_order(
         ),
     ] = None,
 ) -> Order:
-    order, replayed = service.place_order(
-        table, body, buyer=principal, idempotency_key=idempotency_key
+    order, replayed = await blocking(
+        service.place_order, table, body, buyer=principal, idempotency_key=idempotency_key
     )
     response.headers["Location"] = f"/orders/{order.id}"
     if replayed:
@@ -54,7 +55,7 @@ def place_order(
 
 
 @router.get("", responses=problem_responses(403, 422), summary="Orders, newest first")
-def list_orders(
+async def list_orders(
     table: TableDep,
     principal: CurrentUser,
     limit: PageLimit = 20,
@@ -66,13 +67,15 @@ def list_orders(
     owner = user_id or principal.id
     if owner != principal.id and principal.role != Role.ADMIN:
         raise ForbiddenError("Only admins may list other users' orders.")
-    orders, next_cursor = service.list_orders(table, user_id=owner, limit=limit, cursor=cursor)
+    orders, next_cursor = await blocking(
+        service.list_orders, table, user_id=owner, limit=limit, cursor=cursor
+    )
     return Page[Order](items=[public(o) for o in orders], next_cursor=next_cursor)
 
 
 @router.get("/{order_id}", responses=problem_responses(404))
-def get_order(order_id: ResourceId, table: TableDep, principal: CurrentUser) -> Order:
-    return public(service.get_order(table, order_id, viewer=principal))
+async def get_order(order_id: ResourceId, table: TableDep, principal: CurrentUser) -> Order:
+    return public(await blocking(service.get_order, table, order_id, viewer=principal))
 
 
 @router.post(
@@ -80,5 +83,5 @@ def get_order(order_id: ResourceId, table: TableDep, principal: CurrentUser) -> 
     responses=problem_responses(404, 409),
     summary="Cancel: the stock goes back, with ledger entries",
 )
-def cancel_order(order_id: ResourceId, table: TableDep, principal: CurrentUser) -> Order:
-    return public(service.cancel_order(table, order_id, actor=principal))
+async def cancel_order(order_id: ResourceId, table: TableDep, principal: CurrentUser) -> Order:
+    return public(await blocking(service.cancel_order, table, order_id, actor=principal))

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Query, Response, status
 
 from app.auth.dependencies import PUBLIC, CurrentUser, allow
+from app.core.blocking import blocking
 from app.core.config import get_settings
 from app.core.params import ResourceId
 from app.core.responses import problem_responses
@@ -34,7 +35,7 @@ LIVE = "no-cache"  # stock is live: revalidate before reuse
 
 
 @public_router.get("", responses=problem_responses(422), summary="Browse or search the catalog")
-def list_products(
+async def list_products(
     table: TableDep,
     limit: PageLimit = 20,
     cursor: PageCursor = None,
@@ -45,8 +46,8 @@ def list_products(
     ] = None,
 ) -> Page[Product]:
     settings = get_settings()
-    products, next_cursor = service.list_page(
-        table, category=category, name_prefix=q, limit=limit, cursor=cursor
+    products, next_cursor = await blocking(
+        service.list_page, table, category=category, name_prefix=q, limit=limit, cursor=cursor
     )
     return Page[Product](
         items=[service.public(p, settings) for p in products], next_cursor=next_cursor
@@ -54,18 +55,18 @@ def list_products(
 
 
 @public_router.get("/{product_id}", responses=problem_responses(404))
-def get_product(product_id: ResourceId, table: TableDep, response: Response) -> Product:
-    product = service.get(table, product_id)
+async def get_product(product_id: ResourceId, table: TableDep, response: Response) -> Product:
+    product = await blocking(service.get, table, product_id)
     response.headers["ETag"] = product.etag
     response.headers["Cache-Control"] = LIVE
     return service.public(product, get_settings())
 
 
 @admin_router.post("", status_code=status.HTTP_201_CREATED, responses=problem_responses(409, 422))
-def create_product(
+async def create_product(
     body: ProductCreate, table: TableDep, principal: CurrentUser, response: Response
 ) -> Product:
-    product = service.create(table, body, actor_id=principal.id)
+    product = await blocking(service.create, table, body, actor_id=principal.id)
     response.headers["Location"] = f"/products/{product.id}"
     response.headers["ETag"] = product.etag
     return service.public(product, get_settings())
@@ -76,14 +77,14 @@ def create_product(
     responses=problem_responses(404, 409, 412, 422),
     summary="Edit a product (not its stock); If-Match makes the edit conditional",
 )
-def update_product(
+async def update_product(
     product_id: ResourceId,
     body: ProductUpdate,
     table: TableDep,
     response: Response,
     if_match: Annotated[str | None, Header(max_length=200)] = None,
 ) -> Product:
-    product = service.update(table, product_id, body, if_match=if_match)
+    product = await blocking(service.update, table, product_id, body, if_match=if_match)
     response.headers["ETag"] = product.etag
     return service.public(product, get_settings())
 
@@ -91,8 +92,8 @@ def update_product(
 @admin_router.delete(
     "/{product_id}", status_code=status.HTTP_204_NO_CONTENT, responses=problem_responses(404)
 )
-def delete_product(product_id: ResourceId, table: TableDep) -> None:
-    service.delete(table, product_id, get_settings())
+async def delete_product(product_id: ResourceId, table: TableDep) -> None:
+    await blocking(service.delete, table, product_id, get_settings())
 
 
 @admin_router.post(
@@ -100,7 +101,7 @@ def delete_product(product_id: ResourceId, table: TableDep) -> None:
     responses=problem_responses(404, 422),
     summary="Get a presigned POST to upload the product's image straight to S3",
 )
-def start_image_upload(
+async def start_image_upload(
     product_id: ResourceId, body: ImageUploadRequest, table: TableDep
 ) -> ImageUpload:
-    return service.start_image_upload(table, product_id, body, get_settings())
+    return await blocking(service.start_image_upload, table, product_id, body, get_settings())

@@ -90,8 +90,13 @@ def lambda_context(request_id: str) -> SimpleNamespace:
 
 
 @pytest.fixture(params=["http-api-v2", "rest-api-v1"])
-def invoke(request: pytest.FixtureRequest, table: Table) -> Request:
+def invoke(
+    request: pytest.FixtureRequest, table: Table, monkeypatch: pytest.MonkeyPatch
+) -> Request:
+    from app.core import blocking
     from app.lambda_handler import handler
+
+    monkeypatch.setattr(blocking, "_inline", True)  # as the handler module sets it
 
     make_event = http_api_event if request.param == "http-api-v2" else rest_api_event
     context = lambda_context("lambda-req-1")
