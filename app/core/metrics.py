@@ -22,10 +22,6 @@ def install(sink: Sink) -> None:
     _sinks.append(sink)
 
 
-def uninstall(sink: Sink) -> None:
-    _sinks.remove(sink)
-
-
 def count(name: str, value: float = 1) -> None:
     for sink in _sinks:
         sink(name, value)

@@ -25,7 +25,3 @@ def serialize(values: Mapping[str, Any]) -> RawItem:
 
 def deserialize(item: Mapping[str, AttributeValue]) -> dict[str, Any]:
     return {name: _deserializer.deserialize(cast(Any, value)) for name, value in item.items()}
-
-
-def serialize_value(value: Any) -> AttributeValue:
-    return cast(AttributeValue, _serializer.serialize(value))

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+
 import pytest
 from pydantic import ValidationError
 
@@ -55,7 +57,9 @@ def test_default_password_hashing_cost_follows_owasp() -> None:
     )
 
 
-def test_reads_the_jwt_secret_from_secrets_manager(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.fixture
+def stored_secret(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[str], str]]:
+    """Store a secret in (moto's) Secrets Manager; returns its ARN."""
     from moto import mock_aws
 
     monkeypatch.delenv("JWT_SECRET", raising=False)
@@ -64,24 +68,19 @@ def test_reads_the_jwt_secret_from_secrets_manager(monkeypatch: pytest.MonkeyPat
     with mock_aws():
         import boto3
 
-        arn = boto3.client("secretsmanager", region_name="eu-west-1").create_secret(
-            Name="catalog/jwt", SecretString="k" * 64
-        )["ARN"]
-        settings = Settings(app_env="prod", jwt_secret_arn=arn, aws_region="eu-west-1")
+        client = boto3.client("secretsmanager", region_name="eu-west-1")
+        yield lambda value: str(client.create_secret(Name="catalog/jwt", SecretString=value)["ARN"])
+
+
+def test_reads_the_jwt_secret_from_secrets_manager(stored_secret: Callable[[str], str]) -> None:
+    arn = stored_secret("k" * 64)
+    settings = Settings(app_env="prod", jwt_secret_arn=arn, aws_region="eu-west-1")
     assert settings.jwt_secret_bytes == b"k" * 64
 
 
-def test_a_short_secret_from_secrets_manager_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
-    from moto import mock_aws
-
-    monkeypatch.delenv("JWT_SECRET", raising=False)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    with mock_aws():
-        import boto3
-
-        arn = boto3.client("secretsmanager", region_name="eu-west-1").create_secret(
-            Name="catalog/jwt", SecretString="short"
-        )["ARN"]
-        with pytest.raises(ValidationError):
-            Settings(app_env="prod", jwt_secret_arn=arn, aws_region="eu-west-1")
+def test_a_short_secret_from_secrets_manager_is_refused(
+    stored_secret: Callable[[str], str],
+) -> None:
+    arn = stored_secret("short")
+    with pytest.raises(ValidationError):
+        Settings(app_env="prod", jwt_secret_arn=arn, aws_region="eu-west-1")
