@@ -9,7 +9,14 @@ import re
 import subprocess
 import sys
 
-BENCHMARKS = ["cold_start", "warm_path", "catalog_pages", "purchase_rush", "throughput"]
+BENCHMARKS = [
+    "cold_start",
+    "warm_path",
+    "catalog_pages",
+    "purchase_rush",
+    "throughput",
+    "cost_model",
+]
 RESULT = re.compile(
     r"^RESULT (?P<name>[^:]+): (?P<value>\S+) \((?P<budget>[^)]*)\)\s*(?P<verdict>\S*)"
 )

@@ -11,28 +11,14 @@ from __future__ import annotations
 
 import argparse
 import copy
-import json
 import os
 import statistics
 import time
-from pathlib import Path
-from types import SimpleNamespace
-from typing import Any
 
 from bench.common import dynamodb, new_table, result
+from bench.lambda_events import CONTEXT, http_api_event
 
-EVENT = (
-    Path(__file__).resolve().parent.parent / "tests" / "lambda" / "events" / "http-api-proxy.json"
-)
 BUDGET = 1.5
-
-
-def get_event(path: str) -> dict[str, Any]:
-    event: dict[str, Any] = copy.deepcopy(json.loads(EVENT.read_text()))
-    event.update(rawPath=path, rawQueryString="", cookies=[], headers={}, body=None)
-    event.update(isBase64Encoded=False, pathParameters=None, queryStringParameters=None)
-    event["requestContext"]["http"].update(method="GET", path=path)
-    return event
 
 
 def main() -> int:
@@ -59,17 +45,11 @@ def main() -> int:
         )
         from app.lambda_handler import handler
 
-        event = get_event(f"/products/{product.id}")
-        context = SimpleNamespace(
-            aws_request_id="bench",
-            function_name="catalog",
-            memory_limit_in_mb=1024,
-            invoked_function_arn="arn:aws:lambda:us-east-1:123456789012:function:catalog",
-        )
+        event = http_api_event("GET", f"/products/{product.id}")
         key = serialize(table.keys.product(product.id))
 
         def through_lambda() -> None:
-            response = handler(copy.deepcopy(event), context)
+            response = handler(copy.deepcopy(event), CONTEXT)
             assert response["statusCode"] == 200, response
 
         def raw_get_item() -> None:
