@@ -11,6 +11,7 @@ index, so size should not matter).
 from __future__ import annotations
 
 import argparse
+from functools import partial
 from typing import Any
 
 from bench.common import app_for, dynamodb, load_products, new_table, p50_ms, result, timed
@@ -30,6 +31,10 @@ def cursor_of_page(client: Any, page: int, params: dict[str, Any]) -> str | None
         ).json()
         cursor = body["next_cursor"]
     return cursor
+
+
+def get_page(client: Any, query: dict[str, Any]) -> None:
+    client.get("/products", params=query).raise_for_status()
 
 
 def main() -> int:
@@ -60,13 +65,7 @@ def main() -> int:
                 for _ in range(args.rounds):
                     for size in sizes:  # alternate, so noise hits both sizes alike
                         client, query = requests[size]
-                        samples[size].append(
-                            timed(
-                                lambda c=client, q=query: c.get(
-                                    "/products", params=q
-                                ).raise_for_status()
-                            )
-                        )
+                        samples[size].append(timed(partial(get_page, client, query)))
                 small, large = p50_ms(samples[1_000]), p50_ms(samples[20_000])
                 rows.append((label, page, small, large, large / small))
         print()

@@ -39,7 +39,7 @@ def local_client(service: str, endpoint: str) -> Any:
     import boto3
     from botocore.config import Config
 
-    return boto3.client(
+    return boto3.client(  # type: ignore[call-overload]  # boto3-stubs overloads by literal name
         service,
         endpoint_url=endpoint,
         region_name="us-east-1",
