@@ -52,6 +52,30 @@ def new_table(prefix: str) -> Any:
     return table
 
 
+def app_table(prefix: str) -> Any:
+    """A fresh table that the app's own settings point at (CATALOG_TABLE), as under uvicorn
+    or Lambda: for benchmarks that run the real entry points rather than a TestClient."""
+    from app.core.config import get_settings
+    from app.db.table import get_table
+
+    os.environ["CATALOG_TABLE"] = new_table(prefix).name
+    get_settings.cache_clear()
+    get_table.cache_clear()
+    return get_table()
+
+
+def create_products(table: Any, count: int, **fields: Any) -> list[Any]:
+    """`count` products created through the catalog service ("Item 00", "Item 01", ...)."""
+    from app.products import service
+    from app.products.schemas import ProductCreate
+
+    values = {"price": Decimal("2.50"), "category": "Bench", "stock": 5} | fields
+    return [
+        service.create(table, ProductCreate(name=f"Item {i:02d}", **values), actor_id="bench")
+        for i in range(count)
+    ]
+
+
 def app_for(table: Any) -> Any:
     """A TestClient on a fresh app whose requests use `table`."""
     from fastapi.testclient import TestClient

@@ -22,18 +22,16 @@ import contextlib
 import io
 import json
 import math
-import os
 import statistics
 import time
 import uuid
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
-from bench.common import dynamodb, new_table, result
+from bench.common import app_table, create_products, dynamodb, result
 from bench.lambda_events import CONTEXT, http_api_event
 
 # us-east-1 list prices, USD, as published in November 2024 (the DynamoDB on-demand price cut
@@ -141,30 +139,14 @@ def main() -> int:
     parser.add_argument("--memory", type=int, default=1024, help="Lambda memory, MB")
     args = parser.parse_args()
     with dynamodb():
-        table = new_table("cost")
-        os.environ["CATALOG_TABLE"] = table.name
-        from app.core.config import get_settings
-        from app.db.table import get_table
-        from app.products import service
-        from app.products.schemas import ProductCreate
-
-        get_settings.cache_clear()
-        get_table.cache_clear()
-        products = [
-            service.create(
-                get_table(),
-                ProductCreate(
-                    name=f"Item {i:02d}",
-                    description="A product of a typical size for the catalog.",
-                    price=Decimal("2.50"),
-                    category="Bench",
-                    tags=["bench", "cost"],
-                    stock=10_000_000,
-                ),
-                actor_id="bench",
-            )
-            for i in range(30)
-        ]
+        table = app_table("cost")
+        products = create_products(
+            table,
+            30,
+            description="A product of a typical size for the catalog.",
+            tags=["bench", "cost"],
+            stock=10_000_000,
+        )
         credentials = {"email": "cost@example.com", "password": "correct horse battery"}
         invoke(
             http_api_event(
@@ -208,7 +190,7 @@ def main() -> int:
             "GET /products (20 items)": (page, Measured("page")),
             "POST /orders (1 line)": (purchase, Measured("purchase")),
         }
-        meter = CapacityMeter(get_table().client)
+        meter = CapacityMeter(table.client)
         for call, _ in requests.values():  # first use: imports, JIT in DynamoDB Local
             for _ in range(20):
                 call()

@@ -21,11 +21,10 @@ import statistics
 import subprocess
 import sys
 import time
-from decimal import Decimal
 
 import httpx
 
-from bench.common import dynamodb, new_table, result
+from bench.common import app_table, create_products, dynamodb, result
 from devtools import dynamodb_local, processes
 
 BUDGET = 0.7
@@ -84,25 +83,7 @@ def main() -> int:
         print("wrk is not installed: apt-get install -y wrk")
         return 2
     with dynamodb():
-        table = new_table("throughput")
-        os.environ["CATALOG_TABLE"] = table.name
-        from app.core.config import get_settings
-        from app.db.table import get_table
-        from app.products import service
-        from app.products.schemas import ProductCreate
-
-        get_settings.cache_clear()
-        get_table.cache_clear()
-        ids = [
-            service.create(
-                get_table(),
-                ProductCreate(
-                    name=f"Item {i:02d}", price=Decimal("2.50"), category="Bench", stock=5
-                ),
-                actor_id="bench",
-            ).id
-            for i in range(30)
-        ]
+        ids = [product.id for product in create_products(app_table("throughput"), 30)]
         env = dict(os.environ)
         servers = [serve("app.main:app", env), serve("bench.bare_app:app", env)]
         try:

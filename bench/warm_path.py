@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import argparse
 import copy
-import os
 import statistics
 import time
 
-from bench.common import dynamodb, new_table, result
+from bench.common import app_table, create_products, dynamodb, result
 from bench.lambda_events import CONTEXT, http_api_event
 
 BUDGET = 1.5
@@ -26,23 +25,10 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=500)
     args = parser.parse_args()
     with dynamodb():
-        table = new_table("warm")
-        os.environ["CATALOG_TABLE"] = table.name
-        from decimal import Decimal
-
-        from app.core.config import get_settings
         from app.db.codec import serialize
-        from app.db.table import get_table
-        from app.products import service
-        from app.products.schemas import ProductCreate
 
-        get_settings.cache_clear()
-        get_table.cache_clear()
-        product = service.create(
-            get_table(),
-            ProductCreate(name="Warm", price=Decimal("1.00"), category="Bench", stock=3),
-            actor_id="bench",
-        )
+        table = app_table("warm")
+        [product] = create_products(table, 1)
         from app.lambda_handler import handler
 
         event = http_api_event("GET", f"/products/{product.id}")
