@@ -14,7 +14,15 @@ import argparse
 from functools import partial
 from typing import Any
 
-from bench.common import app_for, dynamodb, load_products, new_table, p50_ms, result, timed
+from bench.common import (
+    alternated,
+    app_for,
+    dynamodb,
+    load_products,
+    new_table,
+    p50_ms,
+    result,
+)
 
 PAGE_SIZE = 20
 TARGET_RATIO = 1.25
@@ -61,11 +69,9 @@ def main() -> int:
                     cursor = cursor_of_page(clients[size], page, params)
                     query = {**params, "limit": PAGE_SIZE} | ({"cursor": cursor} if cursor else {})
                     requests[size] = (clients[size], query)
-                samples: dict[int, list[float]] = {size: [] for size in sizes}
-                for _ in range(args.rounds):
-                    for size in sizes:  # alternate, so noise hits both sizes alike
-                        client, query = requests[size]
-                        samples[size].append(timed(partial(get_page, client, query)))
+                samples = alternated(
+                    {size: partial(get_page, *requests[size]) for size in sizes}, args.rounds
+                )
                 small, large = p50_ms(samples[1_000]), p50_ms(samples[20_000])
                 rows.append((label, page, small, large, large / small))
         print()

@@ -16,8 +16,9 @@ import statistics
 import subprocess
 import sys
 import time
+from functools import partial
 
-from bench.common import result
+from bench.common import alternated, result
 
 HANDLER = "import app.lambda_handler"
 APP_ONLY = "import boto3, mangum, app.main"  # the same without Powertools and the handler
@@ -45,10 +46,7 @@ def main() -> int:
     statements = (HANDLER, APP_ONLY, FLOOR)
     for statement in statements:  # warm the bytecode cache and the page cache
         wall_time(statement, env)
-    samples: dict[str, list[float]] = {statement: [] for statement in statements}
-    for _ in range(args.runs):
-        for statement in statements:
-            samples[statement].append(wall_time(statement, env))
+    samples = alternated({s: partial(wall_time, s, env) for s in statements}, args.runs)
     h, a, f = (statistics.median(samples[s]) * 1000 for s in statements)
     ratio = h / f
     print(f"import app.lambda_handler      median {h:7.1f} ms  ({args.runs} runs)")

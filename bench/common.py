@@ -8,16 +8,18 @@ import statistics
 import time
 import uuid
 import warnings
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from devtools import dynamodb_local, processes
 
 # Starlette suggests httpx2 for its TestClient; httpx is the project's choice.
 warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
+
+K = TypeVar("K")
 
 
 @contextmanager
@@ -134,6 +136,16 @@ def timed(call: Callable[[], Any]) -> float:
     began = time.perf_counter()
     call()
     return time.perf_counter() - began
+
+
+def alternated(calls: Mapping[K, Callable[[], Any]], rounds: int) -> dict[K, list[float]]:
+    """Seconds each call took in each of `rounds` rounds. Within a round the calls take
+    turns, so noise and drift (a JVM still warming up, a neighbour's load) hit them alike."""
+    samples: dict[K, list[float]] = {name: [] for name in calls}
+    for _ in range(rounds):
+        for name, call in calls.items():
+            samples[name].append(timed(call))
+    return samples
 
 
 def percentile(samples: Sequence[float], fraction: float) -> float:

@@ -23,7 +23,6 @@ import io
 import json
 import math
 import statistics
-import time
 import uuid
 from collections import Counter
 from collections.abc import Callable
@@ -31,7 +30,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
-from bench.common import app_table, create_products, dynamodb, result
+from bench.common import alternated, app_table, create_products, dynamodb, result
 from bench.lambda_events import CONTEXT, http_api_event
 
 # us-east-1 list prices, USD, as published in November 2024 (the DynamoDB on-demand price cut
@@ -97,9 +96,8 @@ class CapacityMeter:
 
 @dataclass
 class Measured:
-    name: str
-    durations: list[float] = field(default_factory=list)
-    usage: Usage = field(default_factory=Usage)
+    durations: list[float]
+    usage: Usage
 
     @property
     def median_ms(self) -> float:
@@ -185,33 +183,32 @@ def main() -> int:
             }
             invoke(http_api_event("POST", "/orders", body=order_body, headers=headers), 201)
 
-        requests: dict[str, tuple[Callable[[], None], Measured]] = {
-            "GET /products/{id}": (read, Measured("read")),
-            "GET /products (20 items)": (page, Measured("page")),
-            "POST /orders (1 line)": (purchase, Measured("purchase")),
+        calls: dict[str, Callable[[], None]] = {
+            "GET /products/{id}": read,
+            "GET /products (20 items)": page,
+            "POST /orders (1 line)": purchase,
         }
         meter = CapacityMeter(table.client)
-        for call, _ in requests.values():  # first use: imports, JIT in DynamoDB Local
+        for call in calls.values():  # first use: imports, JIT in DynamoDB Local
             for _ in range(20):
                 call()
-        meter.take()
-        for _ in range(args.rounds):
-            for call, measured in requests.values():
-                began = time.perf_counter()
-                call()
-                measured.durations.append(time.perf_counter() - began)
-                measured.usage = meter.take()
-    report(requests, args.memory)
+        durations = alternated(calls, args.rounds)
+        measured = {}
+        for label, call in calls.items():  # every request of a kind makes the same calls
+            meter.take()
+            call()
+            measured[label] = Measured(durations[label], meter.take())
+    report(measured, args.memory)
     return 0
 
 
-def report(requests: dict[str, tuple[Callable[[], None], Measured]], memory_mb: int) -> None:
+def report(measured_by_request: dict[str, Measured], memory_mb: int) -> None:
     print(f"\nLambda arm64 {memory_mb} MB; prices {PRICES_AS_OF}; USD per million requests")
     print(
         f"{'request':<26} {'median ms':>9} {'DynamoDB calls':<50} {'RRU':>4} {'WRU':>4}"
         f" {'API':>6} {'Lambda':>7} {'DynamoDB':>8} {'total':>7}"
     )
-    for label, (_, measured) in requests.items():
+    for label, measured in measured_by_request.items():
         usage, cost = measured.usage, measured.cost_per_million(memory_mb)
         print(
             f"{label:<26} {measured.median_ms:>9.1f} {' + '.join(usage.calls):<50}"
@@ -219,10 +216,10 @@ def report(requests: dict[str, tuple[Callable[[], None], Measured]], memory_mb: 
             f" {cost['lambda']:>7.2f} {cost['dynamodb']:>8.2f} {cost['total']:>7.2f}"
         )
     print("\ncapacity units by table and index:")
-    for label, (_, measured) in requests.items():
+    for label, measured in measured_by_request.items():
         targets = ", ".join(f"{name} {units:g}" for name, units in measured.usage.by_target.items())
         print(f"  {label:<26} {targets}")
-    for label, (_, measured) in requests.items():
+    for label, measured in measured_by_request.items():
         result(
             f"cost per million {label} (USD)",
             measured.cost_per_million(memory_mb)["total"],

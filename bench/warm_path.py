@@ -12,9 +12,8 @@ from __future__ import annotations
 import argparse
 import copy
 import statistics
-import time
 
-from bench.common import app_table, create_products, dynamodb, result
+from bench.common import alternated, app_table, create_products, dynamodb, result
 from bench.lambda_events import CONTEXT, http_api_event
 
 BUDGET = 1.5
@@ -44,12 +43,7 @@ def main() -> int:
         for _ in range(50):  # warm both paths (JIT in DynamoDB Local, first-use imports)
             through_lambda()
             raw_get_item()
-        samples: dict[str, list[float]] = {"lambda": [], "raw": []}
-        for _ in range(args.rounds):
-            for name, call in (("lambda", through_lambda), ("raw", raw_get_item)):
-                began = time.perf_counter()
-                call()
-                samples[name].append(time.perf_counter() - began)
+        samples = alternated({"lambda": through_lambda, "raw": raw_get_item}, args.rounds)
     lam, raw = (statistics.median(samples[n]) * 1000 for n in ("lambda", "raw"))
     ratio = lam / raw
     print(f"GET /products/{{id}} through the Lambda handler  median {lam:6.2f} ms")
