@@ -39,7 +39,8 @@ def create_app() -> FastAPI:
         version="0.1.0",
         description=DESCRIPTION,
         lifespan=lifespan,
-        swagger_ui_parameters={"persistAuthorization": True},
+        docs_url=None,  # /docs and /redoc: app/docs.py, from the app's own files
+        redoc_url=None,
     )
     routers = LazyRouters(app)
     app.state.routers = routers

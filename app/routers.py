@@ -18,10 +18,15 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 # path prefix -> "module:attribute" of the routers serving it
 ROUTERS: dict[str, tuple[str, ...]] = {
+    "/": ("app.web:router",),
+    "/app": ("app.web:router",),
+    "/docs": ("app.docs:router",),
+    "/redoc": ("app.docs:router",),
     "/health": ("app.health:router",),
     "/auth": ("app.auth.router:public_router", "app.auth.router:session_router"),
-    "/admin": ("app.admin.router:router",),
+    "/admin": ("app.admin.router:router", "app.orders.router:admin_router"),
     "/products": ("app.products.router:public_router", "app.products.router:admin_router"),
+    "/categories": ("app.products.router:categories_router",),
     "/inventory": ("app.inventory.router:router",),
     "/orders": ("app.orders.router:router",),
 }
@@ -39,6 +44,7 @@ class LazyRouters:
     def __init__(self, app: FastAPI) -> None:
         self.app = app
         self.included: set[str] = set()
+        self._routers_included: set[str] = set()  # several prefixes may share a router
         self._lock = threading.Lock()
 
     def ensure(self, prefixes: Iterable[str]) -> None:
@@ -49,9 +55,12 @@ class LazyRouters:
 
         with self._lock:
             for prefix in missing:
-                if prefix not in self.included:
-                    include_guarded(self.app, *(_load(ref) for ref in ROUTERS[prefix]))
-                    self.included.add(prefix)
+                if prefix in self.included:
+                    continue
+                references = [r for r in ROUTERS[prefix] if r not in self._routers_included]
+                include_guarded(self.app, *(_load(ref) for ref in references))
+                self._routers_included.update(references)
+                self.included.add(prefix)
 
     def ensure_all(self) -> None:
         self.ensure(ROUTERS)

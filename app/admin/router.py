@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, status
+from typing import Annotated
+
+from fastapi import APIRouter, Query, status
 
 from app.admin import service
 from app.admin.schemas import RoleChange
@@ -23,11 +25,28 @@ router = APIRouter(
 )
 
 
-@router.get("", responses=problem_responses(422), summary="List users, newest first")
+@router.get(
+    "",
+    responses=problem_responses(422),
+    summary="List users, newest first, or those whose e-mail starts with `email`",
+)
 async def list_users(
-    table: TableDep, limit: PageLimit = 20, cursor: PageCursor = None
+    table: TableDep,
+    limit: PageLimit = 20,
+    cursor: PageCursor = None,
+    email: Annotated[
+        str | None,
+        Query(
+            min_length=1,
+            max_length=254,
+            description="Case-insensitive e-mail prefix; the matches come sorted by e-mail.",
+        ),
+    ] = None,
 ) -> Page[User]:
-    users, next_cursor = await blocking(service.list_users, table, limit=limit, cursor=cursor)
+    prefix = email.strip() if email else None
+    users, next_cursor = await blocking(
+        service.list_users, table, limit=limit, cursor=cursor, email_prefix=prefix or None
+    )
     return Page[User](items=[user.public() for user in users], next_cursor=next_cursor)
 
 

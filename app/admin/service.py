@@ -24,8 +24,17 @@ def get_user(table: Table, user_id: str) -> UserRecord:
 
 
 def list_users(
-    table: Table, *, limit: int, cursor: str | None
+    table: Table, *, limit: int, cursor: str | None, email_prefix: str | None = None
 ) -> tuple[list[UserRecord], str | None]:
+    """Newest first; with an e-mail prefix, the matching users by e-mail."""
+    if email_prefix:
+        return paginate(
+            cursor,
+            scope=repository.users_listing_scope(table, email_prefix),
+            fetch=lambda start: repository.email_page(
+                table, prefix=email_prefix, limit=limit, start_key=start
+            ),
+        )
     return paginate(
         cursor,
         scope=repository.users_listing_scope(table),

@@ -10,7 +10,7 @@ from app.auth.schemas import SessionRecord, UserRecord
 from app.core.errors import ConflictError, NotFoundError
 from app.core.roles import Role
 from app.db.codec import RawItem, serialize
-from app.db.keys import PROFILE, SESSION_PREFIX
+from app.db.keys import NAME_ID_SEPARATOR, PROFILE, SESSION_PREFIX
 from app.db.table import Table
 from app.db.transactions import TransactionCancelled, is_condition_failure, transact_write
 
@@ -67,6 +67,8 @@ def put_new(table: Table, *, user: UserRecord) -> None:
         "email_key": user.email.casefold(),
         "GSI1PK": table.keys.users_listing(),
         "GSI1SK": f"{user.created_at}#{user.id}",
+        "GSI2PK": table.keys.users_by_email(),
+        "GSI2SK": f"{user.email.casefold()}{NAME_ID_SEPARATOR}{user.id}",
     }
     email_link = {**table.keys.email(user.email), "user_id": user.id}
     actions: list[dict[str, Any]] = [
@@ -193,8 +195,24 @@ def list_page(
     return [_user_from_item(item) for item in items], next_key
 
 
-def users_listing_scope(table: Table) -> str:
-    return f"GSI1|{table.keys.users_listing()}"
+def email_page(
+    table: Table, *, prefix: str, limit: int, start_key: RawItem | None
+) -> tuple[list[UserRecord], RawItem | None]:
+    """Users whose e-mail starts with `prefix` (case-insensitively), by e-mail."""
+    items, next_key = table.query_page(
+        index="GSI2",
+        key_condition="GSI2PK = :pk AND begins_with(GSI2SK, :prefix)",
+        values={":pk": table.keys.users_by_email(), ":prefix": prefix.casefold()},
+        limit=limit,
+        start_key=start_key,
+    )
+    return [_user_from_item(item) for item in items], next_key
+
+
+def users_listing_scope(table: Table, email_prefix: str | None = None) -> str:
+    if email_prefix is None:
+        return f"GSI1|{table.keys.users_listing()}"
+    return f"GSI2|{table.keys.users_by_email()}|{email_prefix.casefold()}"
 
 
 # --- sessions ------------------------------------------------------------------------------

@@ -47,6 +47,10 @@ class Settings(BaseSettings):
     image_url_ttl_seconds: int = Field(default=3600, gt=0)
     image_upload_ttl_seconds: int = Field(default=600, gt=0)
 
+    # index partitions the store-wide order listing is spread over (see app/db/sharding.py);
+    # 20 keeps each under half its write limit at 10,000 orders/s. May grow, never shrink.
+    order_listing_shards: int = Field(default=20, ge=1, le=100)
+
     log_level: str = "INFO"
 
     @model_validator(mode="after")

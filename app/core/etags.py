@@ -1,4 +1,12 @@
-"""Entity tags for optimistic concurrency (RFC 9110)."""
+"""Entity tags (RFC 9110): conditional edits (If-Match) and cheap re-reads (If-None-Match).
+
+A product has two validators with different jobs. Its representation (what GET returns)
+changes with its definition (name, price...) and with its live stock, so the ETag of a
+product is `"<version>.<stock_version>"`: a poll with If-None-Match gets 304 only while
+neither moved. An edit of the definition, though, must not fail because somebody bought
+one meanwhile: If-Match on PATCH compares only the `<version>` part. A bare `"<version>"`
+is accepted too (that is what writes answered before stock was part of the tag).
+"""
 
 from __future__ import annotations
 
@@ -7,7 +15,34 @@ def strong(version: int) -> str:
     return f'"{version}"'
 
 
+def representation(version: int, stock_version: int) -> str:
+    """The tag of a representation made of a definition and a live counter."""
+    return f'"{version}.{stock_version}"'
+
+
+def _candidates(header: str) -> list[str]:
+    return [tag.strip() for tag in header.split(",") if tag.strip()]
+
+
 def if_match_allows(if_match: str, current: str) -> bool:
     """If-Match: `*`, or a comma-separated list of strong entity tags one of which is current."""
-    candidates = [tag.strip() for tag in if_match.split(",")]
+    candidates = _candidates(if_match)
     return "*" in candidates or current in candidates
+
+
+def _opaque_version(tag: str) -> str | None:
+    """The `<version>` of `"<version>"` or `"<version>.<stock_version>"`."""
+    if len(tag) < 2 or not (tag.startswith('"') and tag.endswith('"')):
+        return None
+    return tag[1:-1].split(".", 1)[0]
+
+
+def if_match_allows_version(if_match: str, version: int) -> bool:
+    """If-Match against a definition version: `*`, `"<version>"` or `"<version>.<any>"`."""
+    return any(tag == "*" or _opaque_version(tag) == str(version) for tag in _candidates(if_match))
+
+
+def if_none_match_hits(if_none_match: str, current: str) -> bool:
+    """If-None-Match uses the weak comparison: `W/"x"` matches `"x"`; `*` matches anything."""
+    opaque = current.removeprefix("W/")
+    return any(tag == "*" or tag.removeprefix("W/") == opaque for tag in _candidates(if_none_match))

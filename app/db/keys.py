@@ -5,7 +5,8 @@ the table later without a migration. Index use:
 
 - GSI1 (GSI1PK, GSI1SK): listings -- users by creation time, products by name,
   a user's orders by time.
-- GSI2 (GSI2PK, GSI2SK): products of one category by name.
+- GSI2 (GSI2PK, GSI2SK): products of one category by name; users by e-mail; the store's
+  orders by status and time, spread over `order_shards` partitions.
 - GSI3 (GSI3PK, stock:N): products by stock level (low-stock report).
 
 Product listings sort on `name_sort_key(name) + NAME_ID_SEPARATOR + id`. The separator sorts
@@ -14,7 +15,9 @@ before every character a name may hold, so "Widget" comes before "Widget Pro".
 
 from __future__ import annotations
 
+import hashlib
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 Key = dict[str, str]
@@ -26,6 +29,12 @@ LEDGER_PREFIX = "LEDGER#"
 NAME_ID_SEPARATOR = "\x1f"  # ASCII unit separator: names may not contain control characters
 
 
+def shard_of(item_id: str, shards: int) -> int:
+    """A stable shard number for an id, spread evenly (see app/db/sharding.py)."""
+    digest = hashlib.blake2b(item_id.encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big") % shards
+
+
 def name_sort_key(text: str) -> str:
     """How names sort and match a search prefix: case- and width-insensitive."""
     return unicodedata.normalize("NFKC", text).casefold()
@@ -34,6 +43,7 @@ def name_sort_key(text: str) -> str:
 @dataclass(frozen=True)
 class Keys:
     store: str
+    order_shards: int = 20
 
     def _pk(self, *parts: str) -> str:
         return "#".join(("S", self.store, *parts))
@@ -62,6 +72,10 @@ class Keys:
         """GSI1PK of every user."""
         return self._pk("USERS")
 
+    def users_by_email(self) -> str:
+        """GSI2PK of every user, sorted by e-mail (case-insensitively)."""
+        return self._pk("USERS-BY-EMAIL")
+
     # products, their SKU claims and their stock ledger (in the product's partition)
     def product_partition(self, product_id: str) -> str:
         return self._pk("PRODUCT", product_id)
@@ -85,6 +99,13 @@ class Keys:
         """GSI2PK of the products of one category (sorted by name)."""
         return self._pk("CATEGORY", name_sort_key(category))
 
+    def category_counter(self, category: str) -> Key:
+        """How many products a category has; all of a store's in one partition, by name."""
+        return {"PK": self.categories_partition(), "SK": name_sort_key(category)}
+
+    def categories_partition(self) -> str:
+        return self._pk("CATEGORIES")
+
     def stock_listing(self) -> str:
         """GSI3PK of every product (sorted by stock level)."""
         return self._pk("STOCK")
@@ -96,6 +117,17 @@ class Keys:
     def user_orders_listing(self, user_id: str) -> str:
         """GSI1PK of one user's orders (sorted by creation time)."""
         return self._pk("USER", user_id, "ORDERS")
+
+    def orders_listing(self, status: str, shard: int) -> str:
+        """GSI2PK of one shard of the store's orders of one status (sorted by time)."""
+        return self._pk("ORDERS", status, str(shard))
+
+    def orders_listings(self, statuses: Sequence[str]) -> list[str]:
+        """Every shard of the store's orders of these statuses."""
+        return [self.orders_listing(s, n) for s in statuses for n in range(self.order_shards)]
+
+    def order_listing_of(self, order_id: str, status: str) -> str:
+        return self.orders_listing(status, shard_of(order_id, self.order_shards))
 
     def idempotency(self, user_id: str, key: str) -> Key:
         return {"PK": self._pk("IDEMPOTENCY", user_id, key), "SK": "IDEMPOTENCY"}

@@ -15,6 +15,8 @@ from app.db.codec import RawItem, deserialize, serialize
 from app.db.keys import Key, Keys
 from app.db.schema import INDEX_KEY_ATTRIBUTES, TTL_ATTRIBUTE, create_table_request
 
+MAX_FILTERED_READS = 10
+
 
 @lru_cache(maxsize=8)
 def dynamodb_client(endpoint_url: str | None, region: str) -> Any:
@@ -91,11 +93,14 @@ class Table:
         forward: bool = True,
         names: Mapping[str, str] | None = None,
         consistent: bool = False,
+        item_filter: str | None = None,
     ) -> tuple[list[dict[str, Any]], RawItem | None]:
         """One Query for up to `limit` items, and the key to continue from when more exist.
 
         It asks for one item more than needed, so that "more exist" is known exactly and the
-        last page never comes with a cursor that leads to an empty page.
+        last page never comes with a cursor that leads to an empty page. With `item_filter`
+        (a FilterExpression) it reads on until the page is full, at most
+        MAX_FILTERED_READS times: past that the page is short but its cursor goes on.
         """
         request: dict[str, Any] = {
             "TableName": self.name,
@@ -110,15 +115,30 @@ class Table:
             request["ConsistentRead"] = consistent
         if names:
             request["ExpressionAttributeNames"] = dict(names)
-        if start_key:
-            request["ExclusiveStartKey"] = start_key
-        response = self.client.query(**request)
-        raw_items: list[RawItem] = response.get("Items", [])
+        if item_filter:
+            request["FilterExpression"] = item_filter
+        raw_items: list[RawItem] = []
+        reads = 0
+        while True:
+            if start_key:
+                request["ExclusiveStartKey"] = start_key
+            response = self.client.query(**request)
+            raw_items.extend(response.get("Items", []))
+            start_key = response.get("LastEvaluatedKey")
+            reads += 1
+            if not (item_filter and start_key and len(raw_items) <= limit):
+                break
+            if reads >= MAX_FILTERED_READS:
+                break
         next_key: RawItem | None = None
-        if len(raw_items) > limit:
+        if len(raw_items) > limit or (start_key and raw_items):
+            # more beyond the page, or DynamoDB stopped early (1 MB per read, or the
+            # filtered-read budget): continue after the last item shown
             raw_items = raw_items[:limit]
             last = raw_items[-1]
             next_key = {name: last[name] for name in self.key_attributes[index]}
+        elif start_key:
+            next_key = start_key  # nothing matched yet, but the listing goes on
         return [deserialize(item) for item in raw_items], next_key
 
     def query_pages(
@@ -158,7 +178,8 @@ class Table:
 def get_table() -> Table:
     settings = get_settings()
     client = dynamodb_client(settings.dynamodb_endpoint_url, settings.aws_region)
-    return Table(client=client, name=settings.catalog_table, keys=Keys(settings.store_id))
+    keys = Keys(settings.store_id, order_shards=settings.order_listing_shards)
+    return Table(client=client, name=settings.catalog_table, keys=keys)
 
 
 async def table_dependency() -> Table:

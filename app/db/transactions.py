@@ -72,6 +72,29 @@ def transact_write(
             raise cancelled from error
 
 
+_SINGLE_ITEM_CALLS = {"Put": "put_item", "Update": "update_item", "Delete": "delete_item"}
+
+
+def write(client: Any, actions: Sequence[dict[str, Any]]) -> None:
+    """Write the actions all or nothing. One action goes as a plain conditional write (half
+    the write units of a transaction); several as a transaction. Either way a failed
+    condition raises `TransactionCancelled`, so callers handle one kind of answer."""
+    if len(actions) != 1:
+        transact_write(client, actions)
+        return
+    ((kind, request),) = actions[0].items()
+    try:
+        getattr(client, _SINGLE_ITEM_CALLS[kind])(**request)
+    except ClientError as error:
+        if not is_condition_failure(error):
+            raise
+        reason: dict[str, Any] = {"Code": "ConditionalCheckFailed"}
+        response: dict[str, Any] = dict(error.response)
+        if "Item" in response:
+            reason["Item"] = response["Item"]
+        raise TransactionCancelled([reason]) from error
+
+
 def backoff(attempt: int) -> None:
     """Full jitter: a random pause up to an exponentially growing cap."""
     cap = min(MAX_DELAY_SECONDS, BASE_DELAY_SECONDS * 2 ** (attempt - 1))

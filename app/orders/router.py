@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, Response, status
 
-from app.auth.dependencies import ANY_USER, CurrentUser
+from app.auth.dependencies import ANY_USER, CurrentUser, allow
 from app.core.blocking import blocking
 from app.core.errors import ForbiddenError
 from app.core.params import ResourceId
@@ -15,10 +15,22 @@ from app.core.roles import Role
 from app.db.pagination import Page, PageCursor, PageLimit
 from app.db.table import TableDep
 from app.orders import service
-from app.orders.schemas import IDEMPOTENCY_KEY_PATTERN, Order, OrderCreate, OrderRecord
+from app.orders.schemas import (
+    IDEMPOTENCY_KEY_PATTERN,
+    Order,
+    OrderCreate,
+    OrderRecord,
+    OrderStatus,
+)
 
 router = APIRouter(
     prefix="/orders", tags=["orders"], dependencies=[ANY_USER], responses=problem_responses(401)
+)
+admin_router = APIRouter(
+    prefix="/admin/orders",
+    tags=["admin"],
+    dependencies=[allow(Role.ADMIN)],
+    responses=problem_responses(401, 403),
 )
 
 
@@ -69,6 +81,27 @@ async def list_orders(
         raise ForbiddenError("Only admins may list other users' orders.")
     orders, next_cursor = await blocking(
         service.list_orders, table, user_id=owner, limit=limit, cursor=cursor
+    )
+    return Page[Order](items=[public(o) for o in orders], next_cursor=next_cursor)
+
+
+@admin_router.get(
+    "", responses=problem_responses(422), summary="Every order of the store, newest first"
+)
+async def list_store_orders(
+    table: TableDep,
+    limit: PageLimit = 20,
+    cursor: PageCursor = None,
+    status: OrderStatus | None = None,
+    user_id: Annotated[str | None, Query(min_length=1, max_length=128)] = None,
+) -> Page[Order]:
+    orders, next_cursor = await blocking(
+        service.list_store_orders,
+        table,
+        status=status,
+        user_id=user_id,
+        limit=limit,
+        cursor=cursor,
     )
     return Page[Order](items=[public(o) for o in orders], next_cursor=next_cursor)
 

@@ -11,11 +11,18 @@ from app.core import metrics
 from app.core.errors import ConflictError, InvalidInputError, NotFoundError
 from app.core.roles import Role
 from app.core.timeutil import now_epoch, now_iso
+from app.db.codec import RawItem
 from app.db.pagination import paginate
 from app.db.table import Table
 from app.inventory import stock
 from app.orders import repository
-from app.orders.schemas import IdempotencyRecord, OrderCreate, OrderLine, OrderRecord
+from app.orders.schemas import (
+    IdempotencyRecord,
+    OrderCreate,
+    OrderLine,
+    OrderRecord,
+    OrderStatus,
+)
 
 IDEMPOTENCY_TTL_SECONDS = 24 * 3600
 
@@ -192,6 +199,36 @@ def list_orders(
             table, user_id=user_id, limit=limit, start_key=start
         ),
     )
+
+
+def list_store_orders(
+    table: Table,
+    *,
+    status: OrderStatus | None,
+    user_id: str | None,
+    limit: int,
+    cursor: str | None,
+) -> tuple[list[OrderRecord], str | None]:
+    """Every order of the store (or of one user), newest first, optionally of one status."""
+    if user_id is not None:
+        return paginate(
+            cursor,
+            scope=f"orders|{table.keys.user_orders_listing(user_id)}|{status or '*'}",
+            fetch=lambda start: repository.list_page(
+                table, user_id=user_id, limit=limit, start_key=start, status=status
+            ),
+        )
+    statuses: list[OrderStatus] = [status] if status else ["placed", "cancelled"]
+
+    def fetch(start: RawItem | None) -> tuple[list[OrderRecord], RawItem | None]:
+        after = start.get(STORE_CURSOR_ATTRIBUTE, {}).get("S") if start else None
+        orders, last = repository.store_page(table, statuses=statuses, limit=limit, after=after)
+        return orders, {STORE_CURSOR_ATTRIBUTE: {"S": last}} if last else None
+
+    return paginate(cursor, scope=f"store-orders|{table.keys.store}|{status or '*'}", fetch=fetch)
+
+
+STORE_CURSOR_ATTRIBUTE = "GSI2SK"
 
 
 def cancel_order(table: Table, order_id: str, *, actor: Principal) -> OrderRecord:

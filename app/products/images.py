@@ -1,17 +1,33 @@
-"""Product images in S3. The API never carries image bytes: admins upload straight to S3
-with a presigned POST whose policy makes S3 enforce type, size and key; readers get a
-presigned GET (or a CDN URL). Each upload gets a new key, so an object never changes and
-can be cached forever."""
+"""Product images in S3. The API never carries image bytes.
+
+1. `POST /products/{id}/image-upload`: a presigned POST to a fresh key under the product's
+   upload prefix (`uploads/<store>/<product>/`); its policy makes S3 enforce the type, the
+   size and the key. The product does not change.
+2. The browser uploads straight to S3.
+3. `PUT /products/{id}/image {upload_key}`: the service checks the object itself -- it is
+   there, under that product's prefix, at most 5 MB, and its first bytes really are a JPEG,
+   PNG or WebP (not every S3 endpoint enforces POST policies: this check is the guard
+   everywhere) -- then copies it to its final key (`products/<store>/<product>/`) with the
+   content type its bytes prove, and deletes the upload. An abandoned upload never touches
+   the product, and the bucket's lifecycle rule removes it.
+
+Readers get a presigned GET (or a CDN URL). Each image gets a new key, so an object never
+changes and can be cached forever."""
 
 from __future__ import annotations
 
 import logging
+import re
 import uuid
+from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
+from botocore.exceptions import ClientError
+
 from app.core.config import Settings
-from app.products.schemas import ImageUpload
+from app.core.errors import InvalidInputError
+from app.products.schemas import MAX_IMAGE_BYTES, ImageUpload
 
 logger = logging.getLogger(__name__)
 
@@ -45,8 +61,78 @@ def _client(settings: Settings) -> Any:
     return s3_client(settings.s3_endpoint_url, settings.aws_region)
 
 
-def new_key(product_id: str, content_type: str) -> str:
-    return f"products/{product_id}/{uuid.uuid4().hex}.{EXTENSIONS[content_type]}"
+UPLOADS_PREFIX = "uploads/"
+IMAGES_PREFIX = "products/"
+_UPLOAD_NAME = re.compile(r"^[0-9a-f]{32}$")
+_SNIFF_BYTES = 12
+
+
+class ImageInvalidError(InvalidInputError):
+    code, title = "image_invalid", "Image refused"
+
+
+def _upload_prefix(store: str, product_id: str) -> str:
+    return f"{UPLOADS_PREFIX}{store}/{product_id}/"
+
+
+def new_upload_key(store: str, product_id: str) -> str:
+    return f"{_upload_prefix(store, product_id)}{uuid.uuid4().hex}"
+
+
+def sniff(head: bytes) -> str | None:
+    """The image type the first bytes prove, if any."""
+    if head.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "image/webp"
+    return None
+
+
+def accept_upload(upload_key: str, *, store: str, product_id: str, settings: Settings) -> str:
+    """Check an uploaded object and move it to its final key; return that key. Raises
+    ImageInvalidError with the reason (and removes the object) when it is not acceptable."""
+    prefix = _upload_prefix(store, product_id)
+    if not (upload_key.startswith(prefix) and _UPLOAD_NAME.match(upload_key[len(prefix) :])):
+        raise ImageInvalidError("This upload key was not issued for this product.")
+    client, bucket = _client(settings), settings.images_bucket
+    try:
+        head = client.head_object(Bucket=bucket, Key=upload_key)
+    except ClientError as error:
+        if _is_missing(error):
+            raise ImageInvalidError("Nothing was uploaded with this key (or it expired).") from None
+        raise
+    size = int(head["ContentLength"])
+    content_type: str | None = None
+    if 0 < size <= MAX_IMAGE_BYTES:
+        first = client.get_object(
+            Bucket=bucket, Key=upload_key, Range=f"bytes=0-{_SNIFF_BYTES - 1}"
+        )
+        content_type = sniff(first["Body"].read())
+    if content_type is None:
+        delete(upload_key, settings)
+        reason = (
+            f"The file is {size} bytes; the limit is {MAX_IMAGE_BYTES} bytes (5 MB)."
+            if size > MAX_IMAGE_BYTES
+            else "The file is not a JPEG, PNG or WebP image."
+        )
+        raise ImageInvalidError(reason)
+    key = f"{IMAGES_PREFIX}{store}/{product_id}/{uuid.uuid4().hex}.{EXTENSIONS[content_type]}"
+    client.copy_object(
+        Bucket=bucket,
+        Key=key,
+        CopySource={"Bucket": bucket, "Key": upload_key},
+        ContentType=content_type,
+        CacheControl="public, max-age=31536000, immutable",
+        MetadataDirective="REPLACE",
+    )
+    delete(upload_key, settings)
+    return key
+
+
+def _is_missing(error: ClientError) -> bool:
+    return error.response.get("Error", {}).get("Code") in {"404", "NoSuchKey", "NotFound"}
 
 
 def presigned_upload(
@@ -63,12 +149,9 @@ def presigned_upload(
         ],
         ExpiresIn=settings.image_upload_ttl_seconds,
     )
+    expires_at = datetime.now(UTC) + timedelta(seconds=settings.image_upload_ttl_seconds)
     return ImageUpload(
-        url=post["url"],
-        fields=post["fields"],
-        key=key,
-        expires_in=settings.image_upload_ttl_seconds,
-        max_bytes=content_length,
+        url=post["url"], fields=post["fields"], upload_key=key, expires_at=expires_at
     )
 
 

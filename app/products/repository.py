@@ -7,12 +7,18 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from app.core.errors import ConflictError
-from app.db.codec import RawItem, serialize
+from app.db.codec import RawItem, deserialize, serialize
 from app.db.expressions import Update
 from app.db.keys import NAME_ID_SEPARATOR, name_sort_key
 from app.db.table import Table
-from app.db.transactions import TransactionCancelled, is_condition_failure, transact_write
+from app.db.transactions import (
+    TransactionCancelled,
+    is_condition_failure,
+    transact_write,
+    write,
+)
 from app.inventory import ledger
+from app.products import categories
 from app.products.schemas import ProductRecord
 
 
@@ -70,7 +76,8 @@ def get(table: Table, *, product_id: str) -> ProductRecord | None:
 
 
 def put_new(table: Table, *, product: ProductRecord, initial: ledger.LedgerEntry | None) -> None:
-    """Store a new product with its SKU claim and its initial stock entry, all or nothing."""
+    """Store a new product with its SKU claim, its category count and its initial stock
+    entry, all or nothing."""
     item = {
         **table.keys.product(product.id),
         **product.model_dump(),
@@ -83,7 +90,8 @@ def put_new(table: Table, *, product: ProductRecord, initial: ledger.LedgerEntry
                 "Item": serialize(item),
                 "ConditionExpression": "attribute_not_exists(PK)",
             }
-        }
+        },
+        categories.count_action(table, product.category, +1),
     ]
     if initial is not None:
         actions.append(ledger.put_action(table, initial))
@@ -97,9 +105,21 @@ def put_new(table: Table, *, product: ProductRecord, initial: ledger.LedgerEntry
         raise
 
 
+def _category_moves(table: Table, before: str, after: str) -> list[dict[str, Any]]:
+    if before == after:
+        return []
+    if categories.same(before, after):
+        return [categories.rename_action(table, after)]
+    return [
+        categories.count_action(table, before, -1),
+        categories.count_action(table, after, +1),
+    ]
+
+
 def update(table: Table, *, current: ProductRecord, updated: ProductRecord) -> None:
-    """Write the catalog fields of `updated` if the product is still at `current.version`.
-    Stock is not touched: it changes only through the inventory, concurrently with this."""
+    """Write the catalog fields of `updated` if the product is still at `current.version`,
+    with the SKU claims and category counts that move with them. Stock is not touched: it
+    changes only through the inventory, concurrently with this."""
     changes = Update().set(
         {
             **updated.model_dump(include=set(CATALOG_FIELDS) | {"version", "updated_at"}),
@@ -107,30 +127,27 @@ def update(table: Table, *, current: ProductRecord, updated: ProductRecord) -> N
         }
     )
     changes.condition("{version} = {seen}", seen=current.version)
-    product_update = {
-        "TableName": table.name,
-        "Key": serialize(table.keys.product(current.id)),
-        **changes.request(),
-    }
-    if current.sku == updated.sku:
-        try:
-            table.client.update_item(**product_update)
-        except ClientError as error:
-            if is_condition_failure(error):
-                raise ProductChangedError from error
-            raise
-        return
-    actions: list[dict[str, Any]] = [{"Update": product_update}]
-    if updated.sku:
+    actions: list[dict[str, Any]] = [
+        {
+            "Update": {
+                "TableName": table.name,
+                "Key": serialize(table.keys.product(current.id)),
+                **changes.request(),
+            }
+        }
+    ]
+    claims_sku = bool(updated.sku) and current.sku != updated.sku
+    if claims_sku and updated.sku:
         actions.append(_sku_claim(table, updated.sku, current.id))
-    if current.sku:
+    if current.sku and current.sku != updated.sku:
         actions.append(_sku_release(table, current.sku, current.id))
+    actions.extend(_category_moves(table, current.category, updated.category))
     try:
-        transact_write(table.client, actions)
+        write(table.client, actions)
     except TransactionCancelled as cancelled:
         if cancelled.condition_failed(0):
             raise ProductChangedError from cancelled
-        if updated.sku and cancelled.condition_failed(1):
+        if claims_sku and cancelled.condition_failed(1):
             raise SkuTakenError(f"SKU {updated.sku} is already in use.") from cancelled
         raise
 
@@ -138,34 +155,44 @@ def update(table: Table, *, current: ProductRecord, updated: ProductRecord) -> N
 CATALOG_FIELDS = ("name", "description", "price", "currency", "category", "tags", "sku")
 
 
-def set_image(table: Table, *, product_id: str, key: str, now: str) -> str | None:
-    """Point the product at a new image key; return the key it had (to delete that object)."""
+def set_image(
+    table: Table, *, product_id: str, key: str | None, now: str
+) -> tuple[ProductRecord, ProductRecord]:
+    """Point the product at another image (None: no image). Returns the product before and
+    after, so the caller can delete the image it had."""
+    update = Update().set({"image_key": key, "updated_at": now}).add("version", 1)
+    update.condition("attribute_exists(PK)")
     try:
         response = table.client.update_item(
             TableName=table.name,
             Key=serialize(table.keys.product(product_id)),
-            UpdateExpression="SET image_key = :key, updated_at = :now ADD version :one",
-            ConditionExpression="attribute_exists(PK)",
-            ExpressionAttributeValues=serialize({":key": key, ":now": now, ":one": 1}),
-            ReturnValues="UPDATED_OLD",
+            **update.request(),
+            ReturnValues="ALL_OLD",
         )
     except ClientError as error:
         if is_condition_failure(error):
             raise ProductChangedError from error
         raise
-    old = response.get("Attributes", {}).get("image_key")
-    return str(old["S"]) if old else None
+    before = from_item(deserialize(response["Attributes"]))
+    after = before.model_copy(
+        update={"image_key": key, "updated_at": now, "version": before.version + 1}
+    )
+    return before, after
 
 
 def delete(table: Table, *, product: ProductRecord) -> None:
+    """Remove the product as it was read (its version), freeing its SKU and leaving its
+    category's count."""
     actions: list[dict[str, Any]] = [
         {
             "Delete": {
                 "TableName": table.name,
                 "Key": serialize(table.keys.product(product.id)),
-                "ConditionExpression": "attribute_exists(PK)",
+                "ConditionExpression": "version = :seen",
+                "ExpressionAttributeValues": serialize({":seen": product.version}),
             }
-        }
+        },
+        categories.count_action(table, product.category, -1),
     ]
     if product.sku:
         actions.append(_sku_release(table, product.sku, product.id))

@@ -164,7 +164,8 @@ class ProductRecord(BaseModel):
 
     @property
     def etag(self) -> str:
-        return etags.strong(self.version)
+        """Changes with the definition and with the stock (see app/core/etags.py)."""
+        return etags.representation(self.version, self.stock_seq)
 
 
 class Product(BaseModel):
@@ -193,10 +194,25 @@ class ImageUploadRequest(BaseModel):
 
 
 class ImageUpload(BaseModel):
-    """A presigned POST: send `fields` plus the file (last) as multipart/form-data to `url`."""
+    """A presigned POST: send `fields` plus the file (last) as multipart/form-data to `url`,
+    then confirm with `PUT /products/{id}/image {"upload_key": ...}` before `expires_at`."""
 
     url: str
     fields: dict[str, str]
-    key: str
-    expires_in: int
-    max_bytes: int
+    upload_key: str
+    expires_at: datetime
+
+
+class ImageConfirm(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    upload_key: Annotated[str, Field(min_length=1, max_length=300)]
+
+
+class CategoryCount(BaseModel):
+    category: str
+    product_count: int
+
+
+class CategoryList(BaseModel):
+    items: list[CategoryCount]

@@ -10,6 +10,7 @@ from app.core.errors import NotFoundError, PreconditionFailedError
 from app.core.timeutil import now_iso
 from app.db.pagination import paginate
 from app.db.table import Table
+from app.db.transactions import backoff
 from app.inventory import ledger
 from app.products import images, repository
 from app.products.repository import ProductChangedError
@@ -22,8 +23,12 @@ from app.products.schemas import (
     ProductUpdate,
 )
 
-MAX_UNCONDITIONAL_ATTEMPTS = 5
+MAX_UNCONDITIONAL_ATTEMPTS = 8
 INITIAL_STOCK_REASON = "initial stock"
+
+
+class ImageNotFoundError(NotFoundError):
+    code, title = "image_not_found", "Image not found"
 
 
 class ProductNotFoundError(NotFoundError):
@@ -80,9 +85,9 @@ def update(
 ) -> ProductRecord:
     """Apply a partial update. With If-Match, a stale version is 412 and nothing changes;
     without it, a concurrent edit is re-read and the change applied on top (bounded)."""
-    for _ in range(MAX_UNCONDITIONAL_ATTEMPTS):
+    for attempt in range(1, MAX_UNCONDITIONAL_ATTEMPTS + 1):
         current = get(table, product_id)
-        if if_match is not None and not etags.if_match_allows(if_match, current.etag):
+        if if_match is not None and not etags.if_match_allows_version(if_match, current.version):
             raise PreconditionFailedError(
                 f"The product is at version {current.version}; reload and try again."
             )
@@ -96,18 +101,25 @@ def update(
                 raise PreconditionFailedError(
                     "The product changed while this request ran; reload and try again."
                 ) from None
+            backoff(attempt)
             continue
         return updated
     raise PreconditionFailedError("The product keeps changing; reload and try again.")
 
 
 def delete(table: Table, product_id: str, settings: Settings) -> None:
-    product = get(table, product_id)
-    try:
-        repository.delete(table, product=product)
-    except ProductChangedError:
-        raise ProductNotFoundError(product_id) from None
-    images.delete(product.image_key, settings)
+    """Remove the product; an edit that lands in between is re-read (its category may have
+    moved), a removal in between is a 404."""
+    for attempt in range(1, MAX_UNCONDITIONAL_ATTEMPTS + 1):
+        product = get(table, product_id)
+        try:
+            repository.delete(table, product=product)
+        except ProductChangedError:
+            backoff(attempt)
+            continue
+        images.delete(product.image_key, settings)
+        return
+    raise PreconditionFailedError("The product keeps changing; reload and try again.")
 
 
 def list_page(
@@ -130,18 +142,40 @@ def list_page(
 def start_image_upload(
     table: Table, product_id: str, request: ImageUploadRequest, settings: Settings
 ) -> ImageUpload:
-    """Authorize one upload to a fresh key and point the product at it. The previous image,
-    if any, is deleted: each product has one image."""
-    key = images.new_key(product_id, request.content_type)
-    upload = images.presigned_upload(
-        key=key,
+    """Authorize one upload to a fresh key under the product's upload prefix. Nothing about
+    the product changes until the upload is confirmed (`set_image`)."""
+    get(table, product_id)
+    return images.presigned_upload(
+        key=images.new_upload_key(table.keys.store, product_id),
         content_type=request.content_type,
         content_length=request.content_length,
         settings=settings,
     )
+
+
+def set_image(table: Table, product_id: str, upload_key: str, settings: Settings) -> ProductRecord:
+    """Check the uploaded object and make it the product's image; the previous image is
+    deleted. An object that is missing, too large or not really an image is refused (and
+    removed)."""
+    get(table, product_id)
+    key = images.accept_upload(
+        upload_key, store=table.keys.store, product_id=product_id, settings=settings
+    )
     try:
-        previous = repository.set_image(table, product_id=product_id, key=key, now=now_iso())
+        before, after = repository.set_image(table, product_id=product_id, key=key, now=now_iso())
+    except ProductChangedError:
+        images.delete(key, settings)
+        raise ProductNotFoundError(product_id) from None
+    images.delete(before.image_key, settings)
+    return after
+
+
+def remove_image(table: Table, product_id: str, settings: Settings) -> None:
+    product = get(table, product_id)
+    if product.image_key is None:
+        raise ImageNotFoundError("The product has no image.")
+    try:
+        before, _ = repository.set_image(table, product_id=product_id, key=None, now=now_iso())
     except ProductChangedError:
         raise ProductNotFoundError(product_id) from None
-    images.delete(previous, settings)
-    return upload
+    images.delete(before.image_key, settings)

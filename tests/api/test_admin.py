@@ -218,3 +218,49 @@ class TestDelete:
 
     def test_missing(self, client: TestClient, admin: Account) -> None:
         assert_problem(client.delete("/admin/users/nope", headers=admin.headers), 404)
+
+
+class TestSearchByEmail:
+    def test_prefix_case_insensitive_in_pages(
+        self, client: TestClient, accounts: Accounts, admin: Account
+    ) -> None:
+        for email in ["Ann.Lee@example.com", "ann.ng@example.org", "anna@example.com", "bo@x.io"]:
+            accounts.sign_up(email)
+        pages, cursor = [], None
+        while True:
+            params = {"email": "ANN", "limit": 2} | ({"cursor": cursor} if cursor else {})
+            response = client.get("/admin/users", headers=admin.headers, params=params)
+            assert response.status_code == 200, response.text
+            pages.append([user["email"] for user in response.json()["items"]])
+            cursor = response.json()["next_cursor"]
+            if cursor is None:
+                break
+        assert pages == [["Ann.Lee@example.com", "ann.ng@example.org"], ["anna@example.com"]]
+        found = client.get("/admin/users", headers=admin.headers, params={"email": "ann.n"})
+        assert [u["email"] for u in found.json()["items"]] == ["ann.ng@example.org"]
+        none = client.get("/admin/users", headers=admin.headers, params={"email": "zed"})
+        assert none.json() == {"items": [], "next_cursor": None}
+
+    def test_a_deleted_user_is_not_found(
+        self, client: TestClient, accounts: Accounts, admin: Account
+    ) -> None:
+        gone = accounts.sign_up("gone@example.com")
+        assert client.delete(f"/admin/users/{gone.id}", headers=admin.headers).status_code == 204
+        found = client.get("/admin/users", headers=admin.headers, params={"email": "gone"})
+        assert found.json()["items"] == []
+
+    def test_cursor_is_bound_to_the_prefix(
+        self, client: TestClient, accounts: Accounts, admin: Account
+    ) -> None:
+        for n in range(3):
+            accounts.sign_up(f"cx{n}@example.com")
+        first = client.get(
+            "/admin/users", headers=admin.headers, params={"email": "cx", "limit": 1}
+        )
+        cursor = first.json()["next_cursor"]
+        other = client.get(
+            "/admin/users", headers=admin.headers, params={"email": "cy", "cursor": cursor}
+        )
+        assert_problem(other, 422, "invalid_cursor")
+        plain = client.get("/admin/users", headers=admin.headers, params={"cursor": cursor})
+        assert_problem(plain, 422, "invalid_cursor")

@@ -1,7 +1,9 @@
-"""POST /products/{id}/image-upload: presigned POST to S3 (moto's server), image URLs."""
+"""Product images: a presigned POST to S3 (moto's server), the checked confirmation, image
+URLs, removal."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -47,28 +49,78 @@ def upload(grant: dict[str, Any], data: bytes, content_type: str = "image/png") 
 
 def bucket_keys(s3_endpoint: str, bucket: str) -> list[str]:
     listing = s3_client(s3_endpoint, "us-east-1").list_objects_v2(Bucket=bucket)
-    return [item["Key"] for item in listing.get("Contents", [])]
+    return sorted(item["Key"] for item in listing.get("Contents", []))
 
 
-def test_upload_then_the_product_shows_a_working_image_url(
-    client: TestClient, admin: Account, product: dict[str, Any], bucket: str, s3_endpoint: str
+def confirm(client: TestClient, admin: Account, product_id: str, upload_key: str) -> Any:
+    return client.put(
+        f"/products/{product_id}/image", headers=admin.headers, json={"upload_key": upload_key}
+    )
+
+
+def attach(
+    client: TestClient, admin: Account, product_id: str, data: bytes = PNG, **body: Any
+) -> dict[str, Any]:
+    """The whole flow, as the web app runs it: ticket, upload to S3, confirm."""
+    grant = request_upload(client, admin, product_id, content_length=len(data), **body).json()
+    assert upload(grant, data, body.get("content_type", "image/png")).status_code == 204
+    response = confirm(client, admin, product_id, grant["upload_key"])
+    assert response.status_code == 200, response.text
+    return response.json()  # type: ignore[no-any-return]
+
+
+def stored_version(table: Table, product_id: str) -> Any:
+    item = table.get(table.keys.product(product_id))
+    assert item is not None
+    return item["version"], item.get("image_key")
+
+
+def test_upload_confirm_then_the_product_shows_a_working_image_url(
+    client: TestClient,
+    table: Table,
+    admin: Account,
+    product: dict[str, Any],
+    bucket: str,
+    s3_endpoint: str,
 ) -> None:
     response = request_upload(client, admin, product["id"])
     assert response.status_code == 200
     grant = response.json()
-    assert grant["key"].startswith(f"products/{product['id']}/")
-    assert grant["key"].endswith(".png")
-    assert grant["fields"]["key"] == grant["key"]
-    assert grant["max_bytes"] == len(PNG)
+    assert set(grant) == {"url", "fields", "upload_key", "expires_at"}
+    assert grant["upload_key"].startswith(f"uploads/default/{product['id']}/")
+    assert grant["fields"]["key"] == grant["upload_key"]
+    expires = datetime.fromisoformat(grant["expires_at"])
+    assert timedelta(minutes=9) < expires - datetime.now(UTC) <= timedelta(minutes=10)
+    # the ticket changes nothing on the product
+    assert stored_version(table, product["id"]) == (1, None)
     assert upload(grant, PNG).status_code == 204
-    assert bucket_keys(s3_endpoint, bucket) == [grant["key"]]
+    assert stored_version(table, product["id"]) == (1, None)
 
-    shown = client.get(f"/products/{product['id']}").json()
-    assert shown["image_url"]
-    assert shown["version"] == product["version"] + 1
+    response = confirm(client, admin, product["id"], grant["upload_key"])
+    assert response.status_code == 200
+    shown = response.json()
+    assert shown["version"] == 2
+    assert response.headers["etag"] == f'"2.{1}"'
+    version, key = stored_version(table, product["id"])
+    assert version == 2
+    assert key.startswith(f"products/default/{product['id']}/")
+    assert key.endswith(".png")
+    assert bucket_keys(s3_endpoint, bucket) == [key]  # the upload itself is gone
+
+    assert client.get(f"/products/{product['id']}").json() == shown
     image = httpx.get(shown["image_url"])
     assert image.status_code == 200
     assert image.content == PNG
+    assert image.headers["content-type"] == "image/png"
+
+
+def test_the_stored_type_is_what_the_bytes_are(
+    client: TestClient, table: Table, admin: Account, product: dict[str, Any]
+) -> None:
+    shown = attach(client, admin, product["id"], PNG, content_type="image/webp")
+    _, key = stored_version(table, product["id"])
+    assert key.endswith(".png")
+    assert httpx.get(shown["image_url"]).headers["content-type"] == "image/png"
 
 
 def test_the_policy_makes_s3_enforce_type_size_and_key(
@@ -79,7 +131,7 @@ def test_the_policy_makes_s3_enforce_type_size_and_key(
     policy = decode_policy(fields)
     conditions = policy["conditions"]
     assert {"bucket": bucket} in conditions
-    assert {"key": grant["key"]} in conditions
+    assert {"key": grant["upload_key"]} in conditions
     assert {"Content-Type": "image/png"} in conditions
     assert ["content-length-range", 1, 1000] in conditions
     expires = datetime.fromisoformat(policy["expiration"].replace("Z", "+00:00"))
@@ -101,27 +153,151 @@ def test_the_policy_makes_s3_enforce_type_size_and_key(
     assert not s3_would_accept(policy, bucket, fields, len(PNG), now=expires + timedelta(seconds=1))
 
 
-def test_replacing_the_image_removes_the_old_object(
-    client: TestClient, admin: Account, product: dict[str, Any], bucket: str, s3_endpoint: str
+def test_an_abandoned_upload_leaves_the_product_and_its_image_alone(
+    client: TestClient,
+    table: Table,
+    admin: Account,
+    product: dict[str, Any],
+    bucket: str,
+    s3_endpoint: str,
 ) -> None:
-    first = request_upload(client, admin, product["id"]).json()
-    upload(first, PNG)
-    second = request_upload(client, admin, product["id"], content_type="image/webp").json()
-    assert second["key"] != first["key"]
-    assert second["key"].endswith(".webp")
-    upload(second, PNG, "image/webp")
-    assert bucket_keys(s3_endpoint, bucket) == [second["key"]]
-    shown = client.get(f"/products/{product['id']}").json()
+    shown = attach(client, admin, product["id"])
+    before = stored_version(table, product["id"])
+    grant = request_upload(client, admin, product["id"]).json()
+    upload(grant, PNG)  # never confirmed
+    assert stored_version(table, product["id"]) == before
     assert httpx.get(shown["image_url"]).status_code == 200
+    assert bucket_keys(s3_endpoint, bucket) == sorted([before[1], grant["upload_key"]])
+
+
+def test_replacing_the_image_removes_the_old_object(
+    client: TestClient,
+    table: Table,
+    admin: Account,
+    product: dict[str, Any],
+    bucket: str,
+    s3_endpoint: str,
+) -> None:
+    attach(client, admin, product["id"])
+    _, first = stored_version(table, product["id"])
+    shown = attach(client, admin, product["id"])
+    version, second = stored_version(table, product["id"])
+    assert (version, second != first) == (3, True)
+    assert bucket_keys(s3_endpoint, bucket) == [second]
+    assert httpx.get(shown["image_url"]).status_code == 200
+
+
+HTML = b"<!doctype html><script>alert(1)</script>"
+GIF = b"GIF89a\x01\x00\x01\x00\x00\x00\x00;"
+
+
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [
+        (HTML, "not a JPEG, PNG or WebP"),
+        (GIF, "not a JPEG, PNG or WebP"),
+        (PNG + b"\x00" * (5 * 1024 * 1024), "limit"),
+    ],
+)
+def test_a_file_that_is_not_an_acceptable_image_is_refused_and_removed(
+    client: TestClient,
+    table: Table,
+    admin: Account,
+    product: dict[str, Any],
+    bucket: str,
+    s3_endpoint: str,
+    data: bytes,
+    reason: str,
+) -> None:
+    # the local S3 enforces no POST policy: the confirmation's own check is the guard
+    grant = request_upload(client, admin, product["id"]).json()
+    assert upload(grant, data).status_code == 204
+    body = assert_problem(confirm(client, admin, product["id"], grant["upload_key"]), 422)
+    assert body["code"] == "image_invalid"
+    assert reason in body["detail"]
+    assert stored_version(table, product["id"]) == (1, None)
+    assert bucket_keys(s3_endpoint, bucket) == []
+
+
+def test_jpeg_and_webp_are_accepted(
+    client: TestClient, table: Table, admin: Account, product: dict[str, Any]
+) -> None:
+    jpeg = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 20
+    webp = b"RIFF\x24\x00\x00\x00WEBPVP8 " + b"\x00" * 20
+    attach(client, admin, product["id"], jpeg, content_type="image/jpeg")
+    assert stored_version(table, product["id"])[1].endswith(".jpg")
+    attach(client, admin, product["id"], webp, content_type="image/webp")
+    assert stored_version(table, product["id"])[1].endswith(".webp")
+
+
+NAME = "0123456789abcdef0123456789abcdef"
+WRONG_KEYS: dict[str, Callable[[str, str], str]] = {
+    "another product's upload": lambda mine, theirs: theirs,
+    "a path that climbs out": lambda mine, theirs: theirs.replace(
+        "uploads/default/", f"uploads/default/{mine}/../", 1
+    ),
+    "a final image key": lambda mine, _: f"products/default/{mine}/{NAME}.png",
+    "a name never issued": lambda mine, _: f"uploads/default/{mine}/missing",
+    "nothing uploaded": lambda mine, _: f"uploads/default/{mine}/{NAME}",
+}
+
+
+@pytest.mark.parametrize("case", WRONG_KEYS)
+def test_keys_not_issued_for_this_product_or_never_uploaded_are_refused(
+    client: TestClient,
+    table: Table,
+    admin: Account,
+    product: dict[str, Any],
+    bucket: str,
+    s3_endpoint: str,
+    case: str,
+) -> None:
+    other = create_product(client, admin)
+    grant = request_upload(client, admin, other["id"]).json()
+    upload(grant, PNG)
+    key = WRONG_KEYS[case](product["id"], grant["upload_key"])
+    body = assert_problem(confirm(client, admin, product["id"], key), 422, "image_invalid")
+    assert body["detail"]
+    assert stored_version(table, product["id"]) == (1, None)
+    assert stored_version(table, other["id"]) == (1, None)
+    assert bucket_keys(s3_endpoint, bucket) == [grant["upload_key"]]  # theirs is untouched
+
+
+def test_removing_the_image(
+    client: TestClient,
+    table: Table,
+    admin: Account,
+    product: dict[str, Any],
+    bucket: str,
+    s3_endpoint: str,
+) -> None:
+    attach(client, admin, product["id"])
+    url = f"/products/{product['id']}/image"
+    response = client.delete(url, headers=admin.headers)
+    assert response.status_code == 204
+    assert response.content == b""
+    assert stored_version(table, product["id"]) == (3, None)
+    assert client.get(f"/products/{product['id']}").json()["image_url"] is None
+    assert bucket_keys(s3_endpoint, bucket) == []
+    assert_problem(client.delete(url, headers=admin.headers), 404, "image_not_found")
+    assert_problem(client.delete("/products/nope/image", headers=admin.headers), 404)
 
 
 def test_deleting_the_product_removes_its_image(
     client: TestClient, admin: Account, product: dict[str, Any], bucket: str, s3_endpoint: str
 ) -> None:
+    attach(client, admin, product["id"])
+    assert client.delete(f"/products/{product['id']}", headers=admin.headers).status_code == 204
+    assert bucket_keys(s3_endpoint, bucket) == []
+
+
+def test_a_product_deleted_before_the_confirmation_keeps_no_image(
+    client: TestClient, admin: Account, product: dict[str, Any], bucket: str, s3_endpoint: str
+) -> None:
     grant = request_upload(client, admin, product["id"]).json()
     upload(grant, PNG)
     assert client.delete(f"/products/{product['id']}", headers=admin.headers).status_code == 204
-    assert bucket_keys(s3_endpoint, bucket) == []
+    assert_problem(confirm(client, admin, product["id"], grant["upload_key"]), 404)
 
 
 @pytest.mark.parametrize(
@@ -154,20 +330,27 @@ def test_the_largest_allowed_size(
 
 def test_unknown_product(client: TestClient, admin: Account) -> None:
     assert_problem(request_upload(client, admin, "nope"), 404)
+    assert_problem(confirm(client, admin, "nope", "uploads/default/nope/x"), 404)
 
 
 def test_only_admins(client: TestClient, accounts: Accounts, product: dict[str, Any]) -> None:
     manager = accounts.make(Role.STOCK_MANAGER)
+    url = f"/products/{product['id']}/image"
     assert_problem(request_upload(client, manager, product["id"]), 403)
+    assert_problem(confirm(client, manager, product["id"], "uploads/x"), 403)
+    assert_problem(client.delete(url, headers=manager.headers), 403)
+    assert_problem(client.delete(url), 401)
 
 
 def test_cdn_urls_when_a_cdn_is_configured(
     client: TestClient, admin: Account, product: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from app.db.table import get_table
     from tests.conftest import reset_caches
 
-    grant = request_upload(client, admin, product["id"]).json()
+    attach(client, admin, product["id"])
     monkeypatch.setenv("IMAGES_CDN_BASE_URL", "https://cdn.example.com/")
     reset_caches()
     shown = client.get(f"/products/{product['id']}").json()
-    assert shown["image_url"] == f"https://cdn.example.com/{grant['key']}"
+    _, key = stored_version(get_table(), product["id"])
+    assert shown["image_url"] == f"https://cdn.example.com/{key}"

@@ -35,7 +35,8 @@ class TestCreate:
         assert response.status_code == 201
         product = response.json()
         assert response.headers["location"] == f"/products/{product['id']}"
-        assert response.headers["etag"] == '"1"'
+        # "<version>.<stock version>": the definition and the stock (app/core/etags.py)
+        assert response.headers["etag"] == '"1.1"'
         assert product["price"] == "19.99"
         assert product["stock"] == 7
         assert product["version"] == 1
@@ -165,7 +166,7 @@ class TestGet:
         response = client.get(f"/products/{product['id']}")
         assert response.status_code == 200
         assert response.json() == product
-        assert response.headers["etag"] == '"1"'
+        assert response.headers["etag"] == '"1.1"'
         assert response.headers["cache-control"] == "no-cache"
 
     def test_missing(self, client: TestClient) -> None:
@@ -185,7 +186,7 @@ class TestUpdate:
         assert (updated["price"], updated["tags"], updated["version"]) == ("24.50", [], 2)
         assert updated["name"] == product["name"]
         assert updated["stock"] == 5
-        assert response.headers["etag"] == '"2"'
+        assert response.headers["etag"] == '"2.1"'
         item = stored(table, product["id"])
         assert item is not None
         assert (str(item["price"]), item["version"], item["stock"]) == ("24.50", 2, 5)
@@ -427,3 +428,73 @@ class TestListing:
     ) -> None:
         create_product(client, admin, stock=4)
         assert client.get("/products").json()["items"][0]["stock"] == 4
+
+
+class TestValidators:
+    """The product page polls with If-None-Match; admins edit with If-Match (etags.py)."""
+
+    def test_if_none_match_answers_304_until_something_changes(
+        self, client: TestClient, admin: Account, accounts: Accounts
+    ) -> None:
+        product = create_product(client, admin, stock=5)
+        url = f"/products/{product['id']}"
+        etag = client.get(url).headers["etag"]
+        unchanged = client.get(url, headers={"If-None-Match": etag})
+        assert unchanged.status_code == 304
+        assert unchanged.content == b""
+        assert "content-type" not in unchanged.headers
+        assert unchanged.headers["etag"] == etag
+        assert client.get(url, headers={"If-None-Match": f"W/{etag}"}).status_code == 304
+        assert client.get(url, headers={"If-None-Match": f'"x", {etag}'}).status_code == 304
+
+        # a purchase changes the stock: the representation is new
+        buyer = accounts.make()
+        body = {"items": [{"product_id": product["id"], "quantity": 2}]}
+        assert client.post("/orders", headers=buyer.headers, json=body).status_code == 201
+        changed = client.get(url, headers={"If-None-Match": etag})
+        assert changed.status_code == 200
+        assert changed.json()["stock"] == 3
+        assert changed.headers["etag"] != etag
+        assert (
+            client.get(url, headers={"If-None-Match": changed.headers["etag"]}).status_code == 304
+        )
+
+    def test_a_purchase_does_not_make_an_edit_stale(
+        self, client: TestClient, table: Table, admin: Account, accounts: Accounts
+    ) -> None:
+        product = create_product(client, admin, stock=5)
+        url = f"/products/{product['id']}"
+        etag = client.get(url).headers["etag"]
+        buyer = accounts.make()
+        body = {"items": [{"product_id": product["id"], "quantity": 1}]}
+        assert client.post("/orders", headers=buyer.headers, json=body).status_code == 201
+        edit = client.patch(
+            url, headers={**admin.headers, "If-Match": etag}, json={"name": "Renamed"}
+        )
+        assert edit.status_code == 200, edit.text
+        assert edit.json()["stock"] == 4
+        # but an edit in between does
+        stale = client.patch(
+            url, headers={**admin.headers, "If-Match": etag}, json={"name": "Stale"}
+        )
+        assert_problem(stale, 412, "precondition_failed")
+        item = stored(table, product["id"])
+        assert item is not None
+        assert (item["name"], item["version"], item["stock"]) == ("Renamed", 2, 4)
+
+    def test_if_match_reads_the_version_part(self, client: TestClient, admin: Account) -> None:
+        product = create_product(client, admin)
+        url = f"/products/{product['id']}"
+        cases = [
+            ('"1"', 200),
+            ('"2.99"', 200),
+            ("*", 200),
+            ('"3"', 412),
+            ("4", 412),
+            ('"4.1"', 200),
+        ]
+        for if_match, expected in cases:
+            response = client.patch(
+                url, headers={**admin.headers, "If-Match": if_match}, json={"tags": [if_match]}
+            )
+            assert response.status_code == expected, (if_match, response.text)

@@ -113,6 +113,9 @@ DYNAMODB_ACTIONS = {
 S3_ACTIONS = {
     "generate_presigned_post": {"s3:PutObject"},
     "generate_presigned_url": {"s3:GetObject"},
+    "head_object": {"s3:GetObject"},
+    "get_object": {"s3:GetObject"},
+    "copy_object": {"s3:GetObject", "s3:PutObject"},
     "delete_object": {"s3:DeleteObject"},
 }
 
@@ -146,7 +149,10 @@ def test_least_privilege(resources: dict[str, Any]) -> None:
     assert set(statements["ProductImages"]["Action"]) == s3
     assert statements["JwtSecret"]["Action"] == "secretsmanager:GetSecretValue"
     assert statements["JwtSecret"]["Resource"] == {"Ref": "JwtSecret"}
-    assert statements["ProductImages"]["Resource"] == {"Fn::Sub": "${ImagesBucket.Arn}/products/*"}
+    assert statements["ProductImages"]["Resource"] == [
+        {"Fn::Sub": "${ImagesBucket.Arn}/uploads/*"},
+        {"Fn::Sub": "${ImagesBucket.Arn}/products/*"},
+    ]
 
 
 def test_images_bucket_is_private_and_encrypted(resources: dict[str, Any]) -> None:
@@ -155,14 +161,19 @@ def test_images_bucket_is_private_and_encrypted(resources: dict[str, Any]) -> No
     rule = bucket["BucketEncryption"]["ServerSideEncryptionConfiguration"][0]
     assert rule["ServerSideEncryptionByDefault"]["SSEAlgorithm"] in ("AES256", "aws:kms")
     assert "POST" in bucket["CorsConfiguration"]["CorsRules"][0]["AllowedMethods"]
-    lifecycle = bucket["LifecycleConfiguration"]["Rules"][0]
-    assert lifecycle["AbortIncompleteMultipartUpload"]["DaysAfterInitiation"] >= 1
+    rules = {rule["Id"]: rule for rule in bucket["LifecycleConfiguration"]["Rules"]}
+    assert rules["abandoned-uploads"]["AbortIncompleteMultipartUpload"]["DaysAfterInitiation"] >= 1
+    unconfirmed = rules["unconfirmed-uploads"]
+    assert unconfirmed["Prefix"] == "uploads/"
+    assert unconfirmed["ExpirationInDays"] == 1
+    assert unconfirmed["Status"] == "Enabled"
 
 
-def test_image_keys_match_the_policy_prefix() -> None:
-    from app.products.images import new_key
+def test_image_keys_match_the_policy_prefixes() -> None:
+    from app.products import images
 
-    assert new_key("p1", "image/png").startswith("products/")
+    assert images.new_upload_key("default", "p1").startswith(images.UPLOADS_PREFIX)
+    assert (images.UPLOADS_PREFIX, images.IMAGES_PREFIX) == ("uploads/", "products/")
 
 
 def test_secret_is_generated_not_written(resources: dict[str, Any]) -> None:

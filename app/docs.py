@@ -1,0 +1,102 @@
+"""/docs (Swagger UI) and /redoc (ReDoc) served from the app's own files: they render with
+no internet access, under a Content-Security-Policy that allows scripts and styles from
+'self' only (so the pages carry no inline script: Swagger UI starts from docs-init.js).
+
+The Swagger UI and ReDoc bundles come from the `fastapi-offline` package, which ships the
+upstream distributions; only the files listed in `ASSETS` are served.
+"""
+
+from __future__ import annotations
+
+import html
+import importlib.util
+from functools import lru_cache
+from pathlib import Path
+
+from fastapi import APIRouter, Request
+from fastapi.responses import FileResponse, HTMLResponse
+
+from app.auth.dependencies import PUBLIC
+from app.core.errors import NotFoundError
+
+router = APIRouter(dependencies=[PUBLIC], include_in_schema=False)
+
+OWN_ASSETS = Path(__file__).parent / "docs_assets"
+ASSETS = {
+    "swagger-ui-bundle.js": "application/javascript",
+    "swagger-ui.css": "text/css",
+    "redoc.standalone.js": "application/javascript",
+    "favicon.png": "image/png",
+    "docs-init.js": "application/javascript",
+}
+# Swagger UI sets a few style attributes and ReDoc writes its styles with the CSSOM; both
+# render with styles from 'self' only (checked by tests/browser/test_docs_offline.py).
+CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; worker-src 'self' blob:; base-uri 'none'; "
+    "form-action 'none'; frame-ancestors 'none'"
+)
+TITLE = "Product Catalog & Inventory"
+
+
+@lru_cache(maxsize=1)
+def _bundled_assets() -> Path:
+    spec = importlib.util.find_spec("fastapi_offline")
+    if spec is None or not spec.submodule_search_locations:  # pragma: no cover - a dependency
+        raise RuntimeError("the fastapi-offline package is missing")
+    return Path(next(iter(spec.submodule_search_locations))) / "static"
+
+
+def _page(request: Request, body: str, *, title: str) -> HTMLResponse:
+    root = html.escape(request.scope.get("root_path", ""), quote=True)
+    page = f"""<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{html.escape(title)}</title>
+<link rel="icon" type="image/png" href="{root}/docs/assets/favicon.png">
+{body.replace("{root}", root)}
+</html>
+"""
+    return HTMLResponse(page, headers={"Content-Security-Policy": CSP})
+
+
+@router.get("/docs")
+async def swagger_ui(request: Request) -> HTMLResponse:
+    return _page(
+        request,
+        """<link rel="stylesheet" href="{root}/docs/assets/swagger-ui.css">
+</head>
+<body>
+<div id="swagger-ui" data-openapi-url="{root}/openapi.json"></div>
+<script src="{root}/docs/assets/swagger-ui-bundle.js"></script>
+<script src="{root}/docs/assets/docs-init.js"></script>
+</body>""",
+        title=f"{TITLE} - Swagger UI",
+    )
+
+
+@router.get("/redoc")
+async def redoc(request: Request) -> HTMLResponse:
+    return _page(
+        request,
+        """</head>
+<body>
+<redoc spec-url="{root}/openapi.json"></redoc>
+<script src="{root}/docs/assets/redoc.standalone.js"></script>
+</body>""",
+        title=f"{TITLE} - ReDoc",
+    )
+
+
+@router.get("/docs/assets/{name}")
+async def asset(name: str) -> FileResponse:
+    if name not in ASSETS:
+        raise NotFoundError(f"No documentation asset {name}.")
+    folder = OWN_ASSETS if (OWN_ASSETS / name).is_file() else _bundled_assets()
+    return FileResponse(
+        folder / name,
+        media_type=ASSETS[name],
+        headers={"Cache-Control": "public, max-age=86400"},
+    )

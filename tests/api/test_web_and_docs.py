@@ -1,0 +1,104 @@
+"""GET / for browsers, the web app under /app/ (SPA fallback, caching), offline API docs."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from app import web
+from tests.support.http import assert_problem
+
+
+@pytest.fixture
+def dist(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A stand-in for web/dist (the browser tests use the real build)."""
+    (tmp_path / "assets").mkdir()
+    (tmp_path / "index.html").write_text("<!doctype html><div id=root></div>")
+    (tmp_path / "assets" / "index-abc123.js").write_text("console.log(1)")
+    (tmp_path / "favicon.svg").write_text("<svg/>")
+    (tmp_path.parent / "secret.txt").write_text("outside")
+    monkeypatch.setenv("WEB_DIST_DIR", str(tmp_path))
+    web.dist_dir.cache_clear()
+    yield tmp_path
+    web.dist_dir.cache_clear()
+
+
+def test_browsers_at_the_root_go_to_the_app(client: TestClient) -> None:
+    response = client.get("/", headers={"Accept": "text/html,*/*"}, follow_redirects=False)
+    assert response.status_code == 307
+    assert response.headers["location"] == "/app/"
+    assert "accept" in response.headers["vary"].lower()
+
+
+def test_api_clients_at_the_root_get_a_map(client: TestClient) -> None:
+    response = client.get("/", headers={"Accept": "application/json"})
+    assert response.status_code == 200
+    assert response.json()["docs"] == "/docs"
+    assert response.json()["app"] == "/app/"
+
+
+def test_the_app_and_its_deep_links(client: TestClient, dist: Path) -> None:
+    for path in ("/app/", "/app/products/123", "/app/admin/users", "/app/index.html"):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert response.text.startswith("<!doctype html>")
+        assert response.headers["cache-control"] == "no-cache"
+        assert "script-src 'self'" in response.headers["content-security-policy"]
+    no_slash = client.get("/app", follow_redirects=False)
+    assert (no_slash.status_code, no_slash.headers["location"]) == (307, "/app/")
+
+
+def test_hashed_assets_are_cached_for_good(client: TestClient, dist: Path) -> None:
+    response = client.get("/app/assets/index-abc123.js")
+    assert response.status_code == 200
+    assert response.headers["cache-control"] == "public, max-age=31536000, immutable"
+    assert "javascript" in response.headers["content-type"]
+    assert client.get("/app/favicon.svg").headers["cache-control"] == "no-cache"
+
+
+@pytest.mark.parametrize(
+    "path", ["/app/assets/missing.js", "/app/../secret.txt", "/app/%2e%2e/secret.txt"]
+)
+def test_no_file_outside_the_build_and_no_fallback_for_missing_files(
+    client: TestClient, dist: Path, path: str
+) -> None:
+    response = client.get(path)
+    assert response.status_code == 404
+    assert "outside" not in response.text
+
+
+def test_without_a_build_the_app_says_how_to_get_one(
+    client: TestClient, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("WEB_DIST_DIR", str(tmp_path / "nothing"))
+    web.dist_dir.cache_clear()
+    body = assert_problem(client.get("/app/"), 404)
+    assert "make run" in body["detail"]
+    web.dist_dir.cache_clear()
+
+
+@pytest.mark.parametrize("path", ["/docs", "/redoc"])
+def test_docs_pages_load_only_their_own_files(client: TestClient, path: str) -> None:
+    response = client.get(path)
+    assert response.status_code == 200
+    csp = response.headers["content-security-policy"]
+    assert "script-src 'self';" in csp
+    assert "style-src 'self';" in csp
+    assert "unsafe" not in csp
+    scripts = re.findall(r"<script([^>]*)>(.*?)</script>", response.text, re.S)
+    assert scripts
+    assert all('src="/docs/assets/' in attrs and not body.strip() for attrs, body in scripts)
+    assert "http" not in response.text  # no CDN, nothing from elsewhere
+    for asset in re.findall(r'(?:src|href)="(/docs/assets/[^"]+)"', response.text):
+        fetched = client.get(asset)
+        assert fetched.status_code == 200, asset
+        assert len(fetched.content) > 10
+
+
+def test_only_known_doc_assets(client: TestClient) -> None:
+    assert_problem(client.get("/docs/assets/core.py"), 404)
+    assert_problem(client.get("/docs/assets/..%2f__init__.py"), 404)
