@@ -16,6 +16,7 @@ BENCHMARKS = [
     "purchase_rush",
     "throughput",
     "cost_model",
+    "web_bundle",
 ]
 RESULT = re.compile(
     r"^RESULT (?P<name>[^:]+): (?P<value>\S+) \((?P<budget>[^)]*)\)\s*(?P<verdict>\S*)"

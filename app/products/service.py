@@ -72,6 +72,7 @@ def create(
         id=product_id,
         **request.model_dump(),
         stock_seq=1 if initial else 0,
+        stock_updated_at=now if initial else None,
         version=1,
         created_at=now,
         updated_at=now,

@@ -213,3 +213,67 @@ def test_outputs(template: dict[str, Any]) -> None:
         "ImagesBucketName",
         "ImagesDistributionDomain",
     } <= set(template["Outputs"])
+
+
+def test_one_site_serves_the_web_app_and_the_api(
+    resources: dict[str, Any], template: dict[str, Any]
+) -> None:
+    config = resources["SiteDistribution"]["Properties"]["DistributionConfig"]
+    origins = {origin["Id"]: origin for origin in config["Origins"]}
+    assert origins["web"]["DomainName"] == {"Fn::GetAtt": ["WebBucket", "RegionalDomainName"]}
+    assert "HttpApi" in origins["api"]["DomainName"]["Fn::Sub"]
+    (app,) = config["CacheBehaviors"]
+    assert (app["PathPattern"], app["TargetOriginId"]) == ("/app*", "web")
+    assert app["AllowedMethods"] == ["GET", "HEAD"]
+    api = config["DefaultCacheBehavior"]
+    assert api["TargetOriginId"] == "api"
+    assert {"POST", "PATCH", "DELETE", "PUT"} <= set(api["AllowedMethods"])
+    # nothing cached unless the API says so, and never across callers
+    cache = resources["ApiCachePolicy"]["Properties"]["CachePolicyConfig"]
+    assert cache["DefaultTTL"] == 0
+    assert (
+        "Authorization"
+        in cache["ParametersInCacheKeyAndForwardedToOrigin"]["HeadersConfig"]["Headers"]
+    )
+    assert template["Outputs"]["SiteUrl"]["Value"] == {
+        "Fn::Sub": "https://${SiteDistribution.DomainName}"
+    }
+    web = resources["WebBucket"]["Properties"]
+    assert all(web["PublicAccessBlockConfiguration"].values())
+    csp = resources["WebHeadersPolicy"]["Properties"]["ResponseHeadersPolicyConfig"][
+        "SecurityHeadersConfig"
+    ]["ContentSecurityPolicy"]["ContentSecurityPolicy"]["Fn::Sub"]
+    assert "script-src 'self';" in csp
+    assert "unsafe" not in csp
+
+
+def test_the_site_function_sends_deep_links_to_the_app(
+    resources: dict[str, Any], tmp_path: Path
+) -> None:
+    import json
+    import shutil
+    import subprocess
+
+    node = shutil.which("node")
+    assert node, "node is needed to run the CloudFront function"
+    code = resources["SpaRewriteFunction"]["Properties"]["FunctionCode"]
+    cases = ["/app", "/app/", "/app/orders/123", "/app/assets/index-abc.js", "/app/favicon.svg"]
+    script = tmp_path / "run.js"
+    script.write_text(
+        code
+        + "\nconst out = {};\n"
+        + f"for (const uri of {json.dumps(cases)}) {{\n"
+        + "  const r = handler({request: {uri}});\n"
+        + "  out[uri] = r.statusCode ? r.statusCode + ' ' + r.headers.location.value : r.uri;\n"
+        + "}\nconsole.log(JSON.stringify(out));\n"
+    )
+    result = json.loads(
+        subprocess.run([node, str(script)], capture_output=True, text=True, check=True).stdout
+    )
+    assert result == {
+        "/app": "307 /app/",
+        "/app/": "/app/index.html",
+        "/app/orders/123": "/app/index.html",
+        "/app/assets/index-abc.js": "/app/assets/index-abc.js",
+        "/app/favicon.svg": "/app/favicon.svg",
+    }

@@ -1,0 +1,183 @@
+"""The browser tests: Debian's Chromium (Playwright) against the real local stack -- the
+built web app and the API under uvicorn, on DynamoDB Local and moto's S3 server -- started
+once for the whole session."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from app.auth import repository
+from app.core.roles import Role
+from app.core.timeutil import now_iso
+from app.db.keys import Keys
+from app.db.table import Table, dynamodb_client
+from app.products.images import s3_client
+from devtools import api_server, dynamodb_local, processes
+from devtools import browser as chromium
+from tests.conftest import TEST_JWT_SECRET
+
+REPO = Path(__file__).resolve().parents[2]
+DIST = REPO / "web" / "dist"
+AXE = REPO / "web" / "node_modules" / "axe-core" / "axe.min.js"
+PASSWORD = "correct horse battery"
+
+
+@dataclass
+class Person:
+    email: str
+    password: str
+    id: str
+    token: str
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}
+
+
+@dataclass
+class Stack:
+    url: str
+    table: Table
+    bucket: str
+    http: httpx.Client = field(repr=False)
+
+    def person(self, role: Role = Role.USER, name: str = "Pat Example") -> Person:
+        """A new account of the given role, logged in over the API."""
+        email = f"{role.value}-{uuid.uuid4().hex[:8]}@example.com"
+        response = self.http.post(
+            "/auth/signup", json={"email": email, "password": PASSWORD, "name": name}
+        )
+        assert response.status_code == 201, response.text
+        user_id = response.json()["id"]
+        if role != Role.USER:
+            user = repository.get(self.table, user_id=user_id)
+            assert user is not None
+            repository.change_role(self.table, user=user, role=role, now=now_iso())
+        tokens = self.http.post("/auth/login", data={"username": email, "password": PASSWORD})
+        assert tokens.status_code == 200, tokens.text
+        return Person(email, PASSWORD, user_id, tokens.json()["access_token"])
+
+    def product(self, admin: Person, **fields: Any) -> dict[str, Any]:
+        body = {
+            "name": f"Product {uuid.uuid4().hex[:6]}",
+            "price": "12.50",
+            "category": "Browser",
+            "stock": 10,
+        } | fields
+        response = self.http.post("/products", headers=admin.headers, json=body)
+        assert response.status_code == 201, response.text
+        return response.json()  # type: ignore[no-any-return]
+
+
+@pytest.fixture(scope="session")
+def stack(
+    dynamodb_endpoint: str, s3_endpoint: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Stack]:
+    if not (DIST / "index.html").is_file():
+        pytest.fail("web/dist is not built: `make test` builds it (make web)")
+    table_name = f"browser-{uuid.uuid4().hex[:10]}"
+    bucket = f"browser-{uuid.uuid4().hex[:10]}"
+    table = Table(
+        client=dynamodb_client(dynamodb_endpoint, "us-east-1"),
+        name=table_name,
+        keys=Keys("default"),
+    )
+    table.create()
+    s3_client(s3_endpoint, "us-east-1").create_bucket(Bucket=bucket)
+    port = dynamodb_local.free_port()
+    url = f"http://127.0.0.1:{port}"
+    env = {
+        **os.environ,
+        "APP_ENV": "test",
+        "JWT_SECRET": TEST_JWT_SECRET,
+        "AWS_REGION": "us-east-1",
+        "CATALOG_TABLE": table_name,
+        "DYNAMODB_ENDPOINT_URL": dynamodb_endpoint,
+        "S3_ENDPOINT_URL": s3_endpoint,
+        "IMAGES_BUCKET": bucket,
+        "WEB_DIST_DIR": str(DIST),
+        "ARGON2_TIME_COST": "1",
+        "ARGON2_MEMORY_KIB": "1024",
+        "LOG_LEVEL": "WARNING",
+    }
+    server = api_server.start(env, port, log_path=tmp_path_factory.mktemp("server") / "api.log")
+    try:
+        with httpx.Client(base_url=url, timeout=10) as http:
+            yield Stack(url=url, table=table, bucket=bucket, http=http)
+    finally:
+        processes.stop(server)
+        table.client.delete_table(TableName=table_name)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = chromium.launch(playwright)
+        yield launched
+        launched.close()
+
+
+@dataclass
+class Watched:
+    """A page, and what went wrong in it that no assertion looked at."""
+
+    page: Any
+    errors: list[str]
+
+
+def watch(page: Any) -> Watched:
+    watched = Watched(page, [])
+    page.on("pageerror", lambda error: watched.errors.append(f"uncaught: {error}"))
+
+    def on_console(message: Any) -> None:
+        if message.type == "error" and "Content Security Policy" in message.text:
+            watched.errors.append(f"CSP: {message.text}")
+
+    page.on("console", on_console)
+    return watched
+
+
+@pytest.fixture
+def context(browser: Any, stack: Stack) -> Iterator[Any]:
+    """A fresh browser profile (empty storage) at 1280 px."""
+    ctx = browser.new_context(base_url=stack.url, viewport={"width": 1280, "height": 900})
+    ctx.set_default_timeout(10_000)
+    yield ctx
+    ctx.close()
+
+
+@pytest.fixture
+def page(context: Any) -> Iterator[Any]:
+    watched = watch(context.new_page())
+    yield watched.page
+    assert watched.errors == []
+
+
+def accessibility_violations(page: Any) -> list[dict[str, Any]]:
+    """axe-core's serious and critical findings on the page as it is now."""
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.evaluate(AXE.read_text())  # through DevTools: the page's CSP does not apply
+    found = page.evaluate(
+        """async () => (await axe.run(document, {resultTypes: ["violations"]})).violations
+            .map(v => ({id: v.id, impact: v.impact, help: v.help,
+                        nodes: v.nodes.slice(0, 3).map(n => n.target.join(" "))}))"""
+    )
+    return [v for v in found if v["impact"] in ("serious", "critical")]
+
+
+def log_in(page: Any, person: Person) -> None:
+    page.goto("/app/login")
+    page.get_by_label("Email").fill(person.email)
+    page.get_by_label("Password").fill(person.password)
+    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("button", name="Log out").wait_for()

@@ -1,0 +1,271 @@
+"""One journey per persona through the web app, in Chromium, against the real local stack."""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from playwright.sync_api import expect
+
+from app.core.roles import Role
+from tests.browser.conftest import Stack, accessibility_violations, log_in, watch
+
+
+def no_serious_violations(page: Any) -> None:
+    violations = accessibility_violations(page)
+    assert violations == [], violations
+
+
+def test_visitor_browses_searches_and_signs_up(page: Any, stack: Stack) -> None:
+    admin = stack.person(Role.ADMIN)
+    tag = uuid.uuid4().hex[:6]
+    stack.product(admin, name=f"Walnut Desk {tag}", category=f"Study{tag}", price="249.00", stock=4)
+    stack.product(admin, name=f"Oak Shelf {tag}", category=f"Study{tag}", price="89.90", stock=0)
+    stack.product(admin, name=f"Linen Throw {tag}", category=f"Living{tag}")
+
+    page.goto("/")  # a browser at the root lands in the app
+    expect(page).to_have_url(re.compile(r"/app/$"))
+    expect(page.get_by_role("heading", name="Shop")).to_be_visible()
+    no_serious_violations(page)
+
+    # the category filter, from GET /categories
+    page.get_by_role("button", name=re.compile(f"^Study{tag}")).click()
+    products = page.get_by_role("list", name="Products")
+    expect(products.get_by_role("listitem")).to_have_count(2)
+    expect(products).to_contain_text("Sold out")
+
+    # search: a word of the name
+    page.get_by_role("button", name="All").click()
+    page.get_by_role("searchbox", name="Search products").fill(f"walnut desk {tag}")
+    page.get_by_role("button", name="Search", exact=True).click()
+    expect(products.get_by_role("listitem")).to_have_count(1)
+
+    # the product page, by a deep link that survives a reload
+    products.get_by_role("link", name=f"Walnut Desk {tag}").click()
+    expect(page.get_by_role("heading", name=f"Walnut Desk {tag}")).to_be_visible()
+    expect(page.get_by_text("€249.00")).to_be_visible()
+    expect(page.get_by_test_id("live-stock")).to_have_text("Only 4 left")
+    page.reload()
+    expect(page.get_by_role("heading", name=f"Walnut Desk {tag}")).to_be_visible()
+    no_serious_violations(page)
+
+    # sign up: the visitor is logged in at once
+    page.get_by_role("link", name="Sign up").click()
+    email = f"visitor-{tag}@example.com"
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill("short")
+    page.get_by_label("Name").fill("Vera Visitor")
+    page.get_by_role("button", name="Sign up").click()
+    expect(page.get_by_text("Should have at least 8 characters")).to_be_visible()
+    no_serious_violations(page)
+    page.get_by_label("Password").fill("correct horse battery")
+    page.get_by_role("button", name="Sign up").click()
+    expect(page.get_by_role("button", name="Log out")).to_be_visible()
+    expect(page.get_by_text("Vera Visitor")).to_be_visible()
+    expect(page.get_by_role("link", name="Admin")).to_have_count(0)
+
+
+def test_shopper_buys_sees_the_order_and_cancels_it(context: Any, page: Any, stack: Stack) -> None:
+    admin = stack.person(Role.ADMIN)
+    kettle = stack.product(admin, name=f"Kettle {uuid.uuid4().hex[:6]}", price="30.00", stock=5)
+    mug = stack.product(admin, name=f"Mug {uuid.uuid4().hex[:6]}", price="7.25", stock=20)
+    shopper = stack.person(Role.USER, name="Sam Shopper")
+    log_in(page, shopper)
+
+    # a second tab watches the kettle's stock
+    watcher = watch(context.new_page())
+    watcher.page.goto(f"/app/products/{kettle['id']}")
+    expect(watcher.page.get_by_test_id("live-stock")).to_have_text("Only 5 left")
+
+    for product, quantity in ((kettle, 2), (mug, 3)):
+        page.goto(f"/app/products/{product['id']}")
+        for _ in range(quantity):
+            page.get_by_role("button", name="Add to cart").click()
+    expect(page.locator(".cart-nav .badge")).to_have_text("5")
+    page.get_by_role("link", name="Cart").click()
+    expect(page.get_by_text("€81.75")).to_be_visible()  # 2 x 30.00 + 3 x 7.25
+    no_serious_violations(page)
+
+    place = page.get_by_role("button", name="Place order")
+    place.dblclick()  # a double click buys once
+    expect(page.get_by_text("Thank you! Your order is placed.")).to_be_visible()
+    order_id = page.url.rsplit("/", 1)[-1]
+    orders = stack.http.get("/orders", headers=shopper.headers).json()["items"]
+    assert [o["id"] for o in orders] == [order_id]
+
+    # the other tab sees the stock fall, without a reload
+    expect(watcher.page.get_by_test_id("live-stock")).to_have_text("Only 3 left", timeout=5_000)
+
+    page.get_by_role("link", name="Orders").click()
+    expect(page.get_by_role("link", name=f"#{order_id[:8]}")).to_be_visible()
+    no_serious_violations(page)
+    page.get_by_role("link", name=f"#{order_id[:8]}").click()
+    page.get_by_role("button", name="Cancel order").click()
+    page.get_by_role("button", name="Yes, cancel the order").click()
+    expect(page.get_by_text("cancelled").first).to_be_visible()
+    expect(watcher.page.get_by_test_id("live-stock")).to_have_text("Only 5 left", timeout=5_000)
+    assert stack.http.get(f"/products/{mug['id']}").json()["stock"] == 20
+    assert watcher.errors == []
+
+    # asking for more than there is: the line says so, in words, and nothing is sold
+    page.goto(f"/app/products/{kettle['id']}")
+    page.get_by_role("button", name="Add to cart").click()
+    page.get_by_role("link", name="Cart").click()
+    page.get_by_label(re.compile("^Quantity of Kettle")).fill("9")
+    page.get_by_role("button", name="Place order").click()
+    expect(
+        page.get_by_text(re.compile(r"Only 5 of Kettle \w+ left; you asked for 9\."))
+    ).to_be_visible()
+    assert stack.http.get(f"/products/{kettle['id']}").json()["stock"] == 5
+
+    # log out: the browser's own tokens stop working on the server
+    session = json.loads(page.evaluate("() => localStorage.getItem('catalog.session.v1')"))
+    browser_token = {"Authorization": f"Bearer {session['accessToken']}"}
+    assert stack.http.get("/auth/me", headers=browser_token).status_code == 200
+    page.get_by_role("button", name="Log out").click()
+    expect(page.get_by_role("link", name="Log in")).to_be_visible()
+    assert stack.http.get("/auth/me", headers=browser_token).status_code == 401
+    assert page.evaluate("() => localStorage.getItem('catalog.session.v1')") is None
+
+
+def test_stock_manager_adjusts_stock_and_sees_the_ledger(page: Any, stack: Stack) -> None:
+    admin = stack.person(Role.ADMIN)
+    lamp = stack.product(admin, name=f"Lamp {uuid.uuid4().hex[:6]}", stock=1)
+    manager = stack.person(Role.STOCK_MANAGER)
+    log_in(page, manager)
+    expect(page.get_by_role("link", name="Admin")).to_have_count(0)
+
+    page.get_by_role("link", name="Inventory").click()
+    expect(page.get_by_role("link", name=lamp["name"])).to_be_visible()  # low stock: 1
+    no_serious_violations(page)
+    page.get_by_role("link", name=lamp["name"]).click()
+    expect(page.get_by_test_id("stock-level")).to_have_text("1")
+
+    page.get_by_label("Change", exact=True).fill("12")
+    page.get_by_label("Reason for the change").fill("delivery from supplier")
+    page.get_by_role("button", name="Adjust stock").click()
+    expect(page.get_by_test_id("stock-level")).to_have_text("13")
+    movements = page.get_by_role("table", name="Stock movements")
+    expect(movements.get_by_role("row").nth(1)).to_contain_text("+12")
+    expect(movements.get_by_role("row").nth(1)).to_contain_text("delivery from supplier")
+
+    page.get_by_label("New level").fill("10")
+    page.get_by_label("Reason for the count").fill("yearly count")
+    page.get_by_role("button", name="Set level").click()
+    expect(page.get_by_test_id("stock-level")).to_have_text("10")
+    expect(movements.get_by_role("row").nth(1)).to_contain_text("-3")
+    expect(movements.get_by_role("row").nth(1)).to_contain_text("yearly count")
+
+    # taking more than there is: refused in words, nothing changes
+    page.get_by_label("Change", exact=True).fill("-50")
+    page.get_by_label("Reason for the change").fill("breakage")
+    page.get_by_role("button", name="Adjust stock").click()
+    expect(page.get_by_text(re.compile("would go below zero"))).to_be_visible()
+    no_serious_violations(page)
+    level = stack.http.get(f"/inventory/{lamp['id']}", headers=manager.headers).json()
+    assert level["stock"] == 10
+
+
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489"
+    "0000000d49444154789c6360000002000100e221bc330000000049454e44ae426082"
+)
+
+
+def test_admin_manages_products_users_and_orders(page: Any, stack: Stack) -> None:
+    admin = stack.person(Role.ADMIN, name="Ada Admin")
+    shopper = stack.person(Role.USER)
+    log_in(page, admin)
+    page.get_by_role("link", name="Admin").click()
+    expect(page.get_by_role("heading", name="Products")).to_be_visible()
+    no_serious_violations(page)
+
+    # create a product
+    name = f"Teapot {uuid.uuid4().hex[:6]}"
+    page.get_by_role("link", name="New product").click()
+    page.get_by_label("Name").fill(name)
+    page.get_by_label("Price").fill("12.345")
+    page.get_by_label("Category").fill("Kitchen")
+    page.get_by_role("button", name="Create product").click()
+    expect(page.get_by_text("At most 2 decimal places", exact=False)).to_be_visible()
+    page.get_by_label("Price").fill("34.50")
+    page.get_by_label("Initial stock").fill("6")
+    page.get_by_role("button", name="Create product").click()
+    expect(page.get_by_role("heading", name=f"Edit {name}")).to_be_visible()
+    product_id = page.url.rsplit("/", 1)[-1]
+    no_serious_violations(page)
+
+    # its photo, uploaded from the browser straight to S3, then checked by the API
+    page.get_by_label("Image").set_input_files(
+        files=[{"name": "teapot.png", "mimeType": "image/png", "buffer": PNG}]
+    )
+    expect(page.get_by_role("img", name=name)).to_have_attribute("src", re.compile("products/"))
+    stored = stack.http.get(f"/products/{product_id}").json()
+    assert stored["image_url"]
+    assert httpx_get(stored["image_url"]) == PNG
+
+    # edit; then an edit by someone else makes the next save stale
+    page.get_by_label("Description").fill("Holds a litre.")
+    page.get_by_role("button", name="Save changes").click()
+    expect(page.get_by_text("Saved.")).to_be_visible()
+    other = stack.http.patch(
+        f"/products/{product_id}", headers=admin.headers, json={"name": f"{name} Deluxe"}
+    )
+    assert other.status_code == 200
+    page.get_by_label("Price").fill("36.00")
+    page.get_by_role("button", name="Save changes").click()
+    expect(page.get_by_text("changed by someone else")).to_be_visible()
+    assert stack.http.get(f"/products/{product_id}").json()["price"] == "34.50"
+    page.get_by_role("button", name="Reload the latest version").click()
+    expect(page.get_by_label("Name")).to_have_value(f"{name} Deluxe")
+    page.get_by_label("Price").fill("36.00")
+    page.get_by_role("button", name="Save changes").click()
+    expect(page.get_by_text("Saved.")).to_be_visible()
+    assert stack.http.get(f"/products/{product_id}").json()["price"] == "36.00"
+
+    # users: find by e-mail prefix, change a role
+    page.get_by_role("navigation", name="Administration").get_by_role("link", name="Users").click()
+    page.get_by_label("Email starts with").fill(shopper.email[:14].upper())
+    page.get_by_role("button", name="Find").click()
+    role = page.get_by_label(f"Role of {shopper.email}")
+    expect(role).to_have_value("user")
+    no_serious_violations(page)
+    role.select_option("stock_manager")
+    expect(role).to_be_enabled()  # disabled while the change is on its way
+    expect(role).to_have_value("stock_manager")
+    eventually(
+        lambda: (
+            stack.http.get("/auth/me", headers=shopper.headers).json()["role"] == "stock_manager"
+        )
+    )
+
+    # every order of the store
+    body = {"items": [{"product_id": product_id, "quantity": 1}]}
+    order = stack.http.post("/orders", headers=shopper.headers, json=body).json()
+    page.get_by_role("navigation", name="Administration").get_by_role("link", name="Orders").click()
+    expect(page.get_by_role("link", name=f"#{order['id'][:8]}")).to_be_visible()
+    no_serious_violations(page)
+
+    # delete the product, after confirming
+    page.goto(f"/app/admin/products/{product_id}")
+    page.get_by_role("button", name="Delete product").click()
+    page.get_by_role("button", name="Yes, delete it").click()
+    expect(page.get_by_role("heading", name="Products")).to_be_visible()
+    assert stack.http.get(f"/products/{product_id}").status_code == 404
+
+
+def eventually(check: Callable[[], bool], timeout: float = 5.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not check():
+        assert time.monotonic() < deadline, "not within the time allowed"
+        time.sleep(0.1)
+
+
+def httpx_get(url: str) -> bytes:
+    import httpx
+
+    return httpx.get(url).content

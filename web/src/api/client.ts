@@ -1,0 +1,58 @@
+/**
+ * The one way the web app talks to the API: openapi-fetch with the types generated from
+ * the service's own OpenAPI document (schema.d.ts, `make web-client`). No endpoint has a
+ * hand-written wrapper; `unwrap` turns any failure into an ApiProblem.
+ */
+import createClient, { type Middleware } from "openapi-fetch";
+
+import { freshSession, saveSession } from "../lib/session";
+import { ApiProblem, toProblem } from "./problem";
+import type { components, paths } from "./schema";
+
+export type Schemas = components["schemas"];
+export type Product = Schemas["Product"];
+export type Order = Schemas["Order"];
+export type User = Schemas["User"];
+
+const authentication: Middleware = {
+  async onRequest({ request }) {
+    const session = await freshSession();
+    if (session) request.headers.set("Authorization", `Bearer ${session.accessToken}`);
+    return request;
+  },
+  onResponse({ request, response }) {
+    // a session that ended elsewhere (log-out in another tab, role removed, deleted account)
+    if (response.status === 401 && request.headers.has("Authorization")) saveSession(null);
+    return response;
+  },
+};
+
+export const api = createClient<paths>({ baseUrl: "" });
+api.use(authentication);
+
+interface Answer<T> {
+  data?: T;
+  error?: unknown;
+  response: Response;
+}
+
+function retryAfter(response: Response): number | null {
+  const value = Number(response.headers.get("Retry-After"));
+  return Number.isFinite(value) && value > 0 ? value : null;
+}
+
+/** The data of a successful answer; an ApiProblem for any other. */
+export async function unwrap<T>(answer: Promise<Answer<T>>): Promise<T> {
+  const { data, error, response } = await answer;
+  if (!response.ok) {
+    throw new ApiProblem(toProblem(error, response.status), retryAfter(response));
+  }
+  return data as T;
+}
+
+/** The data and the ETag of a successful answer (for If-Match on the next edit). */
+export async function unwrapWithEtag<T>(answer: Promise<Answer<T>>): Promise<[T, string]> {
+  const resolved = await answer;
+  const data = await unwrap(Promise.resolve(resolved));
+  return [data, resolved.response.headers.get("ETag") ?? ""];
+}

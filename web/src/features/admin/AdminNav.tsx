@@ -1,0 +1,11 @@
+import { NavLink } from "react-router";
+
+export function AdminNav() {
+  return (
+    <nav className="tabs" aria-label="Administration">
+      <NavLink to="/admin/products">Products</NavLink>
+      <NavLink to="/admin/users">Users</NavLink>
+      <NavLink to="/admin/orders">Orders</NavLink>
+    </nav>
+  );
+}

@@ -1,0 +1,61 @@
+import { useQuery } from "@tanstack/react-query";
+import { useState } from "react";
+
+import { api, unwrap } from "../../api/client";
+import { Empty, ErrorState, Loading, Pager } from "../../components/ui";
+import { useCursorPages } from "../../lib/useCursorPages";
+import { usePageTitle } from "../../lib/usePageTitle";
+import { OrderList } from "../orders/OrderList";
+import { AdminNav } from "./AdminNav";
+
+type Status = "" | "placed" | "cancelled";
+
+export default function AdminOrdersPage() {
+  usePageTitle("All orders");
+  const [status, setStatus] = useState<Status>("");
+  const pages = useCursorPages();
+  const orders = useQuery({
+    queryKey: ["orders", "all", status, pages.cursor],
+    queryFn: () =>
+      unwrap(
+        api.GET("/admin/orders", {
+          params: { query: { limit: 20, status: status || undefined, cursor: pages.cursor ?? undefined } },
+        }),
+      ),
+  });
+  return (
+    <section>
+      <AdminNav />
+      <h1>All orders</h1>
+      <div className="inline-form">
+        <label htmlFor="order-status">Status</label>
+        <select
+          id="order-status"
+          value={status}
+          onChange={(event) => {
+            setStatus(event.target.value as Status);
+            pages.reset();
+          }}
+        >
+          <option value="">All</option>
+          <option value="placed">Placed</option>
+          <option value="cancelled">Cancelled</option>
+        </select>
+      </div>
+      {orders.isPending ? (
+        <Loading label="Loading orders…" />
+      ) : orders.isError ? (
+        <ErrorState error={orders.error} onRetry={() => orders.refetch()} />
+      ) : orders.data.items.length === 0 ? (
+        <Empty>
+          <p>No orders{status ? ` with status ${status}` : ""}.</p>
+        </Empty>
+      ) : (
+        <>
+          <OrderList orders={orders.data.items} showBuyer />
+          <Pager pages={pages} nextCursor={orders.data.next_cursor} />
+        </>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,145 @@
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
+
+import { api, unwrap, type User } from "../../api/client";
+import { Empty, ErrorState, Loading, Pager, ProblemMessage, SearchForm } from "../../components/ui";
+import { useCurrentUser } from "../../lib/auth";
+import { when } from "../../lib/format";
+import { useCursorPages } from "../../lib/useCursorPages";
+import { usePageTitle } from "../../lib/usePageTitle";
+import { AdminNav } from "./AdminNav";
+
+const ROLES: { value: User["role"]; label: string }[] = [
+  { value: "user", label: "Shopper" },
+  { value: "stock_manager", label: "Stock manager" },
+  { value: "admin", label: "Admin" },
+];
+
+function UserRow({ user, isMe }: { user: User; isMe: boolean }) {
+  const queryClient = useQueryClient();
+  const [confirming, setConfirming] = useState(false);
+  const refresh = () => queryClient.invalidateQueries({ queryKey: ["admin", "users"] });
+  const changeRole = useMutation({
+    mutationFn: (role: User["role"]) =>
+      unwrap(api.PATCH("/admin/users/{user_id}/role", { params: { path: { user_id: user.id } }, body: { role } })),
+    onSuccess: () => void refresh(),
+  });
+  const remove = useMutation({
+    mutationFn: () => unwrap(api.DELETE("/admin/users/{user_id}", { params: { path: { user_id: user.id } } })),
+    onSuccess: () => void refresh(),
+  });
+  const selectId = `role-${user.id}`;
+  return (
+    <tr>
+      <td data-label="Name">{user.name}</td>
+      <td data-label="Email">{user.email}</td>
+      <td data-label="Role">
+        <label htmlFor={selectId} className="visually-hidden">
+          Role of {user.email}
+        </label>
+        <select
+          id={selectId}
+          value={changeRole.isPending ? changeRole.variables : user.role}
+          disabled={changeRole.isPending}
+          onChange={(event) => changeRole.mutate(event.target.value as User["role"])}
+        >
+          {ROLES.map((role) => (
+            <option key={role.value} value={role.value}>
+              {role.label}
+            </option>
+          ))}
+        </select>
+        <ProblemMessage error={changeRole.error} />
+      </td>
+      <td data-label="Joined">{when(user.created_at)}</td>
+      <td data-label="Actions">
+        {isMe ? (
+          <span className="muted">You</span>
+        ) : confirming ? (
+          <span role="group" aria-label={`Delete ${user.email}?`} className="inline-confirm">
+            <button type="button" className="button danger small" onClick={() => remove.mutate()} disabled={remove.isPending}>
+              Yes, delete
+            </button>
+            <button type="button" className="button secondary small" onClick={() => setConfirming(false)}>
+              Keep
+            </button>
+          </span>
+        ) : (
+          <button
+            type="button"
+            className="button link"
+            aria-label={`Delete ${user.email}`}
+            onClick={() => setConfirming(true)}
+          >
+            Delete
+          </button>
+        )}
+        <ProblemMessage error={remove.error} />
+      </td>
+    </tr>
+  );
+}
+
+export default function UsersPage() {
+  usePageTitle("Users");
+  const { user: me } = useCurrentUser();
+  const [prefix, setPrefix] = useState("");
+  const pages = useCursorPages();
+  const users = useQuery({
+    queryKey: ["admin", "users", prefix, pages.cursor],
+    queryFn: () =>
+      unwrap(
+        api.GET("/admin/users", {
+          params: { query: { limit: 20, email: prefix || undefined, cursor: pages.cursor ?? undefined } },
+        }),
+      ),
+  });
+  return (
+    <section>
+      <AdminNav />
+      <h1>Users</h1>
+      <SearchForm
+        label="Email starts with"
+        labelVisible
+        button="Find"
+        maxLength={254}
+        initial={prefix}
+        onSearch={(text) => {
+          setPrefix(text);
+          pages.reset();
+        }}
+      />
+      {users.isPending ? (
+        <Loading label="Loading users…" />
+      ) : users.isError ? (
+        <ErrorState error={users.error} onRetry={() => users.refetch()} />
+      ) : users.data.items.length === 0 ? (
+        <Empty>
+          <p>{prefix ? `No user's e-mail starts with “${prefix}”.` : "No users yet."}</p>
+        </Empty>
+      ) : (
+        <>
+          <table className="table">
+            <thead>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">Email</th>
+                <th scope="col">Role</th>
+                <th scope="col">Joined</th>
+                <th scope="col">
+                  <span className="visually-hidden">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {users.data.items.map((user) => (
+                <UserRow key={user.id} user={user} isMe={user.id === me?.id} />
+              ))}
+            </tbody>
+          </table>
+          <Pager pages={pages} nextCursor={users.data.next_cursor} />
+        </>
+      )}
+    </section>
+  );
+}

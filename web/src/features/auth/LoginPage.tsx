@@ -1,0 +1,77 @@
+import { useQueryClient } from "@tanstack/react-query";
+import { type FormEvent, useState } from "react";
+import { Link, useNavigate, useSearchParams } from "react-router";
+
+import { Field, ProblemMessage } from "../../components/ui";
+import { logIn } from "../../lib/auth";
+import { usePageTitle } from "../../lib/usePageTitle";
+
+/** Where to go after logging in: a path of this app only (never another site). */
+export function safeNext(next: string | null): string {
+  return next && next.startsWith("/") && !next.startsWith("//") ? next : "/";
+}
+
+export default function LoginPage() {
+  usePageTitle("Log in");
+  const [params] = useSearchParams();
+  const navigate = useNavigate();
+  const queryClient = useQueryClient();
+  const [email, setEmail] = useState("");
+  const [password, setPassword] = useState("");
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      await logIn(email.trim(), password);
+      await queryClient.invalidateQueries({ queryKey: ["me"] });
+      navigate(safeNext(params.get("next")), { replace: true });
+    } catch (problem) {
+      setError(problem);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section className="narrow">
+      <h1>Log in</h1>
+      <form className="form" onSubmit={submit} noValidate>
+        <Field label="Email">
+          {(props) => (
+            <input
+              {...props}
+              type="email"
+              autoComplete="username"
+              required
+              value={email}
+              onChange={(e) => setEmail(e.target.value)}
+            />
+          )}
+        </Field>
+        <Field label="Password">
+          {(props) => (
+            <input
+              {...props}
+              type="password"
+              autoComplete="current-password"
+              required
+              value={password}
+              onChange={(e) => setPassword(e.target.value)}
+            />
+          )}
+        </Field>
+        <ProblemMessage error={error} />
+        <button type="submit" className="button" disabled={busy}>
+          Log in
+        </button>
+      </form>
+      <p>
+        New here? <Link to="/signup">Create an account</Link>.
+      </p>
+    </section>
+  );
+}

@@ -1,0 +1,159 @@
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
+import { Link, useNavigate } from "react-router";
+
+import { api, unwrap } from "../../api/client";
+import { ApiProblem, shortageMessages } from "../../api/problem";
+import { ProductImage } from "../../components/ProductImage";
+import { Empty, ProblemMessage } from "../../components/ui";
+import { useSignedIn } from "../../lib/auth";
+import { type CartLine, lineTotal, MAX_QUANTITY, orderRequest, totals } from "../../lib/cart";
+import { money, stockWords } from "../../lib/format";
+import { useCart } from "../../lib/useCart";
+import { usePageTitle } from "../../lib/usePageTitle";
+import { useLiveProducts } from "../catalog/queries";
+
+function QuantityInput({ line, onChange }: { line: CartLine; onChange: (q: number) => void }) {
+  const [text, setText] = useState(String(line.quantity));
+  const id = `quantity-${line.productId}`;
+  return (
+    <span className="quantity">
+      <label htmlFor={id}>Quantity of {line.name}</label>
+      <input
+        id={id}
+        type="number"
+        inputMode="numeric"
+        min={1}
+        max={MAX_QUANTITY}
+        value={text}
+        onChange={(event) => {
+          setText(event.target.value);
+          const value = Number(event.target.value);
+          if (Number.isInteger(value) && value >= 1) onChange(value);
+        }}
+        onBlur={() => setText(String(line.quantity))}
+      />
+    </span>
+  );
+}
+
+export default function CartPage() {
+  usePageTitle("Cart");
+  const { cart, setQuantity, remove, clear } = useCart();
+  const signedIn = useSignedIn();
+  const navigate = useNavigate();
+  const queryClient = useQueryClient();
+  const live = useLiveProducts(cart.lines.map((line) => line.productId));
+
+  const place = useMutation({
+    mutationFn: () =>
+      unwrap(
+        api.POST("/orders", {
+          body: orderRequest(cart),
+          // the same key for every try of this cart: a retry never buys twice
+          headers: { "Idempotency-Key": cart.checkoutKey },
+        }),
+      ),
+    onSuccess: (order) => {
+      clear();
+      void queryClient.invalidateQueries({ queryKey: ["orders"] });
+      navigate(`/orders/${order.id}`, { state: { placed: true } });
+    },
+  });
+
+  const problem = place.error instanceof ApiProblem ? place.error.problem : null;
+  const names = Object.fromEntries(cart.lines.map((l) => [l.productId, l.name]));
+  const shortages = shortageMessages(problem, names);
+
+  if (cart.lines.length === 0) {
+    return (
+      <section>
+        <h1>Your cart</h1>
+        <Empty>
+          <p>Your cart is empty.</p>
+          <Link to="/" className="button">
+            Browse the shop
+          </Link>
+        </Empty>
+      </section>
+    );
+  }
+
+  return (
+    <section>
+      <h1>Your cart</h1>
+      <ul className="cart-lines" aria-label="Items in your cart">
+        {cart.lines.map((line, index) => {
+          const product = live[index]?.data;
+          const gone = live[index]?.error instanceof ApiProblem && live[index]?.error.status === 404;
+          return (
+            <li key={line.productId} className="card cart-line">
+              <ProductImage name={line.name} url={product?.image_url} size="thumb" />
+              <div className="cart-line-body">
+                <Link to={`/products/${line.productId}`} className="cart-line-name">
+                  {line.name}
+                </Link>
+                <p className="muted">
+                  {money(line.unitPrice, line.currency)} each
+                  {product && (
+                    <>
+                      {" · "}
+                      <span className={product.stock >= line.quantity ? "" : "warning"}>
+                        {stockWords(product.stock)}
+                      </span>
+                    </>
+                  )}
+                  {gone && <span className="warning"> · No longer sold</span>}
+                </p>
+                {shortages[line.productId] && (
+                  <p className="problem" role="alert">
+                    {shortages[line.productId]}
+                  </p>
+                )}
+              </div>
+              <QuantityInput line={line} onChange={(q) => setQuantity(line.productId, q)} />
+              <span className="line-total">{money(lineTotal(line), line.currency)}</span>
+              <button
+                type="button"
+                className="button link"
+                aria-label={`Remove ${line.name}`}
+                onClick={() => remove(line.productId)}
+              >
+                Remove
+              </button>
+            </li>
+          );
+        })}
+      </ul>
+      <div className="cart-summary card">
+        {Object.entries(totals(cart)).map(([currency, total]) => (
+          <p key={currency} className="total">
+            Total <strong>{money(total, currency)}</strong>
+          </p>
+        ))}
+        {Object.keys(shortages).length === 0 && <ProblemMessage error={place.error} />}
+        {signedIn ? (
+          <button
+            type="button"
+            className="button large"
+            disabled={place.isPending}
+            onClick={() => place.mutate()}
+          >
+            Place order
+          </button>
+        ) : (
+          <p>
+            <Link to="/login?next=%2Fcart" className="button">
+              Log in to place your order
+            </Link>
+          </p>
+        )}
+        {place.isPending && (
+          <p className="muted" role="status">
+            Placing your order…
+          </p>
+        )}
+      </div>
+    </section>
+  );
+}

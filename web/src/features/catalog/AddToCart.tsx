@@ -1,0 +1,42 @@
+import { useState } from "react";
+
+import type { Product } from "../../api/client";
+import { useCart } from "../../lib/useCart";
+
+/** "Add to cart" for a product in stock (described by the product's name for screen readers). */
+export function AddToCart({
+  product,
+  available,
+  describedBy,
+}: {
+  product: Pick<Product, "id" | "name" | "price" | "currency">;
+  available: boolean;
+  describedBy?: string;
+}) {
+  const { add } = useCart();
+  const [added, setAdded] = useState(false);
+  return (
+    <span className="add-to-cart">
+      <button
+        type="button"
+        className="button"
+        disabled={!available}
+        aria-describedby={describedBy}
+        onClick={() => {
+          add({
+            productId: product.id,
+            name: product.name,
+            unitPrice: product.price,
+            currency: product.currency,
+          });
+          setAdded(true);
+        }}
+      >
+        Add to cart
+      </button>
+      <span className="added" role="status">
+        {added ? "Added to your cart." : ""}
+      </span>
+    </span>
+  );
+}

@@ -1,0 +1,123 @@
+import { useEffect, useId } from "react";
+import { Link, useSearchParams } from "react-router";
+
+import type { Product } from "../../api/client";
+import { ProductImage } from "../../components/ProductImage";
+import { Empty, ErrorState, Loading, Pager, SearchForm } from "../../components/ui";
+import { money } from "../../lib/format";
+import { useCursorPages } from "../../lib/useCursorPages";
+import { usePageTitle } from "../../lib/usePageTitle";
+import { AddToCart } from "./AddToCart";
+import { useCategories, useProductPage } from "./queries";
+
+function ProductCard({ product }: { product: Product }) {
+  const nameId = useId();
+  const available = product.stock > 0;
+  return (
+    <li className="card product-card">
+      <Link to={`/products/${product.id}`} className="product-card-link">
+        <ProductImage name={product.name} url={product.image_url} />
+        <span className="product-card-name" id={nameId}>
+          {product.name}
+        </span>
+      </Link>
+      <p className="product-card-meta">
+        <span className="price">{money(product.price, product.currency)}</span>
+        <span className={available ? "availability in" : "availability out"}>
+          {available ? "In stock" : "Sold out"}
+        </span>
+      </p>
+      <AddToCart product={product} available={available} describedBy={nameId} />
+    </li>
+  );
+}
+
+function CategoryFilter({
+  selected,
+  onSelect,
+}: {
+  selected: string;
+  onSelect: (category: string) => void;
+}) {
+  const categories = useCategories();
+  if (categories.isError) return null; // the catalog still works without the filter
+  return (
+    <nav className="categories" aria-label="Categories">
+      <button
+        type="button"
+        className={selected ? "chip" : "chip selected"}
+        aria-pressed={!selected}
+        onClick={() => onSelect("")}
+      >
+        All
+      </button>
+      {categories.data?.items.map(({ category, product_count }) => (
+        <button
+          key={category}
+          type="button"
+          className={selected.toLowerCase() === category.toLowerCase() ? "chip selected" : "chip"}
+          aria-pressed={selected.toLowerCase() === category.toLowerCase()}
+          onClick={() => onSelect(category)}
+        >
+          {category} <span className="chip-count">{product_count}</span>
+        </button>
+      ))}
+    </nav>
+  );
+}
+
+export function CatalogPage() {
+  const [params, setParams] = useSearchParams();
+  const q = params.get("q") ?? "";
+  const category = params.get("category") ?? "";
+  const pages = useCursorPages();
+  const page = useProductPage({ q, category, cursor: pages.cursor });
+  usePageTitle(category || (q ? `Search: ${q}` : "Shop"));
+
+  const { reset } = pages;
+  useEffect(() => {
+    reset();
+  }, [q, category, reset]);
+
+  const apply = (changes: Record<string, string>) => {
+    const next = new URLSearchParams(params);
+    for (const [key, value] of Object.entries(changes)) {
+      if (value) next.set(key, value);
+      else next.delete(key);
+    }
+    setParams(next);
+  };
+
+  return (
+    <section>
+      <div className="catalog-head">
+        <h1>{category || "Shop"}</h1>
+        <SearchForm label="Search products" initial={q} onSearch={(text) => apply({ q: text })} />
+      </div>
+      <CategoryFilter selected={category} onSelect={(c) => apply({ category: c })} />
+      {page.isPending ? (
+        <Loading label="Loading products…" />
+      ) : page.isError ? (
+        <ErrorState error={page.error} onRetry={() => page.refetch()} />
+      ) : page.data.items.length === 0 ? (
+        <Empty>
+          <p>{q || category ? "No products match." : "The shop has no products yet."}</p>
+          {(q || category) && (
+            <button type="button" className="button secondary" onClick={() => setParams({})}>
+              Show everything
+            </button>
+          )}
+        </Empty>
+      ) : (
+        <>
+          <ul className="product-grid" aria-label="Products">
+            {page.data.items.map((product) => (
+              <ProductCard key={product.id} product={product} />
+            ))}
+          </ul>
+          <Pager pages={pages} nextCursor={page.data.next_cursor} />
+        </>
+      )}
+    </section>
+  );
+}

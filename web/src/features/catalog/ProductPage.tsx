@@ -1,0 +1,64 @@
+import { useId } from "react";
+import { Link, useParams } from "react-router";
+
+import { ApiProblem } from "../../api/problem";
+import { ProductImage } from "../../components/ProductImage";
+import { ErrorState, Loading } from "../../components/ui";
+import { money, stockWords } from "../../lib/format";
+import { usePageTitle } from "../../lib/usePageTitle";
+import { AddToCart } from "./AddToCart";
+import { useLiveProduct } from "./queries";
+
+export default function ProductPage() {
+  const { productId = "" } = useParams();
+  const product = useLiveProduct(productId);
+  const nameId = useId();
+  usePageTitle(product.data?.name ?? "Product");
+
+  if (product.isPending) return <Loading label="Loading the product…" />;
+  if (product.isError) {
+    if (product.error instanceof ApiProblem && product.error.status === 404) {
+      return (
+        <section className="narrow">
+          <h1>Product not found</h1>
+          <p>
+            It may have been removed. <Link to="/">Back to the shop</Link>.
+          </p>
+        </section>
+      );
+    }
+    return <ErrorState error={product.error} onRetry={() => product.refetch()} />;
+  }
+  const { data } = product;
+  return (
+    <article className="product-detail">
+      <ProductImage name={data.name} url={data.image_url} size="large" />
+      <div className="product-detail-body">
+        <p className="breadcrumb">
+          <Link to={`/?category=${encodeURIComponent(data.category)}`}>{data.category}</Link>
+        </p>
+        <h1 id={nameId}>{data.name}</h1>
+        <p className="price large">{money(data.price, data.currency)}</p>
+        <p className={data.stock > 0 ? "stock in" : "stock out"} aria-live="polite">
+          <span data-testid="live-stock">{stockWords(data.stock)}</span>
+        </p>
+        <AddToCart product={data} available={data.stock > 0} describedBy={nameId} />
+        {data.description && <p className="description">{data.description}</p>}
+        <dl className="facts">
+          {data.sku && (
+            <>
+              <dt>SKU</dt>
+              <dd>{data.sku}</dd>
+            </>
+          )}
+          {data.tags.length > 0 && (
+            <>
+              <dt>Tags</dt>
+              <dd>{data.tags.join(", ")}</dd>
+            </>
+          )}
+        </dl>
+      </div>
+    </article>
+  );
+}

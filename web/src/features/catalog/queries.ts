@@ -1,0 +1,77 @@
+import { useQueries, useQuery, useQueryClient, type QueryClient } from "@tanstack/react-query";
+
+import { api, unwrap, type Product } from "../../api/client";
+import { ApiProblem, toProblem } from "../../api/problem";
+
+/** Live stock: how often the product page and the cart look again (the API answers 304,
+ * with no body, while nothing changed). */
+export const LIVE_INTERVAL_MS = 3_000;
+
+const etags = new Map<string, string>();
+
+async function fetchProduct(
+  queryClient: QueryClient,
+  productId: string,
+  signal: AbortSignal,
+): Promise<Product> {
+  const previous = queryClient.getQueryData<Product>(["product", productId]);
+  const etag = etags.get(productId);
+  const { data, error, response } = await api.GET("/products/{product_id}", {
+    params: { path: { product_id: productId } },
+    headers: previous && etag ? { "If-None-Match": etag } : {},
+    cache: "no-store", // the conditional request is made here, not by the browser's cache
+    signal,
+  });
+  if (response.status === 304 && previous) return previous;
+  if (!response.ok || !data) throw new ApiProblem(toProblem(error, response.status));
+  etags.set(productId, response.headers.get("ETag") ?? "");
+  return data;
+}
+
+function productQuery(queryClient: QueryClient, productId: string, live: boolean) {
+  return {
+    queryKey: ["product", productId],
+    queryFn: ({ signal }: { signal: AbortSignal }) => fetchProduct(queryClient, productId, signal),
+    refetchInterval: live ? LIVE_INTERVAL_MS : (false as const),
+    staleTime: live ? 0 : 10_000,
+  };
+}
+
+/** A product with its stock as it is now (re-read every few seconds while shown). */
+export function useLiveProduct(productId: string) {
+  const queryClient = useQueryClient();
+  return useQuery(productQuery(queryClient, productId, true));
+}
+
+export function useLiveProducts(productIds: string[]) {
+  const queryClient = useQueryClient();
+  return useQueries({ queries: productIds.map((id) => productQuery(queryClient, id, true)) });
+}
+
+export function useCategories() {
+  return useQuery({
+    queryKey: ["categories"],
+    queryFn: () => unwrap(api.GET("/categories")),
+    staleTime: 60_000,
+  });
+}
+
+export function useProductPage(params: { q?: string; category?: string; cursor: string | null }) {
+  return useQuery({
+    queryKey: ["products", params],
+    queryFn: () =>
+      unwrap(
+        api.GET("/products", {
+          params: {
+            query: {
+              limit: 12,
+              q: params.q || undefined,
+              category: params.category || undefined,
+              cursor: params.cursor ?? undefined,
+            },
+          },
+        }),
+      ),
+    placeholderData: (previous) => previous,
+  });
+}

@@ -1,0 +1,105 @@
+import { useQuery } from "@tanstack/react-query";
+import { type FormEvent, useState } from "react";
+import { Link } from "react-router";
+
+import { api, unwrap } from "../../api/client";
+import { Empty, ErrorState, Field, Loading, Pager } from "../../components/ui";
+import { when } from "../../lib/format";
+import { useCursorPages } from "../../lib/useCursorPages";
+import { usePageTitle } from "../../lib/usePageTitle";
+
+const EVERYTHING = 1_000_000_000;
+const DEFAULT_THRESHOLD = 5;
+
+export default function InventoryPage() {
+  usePageTitle("Inventory");
+  const [threshold, setThreshold] = useState(DEFAULT_THRESHOLD);
+  const [draft, setDraft] = useState(String(DEFAULT_THRESHOLD));
+  const pages = useCursorPages();
+  const levels = useQuery({
+    queryKey: ["inventory", "low-stock", threshold, pages.cursor],
+    queryFn: () =>
+      unwrap(
+        api.GET("/inventory/low-stock", {
+          params: { query: { threshold, limit: 25, cursor: pages.cursor ?? undefined } },
+        }),
+      ),
+  });
+
+  const show = (value: number) => {
+    setThreshold(value);
+    setDraft(value === EVERYTHING ? "" : String(value));
+    pages.reset();
+  };
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    const value = Number(draft);
+    if (Number.isInteger(value) && value >= 0) show(value);
+  };
+
+  return (
+    <section>
+      <h1>Inventory</h1>
+      <p className="muted">Products by stock level, lowest first.</p>
+      <form className="inline-form" onSubmit={submit}>
+        <Field label="Stock at most">
+          {(props) => (
+            <input
+              {...props}
+              type="number"
+              min={0}
+              inputMode="numeric"
+              value={draft}
+              onChange={(e) => setDraft(e.target.value)}
+            />
+          )}
+        </Field>
+        <button type="submit" className="button secondary">
+          Show low stock
+        </button>
+        <button type="button" className="button link" onClick={() => show(EVERYTHING)}>
+          Show all products
+        </button>
+      </form>
+      {levels.isPending ? (
+        <Loading label="Loading stock levels…" />
+      ) : levels.isError ? (
+        <ErrorState error={levels.error} onRetry={() => levels.refetch()} />
+      ) : levels.data.items.length === 0 ? (
+        <Empty>
+          <p>No product has {threshold} or fewer in stock.</p>
+        </Empty>
+      ) : (
+        <>
+          <table className="table">
+            <thead>
+              <tr>
+                <th scope="col">Product</th>
+                <th scope="col">SKU</th>
+                <th scope="col">Stock</th>
+                <th scope="col">Last change</th>
+              </tr>
+            </thead>
+            <tbody>
+              {levels.data.items.map((level) => (
+                <tr key={level.product_id} className={level.stock === 0 ? "row-out" : undefined}>
+                  <td data-label="Product">
+                    <Link to={`/inventory/${level.product_id}`}>{level.name}</Link>
+                  </td>
+                  <td data-label="SKU">{level.sku ?? "—"}</td>
+                  <td data-label="Stock" className="number">
+                    {level.stock}
+                  </td>
+                  <td data-label="Last change">
+                    {level.stock_updated_at ? when(level.stock_updated_at) : "—"}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <Pager pages={pages} nextCursor={levels.data.next_cursor} />
+        </>
+      )}
+    </section>
+  );
+}
