@@ -77,7 +77,7 @@ class Stack:
         return response.json()  # type: ignore[no-any-return]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def stack(
     dynamodb_endpoint: str, s3_endpoint: str, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Stack]:
@@ -117,8 +117,11 @@ def stack(
         table.client.delete_table(TableName=table_name)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Any]:
+    """One Chromium for the browser tests. Package-scoped: Playwright's sync API keeps an
+    event loop running in this thread until it stops, which the tests after these (that
+    run their own loops) must not meet."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
