@@ -45,7 +45,7 @@ def pages_of(world: dict[str, Any]) -> list[tuple[str, str]]:
     ]
 
 
-@pytest.fixture(params=[1280, 375], ids=["1440-class desktop", "375 px phone"])
+@pytest.fixture(params=[1440, 375], ids=["1440 px desktop", "375 px phone"])
 def admin_page(
     request: pytest.FixtureRequest, browser: Any, stack: Stack, world: dict[str, Any]
 ) -> Iterator[Any]:
