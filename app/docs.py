@@ -13,11 +13,12 @@ import importlib.util
 from functools import lru_cache
 from pathlib import Path
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import FileResponse, HTMLResponse
 
 from app.auth.dependencies import PUBLIC
 from app.core.errors import NotFoundError
+from app.core.routing import APIRouter
 
 router = APIRouter(dependencies=[PUBLIC], include_in_schema=False)
 

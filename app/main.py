@@ -11,8 +11,10 @@ from fastapi import FastAPI
 from app.core.apigateway import ApiGatewayRootPathMiddleware
 from app.core.config import get_settings
 from app.core.errors import install_error_handlers
+from app.core.faults import install_fault_handlers
 from app.core.logging import configure_logging
-from app.core.middleware import RequestContextMiddleware
+from app.core.middleware import RequestContextMiddleware, SecurityHeadersMiddleware
+from app.core.responses import finalize
 from app.routers import LazyRouters, LazyRoutersMiddleware
 
 DESCRIPTION = """
@@ -46,14 +48,18 @@ def create_app() -> FastAPI:
     app.state.routers = routers
     app.add_middleware(LazyRoutersMiddleware, routers=routers)
     app.add_middleware(RequestContextMiddleware)
+    app.add_middleware(SecurityHeadersMiddleware)  # outside: the 500s get the headers too
     app.add_middleware(ApiGatewayRootPathMiddleware)
     install_error_handlers(app)
+    install_fault_handlers(app)
 
     build_openapi = app.openapi
 
     def openapi() -> dict[str, Any]:
-        routers.ensure_all()
-        return build_openapi()
+        if app.openapi_schema is None:
+            routers.ensure_all()
+            app.openapi_schema = finalize(build_openapi())
+        return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
     return app

@@ -14,11 +14,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Request
+from fastapi import Header, Request
 from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
 
 from app.auth.dependencies import PUBLIC
 from app.core.errors import NotFoundError
+from app.core.routing import APIRouter
 
 router = APIRouter(dependencies=[PUBLIC], include_in_schema=False)
 

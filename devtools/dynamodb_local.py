@@ -80,6 +80,7 @@ def start(
         cwd=directory,
         stdout=output,
         stderr=subprocess.STDOUT,
+        preexec_fn=processes.die_with_parent,  # noqa: PLW1509 - one prctl(2), no locks
     )
     endpoint = f"http://127.0.0.1:{port}"
     return processes.wait_until_serving(

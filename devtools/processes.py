@@ -2,21 +2,39 @@
 
 from __future__ import annotations
 
+import ctypes
+import signal
 import subprocess
+import sys
 import time
 from collections.abc import Callable
 from typing import Any
 
 
-def stop(process: subprocess.Popen[bytes]) -> None:
-    """Terminate, wait, and kill if it will not go."""
+def stop(
+    process: subprocess.Popen[bytes], *, grace: float = 10, first: int = signal.SIGTERM
+) -> None:
+    """Ask it to stop (SIGTERM, or `first`), wait `grace` seconds, then kill."""
     if process.poll() is None:
-        process.terminate()
+        process.send_signal(first)
         try:
-            process.wait(timeout=10)
+            process.wait(timeout=grace)
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+_PR_SET_PDEATHSIG = 1
+# resolved now, not in a forked child (which must not import or take locks)
+_prctl = ctypes.CDLL(None, use_errno=True).prctl if sys.platform.startswith("linux") else None
+
+
+def die_with_parent() -> None:
+    """Ask Linux to send this process SIGTERM when its parent dies (PR_SET_PDEATHSIG), so
+    nothing keeps running when whatever started it is gone. A no-op elsewhere. Safe as a
+    Popen preexec_fn: it makes one system call."""
+    if _prctl is not None:
+        _prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 def wait_until_serving(
@@ -47,3 +65,9 @@ def local_client(service: str, endpoint: str) -> Any:
         aws_secret_access_key="local",  # noqa: S106
         config=Config(connect_timeout=0.5, read_timeout=2, retries={"max_attempts": 1}),
     )
+
+
+def kill(process: subprocess.Popen[bytes]) -> None:
+    """SIGKILL, and reap."""
+    process.kill()
+    process.wait()

@@ -1,7 +1,15 @@
 """`make run`: DynamoDB Local on :8001 (data under .data/), a local S3 on :8002 (moto), the
-table and the images bucket, and uvicorn on :8000. `make seed`: the demo catalog.
+table and the images bucket, the web app built, and uvicorn on :8000. `make seed`: the demo
+catalog.
 
-Services already serving on their ports are reused. Ctrl-C stops what this started.
+- Ports come from API_PORT, DYNAMODB_PORT and S3_PORT. A DynamoDB Local or S3 already
+  serving on its port is reused; a port taken by anything else stops this at once, with a
+  message naming the variable to set.
+- Ctrl-C, `kill -INT` or `kill -TERM` -- to this process or to the `make` above it -- stop
+  everything this started within a few seconds: a signal handler stops the servers, and
+  each child is told by Linux to stop should this process die (PR_SET_PDEATHSIG), as this
+  process is should `make` die.
+- Mail (password resets) goes to .data/outbox/ as .eml files; each is printed as it arrives.
 """
 
 from __future__ import annotations
@@ -10,11 +18,16 @@ import argparse
 import os
 import secrets
 import signal
+import socket
 import subprocess
 import sys
+import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from email import message_from_bytes, policy
 from pathlib import Path
+from types import FrameType
 
 from devtools import api_server, dynamodb_local, processes, s3_local, web
 
@@ -23,6 +36,11 @@ DATA = Path(os.environ.get("LOCAL_DATA_DIR", REPO / ".data"))
 API_PORT = int(os.environ.get("API_PORT", "8000"))
 DYNAMODB_PORT = int(os.environ.get("DYNAMODB_PORT", "8001"))
 S3_PORT = int(os.environ.get("S3_PORT", "8002"))
+OUTBOX = DATA / "outbox"
+
+
+class PortTakenError(RuntimeError):
+    pass
 
 
 def local_jwt_secret() -> str:
@@ -43,9 +61,29 @@ def local_environment() -> dict[str, str]:
     env.setdefault("DYNAMODB_ENDPOINT_URL", f"http://127.0.0.1:{DYNAMODB_PORT}")
     env.setdefault("S3_ENDPOINT_URL", f"http://127.0.0.1:{S3_PORT}")
     env.setdefault("IMAGES_BUCKET", "catalog-images")
+    env.setdefault("MAIL_OUTBOX_DIR", str(OUTBOX))
+    env.setdefault("PUBLIC_APP_URL", f"http://127.0.0.1:{API_PORT}")
     if not env.get("JWT_SECRET"):
         env["JWT_SECRET"] = local_jwt_secret()
     return env
+
+
+def port_is_free(port: int) -> bool:
+    with socket.socket() as probe:
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+def check_port(port: int, variable: str, *, reusable: bool = False) -> None:
+    """Fail at once, naming the variable to set, when a port is taken by a stranger."""
+    if not port_is_free(port) and not reusable:
+        raise PortTakenError(
+            f"port {port} is already in use: choose another one, e.g. "
+            f"`{variable}={port + 100} make run`"
+        )
 
 
 @contextmanager
@@ -57,6 +95,7 @@ def backing_services(env: dict[str, str], *, with_s3: bool) -> Iterator[None]:
         if dynamodb_local.is_serving(endpoint):
             print(f"DynamoDB Local already serving on {endpoint}: reusing it")
         else:
+            check_port(DYNAMODB_PORT, "DYNAMODB_PORT")
             print(f"starting DynamoDB Local on {endpoint} (data in {DATA / 'dynamodb'})")
             started.append(
                 dynamodb_local.start(
@@ -71,6 +110,7 @@ def backing_services(env: dict[str, str], *, with_s3: bool) -> Iterator[None]:
             if s3_local.is_serving(s3):
                 print(f"S3 already serving on {s3}: reusing it")
             else:
+                check_port(S3_PORT, "S3_PORT")
                 print(f"starting a local S3 (moto) on {s3}; images last while it runs")
                 started.append(s3_local.start(S3_PORT, log_path=DATA / "s3.log"))
             s3_local.ensure_bucket(s3, env["IMAGES_BUCKET"])
@@ -78,7 +118,7 @@ def backing_services(env: dict[str, str], *, with_s3: bool) -> Iterator[None]:
         yield
     finally:
         for process in reversed(started):
-            processes.stop(process)
+            processes.stop(process, grace=3)
 
 
 def build_web_app() -> None:
@@ -91,20 +131,83 @@ def build_web_app() -> None:
         print("web: the build failed (see above); serving the API and the last build, if any")
 
 
+def print_outbox(stop: threading.Event) -> None:
+    """Show each mail the service sends (password-reset links) as it lands in the outbox."""
+    seen = set(OUTBOX.glob("*.eml")) if OUTBOX.exists() else set()
+    while not stop.wait(1):
+        for path in sorted(set(OUTBOX.glob("*.eml")) - seen, key=lambda p: p.stat().st_mtime):
+            seen.add(path)
+            message = message_from_bytes(path.read_bytes(), policy=policy.default)
+            body = message.get_body(preferencelist=("plain",))
+            text = body.get_content() if body else ""
+            print(
+                f"\n--- mail to {message['To']}: {message['Subject']} ({path})\n{text}---",
+                flush=True,
+            )
+
+
+def _caught_signals(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("SigCgt:"):
+            return int(line.split()[1], 16)
+    return 0
+
+
+def follow_make() -> None:
+    """Stop when `make` above us is told to. GNU make, on SIGINT, does not pass it on: it
+    expects a terminal to have sent it to the whole process group, and waits for its
+    children -- so `kill -INT <make>` alone would leave everything running. What make does
+    is stop catching the signal while it waits (it will re-raise it on itself), which
+    /proc/<make>/status shows; that is the cue."""
+    parent = os.getppid()
+    try:
+        if Path(f"/proc/{parent}/comm").read_text().strip() != "make":
+            return
+        watched = _caught_signals(parent) & sum(
+            1 << (s - 1) for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+        )
+        while True:
+            time.sleep(0.2)
+            if _caught_signals(parent) & watched != watched:
+                os.kill(os.getpid(), signal.SIGTERM)
+                return
+    except OSError:  # no /proc (not Linux), or make is gone (PR_SET_PDEATHSIG handles that)
+        return
+
+
+class Stopping(Exception):  # noqa: N818 - a signal, not an error
+    pass
+
+
+def _on_signal(signum: int, _: FrameType | None) -> None:
+    for other in (signal.SIGINT, signal.SIGTERM):  # one is enough: let the stopping finish
+        signal.signal(other, signal.SIG_IGN)
+    raise Stopping(signal.Signals(signum).name)
+
+
 def serve(env: dict[str, str]) -> int:
+    check_port(API_PORT, "API_PORT")
     build_web_app()
     with backing_services(env, with_s3=True):
         print(
             f"serving http://127.0.0.1:{API_PORT}/app/ (the web app); "
-            f"Swagger UI: http://127.0.0.1:{API_PORT}/docs"
+            f"Swagger UI: http://127.0.0.1:{API_PORT}/docs; mail goes to {OUTBOX}",
+            flush=True,
         )
-        server = subprocess.Popen(api_server.command(API_PORT), env=env)
-        signal.signal(signal.SIGTERM, lambda *_: server.send_signal(signal.SIGINT))
+        server = subprocess.Popen(
+            api_server.command(API_PORT),
+            env=env,
+            preexec_fn=processes.die_with_parent,  # noqa: PLW1509 - one prctl(2), no locks
+        )
+        stop = threading.Event()
+        threading.Thread(target=print_outbox, args=(stop,), daemon=True).start()
         try:
             return server.wait()
-        except KeyboardInterrupt:
-            server.wait()
+        except (Stopping, KeyboardInterrupt):
             return 0
+        finally:
+            stop.set()
+            processes.stop(server, grace=3, first=signal.SIGINT)
 
 
 def seed(env: dict[str, str]) -> int:
@@ -118,12 +221,23 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("command", choices=["serve", "seed"], nargs="?", default="serve")
     command = parser.parse_args().command
+    processes.die_with_parent()  # `make` killed: this stops, and so its children
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, _on_signal)
+    threading.Thread(target=follow_make, daemon=True).start()
     env = local_environment()
     DATA.mkdir(parents=True, exist_ok=True)
+    started = time.monotonic()
     try:
         return serve(env) if command == "serve" else seed(env)
-    except KeyboardInterrupt:
+    except PortTakenError as error:
+        print(f"make run: {error}", file=sys.stderr)
+        return 2
+    except (Stopping, KeyboardInterrupt):
         return 0
+    finally:
+        if command == "serve":
+            print(f"stopped after {time.monotonic() - started:.0f} s", flush=True)
 
 
 if __name__ == "__main__":

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, status
+from fastapi import Query, status
 
 from app.admin import service
-from app.admin.schemas import RoleChange
+from app.admin.schemas import EmailPrefix, RoleChange
 from app.auth.dependencies import CurrentUser, allow
 from app.auth.schemas import User
 from app.core.blocking import blocking
 from app.core.params import ResourceId
 from app.core.responses import problem_responses
 from app.core.roles import Role
+from app.core.routing import APIRouter
 from app.db.pagination import Page, PageCursor, PageLimit
 from app.db.table import TableDep
 
@@ -35,12 +36,8 @@ async def list_users(
     limit: PageLimit = 20,
     cursor: PageCursor = None,
     email: Annotated[
-        str | None,
-        Query(
-            min_length=1,
-            max_length=254,
-            description="Case-insensitive e-mail prefix; the matches come sorted by e-mail.",
-        ),
+        EmailPrefix | None,
+        Query(description="Case-insensitive e-mail prefix; the matches come sorted by e-mail."),
     ] = None,
 ) -> Page[User]:
     prefix = email.strip() if email else None
@@ -62,6 +59,16 @@ async def get_user(user_id: ResourceId, table: TableDep) -> User:
 )
 async def change_role(user_id: ResourceId, body: RoleChange, table: TableDep) -> User:
     return (await blocking(service.change_role, table, user_id, body.role)).public()
+
+
+@router.delete(
+    "/{user_id}/login-throttle",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=problem_responses(404),
+    summary="Let the account log in again at once: clear its failed log-in counts",
+)
+async def clear_login_throttle(user_id: ResourceId, table: TableDep) -> None:
+    await blocking(service.clear_login_throttle, table, user_id)
 
 
 @router.delete(

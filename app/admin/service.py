@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.auth import repository
+from app.auth import repository, throttle
 from app.auth.dependencies import Principal
 from app.auth.schemas import UserRecord
 from app.core.errors import ConflictError, NotFoundError
@@ -47,6 +47,10 @@ def change_role(table: Table, user_id: str, role: Role) -> UserRecord:
     if user.role == role:
         return user
     return repository.change_role(table, user=user, role=role, now=now_iso())
+
+
+def clear_login_throttle(table: Table, user_id: str) -> None:
+    throttle.clear_all(table, email=get_user(table, user_id).email)
 
 
 def delete_user(table: Table, user_id: str, *, actor: Principal) -> None:

@@ -62,7 +62,7 @@ async def get_principal(
         user_id=claims.user_id,
         session_id=claims.session_id,
     )
-    if user is None or session is None or session.expires_at <= now_epoch():
+    if user is None or session is None or not user.holds(session, now_epoch()):
         raise UnauthorizedError("The session has ended; log in again.")
     return Principal(user=user, session_id=session.session_id)
 

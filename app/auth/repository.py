@@ -10,9 +10,10 @@ from app.auth.schemas import SessionRecord, UserRecord
 from app.core.errors import ConflictError, NotFoundError
 from app.core.roles import Role
 from app.db.codec import RawItem, serialize
+from app.db.expressions import Update
 from app.db.keys import NAME_ID_SEPARATOR, PROFILE, SESSION_PREFIX
 from app.db.table import Table
-from app.db.transactions import TransactionCancelled, is_condition_failure, transact_write
+from app.db.transactions import TransactionCancelled, is_condition_failure, transact_write, write
 
 
 class EmailTakenError(ConflictError):
@@ -109,6 +110,41 @@ def update_password_hash(table: Table, *, user_id: str, password_hash: str, now:
     except ClientError as error:
         if not is_condition_failure(error):
             raise
+
+
+def password_update_action(
+    table: Table, *, user: UserRecord, password_hash: str, keep_session: str | None, now: str
+) -> dict[str, Any]:
+    """A new password, if the old one is still the one read; sessions started before now
+    end (but `keep_session`)."""
+    update = Update().set(
+        {
+            "password_hash": password_hash,
+            "updated_at": now,
+            "sessions_not_before": now,
+            "kept_session": keep_session,
+        }
+    )
+    update.condition("{password_hash} = {seen}", seen=user.password_hash)
+    return {
+        "Update": {
+            "TableName": table.name,
+            "Key": serialize(table.keys.user(user.id)),
+            **update.request(),
+        }
+    }
+
+
+def set_password(
+    table: Table, *, user: UserRecord, password_hash: str, keep_session: str | None, now: str
+) -> None:
+    action = password_update_action(
+        table, user=user, password_hash=password_hash, keep_session=keep_session, now=now
+    )
+    try:
+        write(table.client, [action])
+    except TransactionCancelled as cancelled:
+        raise UserChangedError() from cancelled
 
 
 def change_role(table: Table, *, user: UserRecord, role: Role, now: str) -> UserRecord:

@@ -4,15 +4,26 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Response, status
-from fastapi.security import OAuth2PasswordRequestForm
+from fastapi import Depends, Request, Response, status
 
-from app.auth import service
+from app.auth import passwords, service
 from app.auth.dependencies import ANY_USER, PUBLIC, CurrentUser
-from app.auth.schemas import RefreshRequest, SignupRequest, TokenPair, User
+from app.auth.schemas import (
+    Accepted,
+    LoginForm,
+    PasswordChange,
+    PasswordResetConfirm,
+    PasswordResetRequest,
+    RefreshRequest,
+    SignupRequest,
+    TokenPair,
+    User,
+)
+from app.auth.throttle import client_key
 from app.core.blocking import blocking
 from app.core.config import get_settings
 from app.core.responses import problem_responses
+from app.core.routing import APIRouter
 from app.db.table import TableDep
 
 public_router = APIRouter(prefix="/auth", tags=["auth"], dependencies=[PUBLIC])
@@ -42,13 +53,19 @@ async def sign_up(body: SignupRequest, table: TableDep) -> User:
     summary="Log in with e-mail (as `username`) and password",
 )
 async def log_in(
-    form: Annotated[OAuth2PasswordRequestForm, Depends()],
+    form: Annotated[LoginForm, Depends()],
     table: TableDep,
+    request: Request,
     response: Response,
 ) -> TokenPair:
     response.headers.update(NO_STORE)
     return await blocking(
-        service.log_in, table, email=form.username, password=form.password, settings=get_settings()
+        service.log_in,
+        table,
+        email=form.username,
+        password=form.password,
+        client=client_key(request.client.host if request.client else None),
+        settings=get_settings(),
     )
 
 
@@ -71,6 +88,55 @@ async def refresh(body: RefreshRequest, table: TableDep, response: Response) -> 
 )
 async def log_out(principal: CurrentUser, table: TableDep) -> None:
     await blocking(service.log_out, table, user_id=principal.id, session_id=principal.session_id)
+
+
+@public_router.post(
+    "/password-reset",
+    status_code=status.HTTP_202_ACCEPTED,
+    responses=problem_responses(422),
+    summary="Ask for a link to reset a forgotten password (always 202)",
+)
+async def request_password_reset(body: PasswordResetRequest, table: TableDep) -> Accepted:
+    await blocking(passwords.request_reset, table, email=body.email, settings=get_settings())
+    return Accepted(
+        message="If an account uses this e-mail, a link to reset its password is on its way."
+    )
+
+
+@public_router.post(
+    "/password-reset/confirm",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=problem_responses(400, 422),
+    summary="Set a new password with the e-mailed token; every session of the account ends",
+)
+async def confirm_password_reset(body: PasswordResetConfirm, table: TableDep) -> None:
+    await blocking(
+        passwords.confirm_reset,
+        table,
+        token=body.token,
+        password=body.password,
+        settings=get_settings(),
+    )
+
+
+@session_router.post(
+    "/password",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=problem_responses(422, 429),
+    summary="Change your password; your other sessions end",
+)
+async def change_password(
+    body: PasswordChange, principal: CurrentUser, table: TableDep, request: Request
+) -> None:
+    await blocking(
+        passwords.change,
+        table,
+        principal,
+        current_password=body.current_password,
+        new_password=body.new_password,
+        client=client_key(request.client.host if request.client else None),
+        settings=get_settings(),
+    )
 
 
 @session_router.get("/me", summary="The account behind the token")

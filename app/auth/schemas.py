@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
+from fastapi import Form
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -17,9 +18,13 @@ from pydantic import (
 )
 
 from app.core.roles import Role
+from app.core.text import plain_line, utf8_at_most
 
 PASSWORD_MIN_LENGTH = 8
 PASSWORD_MAX_LENGTH = 128
+
+
+MAX_EMAIL_BYTES = 254  # RFC 5321's limit; also keeps every key built from an e-mail small
 
 
 def _normalize_email(value: str) -> str:
@@ -36,10 +41,15 @@ Email = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=3, max_length=254),
     AfterValidator(_normalize_email),
+    utf8_at_most(MAX_EMAIL_BYTES, str.casefold),
     WithJsonSchema({"type": "string", "format": "email", "maxLength": 254}),
 ]
 Password = Annotated[str, Field(min_length=PASSWORD_MIN_LENGTH, max_length=PASSWORD_MAX_LENGTH)]
-DisplayName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+DisplayName = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=100),
+    AfterValidator(plain_line),
+]
 
 
 class SignupRequest(BaseModel):
@@ -63,6 +73,31 @@ class SignupRequest(BaseModel):
         if email and password.strip().casefold() == email.casefold():
             raise ValueError("password must not be the e-mail address")
         return password
+
+
+class LoginForm:
+    """OAuth2's password grant as a form (what Swagger's Authorize sends), with limits: the
+    username becomes part of the throttle's keys, so it is bounded in bytes too."""
+
+    def __init__(
+        self,
+        username: Annotated[
+            str,
+            Form(min_length=1, max_length=254, description="The account's e-mail."),
+            utf8_at_most(MAX_EMAIL_BYTES, str.casefold),
+        ],
+        password: Annotated[
+            str, Form(min_length=1, max_length=1024, json_schema_extra={"format": "password"})
+        ],
+        grant_type: Annotated[str | None, Form(pattern="^password$")] = None,
+        scope: Annotated[str, Form(max_length=1024)] = "",
+        client_id: Annotated[str | None, Form(max_length=256)] = None,
+        client_secret: Annotated[
+            str | None, Form(max_length=256, json_schema_extra={"format": "password"})
+        ] = None,
+    ) -> None:
+        self.username = username
+        self.password = password
 
 
 class RefreshRequest(BaseModel):
@@ -99,9 +134,23 @@ class UserRecord(BaseModel):
     password_hash: str
     created_at: str
     updated_at: str
+    # a password change or reset ends the sessions started before it (but the one it was
+    # made from, for a change): one field on the profile the auth check reads anyway
+    sessions_not_before: str | None = None
+    kept_session: str | None = None
 
     def public(self) -> User:
-        return User.model_validate(self.model_dump(exclude={"password_hash", "updated_at"}))
+        return User.model_validate(
+            self.model_dump(include={"id", "email", "name", "role", "created_at"})
+        )
+
+    def holds(self, session: SessionRecord | None, now: int) -> bool:
+        """Whether `session` is a live session of this user."""
+        if session is None or session.expires_at <= now:
+            return False
+        if self.sessions_not_before is None or session.session_id == self.kept_session:
+            return True
+        return session.created_at >= self.sessions_not_before
 
 
 class SessionRecord(BaseModel):
@@ -110,3 +159,27 @@ class SessionRecord(BaseModel):
     refresh_token_id: str
     created_at: str
     expires_at: int
+
+
+class PasswordChange(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    current_password: Annotated[str, Field(min_length=1, max_length=1024)]
+    new_password: Password
+
+
+class PasswordResetRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    email: Email
+
+
+class PasswordResetConfirm(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    token: Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{20,100}$")]
+    password: Password
+
+
+class Accepted(BaseModel):
+    message: str

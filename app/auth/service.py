@@ -49,12 +49,17 @@ def sign_up(table: Table, request: SignupRequest, settings: Settings) -> UserRec
     return user
 
 
-def log_in(table: Table, *, email: str, password: str, settings: Settings) -> TokenPair:
-    """Same answer, and about the same time, for an unknown e-mail and a wrong password."""
+def log_in(
+    table: Table, *, email: str, password: str, client: str, settings: Settings
+) -> TokenPair:
+    """Same answer, and about the same time, for an unknown e-mail and a wrong password.
+    The attempt is counted before the password is checked (app/auth/throttle.py)."""
     now = now_epoch()
     email = email.strip()
     try:
-        has_failures = throttle.ensure_not_throttled(table, email=email, now=now, settings=settings)
+        attempt = throttle.reserve_attempt(
+            table, email=email, client=client, now=now, settings=settings
+        )
     except TooManyRequestsError:
         metrics.count(metrics.THROTTLED_LOGINS)
         raise
@@ -63,11 +68,9 @@ def log_in(table: Table, *, email: str, password: str, settings: Settings) -> To
         user.password_hash if user else None, password, settings
     )
     if not valid or user is None:
-        throttle.record_failure(table, email=email, now=now, settings=settings)
         metrics.count(metrics.FAILED_LOGINS)
         raise UnauthorizedError(BAD_CREDENTIALS)
-    if has_failures:
-        throttle.clear(table, email=email)
+    throttle.clear(table, attempt)
     if security.password_needs_rehash(user.password_hash, settings):
         repository.update_password_hash(
             table,
@@ -123,7 +126,7 @@ def refresh(table: Table, *, refresh_token: str, settings: Settings) -> TokenPai
     user, session = repository.get_user_and_session(
         table, user_id=claims.user_id, session_id=claims.session_id
     )
-    if user is None or session is None or session.expires_at <= now:
+    if user is None or session is None or not user.holds(session, now):
         raise UnauthorizedError(SESSION_ENDED)
     tokens, new_refresh_id, expires_at = _issue_pair(user.id, session.session_id, settings, now)
     rotated = session.refresh_token_id == claims.token_id and repository.rotate_refresh_token(

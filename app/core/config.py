@@ -37,8 +37,12 @@ class Settings(BaseSettings):
     argon2_memory_kib: int = Field(default=19456, ge=8)
     argon2_parallelism: int = Field(default=1, ge=1)
 
+    # log-in throttling (app/auth/throttle.py): attempts per account and client address per
+    # window; past the account-wide ceiling, one attempt per growing delay
     login_max_failures: int = Field(default=5, ge=1)
     login_failure_window_seconds: int = Field(default=15 * 60, gt=0)
+    login_account_ceiling: int = Field(default=20, ge=1)
+    login_max_delay_seconds: int = Field(default=60, ge=1)
 
     images_bucket: str = "catalog-images"
     s3_endpoint_url: str | None = None
@@ -50,6 +54,14 @@ class Settings(BaseSettings):
     # index partitions the store-wide order listing is spread over (see app/db/sharding.py);
     # 20 keeps each under half its write limit at 10,000 orders/s. May grow, never shrink.
     order_listing_shards: int = Field(default=20, ge=1, le=100)
+
+    # password reset: links point at the web app; mail goes through Amazon SES, or into a
+    # folder of .eml files when MAIL_OUTBOX_DIR is set (`make run` sets .data/outbox)
+    public_app_url: str = "http://127.0.0.1:8000"
+    mail_from: str = "Catalog <no-reply@example.com>"
+    mail_outbox_dir: str | None = None
+    password_reset_ttl_seconds: int = Field(default=30 * 60, gt=0)
+    password_reset_mails_per_hour: int = Field(default=3, ge=1)
 
     log_level: str = "INFO"
 

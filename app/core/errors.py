@@ -140,9 +140,7 @@ def _field_errors(errors: Sequence[Any]) -> list[dict[str, Any]]:
     return rendered
 
 
-async def _app_error(request: Request, exc: Exception) -> JSONResponse:
-    if not isinstance(exc, AppError):  # pragma: no cover - registered for AppError only
-        raise exc
+async def render_app_error(request: Request, exc: AppError) -> JSONResponse:
     return problem_response(
         status=exc.status,
         code=exc.code,
@@ -172,7 +170,11 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
 async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     if not isinstance(exc, RequestValidationError):  # pragma: no cover
         raise exc
-    errors = _field_errors(exc.errors())
+    raw = exc.errors()
+    if any(error.get("type") == "json_invalid" for error in raw):
+        # pydantic locates a syntax error by character offset; say what it is instead
+        raw = [{"loc": ("body",), "msg": "not valid JSON", "type": "json_invalid"}]
+    errors = _field_errors(raw)
     first = errors[0] if errors else None
     summary = f"{first['field'] or first['location']}: {first['message']}" if first else None
     return problem_response(
@@ -183,6 +185,12 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
         instance=request.url.path,
         errors=errors,
     )
+
+
+async def _app_error(request: Request, exc: Exception) -> JSONResponse:
+    if not isinstance(exc, AppError):  # pragma: no cover - registered for AppError only
+        raise exc
+    return await render_app_error(request, exc)
 
 
 def install_error_handlers(app: FastAPI) -> None:

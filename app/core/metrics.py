@@ -13,6 +13,7 @@ ORDERS_PLACED = "OrdersPlaced"
 OUT_OF_STOCK_REJECTIONS = "OutOfStockRejections"
 FAILED_LOGINS = "FailedLogins"
 THROTTLED_LOGINS = "ThrottledLogins"
+RESET_MAIL_FAILURES = "PasswordResetMailFailures"
 
 Sink = Callable[[str, float], None]
 _sinks: list[Sink] = []

@@ -10,6 +10,7 @@ from typing import Any
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.core.errors import problem_response
+from app.core.faults import request_deadline
 from app.core.logging import request_id_var
 
 logger = logging.getLogger("app.requests")
@@ -32,8 +33,9 @@ def _incoming_request_id(scope: Scope) -> str:
 
 
 class RequestContextMiddleware:
-    """Gives every request an id (echoed as X-Request-ID and in every log line) and turns
-    an unhandled exception into a bare 500 problem, logged with the stack trace."""
+    """Gives every request an id (echoed as X-Request-ID and in every log line) and a
+    deadline for its AWS calls (app/core/faults.py), and turns an unhandled exception into
+    a bare 500 problem, logged with the stack trace."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -57,7 +59,8 @@ class RequestContextMiddleware:
             await send(message)
 
         try:
-            await self.app(scope, receive, send_with_id)
+            with request_deadline():
+                await self.app(scope, receive, send_with_id)
         except Exception:
             logger.exception(
                 "unhandled error",
@@ -74,3 +77,55 @@ class RequestContextMiddleware:
             await response(scope, receive, send_with_id)
         finally:
             request_id_var.reset(token)
+
+
+# personal answers must not be kept by browsers or shared caches
+PERSONAL_PREFIXES = ("/auth", "/admin", "/orders", "/inventory", "/platform", "/store")
+_JSON_CSP = b"default-src 'none'; frame-ancestors 'none'"
+
+
+class SecurityHeadersMiddleware:
+    """Headers every answer carries unless its route set its own: no MIME sniffing, no
+    referrer, no framing, and `Cache-Control: no-store` on anything authenticated or
+    personal. A 204 carries no Content-Type."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request_headers = dict(scope.get("headers", ()))
+        path, root = scope.get("path", ""), scope.get("root_path", "")
+        path = path[len(root) :] if root and path.startswith(root) else path
+        personal = b"authorization" in request_headers or path.startswith(PERSONAL_PREFIXES)
+        secure = (
+            scope.get("scheme") == "https" or request_headers.get(b"x-forwarded-proto") == b"https"
+        )
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = [
+                    (name, value)
+                    for name, value in message.get("headers", [])
+                    if not (message["status"] == 204 and name.lower() == b"content-type")
+                ]
+                present = {name.lower() for name, _ in headers}
+                wanted = [
+                    (b"x-content-type-options", b"nosniff"),
+                    (b"referrer-policy", b"no-referrer"),
+                    (b"x-frame-options", b"DENY"),
+                    (b"content-security-policy", _JSON_CSP),
+                ]
+                if personal:
+                    wanted.append((b"cache-control", b"no-store"))
+                if secure:
+                    wanted.append(
+                        (b"strict-transport-security", b"max-age=31536000; includeSubDomains")
+                    )
+                headers += [(name, value) for name, value in wanted if name not in present]
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)

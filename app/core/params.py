@@ -1,7 +1,12 @@
-"""Path parameters shared by the routers."""
+"""Parameters shared by the routers."""
 
 from typing import Annotated
 
-from fastapi import Path
+from fastapi import Path, Query
 
-ResourceId = Annotated[str, Path(min_length=1, max_length=128)]
+from app.core.text import ID_PATTERN
+
+ResourceId = Annotated[str, Path(pattern=ID_PATTERN, description="An id the service issued.")]
+UserIdFilter = Annotated[
+    str | None, Query(pattern=ID_PATTERN, description="Only this user's (admins only).")
+]

@@ -1,16 +1,37 @@
-"""OpenAPI descriptions of the problem-details answers routes can give."""
+"""The OpenAPI document tells the truth about errors.
+
+Routes name the problems particular to them (`problem_responses(404, 409)`); `finalize`
+then makes the whole document agree with what the service really answers:
+
+- every error is `application/problem+json` with the `Problem` schema (FastAPI would
+  document a JSON body of its own validation-error model);
+- 422 wherever there are parameters or a body to validate; 415 wherever a body is read;
+  401 wherever a bearer token is required; 404 wherever a path names something; 429 where
+  log-in attempts are counted; 400 where a body may fail to decode at all; 503 (with
+  Retry-After) everywhere, since every operation
+  may meet a DynamoDB or S3 fault (app/core/faults.py).
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
 from app.core.errors import PROBLEM_MEDIA_TYPE
 
 
+class FieldError(BaseModel):
+    field: str
+    location: str
+    message: str
+    type: str
+
+
 class Problem(BaseModel):
-    """RFC 9457 problem details."""
+    """RFC 9457 problem details; some problems carry more members (e.g. `shortages`)."""
+
+    model_config = ConfigDict(extra="allow")
 
     type: str
     title: str
@@ -18,28 +39,74 @@ class Problem(BaseModel):
     detail: str
     code: str
     instance: str | None = None
-    errors: list[dict[str, Any]] | None = None
+    errors: list[FieldError] | None = None
 
 
 _DESCRIPTIONS = {
-    400: "Bad request",
+    400: "Bad request (e.g. a body that cannot be decoded)",
     401: "Missing, invalid or expired token, or the session has ended",
     403: "The caller's role does not allow this",
     404: "Not found",
     409: "Conflict with the current state",
     412: "If-Match does not match the current version",
+    415: "The request body is not of a type this operation reads",
     422: "Invalid input",
     429: "Too many requests; see Retry-After",
-    503: "A dependency (DynamoDB) is unavailable",
+    503: "A dependency (DynamoDB, S3) is unavailable or throttling, or the outcome of a "
+    "write is unknown (code outcome_unknown); try again after Retry-After",
 }
+_RETRY_AFTER = {
+    "Retry-After": {
+        "description": "Seconds to wait before trying again",
+        "schema": {"type": "integer"},
+    }
+}
+_PROBLEM_CONTENT = {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}}
+_COUNTED_LOG_INS = {("post", "/auth/login"), ("post", "/auth/password")}
 
 
 def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    return {
-        status: {
-            "model": Problem,
-            "description": _DESCRIPTIONS.get(status, "Error"),
-            "content": {PROBLEM_MEDIA_TYPE: {}},
-        }
-        for status in statuses
+    return {status: {"description": _DESCRIPTIONS.get(status, "Error")} for status in statuses}
+
+
+def _problem(status: int, existing: dict[str, Any] | None = None) -> dict[str, Any]:
+    response: dict[str, Any] = {
+        "description": (existing or {}).get("description") or _DESCRIPTIONS.get(status, "Error"),
+        "content": _PROBLEM_CONTENT,
     }
+    if status in (429, 503):
+        response["headers"] = _RETRY_AFTER
+    return response
+
+
+def _add_schemas(document: dict[str, Any]) -> None:
+    schemas = document.setdefault("components", {}).setdefault("schemas", {})
+    for name in ("HTTPValidationError", "ValidationError"):
+        schemas.pop(name, None)
+    problem = Problem.model_json_schema(ref_template="#/components/schemas/{model}")
+    schemas.update(problem.pop("$defs", {}))
+    schemas["Problem"] = problem
+
+
+def finalize(document: dict[str, Any]) -> dict[str, Any]:
+    """Make every operation's error responses what the service answers (see above)."""
+    _add_schemas(document)
+    for path, operations in document.get("paths", {}).items():
+        for method, operation in operations.items():
+            responses = operation.setdefault("responses", {})
+            statuses = {503}
+            if operation.get("parameters") or operation.get("requestBody"):
+                statuses.add(422)
+            if operation.get("requestBody"):
+                statuses |= {400, 415}  # a body that cannot be read at all; of another type
+            if operation.get("security"):
+                statuses.add(401)
+            if "{" in path:
+                statuses.add(404)
+            if (method, path) in _COUNTED_LOG_INS:
+                statuses.add(429)
+            statuses |= {int(code) for code in responses if str(code)[0] in "45"}
+            for status in sorted(statuses):
+                responses[str(status)] = _problem(status, responses.get(str(status)))
+            operation["responses"] = dict(sorted(responses.items()))
+    return document

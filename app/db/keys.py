@@ -62,8 +62,22 @@ class Keys:
         """The item that makes an e-mail unique, case-insensitively."""
         return {"PK": self._pk("EMAIL", email.casefold()), "SK": "EMAIL"}
 
-    def login_throttle(self, email: str) -> Key:
-        return {"PK": self._pk("LOGIN", email.casefold()), "SK": "THROTTLE"}
+    # log-in attempts, per account (e-mail as typed) and per client address
+    def login_partition(self, email: str) -> str:
+        return self._pk("LOGIN", email.casefold())
+
+    def login_account(self, email: str) -> Key:
+        return {"PK": self.login_partition(email), "SK": "ACCOUNT"}
+
+    def login_client(self, email: str, client: str) -> Key:
+        return {"PK": self.login_partition(email), "SK": f"CLIENT#{client}"}
+
+    def password_reset(self, token_hash: str) -> Key:
+        """A password-reset token, by its SHA-256 (the token itself is never stored)."""
+        return {"PK": self._pk("RESET", token_hash), "SK": "RESET"}
+
+    def reset_mail_budget(self, user_id: str) -> Key:
+        return {"PK": self.user_partition(user_id), "SK": "RESET-MAILS"}
 
     def admin_counter(self) -> Key:
         return {"PK": self._pk("COUNTER"), "SK": "ADMINS"}

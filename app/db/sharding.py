@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextvars import copy_context
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -69,8 +70,11 @@ def merged_page(
 ) -> tuple[list[dict[str, Any]], str | None]:
     """Up to `limit` items after sort key `after`, from every partition, in order; and the
     sort key to continue after when more exist."""
+    # each query runs in the request's context (its deadline for AWS calls)
     futures = [
-        _executor().submit(_query_one, table, listing, partition, limit=limit, after=after)
+        _executor().submit(
+            copy_context().run, _query_one, table, listing, partition, limit=limit, after=after
+        )
         for partition in listing.partitions
     ]
     results = [future.result() for future in futures]

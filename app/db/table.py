@@ -22,24 +22,20 @@ MAX_FILTERED_READS = 10
 def dynamodb_client(endpoint_url: str | None, region: str) -> Any:
     """One client per endpoint for the life of the process (a Lambda container reuses it)."""
     import boto3
-    from botocore.config import Config
+
+    from app.core.faults import aws_client_config, watch_deadline
 
     # DynamoDB Local accepts any credentials, but botocore insists on having some.
     dummy = "local" if endpoint_url and not os.environ.get("AWS_ACCESS_KEY_ID") else None
-    config = Config(
-        retries={"mode": "standard", "max_attempts": 3},
-        connect_timeout=2,
-        read_timeout=5,
-        max_pool_connections=64,
-        tcp_keepalive=True,
-    )
-    return boto3.client(
-        "dynamodb",
-        endpoint_url=endpoint_url,
-        region_name=region,
-        config=config,
-        aws_access_key_id=dummy,
-        aws_secret_access_key=dummy,
+    return watch_deadline(
+        boto3.client(
+            "dynamodb",
+            endpoint_url=endpoint_url,
+            region_name=region,
+            config=aws_client_config(max_pool_connections=64),
+            aws_access_key_id=dummy,
+            aws_secret_access_key=dummy,
+        )
     )
 
 

@@ -10,16 +10,34 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import Any
 
-from botocore.exceptions import ClientError
+from botocore.exceptions import BotoCoreError, ClientError
 
+from app.core.errors import AppError
+from app.core.faults import (
+    DeadlineExceededError,
+    DependencyUnavailableError,
+    OutcomeUnknownError,
+    outcome_may_be_unknown,
+)
 from app.db.codec import deserialize
 
 MAX_ATTEMPTS = 6
 BASE_DELAY_SECONDS = 0.02
 MAX_DELAY_SECONDS = 0.5
+
+
+class ContentionError(AppError):
+    status, code, title = 503, "contention", "Too much contention; try again"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "What this request changes is being changed too often right now; try again.",
+            headers={"Retry-After": "1"},
+        )
 
 
 class TransactionCancelled(Exception):  # noqa: N818 - DynamoDB's own name for the event
@@ -55,20 +73,44 @@ def is_condition_failure(error: ClientError) -> bool:
     return error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException"
 
 
+_THROTTLED_REASONS = {"ThrottlingError", "ProvisionedThroughputExceeded", "RequestLimitExceeded"}
+
+
+@contextmanager
+def _unknown_outcome_guard() -> Iterator[None]:
+    """A write that failed without an answer may have been applied: say so (503
+    outcome_unknown) rather than "not done"."""
+    try:
+        yield
+    except (ClientError, BotoCoreError, DeadlineExceededError) as error:
+        if outcome_may_be_unknown(error):
+            raise OutcomeUnknownError from error
+        raise
+
+
 def transact_write(
     client: Any, actions: Sequence[dict[str, Any]], *, attempts: int = MAX_ATTEMPTS
 ) -> None:
     for attempt in range(1, attempts + 1):
         try:
-            client.transact_write_items(TransactItems=list(actions))
+            with _unknown_outcome_guard():
+                client.transact_write_items(TransactItems=list(actions))
             return
         except ClientError as error:
             if error.response.get("Error", {}).get("Code") != "TransactionCanceledException":
                 raise
             cancelled = TransactionCancelled(error.response.get("CancellationReasons", []))
-            if cancelled.only_conflicts and attempt < attempts:
-                backoff(attempt)
-                continue
+            if _THROTTLED_REASONS & set(filter(None, cancelled.reasons)):
+                raise DependencyUnavailableError(
+                    "The database is throttling requests right now; try again shortly.",
+                    retry_after=1,
+                ) from error
+            if cancelled.only_conflicts:
+                if attempt < attempts:
+                    backoff(attempt)
+                    continue
+                if attempts > 1:  # the caller left retries to us, and they are spent
+                    raise ContentionError from error
             raise cancelled from error
 
 
@@ -84,7 +126,8 @@ def write(client: Any, actions: Sequence[dict[str, Any]]) -> None:
         return
     ((kind, request),) = actions[0].items()
     try:
-        getattr(client, _SINGLE_ITEM_CALLS[kind])(**request)
+        with _unknown_outcome_guard():
+            getattr(client, _SINGLE_ITEM_CALLS[kind])(**request)
     except ClientError as error:
         if not is_condition_failure(error):
             raise

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Query, Response
+from fastapi import Header, Query, Response
 
 from app.auth.dependencies import CurrentUser, allow
 from app.core.blocking import blocking
 from app.core.params import ResourceId
 from app.core.responses import problem_responses
 from app.core.roles import Role
+from app.core.routing import APIRouter
 from app.db.pagination import Page, PageCursor, PageLimit
 from app.db.table import TableDep
 from app.inventory import service

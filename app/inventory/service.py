@@ -9,13 +9,17 @@ from app.db.pagination import paginate
 from app.db.table import Table
 from app.inventory import repository, stock
 from app.inventory.ledger import LedgerEntry
-from app.inventory.schemas import StockLevel
+from app.inventory.schemas import MAX_STOCK, StockLevel
 from app.products.schemas import ProductRecord
 from app.products.service import ProductNotFoundError
 
 
 class NegativeStockError(ConflictError):
     code, title = "negative_stock", "Stock cannot go below zero"
+
+
+class StockLimitError(ConflictError):
+    code, title = "stock_limit", "Stock cannot exceed its limit"
 
 
 def level(product: ProductRecord) -> StockLevel:
@@ -78,6 +82,12 @@ def adjust_stock(
         if product.stock + delta < 0:
             raise NegativeStockError(
                 f"Only {product.stock} in stock: an adjustment of {delta} would go below zero.",
+                available=product.stock,
+            )
+        if product.stock + delta > MAX_STOCK:
+            raise StockLimitError(
+                f"{product.stock} in stock: an adjustment of {delta} would pass the limit of "
+                f"{MAX_STOCK}.",
                 available=product.stock,
             )
         move = stock.StockMove(product_id, delta, "adjustment", reason, mode="set")

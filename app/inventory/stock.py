@@ -26,13 +26,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, NoReturn
 
-from app.core.errors import AppError
+from app.core.faults import remaining_seconds
 from app.core.timeutil import now_iso
 from app.db.codec import serialize
 from app.db.expressions import Update
 from app.db.keys import PRODUCT
 from app.db.table import Table
-from app.db.transactions import TransactionCancelled, backoff, transact_write
+from app.db.transactions import ContentionError, TransactionCancelled, backoff, transact_write
 from app.inventory import ledger
 from app.products.repository import from_item
 from app.products.schemas import ProductRecord
@@ -40,16 +40,6 @@ from app.products.schemas import ProductRecord
 CONTENTION_BUDGET_SECONDS = 5.0
 
 Snapshot = dict[str, ProductRecord]
-
-
-class ContentionError(AppError):
-    status, code, title = 503, "contention", "Too much contention; try again"
-
-    def __init__(self) -> None:
-        super().__init__(
-            "The stock of these products is changing too fast right now; try again.",
-            headers={"Retry-After": "1"},
-        )
 
 
 @dataclass(frozen=True)
@@ -96,7 +86,9 @@ def snapshot_of(items: Sequence[dict[str, Any]]) -> Snapshot:
 def commit(table: Table, *, snapshot: Snapshot, make_plan: PlanMaker, actor_id: str) -> Committed:
     """Write `make_plan(snapshot)` atomically (see the module docstring)."""
     snapshot = dict(snapshot)
-    deadline = time.monotonic() + CONTENTION_BUDGET_SECONDS
+    left = remaining_seconds()
+    budget = CONTENTION_BUDGET_SECONDS if left is None else min(CONTENTION_BUDGET_SECONDS, left)
+    deadline = time.monotonic() + budget
     attempt = 0
     while time.monotonic() < deadline:
         attempt += 1

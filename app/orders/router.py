@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Query, Response, status
+from fastapi import Header, Response, status
 
 from app.auth.dependencies import ANY_USER, CurrentUser, allow
 from app.core.blocking import blocking
 from app.core.errors import ForbiddenError
-from app.core.params import ResourceId
+from app.core.params import ResourceId, UserIdFilter
 from app.core.responses import problem_responses
 from app.core.roles import Role
+from app.core.routing import APIRouter
 from app.db.pagination import Page, PageCursor, PageLimit
 from app.db.table import TableDep
 from app.orders import service
@@ -72,9 +73,7 @@ async def list_orders(
     principal: CurrentUser,
     limit: PageLimit = 20,
     cursor: PageCursor = None,
-    user_id: Annotated[
-        str | None, Query(max_length=128, description="Admins only: another user's orders.")
-    ] = None,
+    user_id: UserIdFilter = None,
 ) -> Page[Order]:
     owner = user_id or principal.id
     if owner != principal.id and principal.role != Role.ADMIN:
@@ -93,7 +92,7 @@ async def list_store_orders(
     limit: PageLimit = 20,
     cursor: PageCursor = None,
     status: OrderStatus | None = None,
-    user_id: Annotated[str | None, Query(min_length=1, max_length=128)] = None,
+    user_id: UserIdFilter = None,
 ) -> Page[Order]:
     orders, next_cursor = await blocking(
         service.list_store_orders,

@@ -11,6 +11,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from app.core.money import Money
+from app.core.text import ID_PATTERN
 
 MAX_LINES = 25
 MAX_QUANTITY = 1000
@@ -22,7 +23,7 @@ OrderStatus = Literal["placed", "cancelled"]
 class OrderLineRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    product_id: Annotated[str, Field(min_length=1, max_length=128)]
+    product_id: Annotated[str, Field(pattern=ID_PATTERN)]
     quantity: Annotated[int, Field(ge=1, le=MAX_QUANTITY, strict=True)]
 
 

@@ -39,21 +39,24 @@ def s3_client(endpoint_url: str | None, region: str) -> Any:
     import os
 
     import boto3
-    from botocore.config import Config
+
+    from app.core.faults import S3_READ_TIMEOUT_SECONDS, aws_client_config, watch_deadline
 
     # a local S3 (moto) accepts any credentials, but botocore insists on having some
     dummy = "local" if endpoint_url and not os.environ.get("AWS_ACCESS_KEY_ID") else None
-    return boto3.client(
-        "s3",
-        endpoint_url=endpoint_url,
-        region_name=region,
-        aws_access_key_id=dummy,
-        aws_secret_access_key=dummy,
-        config=Config(
-            signature_version="s3v4",
-            s3={"addressing_style": "path" if endpoint_url else "virtual"},
-            retries={"mode": "standard", "max_attempts": 3},
-        ),
+    return watch_deadline(
+        boto3.client(
+            "s3",
+            endpoint_url=endpoint_url,
+            region_name=region,
+            aws_access_key_id=dummy,
+            aws_secret_access_key=dummy,
+            config=aws_client_config(
+                read_timeout=S3_READ_TIMEOUT_SECONDS,
+                signature_version="s3v4",
+                s3={"addressing_style": "path" if endpoint_url else "virtual"},
+            ),
+        )
     )
 
 

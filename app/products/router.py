@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Query, Response, status
+from fastapi import Header, Query, Response, status
 
 from app.auth.dependencies import PUBLIC, CurrentUser, allow
 from app.core import etags
@@ -13,6 +13,7 @@ from app.core.config import get_settings
 from app.core.params import ResourceId
 from app.core.responses import problem_responses
 from app.core.roles import Role
+from app.core.routing import APIRouter
 from app.db.pagination import Page, PageCursor, PageLimit
 from app.db.table import TableDep
 from app.products import categories, service
@@ -21,9 +22,11 @@ from app.products.schemas import (
     ImageConfirm,
     ImageUpload,
     ImageUploadRequest,
+    Label,
     Product,
     ProductCreate,
     ProductUpdate,
+    SearchText,
 )
 
 public_router = APIRouter(prefix="/products", tags=["products"], dependencies=[PUBLIC])
@@ -43,11 +46,8 @@ async def list_products(
     table: TableDep,
     limit: PageLimit = 20,
     cursor: PageCursor = None,
-    category: Annotated[str | None, Query(min_length=1, max_length=50)] = None,
-    q: Annotated[
-        str | None,
-        Query(min_length=1, max_length=100, description="Case-insensitive name prefix."),
-    ] = None,
+    category: Annotated[Label | None, Query()] = None,
+    q: Annotated[SearchText | None, Query(description="Case-insensitive name prefix.")] = None,
 ) -> Page[Product]:
     settings = get_settings()
     products, next_cursor = await blocking(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import unicodedata
 from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
@@ -18,6 +17,8 @@ from pydantic import (
 
 from app.core import etags
 from app.core.money import Money
+from app.core.text import plain_line, plain_text, utf8_at_most
+from app.db.keys import name_sort_key
 
 MAX_TAGS = 20
 MAX_PRICE = Decimal("99999999.99")
@@ -26,19 +27,21 @@ ImageContentType = Literal["image/jpeg", "image/png", "image/webp"]
 MAX_IMAGE_BYTES = 5 * 1024 * 1024
 
 
-def _no_control_characters(value: str) -> str:
-    if any(unicodedata.category(char) == "Cc" for char in value):
-        raise ValueError("must not contain control characters")
-    return value
-
-
 def _to_cents(value: Decimal) -> Decimal:
     if not value.is_finite():
         raise ValueError("must be a finite number")
     cents = value.quantize(CENT)
     if cents != value:
         raise ValueError("must have at most 2 decimal places")
-    return cents
+    return cents.copy_abs() if cents.is_zero() else cents  # "-0" is 0.00
+
+
+def _iso_4217(code: str) -> str:
+    from app.core.currencies import ISO_4217
+
+    if code not in ISO_4217:
+        raise ValueError("must be an ISO 4217 currency code, e.g. EUR")
+    return code
 
 
 def _dedupe(tags: list[str]) -> list[str]:
@@ -51,12 +54,17 @@ def _dedupe(tags: list[str]) -> list[str]:
     return unique
 
 
+# names and categories are keys of the catalog's indexes, in their name_sort_key form
+MAX_NAME_KEY_BYTES = 800
+MAX_LABEL_KEY_BYTES = 200
+
 Name = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
-    AfterValidator(_no_control_characters),
+    AfterValidator(plain_line),
+    utf8_at_most(MAX_NAME_KEY_BYTES, name_sort_key),
 ]
-Description = Annotated[str, Field(max_length=5000)]
+Description = Annotated[str, Field(max_length=5000), AfterValidator(plain_text)]
 Price = Annotated[
     Decimal,
     Field(ge=0, le=MAX_PRICE, description='Decimal with at most 2 places, e.g. "19.99".'),
@@ -65,14 +73,22 @@ Price = Annotated[
 Currency = Annotated[
     str,
     StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^[A-Za-z]{3}$"),
+    AfterValidator(_iso_4217),
     Field(description="ISO 4217 code, e.g. EUR."),
 ]
 Label = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=50),
-    AfterValidator(_no_control_characters),
+    AfterValidator(plain_line),
+    utf8_at_most(MAX_LABEL_KEY_BYTES, name_sort_key),
 ]
 Tags = Annotated[list[Label], Field(max_length=MAX_TAGS), AfterValidator(_dedupe)]
+SearchText = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=100),
+    AfterValidator(plain_line),
+    utf8_at_most(MAX_NAME_KEY_BYTES // 2, name_sort_key),
+]
 Sku = Annotated[
     str,
     StringConstraints(
@@ -206,7 +222,7 @@ class ImageUpload(BaseModel):
 class ImageConfirm(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    upload_key: Annotated[str, Field(min_length=1, max_length=300)]
+    upload_key: Annotated[str, Field(pattern=r"^[A-Za-z0-9._/~-]{1,300}$")]
 
 
 class CategoryCount(BaseModel):

@@ -108,59 +108,6 @@ class TestLogin:
         assert_problem(client.post("/auth/login", data={"username": "a@b.co"}), 422)
 
 
-class TestThrottling:
-    def test_five_failures_lock_the_email_out(
-        self, client: TestClient, table: Table, accounts: Accounts
-    ) -> None:
-        account = accounts.sign_up("target@example.com")
-        for _ in range(5):
-            assert login(client, account.email, "wrong-password").status_code == 401
-        locked = login(client, account.email)  # even the right password
-        body = assert_problem(locked, 429, "too_many_requests")
-        assert 1 <= int(locked.headers["retry-after"]) <= 900
-        assert "access_token" not in body
-        stored = table.get(table.keys.login_throttle(account.email))
-        assert stored is not None
-        assert stored["failures"] == 5
-        assert stored["expires_at"] - stored["window_started_at"] == 900
-        # other e-mails are unaffected
-        other = accounts.sign_up("bystander@example.com")
-        assert login(client, other.email).status_code == 200
-
-    def test_unknown_emails_are_throttled_the_same_way(self, client: TestClient) -> None:
-        for _ in range(5):
-            assert login(client, "ghost@example.com", "guess").status_code == 401
-        assert login(client, "ghost@example.com", "guess").status_code == 429
-
-    def test_lock_lifts_when_the_window_closes(
-        self, client: TestClient, table: Table, accounts: Accounts
-    ) -> None:
-        account = accounts.sign_up("patient@example.com")
-        for _ in range(5):
-            login(client, account.email, "wrong-password")
-        assert login(client, account.email).status_code == 429
-        key = table.keys.login_throttle(account.email)
-        table.client.update_item(
-            TableName=table.name,
-            Key={name: {"S": value} for name, value in key.items()},
-            UpdateExpression="SET expires_at = :past",
-            ExpressionAttributeValues={":past": {"N": "1"}},
-        )
-        assert login(client, account.email).status_code == 200
-
-    def test_success_clears_earlier_failures(
-        self, client: TestClient, table: Table, accounts: Accounts
-    ) -> None:
-        account = accounts.sign_up("typo@example.com")
-        for _ in range(4):
-            login(client, account.email, "wrong-password")
-        assert login(client, account.email).status_code == 200
-        assert table.get(table.keys.login_throttle(account.email)) is None
-        for _ in range(4):
-            login(client, account.email, "wrong-password")
-        assert login(client, account.email).status_code == 200
-
-
 class TestRefresh:
     def test_rotates_and_the_old_refresh_token_stops_working(
         self, client: TestClient, table: Table, accounts: Accounts

@@ -47,6 +47,7 @@ class Stack:
     url: str
     table: Table
     bucket: str
+    outbox: Path
     http: httpx.Client = field(repr=False)
 
     def person(self, role: Role = Role.USER, name: str = "Pat Example") -> Person:
@@ -94,6 +95,7 @@ def stack(
     s3_client(s3_endpoint, "us-east-1").create_bucket(Bucket=bucket)
     port = dynamodb_local.free_port()
     url = f"http://127.0.0.1:{port}"
+    outbox = tmp_path_factory.mktemp("outbox")
     env = {
         **os.environ,
         "APP_ENV": "test",
@@ -104,6 +106,8 @@ def stack(
         "S3_ENDPOINT_URL": s3_endpoint,
         "IMAGES_BUCKET": bucket,
         "WEB_DIST_DIR": str(DIST),
+        "MAIL_OUTBOX_DIR": str(outbox),
+        "PUBLIC_APP_URL": url,
         "ARGON2_TIME_COST": "1",
         "ARGON2_MEMORY_KIB": "1024",
         "LOG_LEVEL": "WARNING",
@@ -111,7 +115,7 @@ def stack(
     server = api_server.start(env, port, log_path=tmp_path_factory.mktemp("server") / "api.log")
     try:
         with httpx.Client(base_url=url, timeout=10) as http:
-            yield Stack(url=url, table=table, bucket=bucket, http=http)
+            yield Stack(url=url, table=table, bucket=bucket, outbox=outbox, http=http)
     finally:
         processes.stop(server)
         table.client.delete_table(TableName=table_name)

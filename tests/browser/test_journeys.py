@@ -269,3 +269,45 @@ def httpx_get(url: str) -> bytes:
     import httpx
 
     return httpx.get(url).content
+
+
+def test_a_forgotten_password_is_reset_and_changed(context: Any, page: Any, stack: Stack) -> None:
+    from email import message_from_bytes, policy
+
+    person = stack.person(Role.USER, name="Fay Forgetful")
+    page.goto("/app/login")
+    page.get_by_role("link", name="Forgot your password?").click()
+    page.get_by_label("Email").fill(person.email)
+    page.get_by_role("button", name="Send me a link").click()
+    expect(page.get_by_role("status")).to_contain_text("is on its way")
+    no_serious_violations(page)
+
+    mails = [
+        message_from_bytes(path.read_bytes(), policy=policy.default)
+        for path in stack.outbox.glob("*.eml")
+    ]
+    (mail,) = [m for m in mails if m["To"] == person.email]
+    link = re.search(r"(http://\S+/app/reset-password#token=\S+)", mail.get_content())
+    assert link
+    page.goto(link.group(1))
+    page.get_by_label("New password").fill("a-new-and-long-one")
+    page.get_by_role("button", name="Set password").click()
+    expect(page.get_by_role("heading", name="Your password is set")).to_be_visible()
+    assert stack.http.get("/auth/me", headers=person.headers).status_code == 401  # sessions ended
+    no_serious_violations(page)
+
+    log_in(page, type(person)(person.email, "a-new-and-long-one", person.id, ""))
+    page.get_by_role("link", name="Account").click()
+    page.get_by_label("Current password").fill("not-my-password")
+    page.get_by_label("New password").fill("yet-another-passphrase")
+    page.get_by_role("button", name="Change password").click()
+    expect(page.get_by_text("That is not your current password.")).to_be_visible()
+    expect(page.get_by_role("button", name="Log out")).to_be_visible()  # still logged in
+    page.get_by_label("Current password").fill("a-new-and-long-one")
+    page.get_by_role("button", name="Change password").click()
+    expect(page.get_by_text("Your password is changed.")).to_be_visible()
+    no_serious_violations(page)
+    login = stack.http.post(
+        "/auth/login", data={"username": person.email, "password": "yet-another-passphrase"}
+    )
+    assert login.status_code == 200

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -142,3 +144,82 @@ def test_seed_then_serve_with_images(data_dir: Path) -> None:
     finally:
         run.interrupt()
     assert port_is_closed(int(run.env["S3_PORT"]))
+
+
+REPO = Path(__file__).resolve().parents[2]
+MAKE = shutil.which("make") or "/usr/bin/make"
+
+
+def listening_addresses(port: int) -> set[str]:
+    """The addresses something listens on at `port` (from /proc/net/tcp and tcp6)."""
+    found = set()
+    for table, width in (("/proc/net/tcp", 8), ("/proc/net/tcp6", 32)):
+        for line in Path(table).read_text().splitlines()[1:]:
+            local, state = line.split()[1], line.split()[3]
+            address, hex_port = local.split(":")
+            if state == "0A" and int(hex_port, 16) == port:  # 0A: LISTEN
+                raw = bytes.fromhex(address)
+                if width == 8:
+                    found.add(".".join(str(b) for b in raw[::-1]))
+                else:
+                    words = [raw[i : i + 4][::-1].hex() for i in range(0, 16, 4)]
+                    found.add(":".join(words))
+    return found
+
+
+class MakeRun(LocalRun):
+    """`make run` itself, as a developer starts it."""
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [MAKE, "--no-print-directory", "run"],
+            cwd=REPO,
+            env=self.env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            start_new_session=True,
+        )
+        wait_for(f"{self.url}/health")
+
+    def ports(self) -> list[int]:
+        return [self.api_port, self.dynamodb_port, int(self.env["S3_PORT"])]
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_a_signal_to_make_stops_everything_within_five_seconds(data_dir: Path, signum: int) -> None:
+    run = MakeRun(data_dir, dynamodb_local.free_port())
+    run.start()
+    assert run.process is not None
+    # the servers it starts listen on 127.0.0.1 only -- but DynamoDB Local, which cannot
+    # be told where to listen (README: "What make run starts")
+    assert listening_addresses(run.api_port) == {"127.0.0.1"}
+    assert listening_addresses(int(run.env["S3_PORT"])) == {"127.0.0.1"}
+    os.kill(run.process.pid, signum)  # to make alone, as `kill -INT <pid of make>` does
+    started = time.monotonic()
+    while any(not port_is_closed(port) for port in run.ports()):
+        assert time.monotonic() - started < 5, f"still serving after 5 s: {run.ports()}"
+        time.sleep(0.1)
+    run.process.wait(timeout=5)
+
+
+def test_a_taken_port_fails_at_once_naming_its_variable(data_dir: Path) -> None:
+    run = MakeRun(data_dir, dynamodb_local.free_port())
+    with socket.socket() as squatter:
+        squatter.bind(("127.0.0.1", run.api_port))
+        squatter.listen()
+        started = time.monotonic()
+        result = subprocess.run(
+            [MAKE, "--no-print-directory", "run"],
+            cwd=REPO,
+            env=run.env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+    assert result.returncode != 0
+    assert f"port {run.api_port} is already in use" in result.stderr
+    assert "API_PORT=" in result.stderr
+    assert time.monotonic() - started < 60
+    assert port_is_closed(run.dynamodb_port)  # nothing was started

@@ -147,6 +147,9 @@ def test_least_privilege(resources: dict[str, Any]) -> None:
     s3 = set().union(*(S3_ACTIONS[c] for c in runtime_calls if c in S3_ACTIONS))
     assert set(statements["CatalogTable"]["Action"]) == dynamodb
     assert set(statements["ProductImages"]["Action"]) == s3
+    assert "send_email" in used  # password-reset mail, through SES
+    assert statements["PasswordResetMail"]["Action"] == "ses:SendEmail"
+    assert "identity/*" in statements["PasswordResetMail"]["Resource"]["Fn::Sub"]
     assert statements["JwtSecret"]["Action"] == "secretsmanager:GetSecretValue"
     assert statements["JwtSecret"]["Resource"] == {"Ref": "JwtSecret"}
     assert statements["ProductImages"]["Resource"] == [

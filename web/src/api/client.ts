@@ -20,9 +20,16 @@ const authentication: Middleware = {
     if (session) request.headers.set("Authorization", `Bearer ${session.accessToken}`);
     return request;
   },
-  onResponse({ request, response }) {
-    // a session that ended elsewhere (log-out in another tab, role removed, deleted account)
-    if (response.status === 401 && request.headers.has("Authorization")) saveSession(null);
+  async onResponse({ request, response }) {
+    // a session that ended elsewhere (log-out in another tab, password changed, account
+    // removed) -- but not a wrong current password, which is a 401 of its own
+    if (response.status === 401 && request.headers.has("Authorization")) {
+      const problem = await response
+        .clone()
+        .json()
+        .catch(() => null);
+      if (problem?.code !== "wrong_password") saveSession(null);
+    }
     return response;
   },
 };

@@ -85,6 +85,7 @@ const FIELD_LABELS: Record<string, string> = {
   quantity: "Quantity",
   new_password: "New password",
   current_password: "Current password",
+  token: "Link",
 };
 
 /** The form field a validation error is about ("body.price" and "price" alike). */
@@ -129,6 +130,10 @@ export function describeProblem(error: unknown): string {
     }
     case "unauthorized":
       return problem.detail || "Please log in.";
+    case "wrong_password":
+      return "That is not your current password.";
+    case "invalid_token":
+      return "This link has expired or was already used. Ask for a new one.";
     case "forbidden":
       return "Your account is not allowed to do this.";
     case "precondition_failed":

@@ -12,6 +12,9 @@ import { RequireRole } from "./RequireRole";
 const ProductPage = lazy(() => import("../features/catalog/ProductPage"));
 const LoginPage = lazy(() => import("../features/auth/LoginPage"));
 const SignupPage = lazy(() => import("../features/auth/SignupPage"));
+const ForgotPasswordPage = lazy(() => import("../features/auth/ForgotPasswordPage"));
+const ResetPasswordPage = lazy(() => import("../features/auth/ResetPasswordPage"));
+const AccountPage = lazy(() => import("../features/auth/AccountPage"));
 const CartPage = lazy(() => import("../features/cart/CartPage"));
 const OrdersPage = lazy(() => import("../features/orders/OrdersPage"));
 const OrderPage = lazy(() => import("../features/orders/OrderPage"));
@@ -45,6 +48,9 @@ const router = createBrowserRouter(
         { path: "cart", element: <CartPage /> },
         { path: "login", element: <LoginPage /> },
         { path: "signup", element: <SignupPage /> },
+        { path: "forgot-password", element: <ForgotPasswordPage /> },
+        { path: "reset-password", element: <ResetPasswordPage /> },
+        { path: "account", element: <RequireRole><AccountPage /></RequireRole> },
         { path: "orders", element: <RequireRole><OrdersPage /></RequireRole> },
         { path: "orders/:orderId", element: <RequireRole><OrderPage /></RequireRole> },
         { path: "inventory", element: <RequireRole roles={[...staff]}><InventoryPage /></RequireRole> },

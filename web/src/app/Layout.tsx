@@ -47,6 +47,7 @@ export function Layout() {
             {signedIn ? (
               <>
                 {user && <span className="account-name">{user.name}</span>}
+                <Link to="/account">Account</Link>
                 <button
                   type="button"
                   className="button secondary small"

@@ -1,0 +1,58 @@
+"""What text the service accepts: limits in bytes where text becomes a key, and no
+characters that hide or disguise what is shown.
+
+DynamoDB limits a partition key to 2,048 bytes and a sort key to 1,024, in UTF-8, of the
+text as stored -- which for names is their NFKC-casefolded form, and NFKC can multiply a
+character (U+FDFA becomes 18). A limit in characters does not bound that; these do, with a
+422 that names the field, before anything reaches DynamoDB.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable
+
+from pydantic import AfterValidator
+
+# bidirectional overrides, embeddings and isolates: they make text display as something else
+BIDI_CONTROLS = frozenset(
+    "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
+)
+MULTILINE_WHITESPACE = frozenset("\n\r\t")
+
+
+def _check_characters(value: str, *, multiline: bool) -> str:
+    for char in value:
+        category = unicodedata.category(char)
+        if category == "Cc" and not (multiline and char in MULTILINE_WHITESPACE):
+            raise ValueError("must not contain control characters")
+        if category == "Cs":
+            raise ValueError("must not contain unpaired surrogates")
+        if char in BIDI_CONTROLS:
+            raise ValueError("must not contain bidirectional control characters")
+    return value
+
+
+def plain_line(value: str) -> str:
+    """One line of text as people see it: no control, surrogate or bidi-control characters."""
+    return _check_characters(value, multiline=False)
+
+
+def plain_text(value: str) -> str:
+    """Like plain_line, but line breaks and tabs are fine."""
+    return _check_characters(value, multiline=True)
+
+
+def utf8_at_most(limit: int, transform: Callable[[str], str] = lambda text: text) -> AfterValidator:
+    """At most `limit` bytes in UTF-8 after `transform` (the form the text is stored in)."""
+
+    def check(value: str) -> str:
+        if len(transform(value).encode("utf-8", "surrogatepass")) > limit:
+            raise ValueError(f"is too long: at most {limit} bytes in UTF-8 once normalised")
+        return value
+
+    return AfterValidator(check)
+
+
+# the id of anything the service stores (UUIDs, seed ids): ASCII, so bytes = characters
+ID_PATTERN = r"^[A-Za-z0-9._~-]{1,128}$"

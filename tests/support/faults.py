@@ -1,0 +1,107 @@
+"""A seam for fault injection: botocore's `before-send` event, on the app's own clients.
+
+`Faults(client)` counts the HTTP attempts the client makes, and can make them fail from the
+Nth one on (an outage that starts mid-request) or the Nth one only (a blip that botocore's
+retries absorb), with each error class DynamoDB and S3 really answer with.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from botocore.awsrequest import AWSResponse
+from botocore.exceptions import EndpointConnectionError, ReadTimeoutError
+
+# kind -> (HTTP status, error code); None: the connection fails instead
+DYNAMODB_ERRORS: dict[str, tuple[int, str] | None] = {
+    "throughput": (400, "ProvisionedThroughputExceededException"),
+    "throttling": (400, "ThrottlingException"),
+    "request-limit": (400, "RequestLimitExceeded"),
+    "internal": (500, "InternalServerError"),
+    "unavailable": (503, "ServiceUnavailable"),
+    "timeout": None,
+    "refused": None,
+}
+S3_ERRORS: dict[str, tuple[int, str] | None] = {
+    "slow-down": (503, "SlowDown"),
+    "internal": (500, "InternalError"),
+    "timeout": None,
+    "refused": None,
+}
+
+
+class _Body:
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+
+    def stream(self, **_: Any) -> Iterator[bytes]:
+        yield self.data
+
+
+def _error_response(service: str, url: str, status: int, code: str) -> AWSResponse:
+    if service == "s3":
+        body = f"<Error><Code>{code}</Code><Message>injected</Message></Error>".encode()
+        headers = {"Content-Type": "application/xml"}
+    else:
+        body = json.dumps(
+            {"__type": f"com.amazonaws.dynamodb.v20120810#{code}", "message": "injected"}
+        ).encode()
+        headers = {"Content-Type": "application/x-amz-json-1.0"}
+    return AWSResponse(url, status, headers, _Body(body))
+
+
+@dataclass
+class Faults:
+    client: Any
+    service: str  # "dynamodb" or "s3"
+    calls: list[str] = field(default_factory=list)
+    _plan: tuple[str, int, bool, bool] | None = None  # kind, nth, only_that_one, after_send
+
+    def __post_init__(self) -> None:
+        self.client.meta.events.register("before-send", self._before_send)
+
+    def close(self) -> None:
+        self.client.meta.events.unregister("before-send", self._before_send)
+
+    @contextmanager
+    def failing(
+        self, kind: str, *, from_call: int, only_that_one: bool = False, after_send: bool = False
+    ) -> Iterator[None]:
+        """Attempts from the `from_call`th on (or just that one) fail with `kind`. With
+        `after_send`, the attempt reaches the server first, then its answer is lost."""
+        self.calls.clear()
+        self._plan = (kind, from_call, only_that_one, after_send)
+        try:
+            yield
+        finally:
+            self._plan = None
+
+    @contextmanager
+    def counting(self) -> Iterator[list[str]]:
+        self.calls.clear()
+        yield self.calls
+
+    def _before_send(self, request: Any, **_: Any) -> AWSResponse | None:
+        operation = request.headers.get("X-Amz-Target", b"")
+        operation = operation.decode() if isinstance(operation, bytes) else str(operation)
+        self.calls.append(operation.rsplit(".", 1)[-1] or f"{request.method} {request.url}")
+        if self._plan is None:
+            return None
+        kind, nth, only_that_one, after_send = self._plan
+        number = len(self.calls)
+        if number < nth or (only_that_one and number != nth):
+            return None
+        errors = S3_ERRORS if self.service == "s3" else DYNAMODB_ERRORS
+        error = errors[kind]
+        if after_send:
+            self.client._endpoint.http_session.send(request)  # it happens; the answer is lost
+        if error is None:
+            if kind == "refused":
+                raise EndpointConnectionError(endpoint_url=request.url)
+            raise ReadTimeoutError(endpoint_url=request.url)
+        status, code = error
+        return _error_response(self.service, request.url, status, code)

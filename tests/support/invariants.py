@@ -1,0 +1,65 @@
+"""What must hold of the stored data whatever failed, read from a full scan of the table."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from app.db.codec import deserialize
+from app.db.keys import name_sort_key
+from app.db.table import Table
+from tests.support.history import check_history
+
+
+def scan(table: Table) -> list[dict[str, Any]]:
+    items: list[dict[str, Any]] = []
+    request: dict[str, Any] = {"TableName": table.name, "ConsistentRead": True}
+    while True:
+        page = table.client.scan(**request)
+        items.extend(deserialize(item) for item in page["Items"])
+        if "LastEvaluatedKey" not in page:
+            return items
+        request["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+
+def check_invariants(table: Table, *, image_keys: set[str] | None = None) -> dict[str, int]:
+    """Assert every cross-item invariant; return counts of what was checked."""
+    items = scan(table)
+    by_sk: dict[str, list[dict[str, Any]]] = {}
+    for item in items:
+        by_sk.setdefault(item["SK"], []).append(item)
+    profiles = {p["id"]: p for p in by_sk.get("PROFILE", [])}
+    claims = by_sk.get("EMAIL", [])
+    # every user has its e-mail claim, and every claim its user
+    assert sorted(c["user_id"] for c in claims) == sorted(profiles), "users and e-mail claims"
+    for claim in claims:
+        assert claim["PK"] == table.keys.email(profiles[claim["user_id"]]["email"])["PK"]
+    admins = sum(1 for p in profiles.values() if p["role"] == "admin")
+    counter = table.get(table.keys.admin_counter())
+    assert (int(counter["admins"]) if counter else 0) == admins, "admin counter"
+
+    products = {p["id"]: p for p in by_sk.get("PRODUCT", [])}
+    skus = by_sk.get("SKU", [])
+    assert sorted(s["product_id"] for s in skus) == sorted(
+        pid for pid, p in products.items() if p.get("sku")
+    ), "products and SKU claims"
+    for claim in skus:
+        assert claim["PK"] == table.keys.sku(products[claim["product_id"]]["sku"])["PK"]
+    counted = Counter(name_sort_key(p["category"]) for p in products.values())
+    counters = {
+        c["SK"]: int(c["product_count"])
+        for c in items
+        if c["PK"] == table.keys.categories_partition() and int(c.get("product_count", 0))
+    }
+    assert counters == dict(counted), "category counts"
+    if image_keys is not None:
+        for product in products.values():
+            if product.get("image_key"):
+                assert product["image_key"] in image_keys, "an image the store does not hold"
+
+    orders = {o["id"]: o for o in by_sk.get("ORDER", [])}
+    for record in by_sk.get("IDEMPOTENCY", []):
+        assert record["order_id"] in orders, "an idempotency key without its order"
+    # stock = the ledger's sum, one entry per change, every order line sold exactly once
+    check_history(table, list(products), list(orders))
+    return {"users": len(profiles), "products": len(products), "orders": len(orders)}

@@ -1,0 +1,75 @@
+import { type FormEvent, useState } from "react";
+
+import { api, unwrap } from "../../api/client";
+import { ApiProblem, fieldErrors } from "../../api/problem";
+import { Field, ProblemMessage } from "../../components/ui";
+import { useCurrentUser } from "../../lib/auth";
+import { usePageTitle } from "../../lib/usePageTitle";
+
+const ROLE_WORDS = { user: "Shopper", stock_manager: "Stock manager", admin: "Admin" } as const;
+
+export default function AccountPage() {
+  usePageTitle("Your account");
+  const { user } = useCurrentUser();
+  const [current, setCurrent] = useState("");
+  const [next, setNext] = useState("");
+  const [changed, setChanged] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const errors = fieldErrors(error instanceof ApiProblem ? error.problem : null);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    setChanged(false);
+    try {
+      await unwrap(api.POST("/auth/password", { body: { current_password: current, new_password: next } }));
+      setChanged(true);
+      setCurrent("");
+      setNext("");
+    } catch (failure) {
+      setError(failure);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section className="narrow">
+      <h1>Your account</h1>
+      {user && (
+        <dl className="facts">
+          <dt>Name</dt>
+          <dd>{user.name}</dd>
+          <dt>E-mail</dt>
+          <dd>{user.email}</dd>
+          <dt>Role</dt>
+          <dd>{ROLE_WORDS[user.role]}</dd>
+        </dl>
+      )}
+      <h2>Change your password</h2>
+      <form className="form" onSubmit={submit} noValidate>
+        <Field label="Current password" error={errors.current_password}>
+          {(props) => (
+            <input {...props} type="password" autoComplete="current-password" required value={current} onChange={(e) => setCurrent(e.target.value)} />
+          )}
+        </Field>
+        <Field label="New password" error={errors.new_password} hint="At least 8 characters.">
+          {(props) => (
+            <input {...props} type="password" autoComplete="new-password" required minLength={8} value={next} onChange={(e) => setNext(e.target.value)} />
+          )}
+        </Field>
+        {Object.keys(errors).length === 0 && <ProblemMessage error={error} />}
+        {changed && (
+          <p className="notice success" role="status">
+            Your password is changed. Your other sessions have ended.
+          </p>
+        )}
+        <button type="submit" className="button" disabled={busy}>
+          Change password
+        </button>
+      </form>
+    </section>
+  );
+}

@@ -1,0 +1,82 @@
+import { type FormEvent, useState } from "react";
+import { Link, useLocation } from "react-router";
+
+import { api, unwrap } from "../../api/client";
+import { ApiProblem, fieldErrors } from "../../api/problem";
+import { Field, ProblemMessage } from "../../components/ui";
+import { saveSession } from "../../lib/session";
+import { usePageTitle } from "../../lib/usePageTitle";
+
+/** The link from the e-mail: /app/reset-password#token=... (in the fragment, the token
+ * never reaches a server log or a Referer header). */
+export default function ResetPasswordPage() {
+  usePageTitle("Choose a new password");
+  const token = new URLSearchParams(useLocation().hash.slice(1)).get("token") ?? "";
+  const [password, setPassword] = useState("");
+  const [done, setDone] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const problem = error instanceof ApiProblem ? error.problem : null;
+  const errors = fieldErrors(problem);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      await unwrap(api.POST("/auth/password-reset/confirm", { body: { token, password } }));
+      saveSession(null); // every session of the account has ended
+      setDone(true);
+    } catch (failure) {
+      setError(failure);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  if (done) {
+    return (
+      <section className="narrow">
+        <h1>Your password is set</h1>
+        <p className="notice success" role="status">
+          Every session of your account has ended. <Link to="/login">Log in</Link> with the new password.
+        </p>
+      </section>
+    );
+  }
+  return (
+    <section className="narrow">
+      <h1>Choose a new password</h1>
+      {!token ? (
+        <p className="problem" role="alert">
+          This page needs the link from the e-mail. <Link to="/forgot-password">Ask for a new one</Link>.
+        </p>
+      ) : (
+        <form className="form" onSubmit={submit} noValidate>
+          <Field label="New password" error={errors.password} hint="At least 8 characters.">
+            {(props) => (
+              <input
+                {...props}
+                type="password"
+                autoComplete="new-password"
+                required
+                minLength={8}
+                value={password}
+                onChange={(e) => setPassword(e.target.value)}
+              />
+            )}
+          </Field>
+          {Object.keys(errors).length === 0 && <ProblemMessage error={error} />}
+          {problem?.code === "invalid_token" && (
+            <p>
+              <Link to="/forgot-password">Ask for a new link</Link>
+            </p>
+          )}
+          <button type="submit" className="button" disabled={busy}>
+            Set password
+          </button>
+        </form>
+      )}
+    </section>
+  );
+}
