@@ -277,6 +277,8 @@ def test_a_forgotten_password_is_reset_and_changed(context: Any, page: Any, stac
     person = stack.person(Role.USER, name="Fay Forgetful")
     page.goto("/app/login")
     page.get_by_role("link", name="Forgot your password?").click()
+    # the log-in page has an Email field too: fill the new page's, not the old one's
+    expect(page.get_by_role("heading", name="Forgot your password?")).to_be_visible()
     page.get_by_label("Email").fill(person.email)
     page.get_by_role("button", name="Send me a link").click()
     expect(page.get_by_role("status")).to_contain_text("is on its way")
