@@ -10,9 +10,9 @@ from pydantic import BaseModel
 from app.auth.dependencies import PUBLIC
 from app.core.blocking import blocking
 from app.core.errors import ServiceUnavailableError
+from app.core.params import TableDep
 from app.core.responses import problem_responses
 from app.core.routing import APIRouter
-from app.db.table import TableDep
 
 logger = logging.getLogger(__name__)
 

@@ -27,7 +27,7 @@ ROUTERS: dict[str, tuple[str, ...]] = {
     "/admin": ("app.admin.router:router", "app.orders.router:admin_router"),
     "/products": ("app.products.router:public_router", "app.products.router:admin_router"),
     "/categories": ("app.products.router:categories_router",),
-    "/inventory": ("app.inventory.router:router",),
+    "/inventory": ("app.inventory.router:router", "app.inventory.router:admin_router"),
     "/orders": ("app.orders.router:router",),
 }
 

@@ -266,7 +266,7 @@ def seed(table: Table) -> tuple[int, int]:
     created = existing = 0
     for sku, name, category, price, stock, tags, description in CATALOG:
         product_id = seed_id(sku)
-        if repository.get(table, product_id=product_id) is not None:
+        if repository.get_definition(table, product_id=product_id) is not None:
             existing += 1
             continue
         request = ProductCreate(

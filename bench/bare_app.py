@@ -1,5 +1,6 @@
 """The yardstick for bench/throughput.py: a bare FastAPI app doing the same single DynamoDB
-call as the real routes, with nothing else (no auth, middleware, models or error handling)."""
+call as the real routes (for the same items), with nothing else (no auth, middleware,
+models or error handling)."""
 
 from __future__ import annotations
 
@@ -21,10 +22,13 @@ _table = os.environ["CATALOG_TABLE"]
 
 
 @app.get("/item/{product_id}")
-def get_item(product_id: str) -> dict[str, Any]:
-    key = {"PK": {"S": f"S#default#PRODUCT#{product_id}"}, "SK": {"S": "PRODUCT"}}
-    item: dict[str, Any] = _client.get_item(TableName=_table, Key=key, ConsistentRead=True)["Item"]
-    return item
+def get_item(product_id: str) -> list[dict[str, Any]]:
+    """The product's definition and its stock bucket, as the real route reads them."""
+    partition = {"S": f"S#default#PRODUCT#{product_id}"}
+    keys = [{"PK": partition, "SK": {"S": "PRODUCT"}}, {"PK": partition, "SK": {"S": "STOCK"}}]
+    request: dict[str, Any] = {_table: {"Keys": keys, "ConsistentRead": True}}
+    items: list[dict[str, Any]] = _client.batch_get_item(RequestItems=request)["Responses"][_table]
+    return items
 
 
 @app.get("/items")

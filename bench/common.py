@@ -73,7 +73,7 @@ def create_products(table: Any, count: int, **fields: Any) -> list[Any]:
 
     values = {"price": Decimal("2.50"), "category": "Bench", "stock": 5} | fields
     return [
-        service.create(table, ProductCreate(name=f"Item {i:02d}", **values), actor_id="bench")
+        service.create(table, ProductCreate(name=f"Item {i:02d}", **values), actor_id="bench")[0]
         for i in range(count)
     ]
 
@@ -82,7 +82,7 @@ def app_for(table: Any) -> Any:
     """A TestClient on a fresh app whose requests use `table`."""
     from fastapi.testclient import TestClient
 
-    from app.db.table import table_dependency
+    from app.core.params import table_dependency
     from app.main import create_app
 
     app = create_app()
@@ -91,14 +91,15 @@ def app_for(table: Any) -> Any:
 
 
 def load_products(table: Any, count: int, *, categories: int = 10, start: int = 0) -> None:
-    """Bulk-load products exactly as the app stores them (BatchWriteItem, 25 at a time)."""
-    from app.db.codec import serialize
-    from app.products.repository import index_attributes
+    """Bulk-load products exactly as the app stores them (BatchWriteItem, 25 items at a
+    time): every item a new product is made of, but the category counters."""
+    from app.products.repository import new_product_actions
     from app.products.schemas import ProductRecord
+    from app.products.words import suffixes
 
     now = "2026-01-01T00:00:00.000000Z"
 
-    def item(i: int) -> dict[str, Any]:
+    def items(i: int) -> list[dict[str, Any]]:
         product = ProductRecord(
             id=str(uuid.uuid4()),
             name=f"Product {i:06d}",
@@ -107,27 +108,26 @@ def load_products(table: Any, count: int, *, categories: int = 10, start: int = 
             currency="EUR",
             category=f"Category {i % categories}",
             tags=["bench"],
-            stock=i % 50,
             version=1,
+            in_stock=i % 50 > 0,
             created_at=now,
             updated_at=now,
         )
-        return serialize(
-            {
-                **table.keys.product(product.id),
-                **product.model_dump(),
-                **index_attributes(table, product),
-            }
+        product = product.model_copy(update={"words": len(suffixes(product))})
+        actions, _ = new_product_actions(
+            table, product=product, stock=i % 50, actor_id="bench", reason="bench"
         )
+        return [action["Put"]["Item"] for action in actions if "Put" in action]
 
-    def write(batch: range) -> None:
-        request = {table.name: [{"PutRequest": {"Item": item(i)}} for i in batch]}
-        while request:
-            request = (
-                table.client.batch_write_item(RequestItems=request).get("UnprocessedItems") or {}
-            )
+    def write(numbers: range) -> None:
+        puts = [{"PutRequest": {"Item": item}} for i in numbers for item in items(i)]
+        for first in range(0, len(puts), 25):
+            request = {table.name: puts[first : first + 25]}
+            while request:
+                answer = table.client.batch_write_item(RequestItems=request)
+                request = answer.get("UnprocessedItems") or {}
 
-    batches = [range(i, min(i + 25, start + count)) for i in range(start, start + count, 25)]
+    batches = [range(i, min(i + 10, start + count)) for i in range(start, start + count, 10)]
     with ThreadPoolExecutor(max_workers=8) as pool:
         list(pool.map(write, batches))
 

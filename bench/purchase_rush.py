@@ -1,7 +1,8 @@
 """Purchases per second and latency when buyers pile onto one product vs spread over 100.
 
 Runs the app in-process against DynamoDB Local with THREADS concurrent buyers placing
-single-unit orders: (a) all on one product, (b) spread over 100 products. Prints
+single-unit orders: (a) all on one product, (b) all on one product whose stock is spread
+over 8 buckets (app/stock), (c) spread over 100 products. Prints
 purchases/s, p50/p99 latency and TransactWriteItems attempts per purchase for both, their
 ratio, and checks that nothing was oversold (stock + sold == initial, ledger adds up).
 
@@ -20,7 +21,7 @@ from bench.common import app_for, dynamodb, new_table, percentile, result
 
 
 def setup(
-    table: Any, client: Any, products: int, stock: int, buyers: int
+    table: Any, client: Any, products: int, stock: int, buyers: int, buckets: int = 1
 ) -> tuple[list[str], list[dict[str, str]]]:
     from app.auth import repository
     from app.core.roles import Role
@@ -34,6 +35,10 @@ def setup(
     for i in range(products):
         body = {"name": f"Rush {i:03d}", "price": "1.00", "category": "Bench", "stock": stock}
         ids.append(client.post("/products", headers=admin_headers, json=body).json()["id"])
+        if buckets > 1:
+            client.put(
+                f"/inventory/{ids[-1]}/buckets", headers=admin_headers, json={"buckets": buckets}
+            ).raise_for_status()
     headers = []
     for i in range(buyers):
         _account(client, f"buyer{i}@bench.example")
@@ -113,6 +118,13 @@ def check_no_oversell(table: Any, product_ids: list[str], initial: int, orders: 
     assert remaining + sold == initial * len(product_ids), "units unaccounted for"
 
 
+CASES = (  # label, products, buckets each
+    ("one hot product", 1, 1),
+    ("one hot product, 8 buckets", 1, 8),
+    ("spread over 100", 100, 1),
+)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--purchases", type=int, default=400)
@@ -120,24 +132,30 @@ def main() -> int:
     args = parser.parse_args()
     rows = {}
     with dynamodb():
-        for label, count in (("one hot product", 1), ("spread over 100", 100)):
+        for label, count, buckets in CASES:
             table = new_table("rush")
             client = app_for(table)
             stock = args.purchases if count == 1 else args.purchases // count + 1
-            ids, buyers = setup(table, client, count, stock, buyers=8)
+            ids, buyers = setup(table, client, count, stock, buyers=8, buckets=buckets)
             outcome = rush(client, table, ids, buyers, args.purchases, args.threads)
             if set(outcome["statuses"]) - {201}:
                 print(f"{label}: unexpected answers {dict(outcome['statuses'])}")
             check_no_oversell(table, ids, stock, outcome["orders"])
             rows[label] = outcome
     print(f"\n{args.purchases} single-unit purchases, {args.threads} concurrent buyers")
-    print(f"{'case':<17} {'purchases/s':>12} {'p50 ms':>8} {'p99 ms':>8} {'tx/purchase':>12}")
+    print(f"{'case':<26} {'purchases/s':>12} {'p50 ms':>8} {'p99 ms':>8} {'tx/purchase':>12}")
     for label, r in rows.items():
         figures = f"{r['rate']:>12.1f} {r['p50']:>8.1f} {r['p99']:>8.1f} {r['attempts']:>12.2f}"
-        print(f"{label:<17} {figures}")
+        print(f"{label:<26} {figures}")
     hot, spread = rows["one hot product"], rows["spread over 100"]
+    bucketed = rows["one hot product, 8 buckets"]
     print(f"\nthroughput hot/spread: {hot['rate'] / spread['rate']:.2f}")
+    print(f"throughput hot in 8 buckets/spread: {bucketed['rate'] / spread['rate']:.2f}")
     print(f"p99 latency hot/spread: {hot['p99'] / spread['p99']:.2f}")
+    print(
+        f"transactions per purchase, hot: {hot['attempts']:.2f}, in 8 buckets:"
+        f" {bucketed['attempts']:.2f}"
+    )
     print("oversold: 0 (stock + sold == initial for every product; ledger and orders agree)")
     result("purchase rush hot/spread throughput", hot["rate"] / spread["rate"], "", None)
     return 0

@@ -16,6 +16,7 @@ BENCHMARKS = [
     "purchase_rush",
     "throughput",
     "cost_model",
+    "partition_heat",
     "web_bundle",
 ]
 RESULT = re.compile(

@@ -123,7 +123,9 @@ def token(api: httpx.Client, email: str, password: str) -> dict[str, str]:
 def prepare(api: httpx.Client, page: Any) -> dict[str, Any]:
     """Photos for the first page of the catalog, a shopper, and a few orders."""
     admin = token(api, *ADMIN)
-    products = api.get("/products", params={"limit": 24}).json()["items"]
+    listed = api.get("/products", params={"limit": 24}).json()["items"]
+    # listings say only whether a product is in stock; its page has the level
+    products = [api.get(f"/products/{p['id']}").json() for p in listed]
     for product in products:
         png = render_png(page, illustration(product["name"], product["category"]))
         attach_image(api, admin, product["id"], png)

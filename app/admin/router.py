@@ -11,12 +11,11 @@ from app.admin.schemas import EmailPrefix, RoleChange
 from app.auth.dependencies import CurrentUser, allow
 from app.auth.schemas import User
 from app.core.blocking import blocking
-from app.core.params import ResourceId
+from app.core.params import PageCursor, PageLimit, ResourceId, TableDep
 from app.core.responses import problem_responses
 from app.core.roles import Role
 from app.core.routing import APIRouter
-from app.db.pagination import Page, PageCursor, PageLimit
-from app.db.table import TableDep
+from app.db.pagination import Page
 
 router = APIRouter(
     prefix="/admin/users",

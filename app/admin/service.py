@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from app.auth import repository, throttle
-from app.auth.dependencies import Principal
-from app.auth.schemas import UserRecord
+from app.auth.schemas import Principal, UserRecord
 from app.core.errors import ConflictError, NotFoundError
 from app.core.roles import Role
 from app.core.timeutil import now_iso
@@ -30,14 +29,14 @@ def list_users(
     if email_prefix:
         return paginate(
             cursor,
-            scope=repository.users_listing_scope(table, email_prefix),
+            scope=table.keys.users_scope(email_prefix),
             fetch=lambda start: repository.email_page(
                 table, prefix=email_prefix, limit=limit, start_key=start
             ),
         )
     return paginate(
         cursor,
-        scope=repository.users_listing_scope(table),
+        scope=table.keys.users_scope(None),
         fetch=lambda start: repository.list_page(table, limit=limit, start_key=start),
     )
 

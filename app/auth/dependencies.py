@@ -8,7 +8,6 @@ than one), so a route can never be open by omission.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, FastAPI
@@ -17,32 +16,16 @@ from fastapi.routing import APIRoute
 from fastapi.security import OAuth2PasswordBearer
 
 from app.auth import repository
-from app.auth.schemas import UserRecord
+from app.auth.schemas import Principal
 from app.core import security
 from app.core.blocking import blocking
 from app.core.config import get_settings
 from app.core.errors import ForbiddenError, UnauthorizedError
+from app.core.params import TableDep
 from app.core.roles import Role
 from app.core.timeutil import now_epoch
-from app.db.table import TableDep
 
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="auth/login", auto_error=False)
-
-
-@dataclass(frozen=True)
-class Principal:
-    """The authenticated caller, as stored now (not as the token remembers it)."""
-
-    user: UserRecord
-    session_id: str
-
-    @property
-    def id(self) -> str:
-        return self.user.id
-
-    @property
-    def role(self) -> Role:
-        return self.user.role
 
 
 async def get_principal(

@@ -18,15 +18,15 @@ import logging
 import secrets
 
 from app.auth import repository, throttle
-from app.auth.dependencies import Principal
+from app.auth.schemas import Principal
 from app.core import mail, metrics, security
 from app.core.config import Settings
 from app.core.errors import AppError, InvalidInputError, UnauthorizedError
 from app.core.timeutil import now_epoch, now_iso
-from app.db.codec import serialize
+from app.db import transactions as tx
 from app.db.expressions import Update
 from app.db.table import Table
-from app.db.transactions import TransactionCancelled, transact_write
+from app.db.transactions import TransactionCancelled
 
 logger = logging.getLogger(__name__)
 
@@ -103,17 +103,13 @@ def request_reset(table: Table, *, email: str, settings: Settings) -> None:
         return
     token = secrets.token_urlsafe(32)
     expires_at = now + settings.password_reset_ttl_seconds
-    table.client.put_item(
-        TableName=table.name,
-        Item=serialize(
-            {
-                **table.keys.password_reset(_token_hash(token)),
-                "user_id": user.id,
-                "created_at": now_iso(),
-                "expires_at": expires_at,
-            }
-        ),
-    )
+    record = {
+        **table.keys.password_reset(_token_hash(token)),
+        "user_id": user.id,
+        "created_at": now_iso(),
+        "expires_at": expires_at,
+    }
+    tx.write(table.client, [tx.put(table.name, record)])
     link = f"{settings.public_app_url.rstrip('/')}/app/reset-password#token={token}"
     try:
         _send_reset_mail(user.email, user.name, link, settings)
@@ -157,12 +153,8 @@ def confirm_reset(table: Table, *, token: str, password: str, settings: Settings
         keep_session=None,
         now=stamp,
     )
-    actions = [
-        {"Update": {"TableName": table.name, "Key": serialize(key), **spend_token.request()}},
-        new_password,
-    ]
     try:
-        transact_write(table.client, actions)
+        tx.write(table.client, [tx.update(table.name, key, spend_token), new_password])
     except TransactionCancelled as cancelled:
         if cancelled.any_condition_failed:
             raise InvalidResetTokenError(INVALID_LINK) from cancelled

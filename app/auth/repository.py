@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from botocore.exceptions import ClientError
-
 from app.auth.schemas import SessionRecord, UserRecord
 from app.core.errors import ConflictError, NotFoundError
 from app.core.roles import Role
-from app.db.codec import RawItem, serialize
+from app.db import transactions as tx
+from app.db.codec import RawItem
 from app.db.expressions import Update
-from app.db.keys import NAME_ID_SEPARATOR, PROFILE, SESSION_PREFIX
+from app.db.keys import BY_GROUP, BY_NAME, PROFILE, SESSION_PREFIX
 from app.db.table import Table
-from app.db.transactions import TransactionCancelled, is_condition_failure, transact_write, write
+from app.db.transactions import TransactionCancelled
 
 
 class EmailTakenError(ConflictError):
@@ -45,18 +44,12 @@ def get_by_email(table: Table, *, email: str) -> UserRecord | None:
     return get(table, user_id=link["user_id"]) if link else None
 
 
-def _admin_count_change(table: Table, delta: int) -> dict[str, Any]:
+def _admin_count_change(table: Table, delta: int) -> tx.Action:
     """An action moving the admin count; removing one needs another to remain."""
-    update: dict[str, Any] = {
-        "TableName": table.name,
-        "Key": serialize(table.keys.admin_counter()),
-        "UpdateExpression": "ADD admins :delta",
-        "ExpressionAttributeValues": serialize({":delta": delta}),
-    }
+    change = Update().add("admins", delta)
     if delta < 0:
-        update["ConditionExpression"] = "admins > :one"
-        update["ExpressionAttributeValues"] = serialize({":delta": delta, ":one": 1})
-    return {"Update": update}
+        change.condition("{admins} > {one}", one=1)
+    return tx.update(table.name, table.keys.admin_counter(), change)
 
 
 def put_new(table: Table, *, user: UserRecord) -> None:
@@ -66,32 +59,18 @@ def put_new(table: Table, *, user: UserRecord) -> None:
         **table.keys.user(user.id),
         **user.model_dump(mode="json"),
         "email_key": user.email.casefold(),
-        "GSI1PK": table.keys.users_listing(),
-        "GSI1SK": f"{user.created_at}#{user.id}",
-        "GSI2PK": table.keys.users_by_email(),
-        "GSI2SK": f"{user.email.casefold()}{NAME_ID_SEPARATOR}{user.id}",
+        **table.keys.user_index_attributes(
+            user_id=user.id, email=user.email, created_at=user.created_at
+        ),
     }
-    email_link = {**table.keys.email(user.email), "user_id": user.id}
-    actions: list[dict[str, Any]] = [
-        {
-            "Put": {
-                "TableName": table.name,
-                "Item": serialize(email_link),
-                "ConditionExpression": "attribute_not_exists(PK)",
-            }
-        },
-        {
-            "Put": {
-                "TableName": table.name,
-                "Item": serialize(profile),
-                "ConditionExpression": "attribute_not_exists(PK)",
-            }
-        },
+    actions = [
+        tx.put(table.name, {**table.keys.email(user.email), "user_id": user.id}),
+        tx.put(table.name, profile),
     ]
     if user.role == Role.ADMIN:
         actions.append(_admin_count_change(table, +1))
     try:
-        transact_write(table.client, actions)
+        tx.write(table.client, actions)
     except TransactionCancelled as cancelled:
         if cancelled.condition_failed(0):
             raise EmailTakenError("An account with this e-mail already exists.") from cancelled
@@ -99,22 +78,18 @@ def put_new(table: Table, *, user: UserRecord) -> None:
 
 
 def update_password_hash(table: Table, *, user_id: str, password_hash: str, now: str) -> None:
+    """A rehash at log-in (stronger parameters): skipped if the user is gone meanwhile."""
+    change = Update().set({"password_hash": password_hash, "updated_at": now})
+    change.condition("attribute_exists(PK)")
     try:
-        table.client.update_item(
-            TableName=table.name,
-            Key=serialize(table.keys.user(user_id)),
-            UpdateExpression="SET password_hash = :hash, updated_at = :now",
-            ConditionExpression="attribute_exists(PK)",
-            ExpressionAttributeValues=serialize({":hash": password_hash, ":now": now}),
-        )
-    except ClientError as error:
-        if not is_condition_failure(error):
-            raise
+        tx.write(table.client, [tx.update(table.name, table.keys.user(user_id), change)])
+    except TransactionCancelled:
+        return
 
 
 def password_update_action(
     table: Table, *, user: UserRecord, password_hash: str, keep_session: str | None, now: str
-) -> dict[str, Any]:
+) -> tx.Action:
     """A new password, if the old one is still the one read; sessions started before now
     end (but `keep_session`)."""
     update = Update().set(
@@ -126,13 +101,7 @@ def password_update_action(
         }
     )
     update.condition("{password_hash} = {seen}", seen=user.password_hash)
-    return {
-        "Update": {
-            "TableName": table.name,
-            "Key": serialize(table.keys.user(user.id)),
-            **update.request(),
-        }
-    }
+    return tx.update(table.name, table.keys.user(user.id), update)
 
 
 def set_password(
@@ -142,27 +111,16 @@ def set_password(
         table, user=user, password_hash=password_hash, keep_session=keep_session, now=now
     )
     try:
-        write(table.client, [action])
+        tx.write(table.client, [action])
     except TransactionCancelled as cancelled:
         raise UserChangedError() from cancelled
 
 
 def change_role(table: Table, *, user: UserRecord, role: Role, now: str) -> UserRecord:
     """Set a user's role if it is still what the caller saw; keep the admin count true."""
-    actions: list[dict[str, Any]] = [
-        {
-            "Update": {
-                "TableName": table.name,
-                "Key": serialize(table.keys.user(user.id)),
-                "UpdateExpression": "SET #role = :role, updated_at = :now",
-                "ConditionExpression": "#role = :seen",
-                "ExpressionAttributeNames": {"#role": "role"},
-                "ExpressionAttributeValues": serialize(
-                    {":role": role.value, ":now": now, ":seen": user.role.value}
-                ),
-            }
-        }
-    ]
+    change = Update().set({"role": role.value, "updated_at": now})
+    change.condition("{role} = {seen}", seen=user.role.value)
+    actions = [tx.update(table.name, table.keys.user(user.id), change)]
     removes_admin = user.role == Role.ADMIN and role != Role.ADMIN
     if removes_admin:
         actions.append(_admin_count_change(table, -1))
@@ -175,24 +133,17 @@ def change_role(table: Table, *, user: UserRecord, role: Role, now: str) -> User
 def delete(table: Table, *, user: UserRecord) -> None:
     """Remove the user and free the e-mail in one transaction. Sessions die with the
     profile (every request reads it); their items are removed afterwards."""
-    actions: list[dict[str, Any]] = [
-        {
-            "Delete": {
-                "TableName": table.name,
-                "Key": serialize(table.keys.user(user.id)),
-                "ConditionExpression": "#role = :seen",
-                "ExpressionAttributeNames": {"#role": "role"},
-                "ExpressionAttributeValues": serialize({":seen": user.role.value}),
-            }
-        },
-        {
-            "Delete": {
-                "TableName": table.name,
-                "Key": serialize(table.keys.email(user.email)),
-                "ConditionExpression": "user_id = :id",
-                "ExpressionAttributeValues": serialize({":id": user.id}),
-            }
-        },
+    actions = [
+        tx.delete(
+            table.name,
+            table.keys.user(user.id),
+            Update().condition("{role} = {seen}", seen=user.role.value),
+        ),
+        tx.delete(
+            table.name,
+            table.keys.email(user.email),
+            Update().condition("{user_id} = {id}", id=user.id),
+        ),
     ]
     removes_admin = user.role == Role.ADMIN
     if removes_admin:
@@ -202,11 +153,11 @@ def delete(table: Table, *, user: UserRecord) -> None:
 
 
 def _write_user_change(
-    table: Table, actions: list[dict[str, Any]], *, user_id: str, removes_admin: bool
+    table: Table, actions: list[tx.Action], *, user_id: str, removes_admin: bool
 ) -> None:
     """Run a change to one user; when it removes an admin, the count's action comes last."""
     try:
-        transact_write(table.client, actions)
+        tx.write(table.client, actions)
     except TransactionCancelled as cancelled:
         if removes_admin and cancelled.condition_failed(len(actions) - 1):
             raise LastAdminError("At least one admin must remain.") from cancelled
@@ -221,7 +172,7 @@ def list_page(
     table: Table, *, limit: int, start_key: RawItem | None
 ) -> tuple[list[UserRecord], RawItem | None]:
     items, next_key = table.query_page(
-        index="GSI1",
+        index=BY_NAME,
         key_condition="GSI1PK = :pk",
         values={":pk": table.keys.users_listing()},
         limit=limit,
@@ -236,7 +187,7 @@ def email_page(
 ) -> tuple[list[UserRecord], RawItem | None]:
     """Users whose e-mail starts with `prefix` (case-insensitively), by e-mail."""
     items, next_key = table.query_page(
-        index="GSI2",
+        index=BY_GROUP,
         key_condition="GSI2PK = :pk AND begins_with(GSI2SK, :prefix)",
         values={":pk": table.keys.users_by_email(), ":prefix": prefix.casefold()},
         limit=limit,
@@ -245,18 +196,12 @@ def email_page(
     return [_user_from_item(item) for item in items], next_key
 
 
-def users_listing_scope(table: Table, email_prefix: str | None = None) -> str:
-    if email_prefix is None:
-        return f"GSI1|{table.keys.users_listing()}"
-    return f"GSI2|{table.keys.users_by_email()}|{email_prefix.casefold()}"
-
-
 # --- sessions ------------------------------------------------------------------------------
 
 
 def put_session(table: Table, *, session: SessionRecord) -> None:
     item = {**table.keys.session(session.user_id, session.session_id), **session.model_dump()}
-    table.client.put_item(TableName=table.name, Item=serialize(item))
+    tx.write(table.client, [tx.put(table.name, item, new=False)])
 
 
 def get_user_and_session(
@@ -285,32 +230,19 @@ def rotate_refresh_token(
 ) -> bool:
     """Swap the session's refresh token id if it is still the one presented. False if
     another refresh got there first (the presented token was already used)."""
+    change = Update().set({"refresh_token_id": new_token_id, "expires_at": expires_at})
+    change.condition("{refresh_token_id} = {old}", old=session.refresh_token_id)
+    change.condition("{expires_at} > {now}", now=now)
+    key = table.keys.session(session.user_id, session.session_id)
     try:
-        table.client.update_item(
-            TableName=table.name,
-            Key=serialize(table.keys.session(session.user_id, session.session_id)),
-            UpdateExpression="SET refresh_token_id = :new, expires_at = :exp",
-            ConditionExpression="refresh_token_id = :old AND expires_at > :now",
-            ExpressionAttributeValues=serialize(
-                {
-                    ":new": new_token_id,
-                    ":old": session.refresh_token_id,
-                    ":exp": expires_at,
-                    ":now": now,
-                }
-            ),
-        )
-    except ClientError as error:
-        if is_condition_failure(error):
-            return False
-        raise
+        tx.write(table.client, [tx.update(table.name, key, change)])
+    except TransactionCancelled:
+        return False
     return True
 
 
 def delete_session(table: Table, *, user_id: str, session_id: str) -> None:
-    table.client.delete_item(
-        TableName=table.name, Key=serialize(table.keys.session(user_id, session_id))
-    )
+    tx.write(table.client, [tx.delete(table.name, table.keys.session(user_id, session_id))])
 
 
 def delete_sessions(table: Table, *, user_id: str) -> None:

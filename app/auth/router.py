@@ -22,9 +22,9 @@ from app.auth.schemas import (
 from app.auth.throttle import client_key
 from app.core.blocking import blocking
 from app.core.config import get_settings
+from app.core.params import TableDep
 from app.core.responses import problem_responses
 from app.core.routing import APIRouter
-from app.db.table import TableDep
 
 public_router = APIRouter(prefix="/auth", tags=["auth"], dependencies=[PUBLIC])
 session_router = APIRouter(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated
 
@@ -151,6 +152,22 @@ class UserRecord(BaseModel):
         if self.sessions_not_before is None or session.session_id == self.kept_session:
             return True
         return session.created_at >= self.sessions_not_before
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The authenticated caller, as stored now (not as the token remembers it)."""
+
+    user: UserRecord
+    session_id: str
+
+    @property
+    def id(self) -> str:
+        return self.user.id
+
+    @property
+    def role(self) -> Role:
+        return self.user.role
 
 
 class SessionRecord(BaseModel):

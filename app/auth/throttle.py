@@ -21,16 +21,13 @@ from __future__ import annotations
 
 import ipaddress
 from dataclasses import dataclass
-from typing import Any
-
-from botocore.exceptions import ClientError
 
 from app.core.config import Settings
 from app.core.errors import TooManyRequestsError
-from app.db.codec import serialize
+from app.db import transactions as tx
+from app.db.expressions import Update
 from app.db.keys import Key
 from app.db.table import Table
-from app.db.transactions import is_condition_failure
 
 THROTTLED = "Too many log-in attempts. Try again later."
 
@@ -46,45 +43,28 @@ def client_key(host: str | None) -> str:
     return str(address)
 
 
-def _conditional_update(table: Table, key: Key, **request: Any) -> int | None:
-    """One conditional UpdateItem of a counter; its new count, or None when its condition
+def _counted(table: Table, key: Key, change: Update) -> int | None:
+    """One conditional update of a counter: its new count, or None when its condition
     did not hold."""
-    values = request.pop("values")
     try:
-        response = table.client.update_item(
-            TableName=table.name,
-            Key=serialize(key),
-            ExpressionAttributeValues=serialize(values),
-            ReturnValues="UPDATED_NEW",
-            **request,
-        )
-    except ClientError as error:
-        if is_condition_failure(error):
-            return None
-        raise
-    return int(response["Attributes"]["attempts"]["N"])
+        new = tx.write(table.client, [tx.update(table.name, key, change)], returns="UPDATED_NEW")
+    except tx.TransactionCancelled:
+        return None
+    return int(new["attempts"]) if new else None
 
 
 def _open_window(table: Table, key: Key, *, now: int, window: int) -> int | None:
     """Start a new window with this attempt, unless one is open (another attempt won)."""
-    return _conditional_update(
-        table,
-        key,
-        UpdateExpression="SET attempts = :one, window_ends = :ends, expires_at = :ends "
-        "REMOVE next_at",
-        ConditionExpression="attribute_not_exists(PK) OR window_ends <= :now",
-        values={":one": 1, ":ends": now + window, ":now": now},
-    )
+    change = Update().set({"attempts": 1, "window_ends": now + window, "expires_at": now + window})
+    change.remove("next_at")
+    change.condition("attribute_not_exists(PK) OR {window_ends} <= {now}", now=now)
+    return _counted(table, key, change)
 
 
 def _count(table: Table, key: Key, *, now: int, below: int) -> int | None:
-    return _conditional_update(
-        table,
-        key,
-        UpdateExpression="ADD attempts :one",
-        ConditionExpression="window_ends > :now AND attempts < :below",
-        values={":one": 1, ":now": now, ":below": below},
-    )
+    change = Update().add("attempts", 1)
+    change.condition("{window_ends} > {now} AND {attempts} < {below}", now=now, below=below)
+    return _counted(table, key, change)
 
 
 @dataclass(frozen=True)
@@ -141,18 +121,10 @@ def _reserve_account_attempt(table: Table, key: Key, *, now: int, settings: Sett
         next_at = int(item.get("next_at", 0))
         if next_at > now:
             raise TooManyRequestsError(THROTTLED, retry_after=next_at - now)
-        count = _conditional_update(
-            table,
-            key,
-            UpdateExpression="SET next_at = :next ADD attempts :one",
-            ConditionExpression="window_ends > :now AND attempts = :seen",
-            values={
-                ":next": now + _delay(settings, attempts + 1 - ceiling),
-                ":one": 1,
-                ":now": now,
-                ":seen": attempts,
-            },
-        )
+        change = Update().set({"next_at": now + _delay(settings, attempts + 1 - ceiling)})
+        change.add("attempts", 1)
+        change.condition("{window_ends} > {now} AND {attempts} = {seen}", now=now, seen=attempts)
+        count = _counted(table, key, change)
         if count:
             return count
     raise TooManyRequestsError(THROTTLED, retry_after=1)
@@ -182,16 +154,11 @@ def reserve_attempt(
 
 
 def _delete_if_unchanged(table: Table, key: Key, count: int) -> None:
+    unchanged = Update().condition("{attempts} = {seen}", seen=count)
     try:
-        table.client.delete_item(
-            TableName=table.name,
-            Key=serialize(key),
-            ConditionExpression="attempts = :seen",
-            ExpressionAttributeValues=serialize({":seen": count}),
-        )
-    except ClientError as error:
-        if not is_condition_failure(error):
-            raise
+        tx.write(table.client, [tx.delete(table.name, key, unchanged)])
+    except tx.TransactionCancelled:
+        return
 
 
 def clear(table: Table, attempt: Attempt) -> None:

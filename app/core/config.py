@@ -51,9 +51,13 @@ class Settings(BaseSettings):
     image_url_ttl_seconds: int = Field(default=3600, gt=0)
     image_upload_ttl_seconds: int = Field(default=600, gt=0)
 
-    # index partitions the store-wide order listing is spread over (see app/db/sharding.py);
-    # 20 keeps each under half its write limit at 10,000 orders/s. May grow, never shrink.
-    order_listing_shards: int = Field(default=20, ge=1, le=100)
+    # partitions the store's orders and its low-stock index are spread over (see
+    # docs/PERFORMANCE.md, "Partition heat"); sized for 10,000 purchases/s with every
+    # partition under half its limit. May grow, never shrink.
+    order_partition_shards: int = Field(default=64, ge=1, le=256)
+    low_stock_shards: int = Field(default=64, ge=1, le=256)
+    # the low-stock index holds stock buckets at or below this; thresholds go up to it
+    low_stock_ceiling: int = Field(default=100, ge=1, le=100_000)
 
     # password reset: links point at the web app; mail goes through Amazon SES, or into a
     # folder of .eml files when MAIL_OUTBOX_DIR is set (`make run` sets .data/outbox)

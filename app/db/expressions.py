@@ -44,6 +44,10 @@ class Update:
         self._add.append(f"{self.name(attribute)} {self.value(amount)}")
         return self
 
+    def remove(self, *attributes: str) -> Update:
+        self._remove.extend(self.name(attribute) for attribute in attributes)
+        return self
+
     def condition(self, template: str, **values: Any) -> Update:
         """A condition such as `"{version} = {seen}"`: `{name}` placeholders in the template
         are filled with attribute names or, when passed as keyword arguments, values."""
@@ -53,6 +57,19 @@ class Update:
         }
         self._conditions.append(template.format(**fields))
         return self
+
+    def condition_request(self) -> dict[str, Any]:
+        """Just the condition (for a ConditionCheck or a conditional delete)."""
+        from app.db.codec import serialize
+
+        request: dict[str, Any] = {
+            "ConditionExpression": " AND ".join(f"({c})" for c in self._conditions)
+        }
+        if self._names:
+            request["ExpressionAttributeNames"] = self._names
+        if self._values:
+            request["ExpressionAttributeValues"] = serialize(self._values)
+        return request
 
     def request(self) -> dict[str, Any]:
         from app.db.codec import serialize

@@ -1,23 +1,37 @@
-"""Every key format of the single table, in one place.
+"""Every key of the single table, every index and what it holds, every cursor scope.
 
-Each partition key starts with the store prefix `S#<store_id>#` so several stores can share
-the table later without a migration. Index use:
+Each partition key starts with the store prefix `S#<store>#`, so stores share the table
+without a migration. Nothing a purchase writes lands in a partition shared by the whole
+store (docs/PERFORMANCE.md, "Partition heat"):
 
-- GSI1 (GSI1PK, GSI1SK): listings -- users by creation time, products by name,
-  a user's orders by time.
-- GSI2 (GSI2PK, GSI2SK): products of one category by name; users by e-mail; the store's
-  orders by status and time, spread over `order_shards` partitions.
-- GSI3 (GSI3PK, stock:N): products by stock level (low-stock report).
+| item | partition key | sort key |
+|---|---|---|
+| user, its sessions | `USER#<id>` | `PROFILE`, `SESSION#<sid>` |
+| product (its definition) | `PRODUCT#<id>` | `PRODUCT` |
+| its name's word entries (search) | `PRODUCT#<id>` | `WORD#<n>` |
+| stock bucket 0 and its ledger | `PRODUCT#<id>` | `STOCK`, `LEDGER#<time>#<entry>` |
+| stock bucket b > 0 and its ledger | `PRODUCT#<id>#<b>` | `STOCK`, `LEDGER#<time>#<entry>` |
+| order | `ORDERS#<shard of its id>` | `ORDER#<id>` (ids sort by time) |
 
-Product listings sort on `name_sort_key(name) + NAME_ID_SEPARATOR + id`. The separator sorts
-before every character a name may hold, so "Widget" comes before "Widget Pro".
+Indexes (the same three serve several kinds of item):
+
+- BY_NAME (GSI1): users by creation time; products by name; a user's orders by time.
+- BY_GROUP (GSI2): products of a category by name; users by e-mail; products by the words
+  of their names (one entry per word position, partitioned by the first character).
+- BY_STOCK (GSI3, sort key `stock_key`, a number): stock bucket 0 of products whose stock
+  is low, spread over `low_stock_shards` partitions. Sparse: a bucket carries the index's
+  partition key while its stock is at most the low-stock ceiling, so buying a well-stocked
+  product writes no index entry at all.
+
+Listings sort on `name_sort_key(name) + NAME_ID_SEPARATOR + id`. The separator sorts before
+every character a name may hold, so "Widget" comes before "Widget Pro".
 """
 
 from __future__ import annotations
 
 import hashlib
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 Key = dict[str, str]
@@ -25,14 +39,31 @@ Key = dict[str, str]
 PROFILE = "PROFILE"
 SESSION_PREFIX = "SESSION#"
 PRODUCT = "PRODUCT"
+STOCK = "STOCK"
+WORD_PREFIX = "WORD#"
 LEDGER_PREFIX = "LEDGER#"
+ORDER_PREFIX = "ORDER#"
 NAME_ID_SEPARATOR = "\x1f"  # ASCII unit separator: names may not contain control characters
+
+BY_NAME = "GSI1"
+BY_GROUP = "GSI2"
+BY_STOCK = "GSI3"
+
+# the low-stock index's sort key: stock x 10^20 + a 64-bit hash of the product (< 10^20),
+# unique per product, moved by the same ADD that moves the stock
+STOCK_KEY = "stock_key"
+STOCK_KEY_SCALE = 10**20
+
+MAX_NAME_WORDS = 12  # word entries per product name (a few writes per edit)
 
 
 def shard_of(item_id: str, shards: int) -> int:
     """A stable shard number for an id, spread evenly (see app/db/sharding.py)."""
-    digest = hashlib.blake2b(item_id.encode(), digest_size=8).digest()
-    return int.from_bytes(digest, "big") % shards
+    return _hash64(item_id) % shards
+
+
+def _hash64(text: str) -> int:
+    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "big")
 
 
 def name_sort_key(text: str) -> str:
@@ -40,15 +71,39 @@ def name_sort_key(text: str) -> str:
     return unicodedata.normalize("NFKC", text).casefold()
 
 
+def search_key(text: str) -> str:
+    """How words match a search: case-, width- and accent-insensitive ("Crème" is
+    "creme"), with runs of spaces as one."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    bare = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return " ".join(unicodedata.normalize("NFKC", bare).casefold().split())
+
+
+def name_suffixes(name: str) -> Iterator[str]:
+    """The name from each of its words on: "bamboo cutting board", "cutting board",
+    "board". A search matches the start of one of them, so it finds a word anywhere in the
+    name, or several words in a row."""
+    words = search_key(name).split(" ")
+    for start in range(min(len(words), MAX_NAME_WORDS)):
+        suffix = " ".join(words[start:])
+        if suffix:
+            yield suffix
+
+
+def stock_key(stock: int, product_id: str) -> int:
+    return stock * STOCK_KEY_SCALE + _hash64(product_id) % STOCK_KEY_SCALE
+
+
 @dataclass(frozen=True)
 class Keys:
     store: str
-    order_shards: int = 20
+    order_shards: int = 64
+    low_stock_shards: int = 64
 
     def _pk(self, *parts: str) -> str:
         return "#".join(("S", self.store, *parts))
 
-    # users and their sessions share the user's partition
+    # --- users ---------------------------------------------------------------------------
     def user_partition(self, user_id: str) -> str:
         return self._pk("USER", user_id)
 
@@ -61,6 +116,25 @@ class Keys:
     def email(self, email: str) -> Key:
         """The item that makes an e-mail unique, case-insensitively."""
         return {"PK": self._pk("EMAIL", email.casefold()), "SK": "EMAIL"}
+
+    def users_listing(self) -> str:
+        """BY_NAME partition of every user (by creation time)."""
+        return self._pk("USERS")
+
+    def users_by_email(self) -> str:
+        """BY_GROUP partition of every user (by e-mail, case-insensitively)."""
+        return self._pk("USERS-BY-EMAIL")
+
+    def user_index_attributes(self, *, user_id: str, email: str, created_at: str) -> Key:
+        return {
+            "GSI1PK": self.users_listing(),
+            "GSI1SK": f"{created_at}#{user_id}",
+            "GSI2PK": self.users_by_email(),
+            "GSI2SK": f"{email.casefold()}{NAME_ID_SEPARATOR}{user_id}",
+        }
+
+    def admin_counter(self) -> Key:
+        return {"PK": self._pk("COUNTER"), "SK": "ADMINS"}
 
     # log-in attempts, per account (e-mail as typed) and per client address
     def login_partition(self, email: str) -> str:
@@ -79,72 +153,130 @@ class Keys:
     def reset_mail_budget(self, user_id: str) -> Key:
         return {"PK": self.user_partition(user_id), "SK": "RESET-MAILS"}
 
-    def admin_counter(self) -> Key:
-        return {"PK": self._pk("COUNTER"), "SK": "ADMINS"}
-
-    def users_listing(self) -> str:
-        """GSI1PK of every user."""
-        return self._pk("USERS")
-
-    def users_by_email(self) -> str:
-        """GSI2PK of every user, sorted by e-mail (case-insensitively)."""
-        return self._pk("USERS-BY-EMAIL")
-
-    # products, their SKU claims and their stock ledger (in the product's partition)
+    # --- products --------------------------------------------------------------------------
     def product_partition(self, product_id: str) -> str:
         return self._pk("PRODUCT", product_id)
 
     def product(self, product_id: str) -> Key:
         return {"PK": self.product_partition(product_id), "SK": PRODUCT}
 
-    def ledger_entry(self, product_id: str, at: str, entry_id: str) -> Key:
-        """A stock ledger entry; `at` (ISO 8601 UTC) first, so entries sort by time."""
-        return {"PK": self.product_partition(product_id), "SK": f"{LEDGER_PREFIX}{at}#{entry_id}"}
+    def product_id_of(self, partition: str) -> str:
+        """The product whose partition (or bucket 0's) this is."""
+        return partition.removeprefix(self.product_partition(""))
 
     def sku(self, sku: str) -> Key:
         """The item that makes a SKU unique in the store, case-insensitively."""
         return {"PK": self._pk("SKU", sku.casefold()), "SK": "SKU"}
 
     def products_listing(self) -> str:
-        """GSI1PK of every product (sorted by name)."""
+        """BY_NAME partition of every product (by name)."""
         return self._pk("PRODUCTS")
 
     def category_listing(self, category: str) -> str:
-        """GSI2PK of the products of one category (sorted by name)."""
+        """BY_GROUP partition of the products of one category (by name)."""
         return self._pk("CATEGORY", name_sort_key(category))
+
+    def product_index_attributes(self, *, product_id: str, name: str, category: str) -> Key:
+        sort_key = f"{name_sort_key(name)}{NAME_ID_SEPARATOR}{product_id}"
+        return {
+            "GSI1PK": self.products_listing(),
+            "GSI1SK": sort_key,
+            "GSI2PK": self.category_listing(category),
+            "GSI2SK": sort_key,
+        }
+
+    def categories_partition(self) -> str:
+        return self._pk("CATEGORIES")
 
     def category_counter(self, category: str) -> Key:
         """How many products a category has; all of a store's in one partition, by name."""
         return {"PK": self.categories_partition(), "SK": name_sort_key(category)}
 
-    def categories_partition(self) -> str:
-        return self._pk("CATEGORIES")
+    def word_entry(self, product_id: str, position: int) -> Key:
+        return {"PK": self.product_partition(product_id), "SK": f"{WORD_PREFIX}{position:02d}"}
 
-    def stock_listing(self) -> str:
-        """GSI3PK of every product (sorted by stock level)."""
-        return self._pk("STOCK")
+    def words_listing(self, text: str) -> str:
+        """BY_GROUP partition of the name suffixes starting with text's first character."""
+        return self._pk("WORDS", text[:1])
 
-    # orders and idempotency records
+    def word_index_attributes(self, *, suffix: str, product_id: str) -> Key:
+        return {
+            "GSI2PK": self.words_listing(suffix),
+            "GSI2SK": f"{suffix}{NAME_ID_SEPARATOR}{product_id}",
+        }
+
+    # --- stock and its ledger ------------------------------------------------------------
+    def stock_partition(self, product_id: str, bucket: int) -> str:
+        """Bucket 0 lives with the product; others in partitions of their own, so a hot
+        product's purchases spread over as many partitions as it has buckets."""
+        base = self.product_partition(product_id)
+        return base if bucket == 0 else f"{base}#{bucket}"
+
+    def stock_bucket(self, product_id: str, bucket: int) -> Key:
+        return {"PK": self.stock_partition(product_id, bucket), "SK": STOCK}
+
+    def ledger_entry(self, product_id: str, bucket: int, at: str, entry_id: str) -> Key:
+        """A stock ledger entry; `at` (ISO 8601 UTC) first, so entries sort by time."""
+        return {
+            "PK": self.stock_partition(product_id, bucket),
+            "SK": f"{LEDGER_PREFIX}{at}#{entry_id}",
+        }
+
+    def low_stock_listing(self, shard: int) -> str:
+        return self._pk("LOWSTOCK", str(shard))
+
+    def low_stock_listings(self) -> list[str]:
+        return [self.low_stock_listing(n) for n in range(self.low_stock_shards)]
+
+    def low_stock_attributes(self, product_id: str) -> Key:
+        """What puts a stock bucket (0) into the low-stock index; its position is its
+        `stock_key`."""
+        return {"GSI3PK": self.low_stock_listing(shard_of(product_id, self.low_stock_shards))}
+
+    # --- orders ----------------------------------------------------------------------------
+    def orders_partition(self, shard: int) -> str:
+        return self._pk("ORDERS", str(shard))
+
+    def orders_partitions(self) -> list[str]:
+        return [self.orders_partition(n) for n in range(self.order_shards)]
+
     def order(self, order_id: str) -> Key:
-        return {"PK": self._pk("ORDER", order_id), "SK": "ORDER"}
+        """Orders are spread over `order_shards` partitions by a hash of their id: no
+        purchase writes to a partition the whole store shares."""
+        shard = shard_of(order_id, self.order_shards)
+        return {"PK": self.orders_partition(shard), "SK": ORDER_PREFIX + order_id}
 
     def user_orders_listing(self, user_id: str) -> str:
-        """GSI1PK of one user's orders (sorted by creation time)."""
+        """BY_NAME partition of one user's orders (by id, which sorts by time)."""
         return self._pk("USER", user_id, "ORDERS")
 
-    def orders_listing(self, status: str, shard: int) -> str:
-        """GSI2PK of one shard of the store's orders of one status (sorted by time)."""
-        return self._pk("ORDERS", status, str(shard))
-
-    def orders_listings(self, statuses: Sequence[str]) -> list[str]:
-        """Every shard of the store's orders of these statuses."""
-        return [self.orders_listing(s, n) for s in statuses for n in range(self.order_shards)]
-
-    def order_listing_of(self, order_id: str, status: str) -> str:
-        return self.orders_listing(status, shard_of(order_id, self.order_shards))
+    def order_index_attributes(self, *, order_id: str, user_id: str) -> Key:
+        return {"GSI1PK": self.user_orders_listing(user_id), "GSI1SK": order_id}
 
     def idempotency(self, user_id: str, key: str) -> Key:
         return {"PK": self._pk("IDEMPOTENCY", user_id, key), "SK": "IDEMPOTENCY"}
 
     def health(self) -> Key:
         return {"PK": self._pk("HEALTH"), "SK": "HEALTH"}
+
+    # --- what each cursor is bound to ------------------------------------------------------
+    def users_scope(self, email_prefix: str | None) -> str:
+        if email_prefix is None:
+            return f"users|{self.users_listing()}"
+        return f"users|{self.users_by_email()}|{email_prefix.casefold()}"
+
+    def products_scope(self, *, category: str | None, q: str | None) -> str:
+        partition = self.category_listing(category) if category else self.products_listing()
+        return f"products|{partition}|{search_key(q or '')}"
+
+    def user_orders_scope(self, user_id: str, status: str | None) -> str:
+        return f"orders|{self.user_orders_listing(user_id)}|{status or '*'}"
+
+    def store_orders_scope(self, status: str | None) -> str:
+        return f"store-orders|{self.store}|{status or '*'}"
+
+    def movements_scope(self, product_id: str) -> str:
+        return f"movements|{self.product_partition(product_id)}"
+
+    def low_stock_scope(self, threshold: int) -> str:
+        return f"low-stock|{self.store}|{threshold}"

@@ -14,9 +14,8 @@ import hmac
 import json
 from collections.abc import Callable
 from functools import lru_cache
-from typing import Annotated, Any, Generic, TypeVar, cast
+from typing import Any, Generic, TypeVar, cast
 
-from fastapi import Query
 from pydantic import BaseModel
 
 from app.core.config import get_settings
@@ -25,13 +24,6 @@ from app.db.codec import RawItem
 
 MAX_CURSOR_LENGTH = 2048
 _SIGNATURE_BYTES = 16
-
-PageLimit = Annotated[int, Query(ge=1, le=100, description="Items per page (1..100).")]
-PageCursor = Annotated[
-    str | None,
-    Query(max_length=MAX_CURSOR_LENGTH, description="`next_cursor` of the previous page."),
-]
-
 
 T = TypeVar("T")
 

@@ -4,25 +4,28 @@ from __future__ import annotations
 
 from typing import Any
 
+from app.db.keys import BY_GROUP, BY_NAME, BY_STOCK, STOCK_KEY
+
 TTL_ATTRIBUTE = "expires_at"
 
-# index name -> (partition key, sort key, sort key type)
-INDEXES: dict[str, tuple[str, str, str]] = {
-    "GSI1": ("GSI1PK", "GSI1SK", "S"),
-    "GSI2": ("GSI2PK", "GSI2SK", "S"),
-    "GSI3": ("GSI3PK", "stock", "N"),
+# index name -> (partition key, sort key, sort key type, projection)
+INDEXES: dict[str, tuple[str, str, str, str]] = {
+    BY_NAME: ("GSI1PK", "GSI1SK", "S", "ALL"),
+    BY_GROUP: ("GSI2PK", "GSI2SK", "S", "ALL"),
+    # what a low-stock page needs is in its keys: the bucket's product and its stock_key
+    BY_STOCK: ("GSI3PK", STOCK_KEY, "N", "KEYS_ONLY"),
 }
 
 # attributes making up the primary key of each index's items (needed to build cursors)
 INDEX_KEY_ATTRIBUTES: dict[str | None, tuple[str, ...]] = {
     None: ("PK", "SK"),
-    **{name: ("PK", "SK", pk, sk) for name, (pk, sk, _) in INDEXES.items()},
+    **{name: ("PK", "SK", pk, sk) for name, (pk, sk, _, _) in INDEXES.items()},
 }
 
 
 def attribute_definitions() -> list[dict[str, str]]:
     types = {"PK": "S", "SK": "S"}
-    for pk, sk, sk_type in INDEXES.values():
+    for pk, sk, sk_type, _ in INDEXES.values():
         types[pk] = "S"
         types[sk] = sk_type
     return [{"AttributeName": name, "AttributeType": kind} for name, kind in types.items()]
@@ -36,9 +39,9 @@ def global_secondary_indexes() -> list[dict[str, Any]]:
                 {"AttributeName": pk, "KeyType": "HASH"},
                 {"AttributeName": sk, "KeyType": "RANGE"},
             ],
-            "Projection": {"ProjectionType": "ALL"},
+            "Projection": {"ProjectionType": projection},
         }
-        for name, (pk, sk, _) in INDEXES.items()
+        for name, (pk, sk, _, projection) in INDEXES.items()
     ]
 
 

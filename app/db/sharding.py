@@ -1,16 +1,17 @@
-"""Listings spread over N index partitions ("write sharding"), read back as one.
+"""Listings spread over several partitions ("write sharding"), read back as one.
 
-An index partition takes about 1,000 writes per second. A listing that every purchase
-writes to (all orders of a store, say) would put the whole store's purchase rate on one
-partition, so its items are spread over N partitions by a hash of their id, and a page is
-read from all N in parallel and merged by sort key.
+A partition takes about 1,000 writes per second. A listing that every purchase writes to
+(all orders of a store, say) would put the whole store's purchase rate on one partition,
+so its items are spread over N partitions by a hash of their id, and a page is read from
+all N in parallel and merged by sort key. The same merge reads a hot product's ledger,
+which is spread over its stock buckets' partitions.
 
-The merge needs no per-shard state in the cursor: pages are emitted in one global order of
-sort keys, which are unique (they end with the item's id), so "everything after the last
-item shown" is the same condition for every shard. A cursor is that one sort key.
+The merge needs no per-partition state in the cursor: pages are emitted in one global
+order of sort keys, which are unique, so "everything after the last item shown" is the
+same condition for every partition. A cursor is that one sort key.
 
-N may grow (new items spread wider; old ones stay where they are, in shards below the old
-N, which are still read) but must never shrink.
+N may grow (new items spread wider; old ones stay where they are, in partitions below the
+old N, which are still read) but must never shrink.
 """
 
 from __future__ import annotations
@@ -18,14 +19,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextvars import copy_context
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
+from app.db.codec import RawItem
 from app.db.schema import INDEXES
 from app.db.table import Table
 
 MAX_PARALLEL_QUERIES = 16
+
+Position = str | int
 
 
 @lru_cache(maxsize=1)
@@ -35,39 +40,74 @@ def _executor() -> ThreadPoolExecutor:
 
 @dataclass(frozen=True)
 class MergedListing:
-    """The partitions of one index that together make a listing, and its order."""
+    """The partitions (of the table, or of an index) that together make a listing."""
 
-    index: str
     partitions: Sequence[str]
+    index: str | None = None
     descending: bool = False
+    # descending: the first page starts below this sort key; ascending: nothing above
+    # `upto` (a number: the low-stock threshold's bound) is listed
+    below: str | None = None
+    upto: int | None = None
+    # a FilterExpression, with the names and values it uses
+    item_filter: str | None = None
+    names: dict[str, str] = field(default_factory=dict)
+    values: dict[str, Any] = field(default_factory=dict)
 
     @property
-    def sort_key(self) -> str:
-        return INDEXES[self.index][1]
+    def keys(self) -> tuple[str, str]:
+        if self.index is None:
+            return ("PK", "SK")
+        pk, sk = INDEXES[self.index][:2]
+        return (pk, sk)
+
+
+def _position(value: Any) -> Position:
+    return int(value) if isinstance(value, Decimal | int) else str(value)
+
+
+def _raw_position(raw: RawItem, attribute: str) -> Position:
+    ((kind, value),) = raw[attribute].items()
+    return int(value) if kind == "N" else str(value)
 
 
 def _query_one(
-    table: Table, listing: MergedListing, partition: str, *, limit: int, after: str | None
-) -> tuple[list[dict[str, Any]], bool]:
-    pk, sk = INDEXES[listing.index][:2]
-    condition = f"{pk} = :pk"
-    values: dict[str, Any] = {":pk": partition}
-    if after is not None:
-        condition += f" AND {sk} {'<' if listing.descending else '>'} :after"
+    table: Table, listing: MergedListing, partition: str, *, limit: int, after: Position | None
+) -> tuple[list[dict[str, Any]], Position | None]:
+    """Up to `limit` items of one partition after `after`, and where it stopped when more
+    may follow (None when it read to the end)."""
+    pk, sk = listing.keys
+    condition = "#pk = :pk"
+    values: dict[str, Any] = {":pk": partition, **listing.values}
+    names = {"#pk": pk, "#sk": sk, **listing.names}
+    if listing.descending:
+        bound = after if after is not None else listing.below
+        if bound is not None:
+            condition += " AND #sk < :bound"
+            values[":bound"] = bound
+    elif listing.upto is not None:
+        condition += " AND #sk BETWEEN :low AND :high"
+        values[":low"] = int(after) + 1 if after is not None else 0
+        values[":high"] = listing.upto
+    elif after is not None:
+        condition += " AND #sk > :after"
         values[":after"] = after
     items, next_key = table.query_page(
         index=listing.index,
         key_condition=condition,
         values=values,
+        names=names,
         limit=limit,
         forward=not listing.descending,
+        item_filter=listing.item_filter,
+        consistent=listing.index is None,
     )
-    return items, next_key is not None
+    return items, _raw_position(next_key, sk) if next_key else None
 
 
 def merged_page(
-    table: Table, listing: MergedListing, *, limit: int, after: str | None
-) -> tuple[list[dict[str, Any]], str | None]:
+    table: Table, listing: MergedListing, *, limit: int, after: Position | None
+) -> tuple[list[dict[str, Any]], Position | None]:
     """Up to `limit` items after sort key `after`, from every partition, in order; and the
     sort key to continue after when more exist."""
     # each query runs in the request's context (its deadline for AWS calls)
@@ -78,21 +118,27 @@ def merged_page(
         for partition in listing.partitions
     ]
     results = [future.result() for future in futures]
+    sk = listing.keys[1]
 
-    def position(item: dict[str, Any]) -> str:
-        return str(item[listing.sort_key])
+    def position(item: dict[str, Any]) -> Position:
+        return _position(item[sk])
 
     items = sorted(
         (item for found, _ in results for item in found), key=position, reverse=listing.descending
     )
-    # A shard that stopped short of `limit` items with more to come (DynamoDB's 1 MB page
-    # limit) has unread items right after its last one: nothing past that may be shown yet.
-    stops = [position(found[-1]) for found, more in results if more and len(found) < limit]
+    # A partition that stopped short of `limit` items with more to come (DynamoDB's 1 MB
+    # page, or a filter's read budget) may hold unread items right after where it stopped:
+    # nothing past that may be shown yet.
+    stops = [stop for found, stop in results if stop is not None and len(found) < limit]
     if stops:
-        stop = max(stops) if listing.descending else min(stops)
+        limit_at: Any = max(stops) if listing.descending else min(stops)
         items = [
-            i for i in items if (position(i) >= stop if listing.descending else position(i) <= stop)
+            i
+            for i in items
+            if (position(i) >= limit_at if listing.descending else position(i) <= limit_at)
         ]
-    more = len(items) > limit or any(more for _, more in results)
+        if not items:  # nothing can be shown yet: continue from the stop
+            return [], limit_at
+    more = len(items) > limit or any(stop is not None for _, stop in results)
     page = items[:limit]
     return page, position(page[-1]) if more and page else None

@@ -6,9 +6,7 @@ import os
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Annotated, Any
-
-from fastapi import Depends
+from typing import Any
 
 from app.core.config import get_settings
 from app.db.codec import RawItem, deserialize, serialize
@@ -16,6 +14,7 @@ from app.db.keys import Key, Keys
 from app.db.schema import INDEX_KEY_ATTRIBUTES, TTL_ATTRIBUTE, create_table_request
 
 MAX_FILTERED_READS = 10
+BATCH_GET_LIMIT = 100
 
 
 @lru_cache(maxsize=8)
@@ -56,15 +55,18 @@ class Table:
         return deserialize(item) if item else None
 
     def batch_get(self, keys: Sequence[Key], *, consistent: bool = True) -> list[dict[str, Any]]:
-        """Read several items in one round trip (more only if DynamoDB leaves some unread)."""
-        request: dict[str, Any] = {
-            self.name: {"Keys": [serialize(k) for k in keys], "ConsistentRead": consistent}
-        }
+        """Read several items in one round trip per 100 keys (more only if DynamoDB leaves
+        some unread)."""
         found: list[dict[str, Any]] = []
-        while request:
-            response = self.client.batch_get_item(RequestItems=request)
-            found.extend(deserialize(item) for item in response["Responses"].get(self.name, []))
-            request = response.get("UnprocessedKeys") or {}
+        for start in range(0, len(keys), BATCH_GET_LIMIT):
+            chunk = keys[start : start + BATCH_GET_LIMIT]
+            request: dict[str, Any] = {
+                self.name: {"Keys": [serialize(k) for k in chunk], "ConsistentRead": consistent}
+            }
+            while request:
+                response = self.client.batch_get_item(RequestItems=request)
+                found.extend(deserialize(item) for item in response["Responses"].get(self.name, []))
+                request = response.get("UnprocessedKeys") or {}
         return found
 
     def batch_delete(self, keys: Sequence[Key]) -> None:
@@ -174,14 +176,9 @@ class Table:
 def get_table() -> Table:
     settings = get_settings()
     client = dynamodb_client(settings.dynamodb_endpoint_url, settings.aws_region)
-    keys = Keys(settings.store_id, order_shards=settings.order_listing_shards)
+    keys = Keys(
+        settings.store_id,
+        order_shards=settings.order_partition_shards,
+        low_stock_shards=settings.low_stock_shards,
+    )
     return Table(client=client, name=settings.catalog_table, keys=keys)
-
-
-async def table_dependency() -> Table:
-    """The table for a request. `async` only so FastAPI does not hop to a worker thread to
-    return a cached object (FastAPI runs every sync dependency in its threadpool)."""
-    return get_table()
-
-
-TableDep = Annotated[Table, Depends(table_dependency)]

@@ -1,9 +1,15 @@
-"""TransactWriteItems with the retry policy the whole service shares.
+"""Conditional writes: how every conditional put, update and delete is built and written.
 
-A transaction cancelled only because another transaction touched the same items
-(`TransactionConflict`) is retried a bounded number of times with jittered backoff. A
-cancellation with a failed condition (`ConditionalCheckFailed`) is an answer, never retried:
-it is raised as `TransactionCancelled` with the reason for each action.
+Builders (`put`, `update`, `delete`, `check`) make the actions; `write` writes them all or
+nothing -- one action as a plain conditional write (half the write units of a transaction),
+several as one TransactWriteItems -- and every failure comes back the same way:
+
+- a failed condition: `TransactionCancelled`, with the reason (and, when asked for, the
+  item as it was) for each action. It is an answer, never retried here.
+- a transaction cancelled only because another touched the same items
+  (`TransactionConflict`): retried a bounded number of times with jittered backoff, then
+  `ContentionError` (503).
+- a write whose answer was lost: `OutcomeUnknownError` (503 outcome_unknown).
 """
 
 from __future__ import annotations
@@ -23,11 +29,16 @@ from app.core.faults import (
     OutcomeUnknownError,
     outcome_may_be_unknown,
 )
-from app.db.codec import deserialize
+from app.db.codec import deserialize, serialize
+from app.db.expressions import Update
+from app.db.keys import Key
 
 MAX_ATTEMPTS = 6
 BASE_DELAY_SECONDS = 0.02
 MAX_DELAY_SECONDS = 0.5
+MAX_ACTIONS = 100  # DynamoDB's limit for one transaction
+
+Action = dict[str, Any]
 
 
 class ContentionError(AppError):
@@ -41,7 +52,7 @@ class ContentionError(AppError):
 
 
 class TransactionCancelled(Exception):  # noqa: N818 - DynamoDB's own name for the event
-    """A transaction DynamoDB cancelled; `reasons[i]` is the code for action i (or None)."""
+    """A write DynamoDB refused; `reasons[i]` is the code for action i (or None)."""
 
     def __init__(self, reasons: Sequence[Mapping[str, Any]]) -> None:
         self.reasons = [
@@ -69,11 +80,50 @@ class TransactionCancelled(Exception):  # noqa: N818 - DynamoDB's own name for t
         return deserialize(item) if item else None
 
 
-def is_condition_failure(error: ClientError) -> bool:
-    return error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException"
+# --- actions ---------------------------------------------------------------------------------
 
+
+def put(table_name: str, item: Mapping[str, Any], *, new: bool = True) -> Action:
+    """Store `item`; with `new`, only if no item has its key."""
+    request: dict[str, Any] = {"TableName": table_name, "Item": serialize(item)}
+    if new:
+        request["ConditionExpression"] = "attribute_not_exists(PK)"
+    return {"Put": request}
+
+
+def update(table_name: str, key: Key, changes: Update, *, old_on_failure: bool = False) -> Action:
+    request: dict[str, Any] = {"TableName": table_name, "Key": serialize(key), **changes.request()}
+    if old_on_failure:
+        request["ReturnValuesOnConditionCheckFailure"] = "ALL_OLD"
+    return {"Update": request}
+
+
+def delete(table_name: str, key: Key, condition: Update | None = None) -> Action:
+    request: dict[str, Any] = {"TableName": table_name, "Key": serialize(key)}
+    if condition is not None:
+        request.update(condition.condition_request())
+    return {"Delete": request}
+
+
+def check(table_name: str, key: Key, condition: Update, *, old_on_failure: bool = True) -> Action:
+    request: dict[str, Any] = {
+        "TableName": table_name,
+        "Key": serialize(key),
+        **condition.condition_request(),
+    }
+    if old_on_failure:
+        request["ReturnValuesOnConditionCheckFailure"] = "ALL_OLD"
+    return {"ConditionCheck": request}
+
+
+# --- writing ---------------------------------------------------------------------------------
 
 _THROTTLED_REASONS = {"ThrottlingError", "ProvisionedThroughputExceeded", "RequestLimitExceeded"}
+_SINGLE_ITEM_CALLS = {"Put": "put_item", "Update": "update_item", "Delete": "delete_item"}
+
+
+def is_condition_failure(error: ClientError) -> bool:
+    return error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException"
 
 
 @contextmanager
@@ -88,9 +138,9 @@ def _unknown_outcome_guard() -> Iterator[None]:
         raise
 
 
-def transact_write(
-    client: Any, actions: Sequence[dict[str, Any]], *, attempts: int = MAX_ATTEMPTS
-) -> None:
+def transact_write(client: Any, actions: Sequence[Action], *, attempts: int = MAX_ATTEMPTS) -> None:
+    """The actions in one transaction. With `attempts=1` a conflict is the caller's to
+    handle (as `TransactionCancelled`); otherwise it is retried, then 503."""
     for attempt in range(1, attempts + 1):
         try:
             with _unknown_outcome_guard():
@@ -114,28 +164,35 @@ def transact_write(
             raise cancelled from error
 
 
-_SINGLE_ITEM_CALLS = {"Put": "put_item", "Update": "update_item", "Delete": "delete_item"}
-
-
-def write(client: Any, actions: Sequence[dict[str, Any]]) -> None:
-    """Write the actions all or nothing. One action goes as a plain conditional write (half
-    the write units of a transaction); several as a transaction. Either way a failed
-    condition raises `TransactionCancelled`, so callers handle one kind of answer."""
-    if len(actions) != 1:
+def write(
+    client: Any, actions: Sequence[Action], *, returns: str | None = None
+) -> dict[str, Any] | None:
+    """Write the actions all or nothing (see the module docstring). `returns`
+    ("ALL_OLD", "UPDATED_NEW"...) asks a single put/update/delete for its item's values."""
+    if len(actions) != 1 or "ConditionCheck" in actions[0]:
+        if returns:
+            raise ValueError("only a single write can return values")
         transact_write(client, actions)
-        return
+        return None
     ((kind, request),) = actions[0].items()
+    request = {k: v for k, v in request.items() if k != "ReturnValuesOnConditionCheckFailure"}
+    if actions[0].get(kind, {}).get("ReturnValuesOnConditionCheckFailure"):
+        request["ReturnValuesOnConditionCheckFailure"] = "ALL_OLD"
+    if returns:
+        request["ReturnValues"] = returns
     try:
         with _unknown_outcome_guard():
-            getattr(client, _SINGLE_ITEM_CALLS[kind])(**request)
+            response = getattr(client, _SINGLE_ITEM_CALLS[kind])(**request)
     except ClientError as error:
         if not is_condition_failure(error):
             raise
         reason: dict[str, Any] = {"Code": "ConditionalCheckFailed"}
-        response: dict[str, Any] = dict(error.response)
-        if "Item" in response:
-            reason["Item"] = response["Item"]
+        answer: dict[str, Any] = dict(error.response)
+        if "Item" in answer:
+            reason["Item"] = answer["Item"]
         raise TransactionCancelled([reason]) from error
+    attributes = response.get("Attributes")
+    return deserialize(attributes) if attributes else None
 
 
 def backoff(attempt: int) -> None:

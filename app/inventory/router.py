@@ -1,4 +1,4 @@
-"""HTTP layer for stock: admins and stock managers."""
+"""HTTP layer for stock: admins and stock managers (spreading over buckets: admins)."""
 
 from __future__ import annotations
 
@@ -8,19 +8,32 @@ from fastapi import Header, Query, Response
 
 from app.auth.dependencies import CurrentUser, allow
 from app.core.blocking import blocking
-from app.core.params import ResourceId
+from app.core.params import PageCursor, PageLimit, ResourceId, TableDep
 from app.core.responses import problem_responses
 from app.core.roles import Role
 from app.core.routing import APIRouter
-from app.db.pagination import Page, PageCursor, PageLimit
-from app.db.table import TableDep
+from app.db.pagination import Page
 from app.inventory import service
-from app.inventory.schemas import Movement, StockAdjustment, StockLevel, StockSet
+from app.inventory.schemas import (
+    Movement,
+    StockAdjustment,
+    StockLevel,
+    StockSet,
+    StockSpread,
+)
 
 router = APIRouter(
     prefix="/inventory",
     tags=["inventory"],
     dependencies=[allow(Role.ADMIN, Role.STOCK_MANAGER)],
+    responses=problem_responses(401, 403),
+)
+
+# how stock is stored is the admins' call
+admin_router = APIRouter(
+    prefix="/inventory",
+    tags=["inventory"],
+    dependencies=[allow(Role.ADMIN)],
     responses=problem_responses(401, 403),
 )
 
@@ -32,21 +45,26 @@ router = APIRouter(
 )
 async def low_stock(
     table: TableDep,
-    threshold: Annotated[int, Query(ge=0, le=1_000_000_000)] = 5,
+    threshold: Annotated[
+        int,
+        Query(ge=0, le=1_000_000_000, description="At most LOW_STOCK_CEILING (100 by default)."),
+    ] = 5,
     limit: PageLimit = 20,
     cursor: PageCursor = None,
 ) -> Page[StockLevel]:
-    products, next_cursor = await blocking(
+    levels, next_cursor = await blocking(
         service.low_stock, table, threshold=threshold, limit=limit, cursor=cursor
     )
-    return Page[StockLevel](items=[service.level(p) for p in products], next_cursor=next_cursor)
+    return Page[StockLevel](
+        items=[service.level(*found) for found in levels], next_cursor=next_cursor
+    )
 
 
 @router.get("/{product_id}", responses=problem_responses(404))
 async def get_level(product_id: ResourceId, table: TableDep, response: Response) -> StockLevel:
-    product = await blocking(service.get_product, table, product_id)
-    response.headers["ETag"] = service.etag(product)
-    return service.level(product)
+    product, stock = await blocking(service.get_level, table, product_id)
+    response.headers["ETag"] = service.etag(stock)
+    return service.level(product, stock)
 
 
 @router.put(
@@ -62,7 +80,7 @@ async def set_level(
     response: Response,
     if_match: Annotated[str | None, Header(max_length=200)] = None,
 ) -> StockLevel:
-    product = await blocking(
+    product, stock = await blocking(
         service.set_stock,
         table,
         product_id,
@@ -71,8 +89,8 @@ async def set_level(
         if_match=if_match,
         actor_id=principal.id,
     )
-    response.headers["ETag"] = service.etag(product)
-    return service.level(product)
+    response.headers["ETag"] = service.etag(stock)
+    return service.level(product, stock)
 
 
 @router.post(
@@ -87,7 +105,7 @@ async def adjust_level(
     principal: CurrentUser,
     response: Response,
 ) -> StockLevel:
-    product = await blocking(
+    product, stock = await blocking(
         service.adjust_stock,
         table,
         product_id,
@@ -95,8 +113,38 @@ async def adjust_level(
         reason=body.reason,
         actor_id=principal.id,
     )
-    response.headers["ETag"] = service.etag(product)
-    return service.level(product)
+    response.headers["ETag"] = service.etag(stock)
+    return service.level(product, stock)
+
+
+@admin_router.put(
+    "/{product_id}/buckets",
+    responses=problem_responses(404, 422),
+    summary="Spread the stock over more buckets, so a hot product's purchases spread too",
+    description=(
+        "Admins only. The stock is spread evenly over the buckets (never fewer than it has:"
+        " buckets only grow). Each purchase takes its units from one bucket chosen at random,"
+        " so a product that sells fast should have one bucket per 60 purchases a second"
+        " (docs/PERFORMANCE.md, Partition heat)."
+    ),
+)
+async def spread_stock(
+    product_id: ResourceId,
+    body: StockSpread,
+    table: TableDep,
+    principal: CurrentUser,
+    response: Response,
+) -> StockLevel:
+    product, stock = await blocking(
+        service.spread_stock,
+        table,
+        product_id,
+        buckets=body.buckets,
+        reason=body.reason,
+        actor_id=principal.id,
+    )
+    response.headers["ETag"] = service.etag(stock)
+    return service.level(product, stock)
 
 
 @router.get(

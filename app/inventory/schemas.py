@@ -15,7 +15,7 @@ from pydantic import (
 )
 
 from app.core.text import plain_line
-from app.inventory.ledger import MovementKind
+from app.stock.model import MovementKind
 
 Reason = Annotated[
     str,
@@ -32,6 +32,7 @@ class StockLevel(BaseModel):
     stock: int
     stock_version: int = Field(description="Number of stock changes so far; the ETag.")
     stock_updated_at: datetime | None
+    buckets: int = Field(description="How many buckets the stock is spread over.")
 
 
 class StockSet(BaseModel):
@@ -55,10 +56,20 @@ class StockAdjustment(BaseModel):
         return delta
 
 
+class StockSpread(BaseModel):
+    """Spread the stock over more buckets (a hot product: its purchases spread too)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    buckets: Annotated[int, Field(ge=1, le=64, strict=True)]
+    reason: Reason = "spread over more buckets"
+
+
 class Movement(BaseModel):
     """One ledger entry: a stock change (and, for initial stock and counts, the level it set)."""
 
     id: str
+    bucket: int
     kind: MovementKind
     delta: int
     stock_after: int | None

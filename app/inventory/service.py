@@ -1,17 +1,24 @@
-"""Stock levels for admins and stock managers: read, set, adjust, history, low stock."""
+"""Stock levels for admins and stock managers: read, set, adjust, spread over buckets,
+history, low stock."""
 
 from __future__ import annotations
 
 from app.core import etags
-from app.core.errors import ConflictError, PreconditionFailedError
+from app.core.config import get_settings
+from app.core.errors import ConflictError, InvalidInputError, PreconditionFailedError
 from app.db.codec import RawItem
+from app.db.keys import BY_STOCK, STOCK_KEY, STOCK_KEY_SCALE
 from app.db.pagination import paginate
+from app.db.sharding import MergedListing, merged_page
 from app.db.table import Table
-from app.inventory import repository, stock
-from app.inventory.ledger import LedgerEntry
 from app.inventory.schemas import MAX_STOCK, StockLevel
+from app.products import words
+from app.products.repository import from_item
 from app.products.schemas import ProductRecord
 from app.products.service import ProductNotFoundError
+from app.stock import engine, ledger
+from app.stock.model import LedgerEntry, ProductStock
+from app.stock.reading import read_products
 
 
 class NegativeStockError(ConflictError):
@@ -22,29 +29,50 @@ class StockLimitError(ConflictError):
     code, title = "stock_limit", "Stock cannot exceed its limit"
 
 
-def level(product: ProductRecord) -> StockLevel:
+class FewerBucketsError(InvalidInputError):
+    code, title = "fewer_buckets", "Buckets cannot be taken away"
+
+
+Level = tuple[ProductRecord, ProductStock]
+
+
+def level(product: ProductRecord, stock: ProductStock) -> StockLevel:
     return StockLevel(
         product_id=product.id,
         name=product.name,
         sku=product.sku,
-        stock=product.stock,
-        stock_version=product.stock_seq,
-        stock_updated_at=product.stock_updated_at,
+        stock=stock.total,
+        stock_version=stock.version,
+        stock_updated_at=stock.updated_at,
+        buckets=len(stock.buckets),
     )
 
 
-def etag(product: ProductRecord) -> str:
-    return etags.strong(product.stock_seq)
+def etag(stock: ProductStock) -> str:
+    return etags.strong(stock.version)
 
 
-def get_product(table: Table, product_id: str) -> ProductRecord:
-    return _current(stock.read_products(table, [product_id]), product_id)
-
-
-def _current(snapshot: stock.Snapshot, product_id: str) -> ProductRecord:
-    if product_id not in snapshot:
+def _read(table: Table, product_id: str) -> Level:
+    read = read_products(table, [product_id])
+    if product_id not in read.products:
         raise ProductNotFoundError(product_id)
-    return snapshot[product_id]
+    return from_item(read.products[product_id]), read.stock[product_id]
+
+
+def get_level(table: Table, product_id: str) -> Level:
+    return _read(table, product_id)
+
+
+def _commit(table: Table, product_id: str, plan: engine.PlanMaker, actor_id: str) -> Level:
+    product, stock = _read(table, product_id)
+    committed = engine.commit(
+        table, snapshot={product_id: stock}, make_plan=plan, actor_id=actor_id
+    )
+    if committed.crossings:
+        words.refresh(table, product_id)
+    return (
+        _read(table, product_id) if committed.entries or committed.crossings else (product, stock)
+    )
 
 
 def set_stock(
@@ -55,85 +83,134 @@ def set_stock(
     reason: str,
     if_match: str | None,
     actor_id: str,
-) -> ProductRecord:
+) -> Level:
     """Set an absolute level (a stock count); the ledger records the difference. With
     If-Match, the level must still be the one the caller saw."""
 
-    def plan(snapshot: stock.Snapshot) -> stock.Plan:
-        product = _current(snapshot, product_id)
-        if if_match is not None and not etags.if_match_allows(if_match, etag(product)):
+    def plan(snapshot: engine.Snapshot) -> engine.Plan:
+        stock = _current(snapshot, product_id)
+        if if_match is not None and not etags.if_match_allows(if_match, etag(stock)):
             raise PreconditionFailedError(
-                f"The stock is at version {product.stock_seq}; reload and try again."
+                f"The stock is at version {stock.version}; reload and try again."
             )
-        delta = target - product.stock
-        moves = [stock.StockMove(product_id, delta, "set", reason, mode="set")] if delta else []
-        return stock.Plan(moves=moves, result=product)
+        return engine.Plan(changes=[engine.Change(product_id, "set", target, reason)])
 
-    return _apply(table, product_id, plan, actor_id)
+    return _commit(table, product_id, plan, actor_id)
 
 
-def adjust_stock(
-    table: Table, product_id: str, *, delta: int, reason: str, actor_id: str
-) -> ProductRecord:
-    """Add to or take from the stock (a delivery, breakage...). Never below zero."""
+def adjust_stock(table: Table, product_id: str, *, delta: int, reason: str, actor_id: str) -> Level:
+    """Add to or take from the stock (a delivery, breakage...). Never below zero, never
+    above the cap."""
 
-    def plan(snapshot: stock.Snapshot) -> stock.Plan:
-        product = _current(snapshot, product_id)
-        if product.stock + delta < 0:
+    def plan(snapshot: engine.Snapshot) -> engine.Plan:
+        total = _current(snapshot, product_id).total
+        if total + delta < 0:
             raise NegativeStockError(
-                f"Only {product.stock} in stock: an adjustment of {delta} would go below zero.",
-                available=product.stock,
+                f"Only {total} in stock: an adjustment of {delta} would go below zero.",
+                available=total,
             )
-        if product.stock + delta > MAX_STOCK:
+        if total + delta > MAX_STOCK:
             raise StockLimitError(
-                f"{product.stock} in stock: an adjustment of {delta} would pass the limit of "
-                f"{MAX_STOCK}.",
-                available=product.stock,
+                f"{total} in stock: an adjustment of {delta} would pass the limit of {MAX_STOCK}.",
+                available=total,
             )
-        move = stock.StockMove(product_id, delta, "adjustment", reason, mode="set")
-        return stock.Plan(moves=[move], result=product)
+        return engine.Plan(changes=[engine.Change(product_id, "adjustment", delta, reason)])
 
-    return _apply(table, product_id, plan, actor_id)
+    return _commit(table, product_id, plan, actor_id)
 
 
-def _apply(table: Table, product_id: str, plan: stock.PlanMaker, actor_id: str) -> ProductRecord:
-    """Staff changes set the level exactly, so the new level is known without a read."""
-    snapshot = stock.read_products(table, [product_id])
-    committed = stock.commit(table, snapshot=snapshot, make_plan=plan, actor_id=actor_id)
-    product: ProductRecord = committed.plan.result  # the state the written plan was made from
-    if not committed.entries:
-        return product
-    (entry,) = committed.entries
-    return product.model_copy(
-        update={
-            "stock": entry.stock_after,
-            "stock_seq": product.stock_seq + 1,
-            "stock_updated_at": entry.at,
-        }
-    )
+def spread_stock(
+    table: Table, product_id: str, *, buckets: int, reason: str, actor_id: str
+) -> Level:
+    """Spread the stock over more buckets, for a product that sells too fast for one."""
+
+    def plan(snapshot: engine.Snapshot) -> engine.Plan:
+        stock = _current(snapshot, product_id)
+        if buckets < len(stock.buckets):
+            raise FewerBucketsError(
+                f"The stock is spread over {len(stock.buckets)} buckets; it can only grow."
+            )
+        change = engine.Change(product_id, "set", stock.total, reason, buckets=buckets)
+        return engine.Plan(changes=[change])
+
+    return _commit(table, product_id, plan, actor_id)
+
+
+def _current(snapshot: engine.Snapshot, product_id: str) -> ProductStock:
+    if product_id not in snapshot:
+        raise ProductNotFoundError(product_id)
+    return snapshot[product_id]
 
 
 def movements(
     table: Table, product_id: str, *, limit: int, cursor: str | None
 ) -> tuple[list[LedgerEntry], str | None]:
+    """The ledger, newest first, across the product's buckets."""
+
     def fetch(start: RawItem | None) -> tuple[list[LedgerEntry], RawItem | None]:
-        page = repository.movements_page(table, product_id=product_id, limit=limit, start_key=start)
+        after = start["SK"]["S"] if start else None
+        buckets = int(start["B"]["N"]) if start else None
+        page = ledger.movements_page(
+            table, product_id=product_id, buckets=buckets, limit=limit, after=after
+        )
         if page is None:
             raise ProductNotFoundError(product_id)
-        return page
+        entries, next_after, count = page
+        cursor = {"SK": {"S": str(next_after)}, "B": {"N": str(count)}} if next_after else None
+        return entries, cursor
 
-    return paginate(
-        cursor, scope=f"movements|{table.keys.product_partition(product_id)}", fetch=fetch
-    )
+    return paginate(cursor, scope=table.keys.movements_scope(product_id), fetch=fetch)
 
 
 def low_stock(
     table: Table, *, threshold: int, limit: int, cursor: str | None
-) -> tuple[list[ProductRecord], str | None]:
-    return paginate(
-        cursor,
-        scope=f"low-stock|{threshold}",
-        fetch=lambda start: repository.low_stock_page(
-            table, threshold=threshold, limit=limit, start_key=start
-        ),
+) -> tuple[list[Level], str | None]:
+    """Products with stock <= threshold, lowest first: one Query per shard of the sparse
+    low-stock index (in parallel, merged), then the page's products in one BatchGetItem.
+
+    A product with several buckets is listed by its bucket 0 (its total can be at most the
+    threshold only if that bucket is), with its exact total -- and left out when that is
+    above the threshold. Such products sort by bucket 0, an estimate of their place."""
+    check_threshold(threshold)
+    listing = MergedListing(
+        index=BY_STOCK,
+        partitions=table.keys.low_stock_listings(),
+        upto=threshold * STOCK_KEY_SCALE + STOCK_KEY_SCALE - 1,
     )
+
+    def fetch(start: RawItem | None) -> tuple[list[Level], RawItem | None]:
+        after = int(start[STOCK_KEY]["N"]) if start else None
+        entries, next_after = merged_page(table, listing, limit=limit, after=after)
+        ids = [table.keys.product_id_of(entry["PK"]) for entry in entries]
+        read = read_products(table, ids)
+        levels = [
+            (from_item(read.products[pid]), read.stock[pid])
+            for pid in ids
+            if pid in read.products and read.stock[pid].total <= threshold
+        ]
+        next_key = {STOCK_KEY: {"N": str(next_after)}} if next_after is not None else None
+        return levels, next_key
+
+    return paginate(cursor, scope=table.keys.low_stock_scope(threshold), fetch=fetch)
+
+
+class ThresholdTooHighError(InvalidInputError):
+    code, title = "threshold_too_high", "Threshold above the low-stock ceiling"
+
+
+def check_threshold(threshold: int) -> None:
+    """The low-stock index holds low levels only (app/db/keys.py, BY_STOCK)."""
+    ceiling = get_settings().low_stock_ceiling
+    if threshold > ceiling:
+        message = f"must be at most {ceiling} (LOW_STOCK_CEILING)"
+        raise ThresholdTooHighError(
+            f"threshold: {message}",
+            errors=[
+                {
+                    "field": "threshold",
+                    "location": "query",
+                    "message": message,
+                    "type": "less_than_equal",
+                }
+            ],
+        )

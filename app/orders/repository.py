@@ -1,17 +1,25 @@
-"""DynamoDB access for orders and idempotency records."""
+"""DynamoDB access for orders and idempotency records.
+
+Orders live in `order_shards` partitions by a hash of their id (ids sort by time): the
+store's list of every order is one Query per partition, merged; a user's orders are one
+Query of the BY_NAME index.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
 
-from app.db.codec import RawItem, serialize
+from app.db import transactions as tx
+from app.db.codec import RawItem
 from app.db.expressions import Update
+from app.db.keys import BY_NAME, ORDER_PREFIX
 from app.db.sharding import MergedListing, merged_page
 from app.db.table import Table
 from app.orders.schemas import IdempotencyRecord, OrderRecord, OrderStatus
 
 _ORDER_FIELDS = set(OrderRecord.model_fields)
+_STATUS = {"#status": "status"}
 
 
 def from_item(item: dict[str, Any]) -> OrderRecord:
@@ -23,36 +31,24 @@ def get(table: Table, *, order_id: str) -> OrderRecord | None:
     return from_item(item) if item else None
 
 
-def put_action(table: Table, order: OrderRecord) -> dict[str, Any]:
+def put_action(table: Table, order: OrderRecord) -> tx.Action:
+    keys = table.keys
     item = {
-        **table.keys.order(order.id),
+        **keys.order(order.id),
         **order.model_dump(),
-        "GSI1PK": table.keys.user_orders_listing(order.user_id),
-        "GSI1SK": listing_sort_key(order),
-        "GSI2PK": table.keys.order_listing_of(order.id, order.status),
-        "GSI2SK": listing_sort_key(order),
+        **keys.order_index_attributes(order_id=order.id, user_id=order.user_id),
     }
-    return {
-        "Put": {
-            "TableName": table.name,
-            "Item": serialize(item),
-            "ConditionExpression": "attribute_not_exists(PK)",
-        }
-    }
+    return tx.put(table.name, item)
 
 
-def idempotency_put_action(table: Table, record: IdempotencyRecord, *, now: int) -> dict[str, Any]:
+def idempotency_put_action(table: Table, record: IdempotencyRecord, *, now: int) -> tx.Action:
     """Claim the key unless a live claim exists (an expired one, not yet swept by TTL, may
     be taken over)."""
     item = {**table.keys.idempotency(record.user_id, record.key), **record.model_dump()}
-    return {
-        "Put": {
-            "TableName": table.name,
-            "Item": serialize(item),
-            "ConditionExpression": "attribute_not_exists(PK) OR expires_at <= :now",
-            "ExpressionAttributeValues": serialize({":now": now}),
-        }
-    }
+    action = tx.put(table.name, item, new=False)
+    condition = Update().condition("attribute_not_exists(PK) OR {expires_at} <= {now}", now=now)
+    action["Put"].update(condition.condition_request())
+    return action
 
 
 def idempotency_from_item(item: dict[str, Any]) -> IdempotencyRecord:
@@ -66,33 +62,13 @@ def get_idempotency(table: Table, *, user_id: str, key: str) -> IdempotencyRecor
     return idempotency_from_item(item) if item else None
 
 
-def listing_sort_key(order: OrderRecord) -> str:
-    """Orders sort by time, then id (unique: a merged listing's cursor relies on it)."""
-    return f"{order.created_at}#{order.id}"
-
-
-def cancel_action(table: Table, order: OrderRecord, now: str) -> dict[str, Any]:
-    update = Update().set(
-        {
-            "status": "cancelled",
-            "cancelled_at": now,
-            "updated_at": now,
-            # the store-wide listing keeps orders by status: move it to the cancelled ones
-            "GSI2PK": table.keys.order_listing_of(order.id, "cancelled"),
-            "GSI2SK": listing_sort_key(order),
-        }
-    )
+def cancel_action(table: Table, order: OrderRecord, now: str) -> tx.Action:
+    update = Update().set({"status": "cancelled", "cancelled_at": now, "updated_at": now})
     update.condition("{status} = {placed}", placed="placed")
-    return {
-        "Update": {
-            "TableName": table.name,
-            "Key": serialize(table.keys.order(order.id)),
-            **update.request(),
-        }
-    }
+    return tx.update(table.name, table.keys.order(order.id), update)
 
 
-def list_page(
+def user_page(
     table: Table,
     *,
     user_id: str,
@@ -100,19 +76,19 @@ def list_page(
     start_key: RawItem | None,
     status: OrderStatus | None = None,
 ) -> tuple[list[OrderRecord], RawItem | None]:
-    """A user's orders, newest first: one Query on GSI1 (a status filter may take more
-    when many orders of the other status come first)."""
+    """A user's orders, newest first: one Query on BY_NAME (a status filter may take more
+    reads when many orders of the other status come first)."""
     values: dict[str, Any] = {":pk": table.keys.user_orders_listing(user_id)}
     if status is not None:
         values[":status"] = status
     items, next_key = table.query_page(
-        index="GSI1",
+        index=BY_NAME,
         key_condition="GSI1PK = :pk",
         values=values,
         limit=limit,
         start_key=start_key,
         forward=False,
-        names={"#status": "status"} if status else None,
+        names=_STATUS if status else None,
         item_filter="#status = :status" if status else None,
     )
     return [from_item(item) for item in items], next_key
@@ -121,10 +97,16 @@ def list_page(
 def store_page(
     table: Table, *, statuses: Sequence[OrderStatus], limit: int, after: str | None
 ) -> tuple[list[OrderRecord], str | None]:
-    """Every order of the store with one of `statuses`, newest first: one Query per shard,
-    in parallel, merged."""
+    """Every order of the store (of these statuses), newest first: one Query per
+    partition, in parallel, merged."""
+    one_status = len(statuses) == 1
     listing = MergedListing(
-        index="GSI2", partitions=table.keys.orders_listings(statuses), descending=True
+        partitions=table.keys.orders_partitions(),
+        descending=True,
+        below=ORDER_PREFIX + "\x7f",
+        item_filter="#status = :status" if one_status else None,
+        names=_STATUS if one_status else {},
+        values={":status": statuses[0]} if one_status else {},
     )
     items, last = merged_page(table, listing, limit=limit, after=after)
-    return [from_item(item) for item in items], last
+    return [from_item(item) for item in items], str(last) if last is not None else None

@@ -9,12 +9,11 @@ from fastapi import Header, Response, status
 from app.auth.dependencies import ANY_USER, CurrentUser, allow
 from app.core.blocking import blocking
 from app.core.errors import ForbiddenError
-from app.core.params import ResourceId, UserIdFilter
+from app.core.params import PageCursor, PageLimit, ResourceId, TableDep, UserIdFilter
 from app.core.responses import problem_responses
 from app.core.roles import Role
 from app.core.routing import APIRouter
-from app.db.pagination import Page, PageCursor, PageLimit
-from app.db.table import TableDep
+from app.db.pagination import Page
 from app.orders import service
 from app.orders.schemas import (
     IDEMPOTENCY_KEY_PATTERN,

@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import uuid
 from decimal import Decimal
 from typing import NoReturn
 
-from app.auth.dependencies import Principal
+from app.auth.schemas import Principal
 from app.core import metrics
 from app.core.errors import ConflictError, InvalidInputError, NotFoundError
+from app.core.ids import time_sorted_id
 from app.core.roles import Role
 from app.core.timeutil import now_epoch, now_iso
 from app.db.codec import RawItem
 from app.db.pagination import paginate
 from app.db.table import Table
-from app.inventory import stock
 from app.orders import repository
 from app.orders.schemas import (
     IdempotencyRecord,
@@ -23,6 +22,11 @@ from app.orders.schemas import (
     OrderRecord,
     OrderStatus,
 )
+from app.products import words
+from app.products.repository import from_item
+from app.products.schemas import ProductRecord
+from app.stock import engine
+from app.stock.reading import read_definitions, read_products
 
 IDEMPOTENCY_TTL_SECONDS = 24 * 3600
 
@@ -65,21 +69,21 @@ def place_order(
     Returns the order and whether it is a replay."""
     product_ids = [line.product_id for line in request.items]
     fingerprint = request.fingerprint()
-    keys = [table.keys.product(pid) for pid in product_ids]
-    if idempotency_key:
-        keys.append(table.keys.idempotency(buyer.id, idempotency_key))
-    items = table.batch_get(keys)  # products and any earlier claim of the key: one round trip
-    claim = next((i for i in items if i["SK"] == "IDEMPOTENCY"), None)
+    claim_key = [table.keys.idempotency(buyer.id, idempotency_key)] if idempotency_key else []
+    # the products and any earlier claim of the key, one round trip; not the stock levels:
+    # the purchase takes its units without reading them first (app/stock/engine.py)
+    read = read_definitions(table, product_ids, also=claim_key)
+    claim = next((item for item in read.others if item["SK"] == "IDEMPOTENCY"), None)
     if claim and idempotency_key:
         record = repository.idempotency_from_item(claim)
         if record.expires_at > now_epoch():
             return _replay(table, record, fingerprint), True
-    snapshot = stock.snapshot_of(items)
-    order_id = str(uuid.uuid4())
+    products = {pid: from_item(item) for pid, item in read.products.items()}
+    order_id = time_sorted_id()
     now, now_seconds = now_iso(), now_epoch()
 
-    def plan(current: stock.Snapshot) -> stock.Plan:
-        order = _order_from(request, current, order_id=order_id, buyer=buyer, now=now)
+    def plan(current: engine.Snapshot) -> engine.Plan:
+        order = _order_from(request, products, current, order_id=order_id, buyer=buyer, now=now)
         order = order.model_copy(update={"idempotency_key": idempotency_key})
         actions = [repository.put_action(table, order)]
         if idempotency_key:
@@ -92,16 +96,18 @@ def place_order(
                 expires_at=now_seconds + IDEMPOTENCY_TTL_SECONDS,
             )
             actions.append(repository.idempotency_put_action(table, record, now=now_seconds))
-        moves = [
-            stock.StockMove(line.product_id, -line.quantity, "purchase", "purchase", order_id)
+        changes = [
+            engine.Change(line.product_id, "purchase", line.quantity, "purchase", order_id)
             for line in order.lines
         ]
-        return stock.Plan(
-            moves=moves, actions=actions, on_action_failed=_claimed_meanwhile, result=order
+        return engine.Plan(
+            changes=changes, actions=actions, on_action_failed=_claimed_meanwhile, result=order
         )
 
     try:
-        committed = stock.commit(table, snapshot=snapshot, make_plan=plan, actor_id=buyer.id)
+        committed = engine.commit(
+            table, snapshot=dict(read.stock), make_plan=plan, actor_id=buyer.id
+        )
     except InsufficientStockError:
         metrics.count(metrics.OUT_OF_STOCK_REJECTIONS)
         raise
@@ -110,9 +116,16 @@ def place_order(
         if winner is None:  # pragma: no cover - the claim that beat us cannot vanish this fast
             raise
         return _replay(table, winner, fingerprint), True
+    _follow_listings(table, committed)
     order: OrderRecord = committed.plan.result
     metrics.count(metrics.ORDERS_PLACED)
     return order, False
+
+
+def _follow_listings(table: Table, committed: engine.Committed) -> None:
+    """A sell-out (or its end) flipped in_stock: the search entries follow."""
+    for product_id in committed.crossings:
+        words.refresh(table, product_id)
 
 
 def _claimed_meanwhile(_: int) -> NoReturn:
@@ -131,21 +144,35 @@ def _replay(table: Table, record: IdempotencyRecord, fingerprint: str) -> OrderR
 
 
 def _order_from(
-    request: OrderCreate, snapshot: stock.Snapshot, *, order_id: str, buyer: Principal, now: str
+    request: OrderCreate,
+    products: dict[str, ProductRecord],
+    stock: engine.Snapshot,
+    *,
+    order_id: str,
+    buyer: Principal,
+    now: str,
 ) -> OrderRecord:
     """The order as it would be placed now; raises if it cannot be."""
-    missing = [line.product_id for line in request.items if line.product_id not in snapshot]
+    missing = [
+        line.product_id
+        for line in request.items
+        if line.product_id not in products or line.product_id not in stock
+    ]
     if missing:
         raise UnknownProductsError(f"No such products: {', '.join(missing)}.", product_ids=missing)
-    currencies = {snapshot[line.product_id].currency for line in request.items}
+    currencies = {products[line.product_id].currency for line in request.items}
     if len(currencies) > 1:
         raise MixedCurrenciesError(
             f"One order takes one currency; these products are in {', '.join(sorted(currencies))}."
         )
-    short = [line for line in request.items if snapshot[line.product_id].stock < line.quantity]
+    short = [
+        line
+        for line in request.items
+        if stock[line.product_id].known and stock[line.product_id].total < line.quantity
+    ]
     if short:
         names = ", ".join(
-            f"{snapshot[line.product_id].name} ({snapshot[line.product_id].stock} available)"
+            f"{products[line.product_id].name} ({stock[line.product_id].total} available)"
             for line in short
         )
         raise InsufficientStockError(
@@ -154,7 +181,7 @@ def _order_from(
                 {
                     "product_id": line.product_id,
                     "requested": line.quantity,
-                    "available": snapshot[line.product_id].stock,
+                    "available": stock[line.product_id].total,
                 }
                 for line in short
             ],
@@ -162,10 +189,10 @@ def _order_from(
     lines = [
         OrderLine(
             product_id=line.product_id,
-            name=snapshot[line.product_id].name,
-            unit_price=snapshot[line.product_id].price,
+            name=products[line.product_id].name,
+            unit_price=products[line.product_id].price,
             quantity=line.quantity,
-            line_total=snapshot[line.product_id].price * line.quantity,
+            line_total=products[line.product_id].price * line.quantity,
         )
         for line in request.items
     ]
@@ -190,15 +217,24 @@ def get_order(table: Table, order_id: str, *, viewer: Principal) -> OrderRecord:
 
 
 def list_orders(
-    table: Table, *, user_id: str, limit: int, cursor: str | None
+    table: Table,
+    *,
+    user_id: str,
+    limit: int,
+    cursor: str | None,
+    status: OrderStatus | None = None,
 ) -> tuple[list[OrderRecord], str | None]:
+    """One user's orders, newest first (optionally of one status)."""
     return paginate(
         cursor,
-        scope=f"orders|{table.keys.user_orders_listing(user_id)}",
-        fetch=lambda start: repository.list_page(
-            table, user_id=user_id, limit=limit, start_key=start
+        scope=table.keys.user_orders_scope(user_id, status),
+        fetch=lambda start: repository.user_page(
+            table, user_id=user_id, limit=limit, start_key=start, status=status
         ),
     )
+
+
+_AFTER = "SK"  # a store listing's cursor: the sort key of the last order shown
 
 
 def list_store_orders(
@@ -211,24 +247,15 @@ def list_store_orders(
 ) -> tuple[list[OrderRecord], str | None]:
     """Every order of the store (or of one user), newest first, optionally of one status."""
     if user_id is not None:
-        return paginate(
-            cursor,
-            scope=f"orders|{table.keys.user_orders_listing(user_id)}|{status or '*'}",
-            fetch=lambda start: repository.list_page(
-                table, user_id=user_id, limit=limit, start_key=start, status=status
-            ),
-        )
+        return list_orders(table, user_id=user_id, limit=limit, cursor=cursor, status=status)
     statuses: list[OrderStatus] = [status] if status else ["placed", "cancelled"]
 
     def fetch(start: RawItem | None) -> tuple[list[OrderRecord], RawItem | None]:
-        after = start.get(STORE_CURSOR_ATTRIBUTE, {}).get("S") if start else None
+        after = start[_AFTER]["S"] if start else None
         orders, last = repository.store_page(table, statuses=statuses, limit=limit, after=after)
-        return orders, {STORE_CURSOR_ATTRIBUTE: {"S": last}} if last else None
+        return orders, {_AFTER: {"S": last}} if last else None
 
-    return paginate(cursor, scope=f"store-orders|{table.keys.store}|{status or '*'}", fetch=fetch)
-
-
-STORE_CURSOR_ATTRIBUTE = "GSI2SK"
+    return paginate(cursor, scope=table.keys.store_orders_scope(status), fetch=fetch)
 
 
 def cancel_order(table: Table, order_id: str, *, actor: Principal) -> OrderRecord:
@@ -239,22 +266,23 @@ def cancel_order(table: Table, order_id: str, *, actor: Principal) -> OrderRecor
         raise AlreadyCancelledError("This order is already cancelled.")
     now = now_iso()
 
-    def plan(current: stock.Snapshot) -> stock.Plan:
-        moves = [
-            stock.StockMove(
-                line.product_id, line.quantity, "cancellation", "order cancelled", order.id
+    def plan(current: engine.Snapshot) -> engine.Plan:
+        changes = [
+            engine.Change(
+                line.product_id, "cancellation", line.quantity, "order cancelled", order.id
             )
             for line in order.lines
             if line.product_id in current
         ]
-        return stock.Plan(
-            moves=moves,
+        return engine.Plan(
+            changes=changes,
             actions=[repository.cancel_action(table, order, now)],
             on_action_failed=_already_cancelled,
         )
 
-    snapshot = stock.read_products(table, [line.product_id for line in order.lines])
-    stock.commit(table, snapshot=snapshot, make_plan=plan, actor_id=actor.id)
+    read = read_products(table, [line.product_id for line in order.lines])
+    committed = engine.commit(table, snapshot=dict(read.stock), make_plan=plan, actor_id=actor.id)
+    _follow_listings(table, committed)
     return order.model_copy(update={"status": "cancelled", "cancelled_at": now, "updated_at": now})
 
 

@@ -8,9 +8,8 @@ keeps the spelling most recently given to a product of that category.
 
 from __future__ import annotations
 
-from typing import Any
-
-from app.db.codec import serialize
+from app.db import transactions as tx
+from app.db.expressions import Update
 from app.db.keys import name_sort_key
 from app.db.table import Table
 from app.products.schemas import CategoryCount
@@ -20,35 +19,19 @@ def same(first: str, second: str) -> bool:
     return name_sort_key(first) == name_sort_key(second)
 
 
-def count_action(table: Table, category: str, delta: int) -> dict[str, Any]:
+def count_action(table: Table, category: str, delta: int) -> tx.Action:
     """The transaction action moving `category`'s product count by `delta` (and, when a
     product joins it, naming it as that product spells it)."""
+    change = Update().add("product_count", delta)
     if delta > 0:
-        expression = "SET category = :name ADD product_count :delta"
-        values: dict[str, Any] = {":name": category, ":delta": delta}
-    else:
-        expression = "ADD product_count :delta"
-        values = {":delta": delta}
-    return {
-        "Update": {
-            "TableName": table.name,
-            "Key": serialize(table.keys.category_counter(category)),
-            "UpdateExpression": expression,
-            "ExpressionAttributeValues": serialize(values),
-        }
-    }
+        change.set({"category": category})
+    return tx.update(table.name, table.keys.category_counter(category), change)
 
 
-def rename_action(table: Table, category: str) -> dict[str, Any]:
+def rename_action(table: Table, category: str) -> tx.Action:
     """The category keeps its count but takes a new spelling ("widgets" -> "Widgets")."""
-    return {
-        "Update": {
-            "TableName": table.name,
-            "Key": serialize(table.keys.category_counter(category)),
-            "UpdateExpression": "SET category = :name",
-            "ExpressionAttributeValues": serialize({":name": category}),
-        }
-    }
+    change = Update().set({"category": category})
+    return tx.update(table.name, table.keys.category_counter(category), change)
 
 
 def list_all(table: Table) -> list[CategoryCount]:

@@ -1,25 +1,24 @@
-"""DynamoDB access for products and their SKU claims."""
+"""DynamoDB access for products: their definitions, SKU claims, category counts, search
+entries, and the listings."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from botocore.exceptions import ClientError
-
 from app.core.errors import ConflictError
-from app.db.codec import RawItem, deserialize, serialize
+from app.db import transactions as tx
+from app.db.codec import RawItem
 from app.db.expressions import Update
-from app.db.keys import NAME_ID_SEPARATOR, name_sort_key
+from app.db.keys import BY_GROUP, BY_NAME, name_sort_key, search_key
 from app.db.table import Table
-from app.db.transactions import (
-    TransactionCancelled,
-    is_condition_failure,
-    transact_write,
-    write,
-)
-from app.inventory import ledger
-from app.products import categories
+from app.db.transactions import TransactionCancelled
+from app.products import categories, words
 from app.products.schemas import ProductRecord
+from app.stock import engine
+from app.stock.model import LedgerEntry, ProductStock
+from app.stock.reading import read_products
+
+CATALOG_FIELDS = ("name", "description", "price", "currency", "category", "tags", "sku")
 
 
 class SkuTakenError(ConflictError):
@@ -27,7 +26,7 @@ class SkuTakenError(ConflictError):
 
 
 class ProductChangedError(Exception):
-    """The product is gone or its version moved since it was read."""
+    """The product is gone, or changed since it was read."""
 
 
 _FIELDS = set(ProductRecord.model_fields)
@@ -37,75 +36,79 @@ def from_item(item: dict[str, Any]) -> ProductRecord:
     return ProductRecord.model_validate({k: v for k, v in item.items() if k in _FIELDS})
 
 
-def index_attributes(table: Table, product: ProductRecord) -> dict[str, str]:
-    """Listing keys: by name (GSI1), by category and name (GSI2), by stock level (GSI3)."""
-    sort_key = f"{name_sort_key(product.name)}{NAME_ID_SEPARATOR}{product.id}"
+def _item(table: Table, product: ProductRecord) -> dict[str, Any]:
     return {
-        "GSI1PK": table.keys.products_listing(),
-        "GSI1SK": sort_key,
-        "GSI2PK": table.keys.category_listing(product.category),
-        "GSI2SK": sort_key,
-        "GSI3PK": table.keys.stock_listing(),
+        **table.keys.product(product.id),
+        **product.model_dump(),
+        **table.keys.product_index_attributes(
+            product_id=product.id, name=product.name, category=product.category
+        ),
     }
 
 
-def _sku_claim(table: Table, sku: str, product_id: str) -> dict[str, Any]:
-    return {
-        "Put": {
-            "TableName": table.name,
-            "Item": serialize({**table.keys.sku(sku), "product_id": product_id}),
-            "ConditionExpression": "attribute_not_exists(PK)",
-        }
-    }
+def _sku_claim(table: Table, sku: str, product_id: str) -> tx.Action:
+    return tx.put(table.name, {**table.keys.sku(sku), "product_id": product_id})
 
 
-def _sku_release(table: Table, sku: str, product_id: str) -> dict[str, Any]:
-    return {
-        "Delete": {
-            "TableName": table.name,
-            "Key": serialize(table.keys.sku(sku)),
-            "ConditionExpression": "product_id = :id",
-            "ExpressionAttributeValues": serialize({":id": product_id}),
-        }
-    }
+def _sku_release(table: Table, sku: str, product_id: str) -> tx.Action:
+    return tx.delete(
+        table.name, table.keys.sku(sku), Update().condition("{product_id} = {id}", id=product_id)
+    )
 
 
-def get(table: Table, *, product_id: str) -> ProductRecord | None:
+def get(table: Table, *, product_id: str) -> tuple[ProductRecord, ProductStock] | None:
+    """The product with its live stock: one round trip (app/stock/reading.py)."""
+    read = read_products(table, [product_id])
+    item = read.products.get(product_id)
+    return (from_item(item), read.stock[product_id]) if item else None
+
+
+def get_definition(table: Table, *, product_id: str) -> ProductRecord | None:
     item = table.get(table.keys.product(product_id))
     return from_item(item) if item else None
 
 
-def put_new(table: Table, *, product: ProductRecord, initial: ledger.LedgerEntry | None) -> None:
-    """Store a new product with its SKU claim, its category count and its initial stock
-    entry, all or nothing."""
-    item = {
-        **table.keys.product(product.id),
-        **product.model_dump(),
-        **index_attributes(table, product),
-    }
-    actions: list[dict[str, Any]] = [
-        {
-            "Put": {
-                "TableName": table.name,
-                "Item": serialize(item),
-                "ConditionExpression": "attribute_not_exists(PK)",
-            }
-        },
+def new_product_actions(
+    table: Table, *, product: ProductRecord, stock: int, actor_id: str, reason: str
+) -> tuple[list[tx.Action], LedgerEntry | None]:
+    """Everything a new product is stored as: its SKU claim (first), definition, category
+    count, stock bucket, initial ledger entry and search entries."""
+    stock_actions, entry = engine.initial_actions(
+        table,
+        product_id=product.id,
+        stock=stock,
+        actor_id=actor_id,
+        reason=reason,
+        at=product.created_at,
+    )
+    sku_claims = [_sku_claim(table, product.sku, product.id)] if product.sku else []
+    actions = [
+        *sku_claims,
+        tx.put(table.name, _item(table, product)),
         categories.count_action(table, product.category, +1),
+        *stock_actions,
+        *words.write_actions(table, product),
     ]
-    if initial is not None:
-        actions.append(ledger.put_action(table, initial))
-    if product.sku:
-        actions.append(_sku_claim(table, product.sku, product.id))
+    return actions, entry
+
+
+def put_new(
+    table: Table, *, product: ProductRecord, stock: int, actor_id: str, reason: str
+) -> LedgerEntry | None:
+    """Store a new product and all that comes with it, all or nothing."""
+    actions, entry = new_product_actions(
+        table, product=product, stock=stock, actor_id=actor_id, reason=reason
+    )
     try:
-        transact_write(table.client, actions)
+        tx.write(table.client, actions)
     except TransactionCancelled as cancelled:
-        if product.sku and cancelled.condition_failed(len(actions) - 1):
+        if product.sku and cancelled.condition_failed(0):
             raise SkuTakenError(f"SKU {product.sku} is already in use.") from cancelled
         raise
+    return entry
 
 
-def _category_moves(table: Table, before: str, after: str) -> list[dict[str, Any]]:
+def _category_moves(table: Table, before: str, after: str) -> list[tx.Action]:
     if before == after:
         return []
     if categories.same(before, after):
@@ -116,34 +119,39 @@ def _category_moves(table: Table, before: str, after: str) -> list[dict[str, Any
     ]
 
 
+def _as_read(current: ProductRecord) -> Update:
+    """The product as it was read: same definition, same listing (in_stock)."""
+    condition = Update().condition("{version} = {seen}", seen=current.version)
+    condition.condition("{listing_seq} = {seen_listing}", seen_listing=current.listing_seq)
+    return condition
+
+
 def update(table: Table, *, current: ProductRecord, updated: ProductRecord) -> None:
-    """Write the catalog fields of `updated` if the product is still at `current.version`,
-    with the SKU claims and category counts that move with them. Stock is not touched: it
-    changes only through the inventory, concurrently with this."""
-    changes = Update().set(
+    """Write `updated` (its catalog fields, image, version) if the product is still as
+    `current` was read, with the SKU claims, category counts and search entries that move
+    with it. Stock is not touched: it lives in buckets of its own."""
+    changes = _as_read(current).set(
         {
-            **updated.model_dump(include=set(CATALOG_FIELDS) | {"version", "updated_at"}),
-            **index_attributes(table, updated),
+            **updated.model_dump(
+                include={*CATALOG_FIELDS, "image_key", "version", "updated_at", "words"}
+            ),
+            **table.keys.product_index_attributes(
+                product_id=updated.id, name=updated.name, category=updated.category
+            ),
         }
     )
-    changes.condition("{version} = {seen}", seen=current.version)
-    actions: list[dict[str, Any]] = [
-        {
-            "Update": {
-                "TableName": table.name,
-                "Key": serialize(table.keys.product(current.id)),
-                **changes.request(),
-            }
-        }
-    ]
+    changes.add("listing_seq", 1)
     claims_sku = bool(updated.sku) and current.sku != updated.sku
+    actions: list[tx.Action] = [tx.update(table.name, table.keys.product(current.id), changes)]
     if claims_sku and updated.sku:
         actions.append(_sku_claim(table, updated.sku, current.id))
     if current.sku and current.sku != updated.sku:
         actions.append(_sku_release(table, current.sku, current.id))
-    actions.extend(_category_moves(table, current.category, updated.category))
+    actions += _category_moves(table, current.category, updated.category)
+    listed = updated.model_copy(update={"listing_seq": current.listing_seq + 1})
+    actions += words.write_actions(table, listed, had=current.words)
     try:
-        write(table.client, actions)
+        tx.write(table.client, actions)
     except TransactionCancelled as cancelled:
         if cancelled.condition_failed(0):
             raise ProductChangedError from cancelled
@@ -152,52 +160,23 @@ def update(table: Table, *, current: ProductRecord, updated: ProductRecord) -> N
         raise
 
 
-CATALOG_FIELDS = ("name", "description", "price", "currency", "category", "tags", "sku")
-
-
-def set_image(
-    table: Table, *, product_id: str, key: str | None, now: str
-) -> tuple[ProductRecord, ProductRecord]:
-    """Point the product at another image (None: no image). Returns the product before and
-    after, so the caller can delete the image it had."""
-    update = Update().set({"image_key": key, "updated_at": now}).add("version", 1)
-    update.condition("attribute_exists(PK)")
-    try:
-        response = table.client.update_item(
-            TableName=table.name,
-            Key=serialize(table.keys.product(product_id)),
-            **update.request(),
-            ReturnValues="ALL_OLD",
-        )
-    except ClientError as error:
-        if is_condition_failure(error):
-            raise ProductChangedError from error
-        raise
-    before = from_item(deserialize(response["Attributes"]))
-    after = before.model_copy(
-        update={"image_key": key, "updated_at": now, "version": before.version + 1}
-    )
-    return before, after
-
-
 def delete(table: Table, *, product: ProductRecord) -> None:
-    """Remove the product as it was read (its version), freeing its SKU and leaving its
-    category's count."""
-    actions: list[dict[str, Any]] = [
-        {
-            "Delete": {
-                "TableName": table.name,
-                "Key": serialize(table.keys.product(product.id)),
-                "ConditionExpression": "version = :seen",
-                "ExpressionAttributeValues": serialize({":seen": product.version}),
-            }
-        },
+    """Remove the product as it was read, freeing its SKU, leaving its category's count
+    and removing its search entries and stock buckets; its ledger stays, as history. A
+    purchase racing the delete finds its bucket gone and fails (app/stock/engine.py)."""
+    actions: list[tx.Action] = [
+        tx.delete(table.name, table.keys.product(product.id), _as_read(product)),
         categories.count_action(table, product.category, -1),
+        *words.delete_actions(table, product),
+        *(
+            tx.delete(table.name, table.keys.stock_bucket(product.id, number))
+            for number in range(product.buckets)
+        ),
     ]
     if product.sku:
         actions.append(_sku_release(table, product.sku, product.id))
     try:
-        transact_write(table.client, actions)
+        tx.write(table.client, actions)
     except TransactionCancelled as cancelled:
         if cancelled.any_condition_failed:
             raise ProductChangedError from cancelled
@@ -208,28 +187,46 @@ def list_page(
     table: Table,
     *,
     category: str | None,
-    name_prefix: str | None,
+    q: str | None,
     limit: int,
     start_key: RawItem | None,
 ) -> tuple[list[ProductRecord], RawItem | None]:
-    """One Query on the name index (GSI1) or, with a category, the category index (GSI2)."""
+    """One Query: the name index (BY_NAME), a category's (BY_GROUP), or -- with `q` -- the
+    search entries (BY_GROUP), filtered by category when one is given."""
+    keys = table.keys
+    if q:
+        text = search_key(q)
+        filters = ["(attribute_not_exists(#sku_entry) OR #suffix = :q)"]
+        values: dict[str, Any] = {":pk": keys.words_listing(text), ":q": text}
+        names = {"#sku_entry": words.SKU_MARK, "#suffix": "suffix"}
+        if category:
+            filters.append("#category_key = :category")
+            values[":category"] = name_sort_key(category)
+            names["#category_key"] = "category_key"
+        items, next_key = table.query_page(
+            index=BY_GROUP,
+            key_condition="GSI2PK = :pk AND begins_with(GSI2SK, :q)",
+            values=values,
+            names=names,
+            item_filter=" AND ".join(filters),
+            limit=limit,
+            start_key=start_key,
+        )
+        unique: dict[str, ProductRecord] = {}  # a product may match at two words
+        for item in items:
+            unique.setdefault(item["id"], from_item(item))
+        return list(unique.values()), next_key
     index, partition = (
-        ("GSI2", table.keys.category_listing(category))
+        (BY_GROUP, keys.category_listing(category))
         if category
-        else ("GSI1", table.keys.products_listing())
+        else (BY_NAME, keys.products_listing())
     )
-    condition = f"{index}PK = :pk"
-    values: dict[str, Any] = {":pk": partition}
-    if name_prefix:
-        condition += f" AND begins_with({index}SK, :prefix)"
-        values[":prefix"] = name_sort_key(name_prefix)
+    pk = "GSI2PK" if index == BY_GROUP else "GSI1PK"
     items, next_key = table.query_page(
-        index=index, key_condition=condition, values=values, limit=limit, start_key=start_key
+        index=index,
+        key_condition=f"{pk} = :pk",
+        values={":pk": partition},
+        limit=limit,
+        start_key=start_key,
     )
     return [from_item(item) for item in items], next_key
-
-
-def listing_scope(table: Table, *, category: str | None, name_prefix: str | None) -> str:
-    """What a products cursor is bound to: the index, partition and search prefix."""
-    partition = table.keys.category_listing(category) if category else table.keys.products_listing()
-    return f"products|{partition}|{name_sort_key(name_prefix or '')}"

@@ -4,18 +4,17 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import Header, Query, Response, status
+from fastapi import Header, Query, Request, Response, status
 
 from app.auth.dependencies import PUBLIC, CurrentUser, allow
-from app.core import etags
 from app.core.blocking import blocking
+from app.core.caching import cacheable
 from app.core.config import get_settings
-from app.core.params import ResourceId
+from app.core.params import PageCursor, PageLimit, ResourceId, TableDep
 from app.core.responses import problem_responses
 from app.core.roles import Role
 from app.core.routing import APIRouter
-from app.db.pagination import Page, PageCursor, PageLimit
-from app.db.table import TableDep
+from app.db.pagination import Page
 from app.products import categories, service
 from app.products.schemas import (
     CategoryList,
@@ -25,6 +24,7 @@ from app.products.schemas import (
     Label,
     Product,
     ProductCreate,
+    ProductSummary,
     ProductUpdate,
     SearchText,
 )
@@ -38,62 +38,98 @@ admin_router = APIRouter(
     responses=problem_responses(401, 403),
 )
 
-LIVE = "no-cache"  # stock is live: revalidate before reuse
+# How long shared caches (CloudFront) may keep anonymous catalog reads. The product page
+# polls every 3 s: with 2 s here, the stock it shows is at most 5 s old.
+PRODUCT_MAX_AGE = 2
+LISTING_MAX_AGE = 10  # listings show availability only, which changes at sell-outs
+CATEGORIES_MAX_AGE = 30
+NOT_MODIFIED: dict[int | str, dict[str, Any]] = {
+    304: {"description": "Not modified: as named by If-None-Match (no body)"}
+}
+IfNoneMatch = Annotated[str | None, Header(max_length=200)]
 
 
-@public_router.get("", responses=problem_responses(422), summary="Browse or search the catalog")
+def _shared(request: Request) -> bool:
+    """Whether shared caches may keep the answer: not for a caller with a token (the web
+    app sends one when it wants the latest, e.g. an admin reloading a product to edit)."""
+    return "authorization" not in request.headers
+
+
+@public_router.get(
+    "",
+    response_model=Page[ProductSummary],
+    responses={**NOT_MODIFIED, **problem_responses(422)},
+    summary="Browse or search the catalog",
+)
 async def list_products(
+    request: Request,
     table: TableDep,
     limit: PageLimit = 20,
     cursor: PageCursor = None,
     category: Annotated[Label | None, Query()] = None,
-    q: Annotated[SearchText | None, Query(description="Case-insensitive name prefix.")] = None,
-) -> Page[Product]:
+    q: Annotated[
+        SearchText | None,
+        Query(
+            description="The start of any word of the name, or several words in a row "
+            "(case- and accent-insensitive), or an exact SKU."
+        ),
+    ] = None,
+    if_none_match: IfNoneMatch = None,
+) -> Any:
     settings = get_settings()
     products, next_cursor = await blocking(
-        service.list_page, table, category=category, name_prefix=q, limit=limit, cursor=cursor
+        service.list_page, table, category=category, q=q, limit=limit, cursor=cursor
     )
-    return Page[Product](
-        items=[service.public(p, settings) for p in products], next_cursor=next_cursor
+    page = Page[ProductSummary](
+        items=[service.summary(p, settings) for p in products], next_cursor=next_cursor
+    )
+    return cacheable(
+        page, max_age=LISTING_MAX_AGE, if_none_match=if_none_match, shared=_shared(request)
     )
 
 
-@categories_router.get("", summary="Categories with their product counts, by name")
-async def list_categories(table: TableDep) -> CategoryList:
-    return CategoryList(items=await blocking(categories.list_all, table))
+@categories_router.get(
+    "",
+    response_model=CategoryList,
+    responses=NOT_MODIFIED,
+    summary="Categories with their product counts, by name",
+)
+async def list_categories(
+    request: Request, table: TableDep, if_none_match: IfNoneMatch = None
+) -> Any:
+    found = CategoryList(items=await blocking(categories.list_all, table))
+    return cacheable(
+        found, max_age=CATEGORIES_MAX_AGE, if_none_match=if_none_match, shared=_shared(request)
+    )
 
 
 @public_router.get(
     "/{product_id}",
     response_model=Product,
-    responses={
-        304: {"description": "Not modified: the product and its stock are as in If-None-Match"},
-        **problem_responses(404),
-    },
+    responses={**NOT_MODIFIED, **problem_responses(404)},
     summary="A product with its live stock; If-None-Match makes re-reads cheap",
 )
 async def get_product(
-    product_id: ResourceId,
-    table: TableDep,
-    response: Response,
-    if_none_match: Annotated[str | None, Header(max_length=200)] = None,
+    request: Request, product_id: ResourceId, table: TableDep, if_none_match: IfNoneMatch = None
 ) -> Any:
-    product = await blocking(service.get, table, product_id)
-    headers = {"ETag": product.etag, "Cache-Control": LIVE}
-    if if_none_match is not None and etags.if_none_match_hits(if_none_match, product.etag):
-        return Response(status_code=status.HTTP_304_NOT_MODIFIED, headers=headers)
-    response.headers.update(headers)
-    return service.public(product, get_settings())
+    product, stock = await blocking(service.get, table, product_id)
+    return cacheable(
+        service.public(product, stock, get_settings()),
+        max_age=PRODUCT_MAX_AGE,
+        if_none_match=if_none_match,
+        etag=service.etag(product, stock),
+        shared=_shared(request),
+    )
 
 
 @admin_router.post("", status_code=status.HTTP_201_CREATED, responses=problem_responses(409, 422))
 async def create_product(
     body: ProductCreate, table: TableDep, principal: CurrentUser, response: Response
 ) -> Product:
-    product = await blocking(service.create, table, body, actor_id=principal.id)
+    product, stock = await blocking(service.create, table, body, actor_id=principal.id)
     response.headers["Location"] = f"/products/{product.id}"
-    response.headers["ETag"] = product.etag
-    return service.public(product, get_settings())
+    response.headers["ETag"] = service.etag(product, stock)
+    return service.public(product, stock, get_settings())
 
 
 @admin_router.patch(
@@ -108,9 +144,9 @@ async def update_product(
     response: Response,
     if_match: Annotated[str | None, Header(max_length=200)] = None,
 ) -> Product:
-    product = await blocking(service.update, table, product_id, body, if_match=if_match)
-    response.headers["ETag"] = product.etag
-    return service.public(product, get_settings())
+    product, stock = await blocking(service.update, table, product_id, body, if_match=if_match)
+    response.headers["ETag"] = service.etag(product, stock)
+    return service.public(product, stock, get_settings())
 
 
 @admin_router.delete(
@@ -140,9 +176,9 @@ async def set_image(
     product_id: ResourceId, body: ImageConfirm, table: TableDep, response: Response
 ) -> Product:
     settings = get_settings()
-    product = await blocking(service.set_image, table, product_id, body.upload_key, settings)
-    response.headers["ETag"] = product.etag
-    return service.public(product, settings)
+    product, stock = await blocking(service.set_image, table, product_id, body.upload_key, settings)
+    response.headers["ETag"] = service.etag(product, stock)
+    return service.public(product, stock, settings)
 
 
 @admin_router.delete(

@@ -15,7 +15,6 @@ from pydantic import (
     model_validator,
 )
 
-from app.core import etags
 from app.core.money import Money
 from app.core.text import plain_line, plain_text, utf8_at_most
 from app.db.keys import name_sort_key
@@ -160,7 +159,7 @@ class ProductUpdate(BaseModel):
 
 
 class ProductRecord(BaseModel):
-    """A product as stored."""
+    """A product's definition as stored (its stock is in buckets of its own: app/stock)."""
 
     id: str
     name: str
@@ -170,22 +169,19 @@ class ProductRecord(BaseModel):
     category: str
     tags: list[str]
     sku: str | None = None
-    stock: int
-    stock_seq: int = 0
-    stock_updated_at: str | None = None
     image_key: str | None = None
     version: int
+    in_stock: bool = False  # stock > 0, kept exact by every stock change (app/stock/engine)
+    buckets: int = 1  # how many stock buckets hold its stock
+    words: int = 0  # how many search entries its name (and SKU) have
+    listing_seq: int = 0  # moves with everything listings copy: definition and in_stock
     created_at: str
     updated_at: str
 
-    @property
-    def etag(self) -> str:
-        """Changes with the definition and with the stock (see app/core/etags.py)."""
-        return etags.representation(self.version, self.stock_seq)
 
-
-class Product(BaseModel):
-    """A product as the API shows it. `price` travels as a string."""
+class ProductSummary(BaseModel):
+    """A product in a listing: availability, not the live stock. `price` travels as a
+    string."""
 
     id: str
     name: str
@@ -195,11 +191,17 @@ class Product(BaseModel):
     category: str
     tags: list[str]
     sku: str | None
-    stock: int
+    in_stock: bool
     image_url: str | None
     version: int
     created_at: datetime
     updated_at: datetime
+
+
+class Product(ProductSummary):
+    """A product with its live stock (the product page, and answers to edits)."""
+
+    stock: int
 
 
 class ImageUploadRequest(BaseModel):

@@ -11,7 +11,6 @@ from app.core.timeutil import now_iso
 from app.db.pagination import paginate
 from app.db.table import Table
 from app.db.transactions import backoff
-from app.inventory import ledger
 from app.products import images, repository
 from app.products.repository import ProductChangedError
 from app.products.schemas import (
@@ -20,8 +19,11 @@ from app.products.schemas import (
     Product,
     ProductCreate,
     ProductRecord,
+    ProductSummary,
     ProductUpdate,
 )
+from app.products.words import suffixes
+from app.stock.model import Bucket, ProductStock
 
 MAX_UNCONDITIONAL_ATTEMPTS = 8
 INITIAL_STOCK_REASON = "initial stock"
@@ -38,73 +40,81 @@ class ProductNotFoundError(NotFoundError):
         super().__init__(f"No product with id {product_id}.")
 
 
-def public(product: ProductRecord, settings: Settings) -> Product:
-    return Product(
-        **product.model_dump(exclude={"image_key", "stock_seq", "stock_updated_at"}),
+def summary(product: ProductRecord, settings: Settings) -> ProductSummary:
+    return ProductSummary(
+        **product.model_dump(include=set(ProductSummary.model_fields) - {"image_url"}),
         image_url=images.url_for(product.image_key, settings),
     )
 
 
-def get(table: Table, product_id: str) -> ProductRecord:
-    product = repository.get(table, product_id=product_id)
-    if product is None:
+def public(product: ProductRecord, stock: ProductStock, settings: Settings) -> Product:
+    return Product(**summary(product, settings).model_dump(), stock=stock.total)
+
+
+def etag(product: ProductRecord, stock: ProductStock) -> str:
+    """Changes with the definition and with the stock (see app/core/etags.py)."""
+    return etags.representation(product.version, stock.version)
+
+
+def get(table: Table, product_id: str) -> tuple[ProductRecord, ProductStock]:
+    found = repository.get(table, product_id=product_id)
+    if found is None:
         raise ProductNotFoundError(product_id)
-    return product
+    return found
+
+
+def _with_words(product: ProductRecord) -> ProductRecord:
+    return product.model_copy(update={"words": len(suffixes(product))})
 
 
 def create(
     table: Table, request: ProductCreate, *, actor_id: str, product_id: str | None = None
-) -> ProductRecord:
+) -> tuple[ProductRecord, ProductStock]:
     now = now_iso()
-    product_id = product_id or str(uuid.uuid4())
-    initial = None
-    if request.stock > 0:
-        initial = ledger.new_entry(
-            product_id=product_id,
-            kind="initial",
-            delta=request.stock,
-            stock_after=request.stock,
-            reason=INITIAL_STOCK_REASON,
-            actor_id=actor_id,
-            at=now,
+    product = _with_words(
+        ProductRecord(
+            id=product_id or str(uuid.uuid4()),
+            **request.model_dump(exclude={"stock"}),
+            version=1,
+            in_stock=request.stock > 0,
+            created_at=now,
+            updated_at=now,
         )
-    product = ProductRecord(
-        id=product_id,
-        **request.model_dump(),
-        stock_seq=1 if initial else 0,
-        stock_updated_at=now if initial else None,
-        version=1,
-        created_at=now,
-        updated_at=now,
     )
-    repository.put_new(table, product=product, initial=initial)
-    return product
+    entry = repository.put_new(
+        table, product=product, stock=request.stock, actor_id=actor_id, reason=INITIAL_STOCK_REASON
+    )
+    bucket = Bucket(0, request.stock, 1 if entry else 0, now if entry else None)
+    return product, ProductStock(product.id, (bucket,))
 
 
 def update(
     table: Table, product_id: str, request: ProductUpdate, *, if_match: str | None
-) -> ProductRecord:
-    """Apply a partial update. With If-Match, a stale version is 412 and nothing changes;
-    without it, a concurrent edit is re-read and the change applied on top (bounded)."""
+) -> tuple[ProductRecord, ProductStock]:
+    """Apply a partial update. With If-Match, a stale definition is 412 and nothing
+    changes; without it, a concurrent edit is re-read and the change applied on top
+    (bounded). A purchase meanwhile (it may flip in_stock) never makes an edit stale."""
     for attempt in range(1, MAX_UNCONDITIONAL_ATTEMPTS + 1):
-        current = get(table, product_id)
+        current, stock = get(table, product_id)
         if if_match is not None and not etags.if_match_allows_version(if_match, current.version):
             raise PreconditionFailedError(
                 f"The product is at version {current.version}; reload and try again."
             )
-        updated = current.model_copy(
-            update={**request.changes(), "version": current.version + 1, "updated_at": now_iso()}
+        updated = _with_words(
+            current.model_copy(
+                update={
+                    **request.changes(),
+                    "version": current.version + 1,
+                    "updated_at": now_iso(),
+                }
+            )
         )
         try:
             repository.update(table, current=current, updated=updated)
         except ProductChangedError:
-            if if_match is not None:
-                raise PreconditionFailedError(
-                    "The product changed while this request ran; reload and try again."
-                ) from None
             backoff(attempt)
-            continue
-        return updated
+            continue  # re-read: If-Match still decides on the version alone
+        return updated.model_copy(update={"listing_seq": current.listing_seq + 1}), stock
     raise PreconditionFailedError("The product keeps changing; reload and try again.")
 
 
@@ -112,7 +122,9 @@ def delete(table: Table, product_id: str, settings: Settings) -> None:
     """Remove the product; an edit that lands in between is re-read (its category may have
     moved), a removal in between is a 404."""
     for attempt in range(1, MAX_UNCONDITIONAL_ATTEMPTS + 1):
-        product = get(table, product_id)
+        product = repository.get_definition(table, product_id=product_id)
+        if product is None:
+            raise ProductNotFoundError(product_id)
         try:
             repository.delete(table, product=product)
         except ProductChangedError:
@@ -127,15 +139,15 @@ def list_page(
     table: Table,
     *,
     category: str | None,
-    name_prefix: str | None,
+    q: str | None,
     limit: int,
     cursor: str | None,
 ) -> tuple[list[ProductRecord], str | None]:
     return paginate(
         cursor,
-        scope=repository.listing_scope(table, category=category, name_prefix=name_prefix),
+        scope=table.keys.products_scope(category=category, q=q),
         fetch=lambda start: repository.list_page(
-            table, category=category, name_prefix=name_prefix, limit=limit, start_key=start
+            table, category=category, q=q, limit=limit, start_key=start
         ),
     )
 
@@ -145,7 +157,8 @@ def start_image_upload(
 ) -> ImageUpload:
     """Authorize one upload to a fresh key under the product's upload prefix. Nothing about
     the product changes until the upload is confirmed (`set_image`)."""
-    get(table, product_id)
+    if repository.get_definition(table, product_id=product_id) is None:
+        raise ProductNotFoundError(product_id)
     return images.presigned_upload(
         key=images.new_upload_key(table.keys.store, product_id),
         content_type=request.content_type,
@@ -154,29 +167,49 @@ def start_image_upload(
     )
 
 
-def set_image(table: Table, product_id: str, upload_key: str, settings: Settings) -> ProductRecord:
+def _change_image(
+    table: Table, product_id: str, key: str | None
+) -> tuple[ProductRecord, ProductRecord, ProductStock]:
+    """Point the product at another image (None: none); returns it before and after."""
+    for attempt in range(1, MAX_UNCONDITIONAL_ATTEMPTS + 1):
+        current, stock = get(table, product_id)
+        updated = current.model_copy(
+            update={"image_key": key, "version": current.version + 1, "updated_at": now_iso()}
+        )
+        try:
+            repository.update(table, current=current, updated=updated)
+        except ProductChangedError:
+            backoff(attempt)
+            continue
+        return current, updated, stock
+    raise PreconditionFailedError("The product keeps changing; reload and try again.")
+
+
+def set_image(
+    table: Table, product_id: str, upload_key: str, settings: Settings
+) -> tuple[ProductRecord, ProductStock]:
     """Check the uploaded object and make it the product's image; the previous image is
     deleted. An object that is missing, too large or not really an image is refused (and
     removed)."""
-    get(table, product_id)
+    if repository.get_definition(table, product_id=product_id) is None:
+        raise ProductNotFoundError(product_id)
     key = images.accept_upload(
         upload_key, store=table.keys.store, product_id=product_id, settings=settings
     )
     try:
-        before, after = repository.set_image(table, product_id=product_id, key=key, now=now_iso())
-    except ProductChangedError:
+        before, after, stock = _change_image(table, product_id, key)
+    except ProductNotFoundError:
         images.delete(key, settings)
-        raise ProductNotFoundError(product_id) from None
+        raise
     images.delete(before.image_key, settings)
-    return after
+    return after, stock
 
 
 def remove_image(table: Table, product_id: str, settings: Settings) -> None:
-    product = get(table, product_id)
+    product = repository.get_definition(table, product_id=product_id)
+    if product is None:
+        raise ProductNotFoundError(product_id)
     if product.image_key is None:
         raise ImageNotFoundError("The product has no image.")
-    try:
-        before, _ = repository.set_image(table, product_id=product_id, key=None, now=now_iso())
-    except ProductChangedError:
-        raise ProductNotFoundError(product_id) from None
+    before, _, _ = _change_image(table, product_id, None)
     images.delete(before.image_key, settings)

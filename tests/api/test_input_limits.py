@@ -16,6 +16,7 @@ from tests.support.accounts import Account, Accounts
 from tests.support.catalog import create_product, product_body
 from tests.support.history import ledger_of
 from tests.support.http import assert_problem, count_items
+from tests.support.stock import stock_of
 
 ARABIC_LIGATURE = "\ufdfa"  # one character, 18 once NFKC-normalised (33 bytes)
 
@@ -157,7 +158,7 @@ def test_adjustments_stop_at_the_stock_cap(
     response = client.post(url, headers=admin.headers, json={"delta": 2, "reason": "delivery"})
     body = assert_problem(response, 409, "stock_limit")
     assert body["available"] == 999_999_999
-    assert table.get(table.keys.product(product["id"]))["stock"] == 999_999_999  # type: ignore[index]
+    assert stock_of(table, product["id"]) == 999_999_999
     assert len(ledger_of(table, product["id"])) == 1
     ok = client.post(url, headers=admin.headers, json={"delta": 1, "reason": "delivery"})
     assert ok.json()["stock"] == 1_000_000_000
@@ -166,7 +167,7 @@ def test_adjustments_stop_at_the_stock_cap(
             url, headers=admin.headers, json={"delta": 1_000_000_000, "reason": "more"}
         )
         assert_problem(response, 409, "stock_limit")
-    assert table.get(table.keys.product(product["id"]))["stock"] == 1_000_000_000  # type: ignore[index]
+    assert stock_of(table, product["id"]) == 1_000_000_000
 
 
 @pytest.mark.parametrize("reason", ["line\nbreak", "\u202eesrever", "bell\x07"])

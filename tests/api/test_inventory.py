@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -9,10 +10,13 @@ from fastapi.testclient import TestClient
 
 from app.core.roles import Role
 from app.db.table import Table
+from app.stock import engine
+from app.stock.model import ProductStock
 from tests.support.accounts import Account, Accounts
 from tests.support.catalog import all_pages, create_product
 from tests.support.history import check_history, ledger_of
 from tests.support.http import assert_problem
+from tests.support.stock import stock_of, stock_record
 
 
 @pytest.fixture
@@ -28,10 +32,6 @@ def manager(accounts: Accounts) -> Account:
 @pytest.fixture
 def product(client: TestClient, admin: Account) -> dict[str, Any]:
     return create_product(client, admin, stock=10)
-
-
-def stock_of(table: Table, product_id: str) -> int:
-    return int(table.get(table.keys.product(product_id))["stock"])  # type: ignore[index]
 
 
 class TestAccess:
@@ -349,6 +349,94 @@ class TestLowStock:
     def test_bad_parameters(self, client: TestClient, manager: Account, query: str) -> None:
         assert_problem(client.get(f"/inventory/low-stock?{query}", headers=manager.headers), 422)
 
+    def test_the_threshold_stops_at_the_ceiling(self, client: TestClient, manager: Account) -> None:
+        ok = client.get("/inventory/low-stock?threshold=100", headers=manager.headers)
+        assert ok.status_code == 200
+        body = assert_problem(
+            client.get("/inventory/low-stock?threshold=101", headers=manager.headers),
+            422,
+            "threshold_too_high",
+        )
+        assert body["errors"][0]["field"] == "threshold"
+
+    def test_only_low_levels_are_indexed_over_many_shards(
+        self, client: TestClient, table: Table, admin: Account, manager: Account
+    ) -> None:
+        """Bucket 0 enters the sparse index at twice the ceiling or less, in one of
+        `low_stock_shards` partitions; the page is merged lowest first across them."""
+        ids = [create_product(client, admin, name=f"L{i}", stock=i)["id"] for i in range(12)]
+        well_stocked = create_product(client, admin, name="Plenty", stock=500)["id"]
+
+        def bucket_0(product_id: str) -> dict[str, Any]:
+            item = table.get(table.keys.stock_bucket(product_id, 0))
+            assert item is not None
+            return item
+
+        shards = {bucket_0(pid).get("GSI3PK") for pid in ids}
+        assert None not in shards
+        assert len(shards) > 3
+        assert "GSI3PK" not in bucket_0(well_stocked)
+        client.headers.update(manager.headers)
+        try:
+            pages = all_pages(client, "/inventory/low-stock", limit=5, threshold=100)
+        finally:
+            del client.headers["Authorization"]
+        assert [[i["stock"] for i in page] for page in pages] == [
+            [0, 1, 2, 3, 4],
+            [5, 6, 7, 8, 9],
+            [10, 11],
+        ]
+        down = client.put(
+            f"/inventory/{well_stocked}",
+            headers=manager.headers,
+            json={"stock": 100, "reason": "count"},
+        )
+        assert down.status_code == 200
+        assert "GSI3PK" in bucket_0(well_stocked)
+        up = client.put(
+            f"/inventory/{well_stocked}",
+            headers=manager.headers,
+            json={"stock": 201, "reason": "count"},
+        )
+        assert up.status_code == 200
+        assert "GSI3PK" not in bucket_0(well_stocked)
+
+    def test_a_purchase_from_a_stale_read_still_indexes_a_low_bucket(
+        self, client: TestClient, table: Table, admin: Account, manager: Account
+    ) -> None:
+        """The purchase believes the bucket stays well stocked (it read 300), but the
+        bucket holds 101 and is left at 100: its condition fails, the retry sees the low
+        level and puts the bucket into the index."""
+        product_id = create_product(client, admin, name="Stale", stock=101)["id"]
+        real = stock_record(table, product_id)
+        stale = ProductStock(product_id, (replace(real.buckets[0], stock=300),))
+        engine.commit(
+            table,
+            snapshot={product_id: stale},
+            make_plan=lambda _: engine.Plan([engine.Change(product_id, "purchase", 1, "stale")]),
+            actor_id=admin.id,
+        )
+        assert stock_of(table, product_id) == 100
+        bucket = table.get(table.keys.stock_bucket(product_id, 0))
+        assert bucket is not None
+        assert "GSI3PK" in bucket
+        listed = client.get("/inventory/low-stock?threshold=100", headers=manager.headers).json()
+        assert [i["product_id"] for i in listed["items"]] == [product_id]
+
+    def test_a_product_with_buckets_is_listed_by_its_total(
+        self, client: TestClient, admin: Account, manager: Account
+    ) -> None:
+        product_id = create_product(client, admin, name="Spread", stock=9)["id"]
+        assert spread(client, admin, product_id, 3).status_code == 200  # 3 each
+        listed = client.get("/inventory/low-stock?threshold=9", headers=manager.headers).json()
+        assert [(i["product_id"], i["stock"], i["buckets"]) for i in listed["items"]] == [
+            (product_id, 9, 3)
+        ]
+        assert (
+            client.get("/inventory/low-stock?threshold=8", headers=manager.headers).json()["items"]
+            == []
+        )
+
     def test_cursor_is_bound_to_the_threshold(
         self, client: TestClient, admin: Account, manager: Account
     ) -> None:
@@ -363,3 +451,152 @@ class TestLowStock:
             params={"threshold": 1, "cursor": cursor},
         )
         assert_problem(response, 422, "invalid_cursor")
+
+
+def spread(client: TestClient, account: Account, product_id: str, buckets: int) -> Any:
+    return client.put(
+        f"/inventory/{product_id}/buckets", headers=account.headers, json={"buckets": buckets}
+    )
+
+
+def buy(client: TestClient, buyer: Account, product_id: str, quantity: int) -> Any:
+    return client.post(
+        "/orders",
+        headers=buyer.headers,
+        json={"items": [{"product_id": product_id, "quantity": quantity}]},
+    )
+
+
+class TestBuckets:
+    """A hot product's stock spread over several items (app/stock/engine.py)."""
+
+    def test_admins_spread_the_stock_evenly_and_the_ledger_records_it(
+        self, client: TestClient, table: Table, admin: Account, product: dict[str, Any]
+    ) -> None:
+        response = spread(client, admin, product["id"], 4)
+        assert response.status_code == 200, response.text
+        level = response.json()
+        assert (level["stock"], level["buckets"], level["stock_version"]) == (10, 4, 5)
+        assert response.headers["etag"] == '"5"'
+        stored = stock_record(table, product["id"])
+        assert [b.stock for b in stored.buckets] == [3, 3, 2, 2]
+        # each bucket's change has its entry, in that bucket's partition
+        for bucket, delta in zip(range(4), (-7, 3, 2, 2), strict=True):
+            (entry,) = [e for e in ledger_of(table, product["id"], bucket) if e["kind"] == "set"]
+            assert (entry["delta"], entry["stock_after"], entry["bucket"]) == (
+                delta,
+                stored.buckets[bucket].stock,
+                bucket,
+            )
+        assert client.get(f"/products/{product['id']}").json()["stock"] == 10
+        check_history(table, [product["id"]], [])
+
+    def test_only_admins(
+        self, client: TestClient, accounts: Accounts, manager: Account, product: dict[str, Any]
+    ) -> None:
+        assert_problem(spread(client, manager, product["id"], 4), 403)
+        assert_problem(spread(client, accounts.make(), product["id"], 4), 403)
+        url = f"/inventory/{product['id']}/buckets"
+        assert_problem(client.put(url, json={"buckets": 4}), 401)
+
+    def test_buckets_only_grow_and_bad_input_changes_nothing(
+        self, client: TestClient, table: Table, admin: Account, product: dict[str, Any]
+    ) -> None:
+        assert spread(client, admin, product["id"], 3).status_code == 200
+        assert_problem(spread(client, admin, product["id"], 2), 422, "fewer_buckets")
+        for bad in (0, 65, "4", 2.5):
+            assert_problem(spread(client, admin, product["id"], bad), 422)  # type: ignore[arg-type]
+        assert_problem(spread(client, admin, "nope", 2), 404, "product_not_found")
+        assert len(stock_record(table, product["id"]).buckets) == 3
+        again = spread(client, admin, product["id"], 3)  # the same count: nothing to do
+        assert again.status_code == 200
+        assert again.json()["stock_version"] == 4
+
+    def test_purchases_take_from_the_buckets_and_never_oversell(
+        self,
+        client: TestClient,
+        table: Table,
+        accounts: Accounts,
+        admin: Account,
+        product: dict[str, Any],
+    ) -> None:
+        spread(client, admin, product["id"], 4)  # 3, 3, 2, 2
+        buyer = accounts.make()
+        one = buy(client, buyer, product["id"], 1)  # from one bucket holding more than 1
+        assert one.status_code == 201
+        assert sorted(b.stock for b in stock_record(table, product["id"]).buckets) in (
+            [2, 2, 2, 3],
+            [1, 2, 3, 3],
+        )
+        eight = buy(client, buyer, product["id"], 8)  # no bucket has 8: taken from several
+        assert eight.status_code == 201
+        assert stock_of(table, product["id"]) == 1
+        too_many = buy(client, buyer, product["id"], 2)
+        assert_problem(too_many, 409, "insufficient_stock")
+        last = buy(client, buyer, product["id"], 1)
+        assert last.status_code == 201
+        assert stock_of(table, product["id"]) == 0
+        listed = client.get("/products", params={"q": product["name"]}).json()["items"]
+        assert [p["in_stock"] for p in listed if p["id"] == product["id"]] == [False]
+        back = client.post(f"/orders/{eight.json()['id']}/cancel", headers=buyer.headers)
+        assert back.status_code == 200
+        assert client.get(f"/products/{product['id']}").json()["stock"] == 8
+        listed = client.get("/products", params={"q": product["name"]}).json()["items"]
+        assert [p["in_stock"] for p in listed if p["id"] == product["id"]] == [True]
+        orders = [one.json()["id"], eight.json()["id"], last.json()["id"]]
+        check_history(table, [product["id"]], orders)
+
+    def test_counts_and_adjustments_rebalance(
+        self,
+        client: TestClient,
+        table: Table,
+        accounts: Accounts,
+        admin: Account,
+        manager: Account,
+        product: dict[str, Any],
+    ) -> None:
+        spread(client, admin, product["id"], 2)
+        buyer = accounts.make()
+        order = buy(client, buyer, product["id"], 4)
+        assert order.status_code == 201
+        adjusted = client.post(
+            f"/inventory/{product['id']}/adjustments",
+            headers=manager.headers,
+            json={"delta": 7, "reason": "delivery"},
+        )
+        assert adjusted.json()["stock"] == 13
+        assert [b.stock for b in stock_record(table, product["id"]).buckets] == [7, 6]
+        counted = client.put(
+            f"/inventory/{product['id']}",
+            headers=manager.headers,
+            json={"stock": 5, "reason": "count"},
+        )
+        assert counted.json()["stock"] == 5
+        assert [b.stock for b in stock_record(table, product["id"]).buckets] == [3, 2]
+        check_history(table, [product["id"]], [order.json()["id"]])
+
+    def test_movements_merge_the_buckets_newest_first(
+        self,
+        client: TestClient,
+        table: Table,
+        accounts: Accounts,
+        admin: Account,
+        manager: Account,
+        product: dict[str, Any],
+    ) -> None:
+        spread(client, admin, product["id"], 3)
+        buyer = accounts.make()
+        for _ in range(3):
+            assert buy(client, buyer, product["id"], 1).status_code == 201
+        client.headers.update(manager.headers)
+        try:
+            pages = all_pages(client, f"/inventory/{product['id']}/movements", limit=2)
+        finally:
+            del client.headers["Authorization"]
+        entries = [entry for page in pages for entry in page]
+        stored = sum(len(ledger_of(table, product["id"], b)) for b in range(3))
+        assert len(entries) == stored == 1 + 3 + 3  # initial, the spread's 3, 3 purchases
+        assert [e["at"] for e in entries] == sorted((e["at"] for e in entries), reverse=True)
+        assert [e["kind"] for e in entries[:3]] == ["purchase"] * 3
+        assert entries[-1]["kind"] == "initial"
+        assert {e["bucket"] for e in entries} == {0, 1, 2}

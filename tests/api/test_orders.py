@@ -14,6 +14,7 @@ from tests.support.accounts import Account, Accounts
 from tests.support.catalog import create_product
 from tests.support.history import check_history, ledger_of
 from tests.support.http import assert_problem
+from tests.support.stock import stock_of
 
 
 @pytest.fixture
@@ -41,10 +42,6 @@ def order(
     headers = dict(account.headers) | ({"Idempotency-Key": key} if key else {})
     body = {"items": [{"product_id": pid, "quantity": q} for pid, q in lines]}
     return client.post("/orders", headers=headers, json=body)
-
-
-def stock_of(table: Table, product_id: str) -> int:
-    return int(table.get(table.keys.product(product_id))["stock"])  # type: ignore[index]
 
 
 def item_count(table: Table) -> int:
@@ -384,3 +381,52 @@ class TestCancel:
 
     def test_missing(self, client: TestClient, buyer: Account) -> None:
         assert_problem(client.post("/orders/nope/cancel", headers=buyer.headers), 404)
+
+
+class TestPartitions:
+    """What a purchase writes: nothing in a partition the whole store shares."""
+
+    def test_a_purchase_writes_only_its_product_its_order_shard_and_its_buyer(
+        self,
+        client: TestClient,
+        table: Table,
+        buyer: Account,
+        products: list[dict[str, Any]],
+    ) -> None:
+        requests: list[dict[str, Any]] = []
+
+        def capture(params: dict[str, Any], **_: Any) -> None:
+            requests.append(params)
+
+        table.client.meta.events.register(
+            "before-parameter-build.dynamodb.TransactWriteItems", capture
+        )
+        try:
+            response = order(client, buyer, [(products[1]["id"], 1)])  # 1,000 in stock
+        finally:
+            table.client.meta.events.unregister(
+                "before-parameter-build.dynamodb.TransactWriteItems", capture
+            )
+        assert response.status_code == 201
+        (request,) = requests
+        product_partition = table.keys.product_partition(products[1]["id"])
+        order_key = table.keys.order(response.json()["id"])
+        written: list[str] = []
+        for action in request["TransactItems"]:
+            ((kind, body),) = action.items()
+            item = body.get("Item") or body["Key"]
+            written.append(item["PK"]["S"])
+            indexed = {k: v["S"] for k, v in item.items() if k.startswith("GSI")}
+            if kind == "Put" and item["SK"]["S"] == order_key["SK"]:
+                # the order's one index entry: the buyer's own list of orders
+                assert indexed == {
+                    "GSI1PK": table.keys.user_orders_listing(buyer.id),
+                    "GSI1SK": response.json()["id"],
+                }
+            else:
+                assert indexed == {}, action
+            names = body.get("ExpressionAttributeNames", {}).values()
+            assert not any(name.startswith("GSI") for name in names), action
+        assert sorted(written) == sorted(
+            [product_partition, product_partition, order_key["PK"]]  # bucket, ledger, order
+        )

@@ -14,6 +14,7 @@ from tests.support.accounts import Account, Accounts
 from tests.support.catalog import all_pages, create_product, product_body
 from tests.support.history import ledger_of
 from tests.support.http import assert_problem
+from tests.support.stock import stock_of, stock_version
 
 
 @pytest.fixture
@@ -51,6 +52,7 @@ class TestCreate:
             "tags",
             "sku",
             "stock",
+            "in_stock",
             "image_url",
             "version",
             "created_at",
@@ -59,8 +61,8 @@ class TestCreate:
         item = stored(table, product["id"])
         assert item is not None
         assert str(item["price"]) == "19.99"
-        assert item["stock"] == 7
-        assert item["stock_seq"] == 1
+        assert stock_of(table, product["id"]) == 7
+        assert stock_version(table, product["id"]) == 1
         (entry,) = ledger_of(table, product["id"])
         assert (entry["delta"], entry["stock_after"], entry["kind"], entry["actor_id"]) == (
             7,
@@ -77,7 +79,7 @@ class TestCreate:
         self, client: TestClient, table: Table, admin: Account
     ) -> None:
         product = create_product(client, admin, stock=0)
-        assert stored(table, product["id"])["stock_seq"] == 0  # type: ignore[index]
+        assert stock_version(table, product["id"]) == 0
         assert ledger_of(table, product["id"]) == []
 
     @pytest.mark.parametrize(
@@ -167,7 +169,8 @@ class TestGet:
         assert response.status_code == 200
         assert response.json() == product
         assert response.headers["etag"] == '"1.1"'
-        assert response.headers["cache-control"] == "no-cache"
+        # shared caches may keep it 2 s: with the page's 3 s polls, stock is <= 5 s old
+        assert response.headers["cache-control"] == "public, max-age=2"
 
     def test_missing(self, client: TestClient) -> None:
         assert_problem(client.get("/products/does-not-exist"), 404, "product_not_found")
@@ -189,7 +192,8 @@ class TestUpdate:
         assert response.headers["etag"] == '"2.1"'
         item = stored(table, product["id"])
         assert item is not None
-        assert (str(item["price"]), item["version"], item["stock"]) == ("24.50", 2, 5)
+        assert (str(item["price"]), item["version"]) == ("24.50", 2)
+        assert stock_of(table, product["id"]) == 5
 
     def test_renaming_moves_the_product_in_listings(
         self, client: TestClient, admin: Account
@@ -259,7 +263,7 @@ class TestUpdate:
         )
         body = assert_problem(response, 422)
         assert "inventory" in body["detail"]
-        assert stored(table, product["id"])["stock"] == 3  # type: ignore[index]
+        assert stock_of(table, product["id"]) == 3
 
     @pytest.mark.parametrize(
         "body",
@@ -368,20 +372,88 @@ class TestListing:
         twins = [p for p in items if p["name"].casefold() == "widget"]
         assert [p["id"] for p in twins] == sorted(p["id"] for p in twins)
 
-    def test_search_is_a_case_insensitive_name_prefix(
+    def test_search_matches_the_start_of_any_word(self, client: TestClient, admin: Account) -> None:
+        pro = create_product(client, admin, name="Widget Pro", category="Tools")
+        mini = create_product(client, admin, name="Mini Widget", category="Tools")
+        create_product(client, admin, name="Wider Shelf", category="Home")
+
+        def names(q: str) -> set[str]:
+            return {p["name"] for p in client.get("/products", params={"q": q}).json()["items"]}
+
+        assert names("widg") == {"Widget Pro", "Mini Widget"}
+        assert names("WID") == {"Widget Pro", "Mini Widget", "Wider Shelf"}
+        assert names("widget pro") == {"Widget Pro"}  # the name's start: the old prefix search
+        assert names("idget") == set()  # the start of a word, not any part of it
+        both = client.get("/products", params={"q": "wid", "category": "tools"}).json()["items"]
+        assert {p["id"] for p in both} == {pro["id"], mini["id"]}
+        assert client.get("/products?q=zzz").json() == {"items": [], "next_cursor": None}
+
+    def test_search_finds_words_anywhere_in_the_name(
         self, client: TestClient, admin: Account
     ) -> None:
-        pro = create_product(client, admin, name="Widget Pro", category="Tools")
-        create_product(client, admin, name="Mini Widget", category="Tools")
-        create_product(client, admin, name="Wider Shelf", category="Home")
-        assert [p["id"] for p in client.get("/products?q=widg").json()["items"]] == [pro["id"]]
-        assert {p["name"] for p in client.get("/products?q=WID").json()["items"]} == {
-            "Widget Pro",
-            "Wider Shelf",
-        }
-        both = client.get("/products", params={"q": "wid", "category": "tools"}).json()["items"]
-        assert [p["id"] for p in both] == [pro["id"]]
-        assert client.get("/products?q=zzz").json() == {"items": [], "next_cursor": None}
+        board = create_product(client, admin, name="Bamboo Cutting Board", sku="KT-0042")
+        torch = create_product(client, admin, name="Crème brûlée torch")
+        create_product(client, admin, name="Cutlery Set")
+
+        def ids(q: str) -> list[str]:
+            return [p["id"] for p in client.get("/products", params={"q": q}).json()["items"]]
+
+        assert ids("board") == [board["id"]]
+        assert ids("cutting bo") == [board["id"]]
+        assert ids("  Cutting   BOARD ") == [board["id"]]
+        assert ids("bamboo") == [board["id"]]
+        assert ids("CRÈME") == [torch["id"]]
+        assert ids("creme brulee") == [torch["id"]]
+        assert ids("brûlée") == [torch["id"]]
+        assert ids("board cutting") == []  # words in the name's order
+        assert ids("kt-0042") == [board["id"]]  # an exact SKU, any case
+        assert ids("kt-004") == []  # but not part of one
+
+    def test_search_entries_follow_edits_and_deletes(
+        self, client: TestClient, table: Table, admin: Account
+    ) -> None:
+        product = create_product(client, admin, name="Copper Kettle", sku="OLD-1")
+        url = f"/products/{product['id']}"
+        renamed = client.patch(
+            url, headers=admin.headers, json={"name": "Steel Teapot", "sku": "NEW-1"}
+        )
+        assert renamed.status_code == 200
+
+        def found(q: str) -> list[str]:
+            return [p["name"] for p in client.get("/products", params={"q": q}).json()["items"]]
+
+        assert (found("kettle"), found("old-1")) == ([], [])
+        assert found("teapot") == found("new-1") == ["Steel Teapot"]
+        stored_entries = table.query_pages(
+            key_condition="PK = :pk AND begins_with(SK, :w)",
+            values={":pk": table.keys.product_partition(product["id"]), ":w": "WORD#"},
+        )
+        assert sum(len(page) for page in stored_entries) == 3  # 2 words and the SKU
+        assert client.delete(url, headers=admin.headers).status_code == 204
+        assert found("teapot") == found("steel") == found("new-1") == []
+
+    def test_search_shows_availability_as_it_changes(
+        self, client: TestClient, admin: Account, accounts: Accounts
+    ) -> None:
+        product = create_product(client, admin, name="Last Lantern", stock=1)
+        buyer = accounts.make()
+        body = {"items": [{"product_id": product["id"], "quantity": 1}]}
+        order = client.post("/orders", headers=buyer.headers, json=body)
+        assert order.status_code == 201
+
+        def in_stock() -> list[tuple[str, bool]]:
+            """As the search and the full listing show it."""
+            return [
+                (p["id"], p["in_stock"])
+                for params in ({"q": "lantern"}, {})
+                for p in client.get("/products", params=params).json()["items"]
+                if p["id"] == product["id"]
+            ]
+
+        assert in_stock() == [(product["id"], False)] * 2
+        cancel = client.post(f"/orders/{order.json()['id']}/cancel", headers=buyer.headers)
+        assert cancel.status_code == 200
+        assert in_stock() == [(product["id"], True)] * 2
 
     def test_search_pages_too(self, client: TestClient, admin: Account) -> None:
         for i in range(5):
@@ -423,11 +495,57 @@ class TestListing:
         ):
             assert_problem(client.get("/products", params=params), 422, "invalid_cursor")
 
-    def test_listing_shows_live_stock(
+    def test_listings_show_availability_not_stock(
         self, client: TestClient, table: Table, admin: Account
     ) -> None:
-        create_product(client, admin, stock=4)
-        assert client.get("/products").json()["items"][0]["stock"] == 4
+        create_product(client, admin, name="Has some", stock=4)
+        create_product(client, admin, name="Has none", stock=0)
+        items = client.get("/products").json()["items"]
+        assert [(p["name"], p["in_stock"]) for p in items] == [
+            ("Has none", False),
+            ("Has some", True),
+        ]
+        assert all("stock" not in p for p in items)
+
+
+class TestCaching:
+    """Anonymous catalog reads may be kept by CloudFront for a few seconds; a re-read
+    with If-None-Match costs a 304 without a body."""
+
+    @pytest.mark.parametrize(("path", "max_age"), [("/products", 10), ("/categories", 30)])
+    def test_listings_are_public_for_seconds_with_an_etag(
+        self, client: TestClient, admin: Account, path: str, max_age: int
+    ) -> None:
+        create_product(client, admin, name="Cached Chair", category="Seating")
+        first = client.get(path)
+        assert first.headers["cache-control"] == f"public, max-age={max_age}"
+        etag = first.headers["etag"]
+        again = client.get(path, headers={"If-None-Match": etag})
+        assert (again.status_code, again.content) == (304, b"")
+        assert again.headers["cache-control"] == f"public, max-age={max_age}"
+        create_product(client, admin, name="Another Chair", category="Seating")
+        changed = client.get(path, headers={"If-None-Match": etag})
+        assert changed.status_code == 200
+        assert changed.headers["etag"] != etag
+
+    @pytest.mark.parametrize("path", ["/products", "/categories", "/products/{id}"])
+    def test_a_caller_with_a_token_gets_the_latest_and_no_cache_keeps_it(
+        self, client: TestClient, admin: Account, path: str
+    ) -> None:
+        """How an admin reloads a product to edit it: never a copy a cache kept."""
+        product = create_product(client, admin, name="Fresh Fig")
+        url = path.format(id=product["id"])
+        first = client.get(url, headers=admin.headers)
+        assert first.status_code == 200
+        assert first.headers["cache-control"] == "private, no-cache"
+        again = client.get(url, headers={**admin.headers, "If-None-Match": first.headers["etag"]})
+        assert (again.status_code, again.headers["cache-control"]) == (304, "private, no-cache")
+
+    def test_answers_to_staff_writes_are_not_cacheable(
+        self, client: TestClient, admin: Account
+    ) -> None:
+        created = client.post("/products", headers=admin.headers, json=product_body())
+        assert "public" not in created.headers.get("cache-control", "")
 
 
 class TestValidators:
@@ -480,7 +598,8 @@ class TestValidators:
         assert_problem(stale, 412, "precondition_failed")
         item = stored(table, product["id"])
         assert item is not None
-        assert (item["name"], item["version"], item["stock"]) == ("Renamed", 2, 4)
+        assert (item["name"], item["version"]) == ("Renamed", 2)
+        assert stock_of(table, product["id"]) == 4
 
     def test_if_match_reads_the_version_part(self, client: TestClient, admin: Account) -> None:
         product = create_product(client, admin)

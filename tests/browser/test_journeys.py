@@ -299,7 +299,7 @@ def test_a_forgotten_password_is_reset_and_changed(context: Any, page: Any, stac
     no_serious_violations(page)
 
     log_in(page, type(person)(person.email, "a-new-and-long-one", person.id, ""))
-    page.get_by_role("link", name="Account").click()
+    page.get_by_role("link", name="Account", exact=True).click()
     page.get_by_label("Current password").fill("not-my-password")
     page.get_by_label("New password").fill("yet-another-passphrase")
     page.get_by_role("button", name="Change password").click()

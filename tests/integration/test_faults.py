@@ -20,6 +20,7 @@ from tests.support.accounts import Account, Accounts
 from tests.support.catalog import create_product
 from tests.support.faults import DYNAMODB_ERRORS, S3_ERRORS, Faults
 from tests.support.invariants import check_invariants
+from tests.support.stock import stock_of
 
 PNG = bytes.fromhex(
     "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489"
@@ -269,9 +270,9 @@ def test_a_purchase_whose_answer_is_lost_is_found_again_with_its_key(
     assert lost.status_code == 503
     assert lost.json()["code"] == "outcome_unknown"
     assert "Idempotency-Key" in lost.json()["detail"]
-    assert world.table.get(world.table.keys.product(product["id"]))["stock"] == 1  # type: ignore[index]
+    assert stock_of(world.table, product["id"]) == 1
     again = world.client.post("/orders", headers=headers, json=body)
     assert again.status_code == 201
     assert again.headers["idempotent-replayed"] == "true"
-    assert world.table.get(world.table.keys.product(product["id"]))["stock"] == 1  # type: ignore[index]
+    assert stock_of(world.table, product["id"]) == 1
     check_invariants(world.table)

@@ -17,6 +17,7 @@ from tests.integration.test_accounts_concurrency import race
 from tests.support.accounts import Account, Accounts
 from tests.support.catalog import create_product
 from tests.support.history import check_history, ledger_of
+from tests.support.stock import stock_of, stock_record
 
 
 @pytest.fixture
@@ -35,18 +36,29 @@ def buy(
     )
 
 
+@pytest.mark.parametrize("buckets", [1, 4])
 def test_a_rush_of_100_buyers_for_30_units(
-    client: TestClient, table: Table, accounts: Accounts, admin: Account
+    client: TestClient, table: Table, accounts: Accounts, admin: Account, buckets: int
 ) -> None:
     product = create_product(client, admin, stock=30)
+    if buckets > 1:  # a hot product: the buyers spread over its buckets, still never oversell
+        spread = client.put(
+            f"/inventory/{product['id']}/buckets", headers=admin.headers, json={"buckets": buckets}
+        )
+        assert spread.status_code == 200
     buyers = [accounts.make() for _ in range(5)]
     responses = race(100, lambda i: buy(client, buyers[i % 5], [(product["id"], 1)]))
     statuses = Counter(r.status_code for r in responses)
     assert statuses == {201: 30, 409: 70}
     assert all(r.json()["code"] == "insufficient_stock" for r in responses if r.status_code == 409)
-    assert table.get(table.keys.product(product["id"]))["stock"] == 0  # type: ignore[index]
-    purchases = [e for e in ledger_of(table, product["id"]) if e["kind"] == "purchase"]
-    assert len(purchases) == 30
+    assert stock_of(table, product["id"]) == 0
+    purchases = [
+        e
+        for bucket in range(buckets)
+        for e in ledger_of(table, product["id"], bucket)
+        if e["kind"] == "purchase"
+    ]
+    assert sum(-e["delta"] for e in purchases) == 30
     orders = [r.json()["id"] for r in responses if r.status_code == 201]
     assert len(set(orders)) == 30
     check_history(table, [product["id"]], orders)
@@ -60,7 +72,7 @@ def test_twelve_concurrent_retries_with_one_key_make_one_order(
     responses = race(12, lambda _: buy(client, buyer, [(product["id"], 3)], key="pay-button-1"))
     assert {r.status_code for r in responses} == {201}
     assert len({r.json()["id"] for r in responses}) == 1
-    assert table.get(table.keys.product(product["id"]))["stock"] == 7  # type: ignore[index]
+    assert stock_of(table, product["id"]) == 7
     assert len([e for e in ledger_of(table, product["id"]) if e["kind"] == "purchase"]) == 1
     check_history(table, [product["id"]], [responses[0].json()["id"]])
 
@@ -70,6 +82,11 @@ def test_a_mixed_history_adds_up(
 ) -> None:
     """Random multi-line purchases, cancellations and adjustments from many threads."""
     products = [create_product(client, admin, name=f"P{i}", stock=20)["id"] for i in range(5)]
+    for product_id, buckets in zip(products[:2], (4, 3), strict=True):  # hot products
+        spread = client.put(
+            f"/inventory/{product_id}/buckets", headers=admin.headers, json={"buckets": buckets}
+        )
+        assert spread.status_code == 200, spread.text
     buyers = [accounts.make() for _ in range(4)]
     manager = accounts.make(Role.STOCK_MANAGER)
     placed: list[tuple[Account, str]] = []
@@ -106,11 +123,10 @@ def test_a_mixed_history_adds_up(
     done = threading.Event()
 
     def watch() -> None:
-        """Sample every product's stored stock while the history runs."""
+        """Sample every stored stock bucket while the history runs."""
         while not done.is_set():
             for product_id in products:
-                item = table.get(table.keys.product(product_id))
-                observed.append(int(item["stock"]))  # type: ignore[index]
+                observed.extend(b.stock for b in stock_record(table, product_id).buckets)
 
     watcher = threading.Thread(target=watch)
     watcher.start()
@@ -125,5 +141,8 @@ def test_a_mixed_history_adds_up(
     assert outcomes["buy 201"] > 10
     finals = check_history(table, products, [order_id for _, order_id in placed])
     assert all(stock >= 0 for stock in finals.values())
-    listed = {p["id"]: p["stock"] for p in client.get("/products?limit=100").json()["items"]}
-    assert all(listed[p] == finals[p] for p in products)
+    listed = {p["id"]: p["in_stock"] for p in client.get("/products?limit=100").json()["items"]}
+    assert all(listed[p] == (finals[p] > 0) for p in products)
+    shown = {p: client.get(f"/products/{p}").json()["stock"] for p in products}
+    assert shown == finals
+    assert [len(stock_record(table, p).buckets) for p in products] == [4, 3, 1, 1, 1]

@@ -6,7 +6,7 @@ from collections import Counter
 from typing import Any
 
 from app.db.codec import deserialize
-from app.db.keys import name_sort_key
+from app.db.keys import ORDER_PREFIX, STOCK, WORD_PREFIX, name_sort_key
 from app.db.table import Table
 from tests.support.history import check_history
 
@@ -57,7 +57,15 @@ def check_invariants(table: Table, *, image_keys: set[str] | None = None) -> dic
             if product.get("image_key"):
                 assert product["image_key"] in image_keys, "an image the store does not hold"
 
-    orders = {o["id"]: o for o in by_sk.get("ORDER", [])}
+    # every stock bucket and search entry belongs to a product that exists
+    for bucket in by_sk.get(STOCK, []):
+        assert bucket["product_id"] in products, "a stock bucket without its product"
+        assert bucket["bucket"] < int(products[bucket["product_id"]].get("buckets", 1))
+    for item in items:
+        if item["SK"].startswith(WORD_PREFIX):
+            assert table.keys.product_id_of(item["PK"]) in products, "a stray search entry"
+
+    orders = {o["id"]: o for o in items if o["SK"].startswith(ORDER_PREFIX)}
     for record in by_sk.get("IDEMPOTENCY", []):
         assert record["order_id"] in orders, "an idempotency key without its order"
     # stock = the ledger's sum, one entry per change, every order line sold exactly once

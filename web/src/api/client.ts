@@ -11,11 +11,32 @@ import type { components, paths } from "./schema";
 
 export type Schemas = components["schemas"];
 export type Product = Schemas["Product"];
+/** A product as listings show it: availability, not the live stock level. */
+export type ProductSummary = Schemas["ProductSummary"];
 export type Order = Schemas["Order"];
 export type User = Schemas["User"];
 
+/**
+ * Catalog reads are the same for everyone: sent without a token, CloudFront keeps one copy
+ * for all shoppers for a few seconds (the API marks them `public, max-age`), instead of one
+ * per logged-in user. A read that asks for the latest (`cache: "no-cache"`, e.g. an admin
+ * loading a product to edit) keeps its token, and the API answers it `private, no-cache`.
+ * (`no-store` is not such a read: the live stock poll uses it to make its own conditional
+ * request, and is shared like any other.)
+ */
+export function isSharedRead(method: string, url: string, cache: RequestCache = "default"): boolean {
+  const path = new URL(url, "http://x").pathname;
+  return (
+    (method === "GET" || method === "HEAD") &&
+    cache !== "no-cache" &&
+    cache !== "reload" &&
+    (path === "/products" || path === "/categories" || /^\/products\/[^/]+$/.test(path))
+  );
+}
+
 const authentication: Middleware = {
   async onRequest({ request }) {
+    if (isSharedRead(request.method, request.url, request.cache)) return request;
     const session = await freshSession();
     if (session) request.headers.set("Authorization", `Bearer ${session.accessToken}`);
     return request;

@@ -401,6 +401,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/inventory/{product_id}/buckets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Spread the stock over more buckets, so a hot product's purchases spread too
+         * @description Admins only. The stock is spread evenly over the buckets (never fewer than it has: buckets only grow). Each purchase takes its units from one bucket chosen at random, so a product that sells fast should have one bucket per 60 purchases a second (docs/PERFORMANCE.md, Partition heat).
+         */
+        put: operations["spread_stock_inventory__product_id__buckets_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/orders": {
         parameters: {
             query?: never;
@@ -548,6 +568,8 @@ export interface components {
         Movement: {
             /** Id */
             id: string;
+            /** Bucket */
+            bucket: number;
             /**
              * Kind
              * @enum {string}
@@ -648,10 +670,10 @@ export interface components {
             /** Next Cursor */
             next_cursor?: string | null;
         };
-        /** Page[Product] */
-        Page_Product_: {
+        /** Page[ProductSummary] */
+        Page_ProductSummary_: {
             /** Items */
-            items: components["schemas"]["Product"][];
+            items: components["schemas"]["ProductSummary"][];
             /** Next Cursor */
             next_cursor?: string | null;
         };
@@ -693,7 +715,7 @@ export interface components {
         };
         /**
          * Product
-         * @description A product as the API shows it. `price` travels as a string.
+         * @description A product with its live stock (the product page, and answers to edits).
          */
         Product: {
             /** Id */
@@ -712,8 +734,8 @@ export interface components {
             tags: string[];
             /** Sku */
             sku: string | null;
-            /** Stock */
-            stock: number;
+            /** In Stock */
+            in_stock: boolean;
             /** Image Url */
             image_url: string | null;
             /** Version */
@@ -728,6 +750,8 @@ export interface components {
              * Format: date-time
              */
             updated_at: string;
+            /** Stock */
+            stock: number;
         };
         /**
          * ProductCreate
@@ -779,6 +803,45 @@ export interface components {
              * @default 0
              */
             stock: number;
+        };
+        /**
+         * ProductSummary
+         * @description A product in a listing: availability, not the live stock. `price` travels as a
+         *     string.
+         */
+        ProductSummary: {
+            /** Id */
+            id: string;
+            /** Name */
+            name: string;
+            /** Description */
+            description: string;
+            /** Price */
+            price: string;
+            /** Currency */
+            currency: string;
+            /** Category */
+            category: string;
+            /** Tags */
+            tags: string[];
+            /** Sku */
+            sku: string | null;
+            /** In Stock */
+            in_stock: boolean;
+            /** Image Url */
+            image_url: string | null;
+            /** Version */
+            version: number;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
         };
         /**
          * ProductUpdate
@@ -857,12 +920,30 @@ export interface components {
             stock_version: number;
             /** Stock Updated At */
             stock_updated_at: string | null;
+            /**
+             * Buckets
+             * @description How many buckets the stock is spread over.
+             */
+            buckets: number;
         };
         /** StockSet */
         StockSet: {
             /** Stock */
             stock: number;
             /** Reason */
+            reason: string;
+        };
+        /**
+         * StockSpread
+         * @description Spread the stock over more buckets (a hot product: its purchases spread too).
+         */
+        StockSpread: {
+            /** Buckets */
+            buckets: number;
+            /**
+             * Reason
+             * @default spread over more buckets
+             */
             reason: string;
         };
         /** TokenPair */
@@ -1943,10 +2024,12 @@ export interface operations {
                 /** @description `next_cursor` of the previous page. */
                 cursor?: string | null;
                 category?: string | null;
-                /** @description Case-insensitive name prefix. */
+                /** @description The start of any word of the name, or several words in a row (case- and accent-insensitive), or an exact SKU. */
                 q?: string | null;
             };
-            header?: never;
+            header?: {
+                "if-none-match"?: string | null;
+            };
             path?: never;
             cookie?: never;
         };
@@ -1958,8 +2041,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Page_Product_"];
+                    "application/json": components["schemas"]["Page_ProductSummary_"];
                 };
+            };
+            /** @description Not modified: as named by If-None-Match (no body) */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Invalid input */
             422: {
@@ -2095,7 +2185,7 @@ export interface operations {
                     "application/json": components["schemas"]["Product"];
                 };
             };
-            /** @description Not modified: the product and its stock are as in If-None-Match */
+            /** @description Not modified: as named by If-None-Match (no body) */
             304: {
                 headers: {
                     [name: string]: unknown;
@@ -2568,7 +2658,9 @@ export interface operations {
     list_categories_categories_get: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                "if-none-match"?: string | null;
+            };
             path?: never;
             cookie?: never;
         };
@@ -2581,6 +2673,22 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CategoryList"];
+                };
+            };
+            /** @description Not modified: as named by If-None-Match (no body) */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description A dependency (DynamoDB, S3) is unavailable or throttling, or the outcome of a write is unknown (code outcome_unknown); try again after Retry-After */
@@ -2599,6 +2707,7 @@ export interface operations {
     low_stock_inventory_low_stock_get: {
         parameters: {
             query?: {
+                /** @description At most LOW_STOCK_CEILING (100 by default). */
                 threshold?: number;
                 /** @description Items per page (1..100). */
                 limit?: number;
@@ -2980,6 +3089,98 @@ export interface operations {
             };
             /** @description Not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (DynamoDB, S3) is unavailable or throttling, or the outcome of a write is unknown (code outcome_unknown); try again after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    spread_stock_inventory__product_id__buckets_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description An id the service issued. */
+                product_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StockSpread"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StockLevel"];
+                };
+            };
+            /** @description Bad request (e.g. a body that cannot be decoded) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired token, or the session has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is not of a type this operation reads */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -13,7 +13,7 @@ export default function AdminProductsPage() {
   usePageTitle("Products");
   const [q, setQ] = useState("");
   const pages = useCursorPages();
-  const products = useProductPage({ q, cursor: pages.cursor });
+  const products = useProductPage({ q, cursor: pages.cursor }, { fresh: true });
 
   return (
     <section>
@@ -67,8 +67,10 @@ export default function AdminProductsPage() {
                   <td data-label="Category">{product.category}</td>
                   <td data-label="SKU">{product.sku ?? "—"}</td>
                   <td data-label="Price">{money(product.price, product.currency)}</td>
-                  <td data-label="Stock" className="number">
-                    <Link to={`/inventory/${product.id}`}>{product.stock}</Link>
+                  <td data-label="Stock">
+                    <Link to={`/inventory/${product.id}`}>
+                      {product.in_stock ? "In stock" : "Sold out"}
+                    </Link>
                   </td>
                 </tr>
               ))}

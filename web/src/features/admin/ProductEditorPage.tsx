@@ -71,7 +71,13 @@ export default function ProductEditorPage() {
   const loaded = useQuery({
     queryKey: ["admin", "product", productId],
     queryFn: () =>
-      unwrapWithEtag(api.GET("/products/{product_id}", { params: { path: { product_id: productId ?? "" } } })),
+      // the latest, not a copy a cache kept: this is what the edit is checked against
+      unwrapWithEtag(
+        api.GET("/products/{product_id}", {
+          params: { path: { product_id: productId ?? "" } },
+          cache: "no-cache",
+        }),
+      ),
     enabled: !creating,
     staleTime: Number.POSITIVE_INFINITY, // the form works on what was loaded (its ETag)
   });

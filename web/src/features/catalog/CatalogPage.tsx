@@ -1,7 +1,7 @@
 import { useEffect, useId } from "react";
 import { Link, useSearchParams } from "react-router";
 
-import type { Product } from "../../api/client";
+import type { ProductSummary } from "../../api/client";
 import { ProductImage } from "../../components/ProductImage";
 import { Empty, ErrorState, Loading, Pager, SearchForm } from "../../components/ui";
 import { money } from "../../lib/format";
@@ -10,9 +10,9 @@ import { usePageTitle } from "../../lib/usePageTitle";
 import { AddToCart } from "./AddToCart";
 import { useCategories, useProductPage } from "./queries";
 
-function ProductCard({ product }: { product: Product }) {
+function ProductCard({ product }: { product: ProductSummary }) {
   const nameId = useId();
-  const available = product.stock > 0;
+  const available = product.in_stock;
   return (
     <li className="card product-card">
       <Link to={`/products/${product.id}`} className="product-card-link">

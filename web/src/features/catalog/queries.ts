@@ -56,9 +56,14 @@ export function useCategories() {
   });
 }
 
-export function useProductPage(params: { q?: string; category?: string; cursor: string | null }) {
+/** A page of the catalog. Shoppers take it from a cache (it may be a few seconds old);
+ * admins ask for the latest (`fresh`), so a product they just created or deleted shows. */
+export function useProductPage(
+  params: { q?: string; category?: string; cursor: string | null },
+  { fresh = false }: { fresh?: boolean } = {},
+) {
   return useQuery({
-    queryKey: ["products", params],
+    queryKey: ["products", params, fresh],
     queryFn: () =>
       unwrap(
         api.GET("/products", {
@@ -70,6 +75,7 @@ export function useProductPage(params: { q?: string; category?: string; cursor: 
               cursor: params.cursor ?? undefined,
             },
           },
+          cache: fresh ? "no-cache" : "default",
         }),
       ),
     placeholderData: (previous) => previous,

@@ -8,8 +8,9 @@ import { when } from "../../lib/format";
 import { useCursorPages } from "../../lib/useCursorPages";
 import { usePageTitle } from "../../lib/usePageTitle";
 
-const EVERYTHING = 1_000_000_000;
 const DEFAULT_THRESHOLD = 5;
+/** The highest threshold the API lists (its low-stock index holds only low levels). */
+const CEILING = 100;
 
 export default function InventoryPage() {
   usePageTitle("Inventory");
@@ -28,13 +29,13 @@ export default function InventoryPage() {
 
   const show = (value: number) => {
     setThreshold(value);
-    setDraft(value === EVERYTHING ? "" : String(value));
+    setDraft(String(value));
     pages.reset();
   };
   const submit = (event: FormEvent) => {
     event.preventDefault();
     const value = Number(draft);
-    if (Number.isInteger(value) && value >= 0) show(value);
+    if (Number.isInteger(value) && value >= 0 && value <= CEILING) show(value);
   };
 
   return (
@@ -48,6 +49,7 @@ export default function InventoryPage() {
               {...props}
               type="number"
               min={0}
+              max={CEILING}
               inputMode="numeric"
               value={draft}
               onChange={(e) => setDraft(e.target.value)}
@@ -57,8 +59,8 @@ export default function InventoryPage() {
         <button type="submit" className="button secondary">
           Show low stock
         </button>
-        <button type="button" className="button link" onClick={() => show(EVERYTHING)}>
-          Show all products
+        <button type="button" className="button link" onClick={() => show(CEILING)}>
+          Show everything up to {CEILING}
         </button>
       </form>
       {levels.isPending ? (

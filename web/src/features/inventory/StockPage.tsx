@@ -17,7 +17,9 @@ const KIND_WORDS: Record<string, string> = {
   cancellation: "Cancelled order",
 };
 
-function Movements({ productId }: { productId: string }) {
+/** The ledger, newest first. A product whose stock is spread over several buckets records
+ * each bucket's changes: the level after a change is that bucket's. */
+function Movements({ productId, buckets }: { productId: string; buckets: number }) {
   const pages = useCursorPages();
   const movements = useQuery({
     queryKey: ["inventory", productId, "movements", pages.cursor],
@@ -42,7 +44,8 @@ function Movements({ productId }: { productId: string }) {
             <th scope="col">When</th>
             <th scope="col">What</th>
             <th scope="col">Change</th>
-            <th scope="col">Level after</th>
+            {buckets > 1 && <th scope="col">Bucket</th>}
+            <th scope="col">{buckets > 1 ? "Bucket level after" : "Level after"}</th>
             <th scope="col">Reason</th>
           </tr>
         </thead>
@@ -54,6 +57,11 @@ function Movements({ productId }: { productId: string }) {
               <td data-label="Change" className={entry.delta < 0 ? "number negative" : "number"}>
                 {entry.delta > 0 ? `+${entry.delta}` : entry.delta}
               </td>
+              {buckets > 1 && (
+                <td data-label="Bucket" className="number">
+                  {entry.bucket + 1}
+                </td>
+              )}
               <td data-label="Level after" className="number">
                 {entry.stock_after ?? "—"}
               </td>
@@ -140,6 +148,7 @@ export default function StockPage() {
           {current.stock}
         </span>{" "}
         in stock{current.sku && <span className="muted"> · SKU {current.sku}</span>}
+        {current.buckets > 1 && <span className="muted"> · spread over {current.buckets} buckets</span>}
       </p>
       <div className="two-columns">
         <form className="card form" onSubmit={onSet} aria-labelledby="set-heading">
@@ -209,7 +218,7 @@ export default function StockPage() {
         </form>
       </div>
       <h2>Movements</h2>
-      <Movements productId={productId} />
+      <Movements productId={productId} buckets={current.buckets} />
     </section>
   );
 }
