@@ -3,27 +3,27 @@
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
-STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | cksum | cut -d' ' -f1)
+STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml requirements/dev.txt | cksum | cut -d' ' -f1)
 
 .DEFAULT_GOAL := help
 AWS_VENV := .tools/aws-venv
+CHECKOV_VENV := .tools/checkov-venv
 SAM      := SAM_CLI_TELEMETRY=0 $(CURDIR)/$(AWS_VENV)/bin/sam
-SAM_ENV  ?= default
-# sam build needs the Python of the Lambda runtime (3.12) on PATH: find a real one (a pyenv
-# shim on PATH would hang sam build), else whatever python3.12 is on PATH
-PYTHON312 ?= $(or $(lastword $(wildcard $(HOME)/.pyenv/versions/3.12*/bin/python3.12)),$(shell command -v python3.12))
+ENV      ?= dev
 
-.PHONY: help install tools run seed test lint format constraints clean \
-	aws-tools validate build package deploy destroy bench \
+.PHONY: help install tools run seed test lint format lock clean \
+	aws-tools validate package deploy destroy smoke bench \
 	web web-client web-dev web-test screenshots
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
-$(STAMP): pyproject.toml constraints.txt
+# every package from requirements/dev.txt, each checked against its hash; then the app
+$(STAMP): pyproject.toml requirements/dev.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -c constraints.txt -e '.[dev]'
+	$(PY) -m pip install -q --require-hashes -r requirements/dev.txt
+	$(PY) -m pip install -q --no-deps -e .
 	@rm -f $(VENV)/.installed-* && touch $@
 
 install: $(STAMP) ## create .venv and install the app with its dev tools
@@ -59,8 +59,8 @@ web-dev: install ## Vite's dev server on :5173, forwarding API calls to API_PORT
 screenshots: install tools web ## docs/screenshots/*.png from a seeded local stack (Chromium)
 	$(PY) -m devtools.screenshots
 
-constraints: install ## re-pin constraints.txt to what .venv has now
-	$(PY) -m pip freeze --exclude-editable | grep -v '^catalog-service' > constraints.txt
+lock: install ## re-lock requirements/*.txt with hashes (uv); UPGRADE=1 for the newest versions
+	$(PY) -m devtools.lock $(if $(UPGRADE),--upgrade,)
 
 lint: install ## ruff and mypy
 	$(PY) -m ruff check .
@@ -74,31 +74,28 @@ format: install ## apply ruff's formatting and safe fixes
 aws-tools: ## install SAM CLI, cfn-lint, hadolint and actionlint under .tools/
 	@bash devtools/ensure-aws-tools.sh
 
-validate: aws-tools ## offline checks: sam validate --lint, cfn-lint, actionlint, hadolint
+validate: aws-tools ## offline checks: sam validate --lint, cfn-lint, actionlint, hadolint, checkov
 	cd infra && $(SAM) validate --lint --template template.yaml --region us-east-1
+	cd infra && $(SAM) validate --lint --template template.yaml --region eu-west-1
 	$(AWS_VENV)/bin/cfn-lint infra/template.yaml
 	$(AWS_VENV)/bin/actionlint .github/workflows/*.yml
 	$(AWS_VENV)/bin/hadolint Dockerfile
+	BC_SKIP_MAPPING=TRUE $(CHECKOV_VENV)/bin/checkov --config-file .checkov.yaml
 
-build: install aws-tools ## sam build (arm64, python3.12) into infra/.aws-sam/
-	@test -n "$(PYTHON312)" || { echo "sam build needs python3.12 on PATH"; exit 1; }
-	$(PY) -m devtools.stage_lambda
-	cd infra && PATH=$(dir $(PYTHON312)):$$PATH $(SAM) build --template template.yaml
+package: install ## the Lambda zip, arm64 + Python 3.12, from hashes (dist/catalog-lambda.zip)
+	$(PY) -m devtools.package_lambda
 
-package: build ## the deployment zip (dist/catalog-lambda.zip) and its size
-	@mkdir -p dist && rm -f dist/catalog-lambda.zip
-	cd infra/.aws-sam/build/CatalogFunction && zip -qr9 $(CURDIR)/dist/catalog-lambda.zip .
-	@du -h dist/catalog-lambda.zip | cut -f1 | xargs echo "dist/catalog-lambda.zip:"
+deploy: package web aws-tools ## deploy to ENV (dev|staging|prod; region from AWS_REGION; ALARM_EMAIL=...)
+	$(PY) -m devtools.deploy --env $(ENV)
 
-deploy: build web ## sam deploy, then the web app to its bucket (GUIDED=1 the first time; SAM_ENV=prod)
-	cd infra && $(SAM) deploy --config-file samconfig.toml --config-env $(SAM_ENV) \
-		$(if $(GUIDED),--guided,)
-	$(PY) -m devtools.deploy_web --config-env $(SAM_ENV)
+destroy: aws-tools ## delete ENV's stack; the table, images, secret and logs are kept (Retain)
+	$(SAM) delete --stack-name catalog-$(ENV) --region $${AWS_REGION:?set AWS_REGION}
+	@echo "Kept: the table, the images bucket, the JWT secret and the log groups (Retain)."
+	@echo "To remove them too, see docs/RUNBOOK.md, Teardown."
 
-destroy: aws-tools ## delete the stack; the table and the images bucket are kept (Retain)
-	cd infra && $(SAM) delete --config-file samconfig.toml --config-env $(SAM_ENV)
-	@echo "Kept: the DynamoDB table and the images bucket (DeletionPolicy Retain)."
-	@echo "To remove them too: turn off the table's deletion protection, then delete both."
+smoke: install ## check a running deployment: make smoke URL=https://... [ORIGIN=...] (or SMOKE_ENV=staging)
+	$(PY) -m devtools.smoke $(if $(SMOKE_ENV),--env $(SMOKE_ENV),$${URL:?set URL (or SMOKE_ENV)}) \
+		$(if $(ORIGIN),--origin $(ORIGIN),)
 
 bench: install tools ## every benchmark, then one summary table
 	@command -v wrk >/dev/null || { apt-get install -y -qq wrk || sudo apt-get install -y -qq wrk; }

@@ -1,4 +1,5 @@
-"""Operator commands: python -m app.cli create-table | create-admin | seed | create-bucket."""
+"""Operator commands: python -m app.cli create-table | create-admin | seed | create-bucket |
+rotate-jwt-key."""
 
 from __future__ import annotations
 
@@ -72,6 +73,29 @@ def seed(_: argparse.Namespace) -> int:
     return 0
 
 
+def rotate_jwt_key(args: argparse.Namespace) -> int:
+    """A new signing key in the Secrets Manager secret; the current one stays valid as the
+    previous key (app/core/signing.py), so nobody is logged out."""
+    import os
+    import secrets
+    from datetime import UTC, datetime
+
+    import boto3
+
+    from app.core.signing import rotated
+
+    region = args.region or os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
+    client = boto3.client("secretsmanager", region_name=region)
+    current = client.get_secret_value(SecretId=args.secret_id)["SecretString"]
+    kid = args.kid or datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    client.put_secret_value(
+        SecretId=args.secret_id,
+        SecretString=rotated(current, new_kid=kid, new_secret=secrets.token_urlsafe(48)),
+    )
+    print(f"signing key {kid} is now current; the previous key still verifies its tokens")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m app.cli", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -82,6 +106,12 @@ def build_parser() -> argparse.ArgumentParser:
     admin.add_argument("--name", default="Administrator")
     commands.add_parser("seed", help="load the demo catalog (idempotent)")
     commands.add_parser("create-bucket", help="create the images bucket (local S3 only)")
+    rotate = commands.add_parser(
+        "rotate-jwt-key", help="make a new signing key current, keeping the old one valid"
+    )
+    rotate.add_argument("--secret-id", required=True, help="the JwtSecretArn stack output")
+    rotate.add_argument("--region")
+    rotate.add_argument("--kid", help="the new key's id (default: the time, UTC)")
     return parser
 
 
@@ -90,6 +120,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "create-admin": create_admin,
     "seed": seed,
     "create-bucket": create_bucket,
+    "rotate-jwt-key": rotate_jwt_key,
 }
 
 

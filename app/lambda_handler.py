@@ -16,6 +16,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 from mangum import Mangum
 
 from app.core import metrics as business_metrics
+from app.core import snapstart
 from app.core.blocking import serve_one_request_at_a_time
 from app.core.config import get_settings
 from app.core.logging import configure_logging
@@ -40,6 +41,8 @@ warnings.filterwarnings("ignore", message="No application metrics to publish")
 # one request at a time per Lambda process: boto3 calls run inline, not on a worker thread
 serve_one_request_at_a_time()
 asgi_handler = Mangum(app, lifespan="off")
+# with SnapStart, build everything now (before the snapshot) and re-seed after a restore
+snapstart.prepare(app)
 
 
 @logger.inject_lambda_context(clear_state=True)

@@ -10,6 +10,7 @@ from fastapi import FastAPI
 
 from app.core.apigateway import ApiGatewayRootPathMiddleware
 from app.core.config import get_settings
+from app.core.cors import ConfiguredCORSMiddleware
 from app.core.errors import install_error_handlers
 from app.core.faults import install_fault_handlers
 from app.core.logging import configure_logging
@@ -49,6 +50,7 @@ def create_app() -> FastAPI:
     app.add_middleware(LazyRoutersMiddleware, routers=routers)
     app.add_middleware(RequestContextMiddleware)
     app.add_middleware(SecurityHeadersMiddleware)  # outside: the 500s get the headers too
+    app.add_middleware(ConfiguredCORSMiddleware)  # preflights answered before anything else
     app.add_middleware(ApiGatewayRootPathMiddleware)
     install_error_handlers(app)
     install_fault_handlers(app)

@@ -11,6 +11,7 @@ import sys
 
 BENCHMARKS = [
     "cold_start",
+    "snapstart_init",
     "warm_path",
     "catalog_pages",
     "purchase_rush",

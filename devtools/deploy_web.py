@@ -1,6 +1,7 @@
 """Upload the built web app to the stack's web bucket (under app/), after `sam deploy`.
 
-    python -m devtools.deploy_web --config-env default   # what `make deploy` runs
+    python -m devtools.deploy_web --stack catalog-dev --region eu-west-1
+    (`make deploy` runs it after `sam deploy`: devtools/deploy.py)
 
 Hashed assets (assets/*) are cached for a year and never deleted here: a browser that
 still runs the previous index.html may ask for them. index.html and other unhashed files
@@ -13,7 +14,6 @@ import argparse
 import mimetypes
 import sys
 import time
-import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -55,29 +55,18 @@ def upload(dist: Path, *, bucket: str, s3: Any) -> list[str]:
     return [key for _, key, _, _ in plan]
 
 
-def stack_settings(config_env: str) -> tuple[str, str]:
-    """The stack name and region `sam deploy --config-env` uses."""
-    config = tomllib.loads((web.REPO / "infra" / "samconfig.toml").read_text())
-    deploy = config.get(config_env, {}).get("deploy", {}).get("parameters", {})
-    default = config.get("default", {})
-    name = deploy.get("stack_name") or default.get("global", {}).get("parameters", {})["stack_name"]
-    region = deploy.get("region") or default["deploy"]["parameters"]["region"]
-    return str(name), str(region)
-
-
-def main(argv: list[str]) -> int:
+def stack_outputs(stack: str, region: str) -> dict[str, str]:
     import boto3
 
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--config-env", default="default")
-    args = parser.parse_args(argv)
-    stack, region = stack_settings(args.config_env)
-    outputs = {
-        o["OutputKey"]: o["OutputValue"]
-        for o in boto3.client("cloudformation", region_name=region)
-        .describe_stacks(StackName=stack)["Stacks"][0]
-        .get("Outputs", [])
-    }
+    described = boto3.client("cloudformation", region_name=region).describe_stacks(StackName=stack)
+    return {o["OutputKey"]: o["OutputValue"] for o in described["Stacks"][0].get("Outputs", [])}
+
+
+def publish(*, stack: str, region: str) -> int:
+    """Upload the built web app to the stack's bucket and refresh CloudFront's index.html."""
+    import boto3
+
+    outputs = stack_outputs(stack, region)
     keys = upload(
         web.DIST, bucket=outputs["WebBucketName"], s3=boto3.client("s3", region_name=region)
     )
@@ -91,6 +80,14 @@ def main(argv: list[str]) -> int:
     print(f"web app: {len(keys)} files in s3://{outputs['WebBucketName']}/{PREFIX}")
     print(f"site: {outputs['SiteUrl']}/app/")
     return 0
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--stack", required=True)
+    parser.add_argument("--region", required=True)
+    args = parser.parse_args(argv)
+    return publish(stack=args.stack, region=args.region)
 
 
 if __name__ == "__main__":

@@ -17,3 +17,12 @@ for tool in sam cfn-lint hadolint actionlint; do
     break
   fi
 done
+# checkov (policy checks of the template, workflows and Dockerfile): its own venv, its pins
+# fight SAM CLI's
+CHECKOV_VENV=".tools/checkov-venv"
+if [ ! -x "$CHECKOV_VENV/bin/checkov" ]; then
+  echo "installing checkov under $CHECKOV_VENV"
+  [ -x "$CHECKOV_VENV/bin/pip" ] || "$PYTHON" -m venv "$CHECKOV_VENV"
+  "$CHECKOV_VENV/bin/pip" install -q --upgrade pip
+  "$CHECKOV_VENV/bin/pip" install -q "checkov>=3.2"
+fi

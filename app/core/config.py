@@ -68,12 +68,20 @@ class Settings(BaseSettings):
     password_reset_mails_per_hour: int = Field(default=3, ge=1)
 
     log_level: str = "INFO"
+    # origins allowed to call the API from a browser (comma-separated); on AWS, API Gateway
+    # answers for them instead (app/core/cors.py)
+    cors_allowed_origins: str = ""
 
     @model_validator(mode="after")
     def _require_strong_secret_outside_dev(self) -> Settings:
         if self.jwt_secret is None and self.jwt_secret_arn:
-            self.jwt_secret = SecretStr(_read_secret(self.jwt_secret_arn, self.aws_region))
+            self.jwt_secret = SecretStr(read_secret(self.jwt_secret_arn, self.aws_region))
         secret = self.jwt_secret.get_secret_value() if self.jwt_secret else ""
+        if secret.lstrip().startswith("{"):  # a key ring: app/core/signing.py
+            from app.core.signing import parse
+
+            parse(secret)
+            return self
         if len(secret.encode()) >= MIN_SECRET_BYTES:
             return self
         if self.app_env == "prod":
@@ -87,13 +95,11 @@ class Settings(BaseSettings):
         return self
 
     @property
-    def jwt_secret_bytes(self) -> bytes:
-        if self.jwt_secret is None:  # pragma: no cover - the validator fills it in
-            raise RuntimeError("JWT secret missing")
-        return self.jwt_secret.get_secret_value().encode()
+    def cors_origins(self) -> list[str]:
+        return [o.strip() for o in self.cors_allowed_origins.split(",") if o.strip()]
 
 
-def _read_secret(arn: str, region: str) -> str:
+def read_secret(arn: str, region: str) -> str:
     import boto3
 
     client = boto3.client("secretsmanager", region_name=region)

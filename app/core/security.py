@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Literal
 
+from app.core import signing
 from app.core.config import Settings
 
 TokenType = Literal["access", "refresh"]
@@ -120,8 +121,26 @@ def issue_token(
         "iss": settings.jwt_issuer,
         "aud": settings.jwt_audience,
     }
-    token = jwt.encode(claims, settings.jwt_secret_bytes, algorithm=JWT_ALGORITHM)
+    key = signing.key_ring(settings).current
+    token = jwt.encode(claims, key.secret, algorithm=JWT_ALGORITHM, headers={"kid": key.kid})
     return IssuedToken(token=token, token_id=token_id, expires_at=issued_at + ttl)
+
+
+def _verification_key(token: str, settings: Settings) -> bytes:
+    """The key the token's `kid` names (current or previous); tokens from before key ids
+    (no `kid`) are checked against the current key."""
+    from jose import JWTError, jwt
+
+    try:
+        kid = jwt.get_unverified_header(token).get("kid")
+    except JWTError as error:
+        raise InvalidTokenError(str(error)) from error
+    key = signing.key_ring(settings).current if kid is None else None
+    if kid is not None:
+        key = signing.key_for(str(kid), settings)
+    if key is None:
+        raise InvalidTokenError("unknown signing key")
+    return key.secret
 
 
 def decode_token(token: str, *, expected_type: TokenType, settings: Settings) -> TokenClaims:
@@ -131,7 +150,7 @@ def decode_token(token: str, *, expected_type: TokenType, settings: Settings) ->
     try:
         claims = jwt.decode(
             token,
-            settings.jwt_secret_bytes,
+            _verification_key(token, settings),
             algorithms=[JWT_ALGORITHM],
             audience=settings.jwt_audience,
             issuer=settings.jwt_issuer,

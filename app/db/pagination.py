@@ -18,6 +18,7 @@ from typing import Any, Generic, TypeVar, cast
 
 from pydantic import BaseModel
 
+from app.core import signing
 from app.core.config import get_settings
 from app.core.errors import InvalidInputError
 from app.db.codec import RawItem
@@ -37,14 +38,23 @@ class InvalidCursorError(InvalidInputError):
     code, title = "invalid_cursor", "Invalid cursor"
 
 
-@lru_cache(maxsize=4)
+@lru_cache(maxsize=8)
 def _signing_key(secret: bytes) -> bytes:
     return hmac.new(secret, b"catalog/page-cursor/v1", hashlib.sha256).digest()
 
 
+def _signature(secret: bytes, payload: bytes) -> bytes:
+    return hmac.new(_signing_key(secret), payload, hashlib.sha256).digest()[:_SIGNATURE_BYTES]
+
+
 def _sign(payload: bytes) -> bytes:
-    key = _signing_key(get_settings().jwt_secret_bytes)
-    return hmac.new(key, payload, hashlib.sha256).digest()[:_SIGNATURE_BYTES]
+    return _signature(signing.key_ring(get_settings()).current.secret, payload)
+
+
+def _signed_by_us(payload: bytes, signature: bytes) -> bool:
+    """Under the current key or, after a rotation, the previous one."""
+    keys = signing.key_ring(get_settings()).keys
+    return any(hmac.compare_digest(signature, _signature(k.secret, payload)) for k in keys)
 
 
 def _b64encode(data: bytes) -> str:
@@ -76,7 +86,7 @@ def decode_cursor(cursor: str | None, *, scope: str) -> RawItem | None:
         signature = _b64decode(encoded_signature)
     except (ValueError, binascii.Error) as error:
         raise InvalidCursorError("The cursor is malformed.") from error
-    if not hmac.compare_digest(signature, _sign(payload)):
+    if not _signed_by_us(payload, signature):
         raise InvalidCursorError("The cursor is not one this service issued.")
     try:
         decoded: Any = json.loads(payload)

@@ -1,6 +1,6 @@
-"""The browser tests: Debian's Chromium (Playwright) against the real local stack -- the
-built web app and the API under uvicorn, on DynamoDB Local and moto's S3 server -- started
-once for the whole session."""
+"""Tests against the real local stack -- the built web app and the API under uvicorn, on
+DynamoDB Local and moto's S3 server -- started once for the whole session: the browser
+tests (Debian's Chromium through Playwright) and `make smoke`."""
 
 from __future__ import annotations
 
@@ -28,6 +28,7 @@ REPO = Path(__file__).resolve().parents[2]
 DIST = REPO / "web" / "dist"
 AXE = REPO / "web" / "node_modules" / "axe-core" / "axe.min.js"
 PASSWORD = "correct horse battery"
+SMOKE_ORIGIN = "https://shop.example.com"  # the one origin the stack allows (make smoke)
 
 
 @dataclass
@@ -111,6 +112,7 @@ def stack(
         "ARGON2_TIME_COST": "1",
         "ARGON2_MEMORY_KIB": "1024",
         "LOG_LEVEL": "WARNING",
+        "CORS_ALLOWED_ORIGINS": SMOKE_ORIGIN,
     }
     server = api_server.start(env, port, log_path=tmp_path_factory.mktemp("server") / "api.log")
     try:

@@ -7,7 +7,7 @@ from pathlib import Path
 import boto3
 from moto import mock_aws
 
-from devtools import deploy_web, stage_lambda
+from devtools import deploy_web
 
 
 def build(tmp_path: Path) -> Path:
@@ -40,16 +40,3 @@ def test_upload_puts_the_app_under_app_with_its_caching(tmp_path: Path) -> None:
     assert (js["ContentType"], js["CacheControl"]) == ("text/javascript", deploy_web.IMMUTABLE)
     page = s3.head_object(Bucket="web", Key="app/index.html")
     assert (page["ContentType"], page["CacheControl"]) == ("text/html", "no-cache")
-
-
-def test_stack_settings_follow_samconfig() -> None:
-    assert deploy_web.stack_settings("default") == ("catalog", "eu-west-1")
-    assert deploy_web.stack_settings("prod") == ("catalog-prod", "eu-west-1")
-
-
-def test_the_lambda_package_holds_no_web_app() -> None:
-    assert stage_lambda.main() == 0
-    staged = [p.relative_to(stage_lambda.STAGE).as_posix() for p in stage_lambda.STAGE.rglob("*")]
-    assert "app/main.py" in staged
-    assert not any(p.startswith(("web", "app/web/")) or "/dist/" in p for p in staged)
-    assert not any(p.endswith((".tsx", ".html")) for p in staged)

@@ -29,8 +29,10 @@ def test_default_environment_is_prod(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_local_without_secret_gets_a_random_one(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("JWT_SECRET", raising=False)
     first, second = Settings(app_env="local"), Settings(app_env="local")
-    assert len(first.jwt_secret_bytes) >= 32
-    assert first.jwt_secret_bytes != second.jwt_secret_bytes
+    assert first.jwt_secret is not None
+    assert second.jwt_secret is not None
+    assert len(first.jwt_secret.get_secret_value()) >= 32
+    assert first.jwt_secret.get_secret_value() != second.jwt_secret.get_secret_value()
 
 
 def test_a_short_secret_is_refused_everywhere() -> None:
@@ -75,7 +77,8 @@ def stored_secret(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[str], s
 def test_reads_the_jwt_secret_from_secrets_manager(stored_secret: Callable[[str], str]) -> None:
     arn = stored_secret("k" * 64)
     settings = Settings(app_env="prod", jwt_secret_arn=arn, aws_region="eu-west-1")
-    assert settings.jwt_secret_bytes == b"k" * 64
+    assert settings.jwt_secret is not None
+    assert settings.jwt_secret.get_secret_value() == "k" * 64
 
 
 def test_a_short_secret_from_secrets_manager_is_refused(

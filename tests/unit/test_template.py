@@ -9,37 +9,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from app.core.config import Settings
 from app.db import schema
+from tests.support.cloudformation import load_template
 
 REPO = Path(__file__).resolve().parents[2]
 
 
-class _CloudFormationLoader(yaml.SafeLoader):
-    """Reads !Ref, !Sub, !GetAtt... as {"Ref": ...} style mappings."""
-
-
-def _tag(loader: yaml.SafeLoader, tag_suffix: str, node: yaml.Node) -> Any:
-    name = "Ref" if tag_suffix == "Ref" else f"Fn::{tag_suffix}"
-    if isinstance(node, yaml.ScalarNode):
-        value: Any = loader.construct_scalar(node)
-        if tag_suffix == "GetAtt":
-            value = value.split(".", 1)
-    elif isinstance(node, yaml.SequenceNode):
-        value = loader.construct_sequence(node, deep=True)
-    else:
-        value = loader.construct_mapping(node, deep=True)  # type: ignore[arg-type]
-    return {name: value}
-
-
-_CloudFormationLoader.add_multi_constructor("!", _tag)
-
-
 @pytest.fixture(scope="module")
 def template() -> dict[str, Any]:
-    return yaml.load((REPO / "infra" / "template.yaml").read_text(), Loader=_CloudFormationLoader)  # noqa: S506
+    return load_template()
 
 
 @pytest.fixture(scope="module")
@@ -179,10 +159,72 @@ def test_image_keys_match_the_policy_prefixes() -> None:
     assert (images.UPLOADS_PREFIX, images.IMAGES_PREFIX) == ("uploads/", "products/")
 
 
-def test_secret_is_generated_not_written(resources: dict[str, Any]) -> None:
+def test_secret_is_generated_not_written_and_outlives_the_stack(
+    resources: dict[str, Any], template: dict[str, Any]
+) -> None:
+    import json
+
+    from app.core import signing
+
     secret = resources["JwtSecret"]["Properties"]
-    assert secret["GenerateSecretString"]["PasswordLength"] >= 32
+    generated = secret["GenerateSecretString"]
+    assert generated["PasswordLength"] >= 32
     assert "SecretString" not in secret
+    # what Secrets Manager makes of it is a key ring the app reads (app/core/signing.py)
+    example = json.loads(generated["SecretStringTemplate"])
+    example[generated["GenerateStringKey"]] = "x" * generated["PasswordLength"]
+    assert signing.parse(json.dumps(example)).current.kid == "initial"
+    assert resources["JwtSecret"]["DeletionPolicy"] == "Retain"
+    assert template["Outputs"]["JwtSecretArn"]["Value"] == {"Ref": "JwtSecret"}
+
+
+def test_new_versions_take_traffic_gradually_and_roll_back_on_alarms(
+    resources: dict[str, Any],
+) -> None:
+    function = resources["CatalogFunction"]["Properties"]
+    assert function["AutoPublishAlias"] == "live"
+    assert function["CodeUri"] == "../dist/catalog-lambda.zip"  # the artifact CI built
+    preference = function["DeploymentPreference"]
+    assert preference["Type"] == {"Ref": "DeploymentType"}
+    assert {"Ref": "AliasErrorsAlarm"} in preference["Alarms"]
+    assert {"Ref": "Api5xxRateAlarm"} in preference["Alarms"]
+    assert preference["Hooks"]["PreTraffic"] == {"Ref": "PreTrafficHook"}
+    hook = resources["PreTrafficHook"]["Properties"]
+    assert hook["FunctionName"]["Fn::Sub"].startswith("CodeDeployHook_")
+    assert hook["Environment"]["Variables"]["NEW_VERSION"] == {"Ref": "CatalogFunction.Version"}
+    assert function["SnapStart"]["ApplyOn"]["Fn::If"][0] == "SnapStartEnabled"
+
+
+def test_data_protection(resources: dict[str, Any]) -> None:
+    images = resources["ImagesBucket"]["Properties"]
+    assert images["VersioningConfiguration"] == {"Status": "Enabled"}
+    rules = {rule["Id"]: rule for rule in images["LifecycleConfiguration"]["Rules"]}
+    assert rules["old-versions"]["NoncurrentVersionExpiration"]["NoncurrentDays"] == 30
+    assert resources["BackupSelection"]["Properties"]["BackupSelection"]["Resources"] == [
+        {"Fn::GetAtt": ["CatalogTable", "Arn"]}
+    ]
+    for log_group in ("FunctionLogGroup", "ApiAccessLogGroup"):
+        assert resources[log_group]["DeletionPolicy"] == "Retain"
+
+
+def test_the_edge_has_a_waf_with_a_rate_rule_on_auth(resources: dict[str, Any]) -> None:
+    acl = resources["WebAcl"]["Properties"]
+    assert acl["Scope"] == "CLOUDFRONT"
+    rules = {rule["Name"]: rule for rule in acl["Rules"]}
+    managed = {
+        r["Statement"]["ManagedRuleGroupStatement"]["Name"]
+        for r in rules.values()
+        if "ManagedRuleGroupStatement" in r["Statement"]
+    }
+    assert managed == {"AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet"}
+    rate = rules["auth-rate"]["Statement"]["RateBasedStatement"]
+    assert rate["ScopeDownStatement"]["ByteMatchStatement"]["SearchString"] == "/auth/"
+    assert rules["auth-rate"]["Action"] == {"Block": {}}
+    site = resources["SiteDistribution"]["Properties"]["DistributionConfig"]
+    assert site["WebACLId"]["Fn::If"][0] == "CreateWebAcl"
+    log_format = resources["HttpApi"]["Properties"]["AccessLogSettings"]["Format"]
+    for field in ("routeKey", "status", "responseLatency", "userAgent", "integrationErrorMessage"):
+        assert f"$context.{field}" in log_format or f"$context.identity.{field}" in log_format
 
 
 def test_monitoring(resources: dict[str, Any]) -> None:
@@ -191,8 +233,17 @@ def test_monitoring(resources: dict[str, Any]) -> None:
         "Api5xxRateAlarm",
         "ApiLatencyAlarm",
         "FunctionErrorsAlarm",
+        "AliasErrorsAlarm",
         "FunctionThrottlesAlarm",
+        "FunctionDurationAlarm",
+        "DynamoDbThrottlesAlarm",
+        "DynamoDbErrorsAlarm",
+        "FailedLoginsAlarm",
     }
+    for name in alarms:  # everyone hears when it fires and when it is over
+        properties = resources[name]["Properties"]
+        assert properties["AlarmActions"] == [{"Ref": "AlarmTopic"}], name
+        assert properties["OKActions"] == [{"Ref": "AlarmTopic"}], name
     dashboard = resources["Dashboard"]["Properties"]["DashboardBody"]["Fn::Sub"]
     for metric in ("OrdersPlaced", "OutOfStockRejections", "FailedLogins", "ThrottledLogins"):
         assert metric in dashboard
@@ -238,7 +289,7 @@ def test_one_site_serves_the_web_app_and_the_api(
         "Authorization"
         in cache["ParametersInCacheKeyAndForwardedToOrigin"]["HeadersConfig"]["Headers"]
     )
-    assert template["Outputs"]["SiteUrl"]["Value"] == {
+    assert template["Outputs"]["SiteUrl"]["Value"]["Fn::If"][2] == {
         "Fn::Sub": "https://${SiteDistribution.DomainName}"
     }
     web = resources["WebBucket"]["Properties"]
@@ -280,3 +331,14 @@ def test_the_site_function_sends_deep_links_to_the_app(
         "/app/assets/index-abc.js": "/app/assets/index-abc.js",
         "/app/favicon.svg": "/app/favicon.svg",
     }
+
+
+def test_api_gateway_and_the_app_answer_cors_alike(resources: dict[str, Any]) -> None:
+    from app.core import cors
+
+    config = resources["HttpApi"]["Properties"]["CorsConfiguration"]
+    assert config["AllowOrigins"] == {"Ref": "CorsAllowedOrigins"}
+    assert config["AllowMethods"] == cors.ALLOW_METHODS
+    assert config["AllowHeaders"] == cors.ALLOW_HEADERS
+    assert config["ExposeHeaders"] == cors.EXPOSE_HEADERS
+    assert config["MaxAge"] == cors.MAX_AGE

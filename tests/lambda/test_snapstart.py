@@ -1,0 +1,59 @@
+"""SnapStart: with a snapshot to come, the init phase builds everything and registers the
+restore hook; without one, routers stay lazy (app/core/snapstart.py). Each case imports
+the handler in a fresh interpreter, as Lambda's init phase does."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+REPORT = textwrap.dedent(
+    """
+    import random, snapshot_restore_py
+    import app.lambda_handler as handler
+    from app.core import signing
+    from app.routers import ROUTERS
+    built = handler.app.state.routers.included == set(ROUTERS)
+    hooks = [f for f, *_ in snapshot_restore_py._after_restore_registry]
+    print("built" if built else "lazy", len(hooks))
+    if hooks:
+        random.seed(7)
+        before = random.random()
+        random.seed(7)
+        signing.key_ring(handler.settings)
+        hooks[0]()  # what Lambda calls after restoring a snapshot
+        print("reseeded" if random.random() != before else "same",
+              "forgotten" if signing._store.loaded.read_at == float("-inf") else "kept")
+    """
+)
+
+
+def init(initialization_type: str) -> list[str]:
+    env = dict(os.environ) | {
+        "APP_ENV": "prod",
+        "JWT_SECRET": "snapstart-test-" + "s" * 40,
+        "AWS_REGION": "us-east-1",
+        "CATALOG_TABLE": "unused",
+        "AWS_LAMBDA_INITIALIZATION_TYPE": initialization_type,
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", REPORT], env=env, capture_output=True, text=True, check=True
+    )
+    return done.stdout.split()
+
+
+@pytest.mark.parametrize(
+    ("initialization_type", "expected"),
+    [
+        ("snap-start", ["built", "1", "reseeded", "forgotten"]),
+        ("on-demand", ["lazy", "0"]),
+    ],
+)
+def test_init_builds_everything_only_for_a_snapshot(
+    initialization_type: str, expected: list[str]
+) -> None:
+    assert init(initialization_type) == expected

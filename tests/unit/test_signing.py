@@ -1,0 +1,166 @@
+"""Signing keys with ids, rotated without logging anyone out (app/core/signing.py)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from pydantic import ValidationError
+
+from app.core import security, signing
+from app.core.config import Settings
+from app.core.security import InvalidTokenError
+from app.db import pagination
+
+A, B, C = "a" * 40, "b" * 40, "c" * 40
+
+
+def ring(
+    kid: str, current: str, previous_kid: str | None = None, previous: str | None = None
+) -> str:
+    document: dict[str, Any] = {"kid": kid, "current": current}
+    if previous is not None:
+        document |= {"previous_kid": previous_kid, "previous": previous}
+    return json.dumps(document)
+
+
+def settings_with(secret: str) -> Settings:
+    return Settings(app_env="test", jwt_secret=secret)
+
+
+def token_for(settings: Settings) -> str:
+    return security.issue_token(
+        user_id="u1", session_id="s1", token_type="access", settings=settings
+    ).token
+
+
+def test_a_plain_secret_is_one_key() -> None:
+    parsed = signing.parse(A)
+    assert (parsed.current.kid, parsed.current.secret, parsed.previous) == (
+        "default",
+        A.encode(),
+        None,
+    )
+
+
+@pytest.mark.parametrize(
+    "secret",
+    [
+        ring("k1", "short"),
+        ring("k1", A, "k0", "short"),
+        ring("k1", A, "k1", B),  # the same id twice
+        ring("", A),
+        '{"kid": "k1"}',
+    ],
+)
+def test_a_bad_key_ring_stops_the_app(secret: str) -> None:
+    with pytest.raises((ValueError, ValidationError)):
+        Settings(app_env="prod", jwt_secret=secret)
+
+
+def test_tokens_name_their_key_and_outlive_one_rotation() -> None:
+    before = settings_with(ring("k1", A))
+    old_token = token_for(before)
+    from jose import jwt
+
+    assert jwt.get_unverified_header(old_token)["kid"] == "k1"
+    after = settings_with(signing.rotated(ring("k1", A), new_kid="k2", new_secret=B))
+    assert security.decode_token(old_token, expected_type="access", settings=after).user_id == "u1"
+    new_token = token_for(after)
+    assert jwt.get_unverified_header(new_token)["kid"] == "k2"
+    assert security.decode_token(new_token, expected_type="access", settings=after)
+    # a second rotation drops k1: its tokens are refused
+    later = settings_with(
+        signing.rotated(after.jwt_secret.get_secret_value(), new_kid="k3", new_secret=C)
+    )  # type: ignore[union-attr]
+    with pytest.raises(InvalidTokenError, match="unknown signing key"):
+        security.decode_token(old_token, expected_type="access", settings=later)
+    assert security.decode_token(new_token, expected_type="access", settings=later)
+
+
+def test_a_token_with_a_forged_key_id_is_refused() -> None:
+    from jose import jwt
+
+    settings = settings_with(ring("k2", B, "k1", A))
+    claims = jwt.get_unverified_claims(token_for(settings))
+    forged = jwt.encode(claims, C, algorithm="HS256", headers={"kid": "k1"})
+    with pytest.raises(InvalidTokenError):
+        security.decode_token(forged, expected_type="access", settings=settings)
+
+
+def test_cursors_survive_a_rotation(monkeypatch: pytest.MonkeyPatch) -> None:
+    settings = settings_with(ring("k1", A))
+    monkeypatch.setattr(pagination, "get_settings", lambda: settings)
+    cursor = pagination.encode_cursor({"PK": {"S": "x"}}, scope="s")
+    rotated = settings_with(signing.rotated(ring("k1", A), new_kid="k2", new_secret=B))
+    monkeypatch.setattr(pagination, "get_settings", lambda: rotated)
+    assert pagination.decode_cursor(cursor, scope="s") == {"PK": {"S": "x"}}
+    assert pagination.encode_cursor({"PK": {"S": "x"}}, scope="s") != cursor  # signed with k2
+
+
+@pytest.fixture
+def secrets_manager(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    from moto import mock_aws
+
+    monkeypatch.delenv("JWT_SECRET", raising=False)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    with mock_aws():
+        import boto3
+
+        yield boto3.client("secretsmanager", region_name="eu-west-1")
+
+
+def test_a_rotation_reaches_running_containers(
+    secrets_manager: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The CLI rotates the secret; a container that still holds the old keys accepts a
+    token under the new key (it reads the secret again on an unknown id) and, after the
+    refresh interval, signs with the new key itself."""
+    from app import cli
+
+    arn = secrets_manager.create_secret(Name="catalog/jwt", SecretString=ring("k1", A))["ARN"]
+    running = Settings(app_env="prod", jwt_secret_arn=arn, aws_region="eu-west-1")
+    signing.forget()
+    old_token = token_for(running)
+    assert (
+        cli.main(["rotate-jwt-key", "--secret-id", arn, "--region", "eu-west-1", "--kid", "k2"])
+        == 0
+    )
+    stored = signing.parse(secrets_manager.get_secret_value(SecretId=arn)["SecretString"])
+    assert (stored.current.kid, stored.previous.kid if stored.previous else None) == ("k2", "k1")
+    assert stored.previous is not None
+    assert stored.previous.secret == A.encode()
+    new_secret = stored.current.secret.decode()
+
+    # what a container that has read the new secret signs (this process still holds k1)
+    from jose import jwt
+
+    claims = jwt.get_unverified_claims(old_token) | {"sub": "u2"}
+    new_token = jwt.encode(claims, new_secret, algorithm="HS256", headers={"kid": "k2"})
+    assert signing.key_ring(running).current.kid == "k1"
+    monkeypatch.setattr(signing, "MIN_RELOAD_SECONDS", 0.0)
+    assert (
+        security.decode_token(new_token, expected_type="access", settings=running).user_id == "u2"
+    )
+    assert (
+        security.decode_token(old_token, expected_type="access", settings=running).user_id == "u1"
+    )
+    from jose import jwt
+
+    assert jwt.get_unverified_header(token_for(running))["kid"] == "k2"
+
+
+def test_after_a_snapstart_restore_the_keys_are_read_again(
+    secrets_manager: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    arn = secrets_manager.create_secret(Name="catalog/jwt2", SecretString=ring("k1", A))["ARN"]
+    settings = Settings(app_env="prod", jwt_secret_arn=arn, aws_region="eu-west-1")
+    signing.forget()
+    assert signing.key_ring(settings).current.kid == "k1"
+    secrets_manager.put_secret_value(SecretId=arn, SecretString=ring("k2", B, "k1", A))
+    assert signing.key_ring(settings).current.kid == "k1"  # within the refresh interval
+    signing.forget()
+    assert signing.key_ring(settings).current.kid == "k2"
