@@ -34,8 +34,8 @@ tools: ## install Java (if missing) and DynamoDB Local under .tools/
 run: install tools ## the web app and API on 127.0.0.1:8000 (DynamoDB Local :8001, S3 :8002)
 	$(PY) -m devtools.run_local serve
 
-seed: install tools ## load the demo catalog into the local database
-	$(PY) -m devtools.run_local seed
+seed: install tools ## load the demo catalog into the local database (STORE=slug: into that store)
+	$(PY) -m devtools.run_local seed $(if $(STORE),--store $(STORE),)
 
 test: install tools web ## run every test: the web app's (Vitest), then the rest (pytest)
 	cd web && npm test --silent

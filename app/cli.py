@@ -1,5 +1,5 @@
-"""Operator commands: python -m app.cli create-table | create-admin | seed | create-bucket |
-rotate-jwt-key."""
+"""Operator commands: python -m app.cli create-table | create-store | create-admin | seed |
+create-bucket | rotate-jwt-key."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from app.auth.schemas import Email, Password
 from app.core.config import get_settings
 from app.core.roles import Role
 from app.core.timeutil import now_iso
-from app.db.table import get_table
+from app.db.table import Table, get_table
 
 
 def create_table(_: argparse.Namespace) -> int:
@@ -24,28 +24,71 @@ def create_table(_: argparse.Namespace) -> int:
     return 0
 
 
+def _store_table(slug: str | None) -> Table | None:
+    """The table bound to an existing store (the default one when `slug` is None)."""
+    from app.stores import repository as stores
+
+    base = get_table()
+    if slug is None or slug == get_settings().store_id:
+        return base
+    if stores.get(base, slug) is None:
+        print(f"no store {slug}: create it with create-store", file=sys.stderr)
+        return None
+    return base.for_store(slug)
+
+
+def create_store(args: argparse.Namespace) -> int:
+    """Create a store; idempotent (an existing store with that slug is left as it is)."""
+    from app.stores import repository as stores
+    from app.stores import service as store_service
+    from app.stores.repository import StoreExistsError
+    from app.stores.schemas import StoreCreate
+
+    try:
+        request = StoreCreate(slug=args.slug, name=args.name, domains=args.domain or [])
+    except ValidationError as error:
+        print(f"invalid input: {error.errors()[0]['msg']}", file=sys.stderr)
+        return 2
+    table = get_table()
+    try:
+        store_service.create(table, request)
+    except StoreExistsError:
+        existing = stores.get(table, request.slug)
+        print(f"store {request.slug} already exists ({existing.name if existing else '?'})")
+        return 0
+    print(f"store {request.slug} created")
+    return 0
+
+
 def create_admin(args: argparse.Namespace) -> int:
-    """Create an admin, or promote the existing account with that e-mail. Idempotent."""
+    """Create an admin of a store (or, with --platform, an operator of the deployment, in
+    the default store), or promote the existing account with that e-mail. Idempotent."""
     try:
         email = TypeAdapter(Email).validate_python(args.email)
         password = TypeAdapter(Password).validate_python(args.password)
     except ValidationError as error:
         print(f"invalid input: {error.errors()[0]['msg']}", file=sys.stderr)
         return 2
-    table = get_table()
+    if args.platform and args.store not in (None, get_settings().store_id):
+        print("platform admins live in the default store: drop --store", file=sys.stderr)
+        return 2
+    table = _store_table(args.store)
+    if table is None:
+        return 2
+    role = Role.PLATFORM_ADMIN if args.platform else Role.ADMIN
     settings = get_settings()
     existing = repository.get_by_email(table, email=email)
     if existing is None:
         user = service.new_user(
-            email=email, password=password, name=args.name, role=Role.ADMIN, settings=settings
+            email=email, password=password, name=args.name, role=role, settings=settings
         )
         repository.put_new(table, user=user)
-        print(f"admin {email} created (id {user.id})")
-    elif existing.role != Role.ADMIN:
-        repository.change_role(table, user=existing, role=Role.ADMIN, now=now_iso())
-        print(f"{email} promoted to admin (password unchanged)")
+        print(f"{role} {email} created in store {table.keys.store} (id {user.id})")
+    elif existing.role != role:
+        repository.change_role(table, user=existing, role=role, now=now_iso())
+        print(f"{email} is now {role} in store {table.keys.store} (password unchanged)")
     else:
-        print(f"{email} is already an admin (password unchanged)")
+        print(f"{email} is already {role} in store {table.keys.store} (password unchanged)")
     return 0
 
 
@@ -65,10 +108,13 @@ def create_bucket(_: argparse.Namespace) -> int:
     return 0
 
 
-def seed(_: argparse.Namespace) -> int:
+def seed(args: argparse.Namespace) -> int:
     from app.seed import seed as load_demo_catalog
 
-    created, existing = load_demo_catalog(get_table())
+    table = _store_table(args.store)
+    if table is None:
+        return 2
+    created, existing = load_demo_catalog(table)
     print(f"demo catalog: {created} products created, {existing} already there")
     return 0
 
@@ -100,11 +146,20 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m app.cli", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("create-table", help="create the DynamoDB table if missing")
+    store = commands.add_parser("create-store", help="create a store (idempotent)")
+    store.add_argument("--slug", required=True)
+    store.add_argument("--name", required=True)
+    store.add_argument("--domain", action="append", help="a host name that selects it")
     admin = commands.add_parser("create-admin", help="create or promote an admin account")
     admin.add_argument("--email", required=True)
     admin.add_argument("--password", required=True)
     admin.add_argument("--name", default="Administrator")
-    commands.add_parser("seed", help="load the demo catalog (idempotent)")
+    admin.add_argument("--store", help="the store (default: the default store)")
+    admin.add_argument(
+        "--platform", action="store_true", help="an operator of every store (platform_admin)"
+    )
+    seed_parser = commands.add_parser("seed", help="load the demo catalog (idempotent)")
+    seed_parser.add_argument("--store", help="the store (default: the default store)")
     commands.add_parser("create-bucket", help="create the images bucket (local S3 only)")
     rotate = commands.add_parser(
         "rotate-jwt-key", help="make a new signing key current, keeping the old one valid"
@@ -117,6 +172,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "create-table": create_table,
+    "create-store": create_store,
     "create-admin": create_admin,
     "seed": seed,
     "create-bucket": create_bucket,

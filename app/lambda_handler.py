@@ -19,7 +19,7 @@ from app.core import metrics as business_metrics
 from app.core import snapstart
 from app.core.blocking import serve_one_request_at_a_time
 from app.core.config import get_settings
-from app.core.logging import configure_logging
+from app.core.logging import configure_logging, store_var
 from app.main import app
 
 # Fail the cold start, visibly, on bad settings rather than on the first request.
@@ -32,6 +32,9 @@ cloudwatch_metrics = Metrics(namespace="Catalog", service="catalog")
 
 def _send_metric(name: str, value: float) -> None:
     cloudwatch_metrics.add_metric(name=name, unit=MetricUnit.Count, value=value)
+    # the store as a property of the record, not a dimension (one metric per store would
+    # multiply the metrics bill): per-store figures come from Logs Insights (RUNBOOK.md)
+    cloudwatch_metrics.add_metadata(key="store", value=store_var.get() or "")
 
 
 business_metrics.install(_send_metric)

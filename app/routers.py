@@ -29,6 +29,8 @@ ROUTERS: dict[str, tuple[str, ...]] = {
     "/categories": ("app.products.router:categories_router",),
     "/inventory": ("app.inventory.router:router", "app.inventory.router:admin_router"),
     "/orders": ("app.orders.router:router",),
+    "/store": ("app.stores.router:store_router",),
+    "/platform": ("app.stores.router:platform_router",),
 }
 
 

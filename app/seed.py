@@ -257,15 +257,17 @@ CATALOG: list[tuple[str, str, str, str, int, list[str], str]] = [
 ]
 
 
-def seed_id(sku: str) -> str:
-    return str(uuid.uuid5(SEED_NAMESPACE, sku))
+def seed_id(sku: str, store: str) -> str:
+    """Stable per store (seeding again finds what is there), different across stores."""
+    name = sku if store == "default" else f"{store}/{sku}"
+    return str(uuid.uuid5(SEED_NAMESPACE, name))
 
 
 def seed(table: Table) -> tuple[int, int]:
     """Create the demo products that are not there yet. Returns (created, already there)."""
     created = existing = 0
     for sku, name, category, price, stock, tags, description in CATALOG:
-        product_id = seed_id(sku)
+        product_id = seed_id(sku, table.keys.store)
         if repository.get_definition(table, product_id=product_id) is not None:
             existing += 1
             continue

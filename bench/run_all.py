@@ -18,6 +18,7 @@ BENCHMARKS = [
     "throughput",
     "cost_model",
     "partition_heat",
+    "tenant_isolation",
     "web_bundle",
 ]
 RESULT = re.compile(

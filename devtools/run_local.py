@@ -210,17 +210,26 @@ def serve(env: dict[str, str]) -> int:
             processes.stop(server, grace=3, first=signal.SIGINT)
 
 
-def seed(env: dict[str, str]) -> int:
+def seed(env: dict[str, str], store: str | None = None) -> int:
+    """The demo catalog in the default store, or in `store` (created first if missing)."""
+    cli = [sys.executable, "-m", "app.cli"]
     with backing_services(env, with_s3=False):
-        return subprocess.run(
-            [sys.executable, "-m", "app.cli", "seed"], env=env, check=False
-        ).returncode
+        if store:
+            name = store.replace("-", " ").title()
+            command = [*cli, "create-store", "--slug", store, "--name", name]
+            made = subprocess.run(command, env=env, check=False)
+            if made.returncode:
+                return made.returncode
+        where = ["--store", store] if store else []
+        return subprocess.run([*cli, "seed", *where], env=env, check=False).returncode
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("command", choices=["serve", "seed"], nargs="?", default="serve")
-    command = parser.parse_args().command
+    parser.add_argument("--store", default=os.environ.get("STORE") or None)
+    arguments = parser.parse_args()
+    command = arguments.command
     processes.die_with_parent()  # `make` killed: this stops, and so its children
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, _on_signal)
@@ -229,7 +238,7 @@ def main() -> int:
     DATA.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
     try:
-        return serve(env) if command == "serve" else seed(env)
+        return serve(env) if command == "serve" else seed(env, arguments.store)
     except PortTakenError as error:
         print(f"make run: {error}", file=sys.stderr)
         return 2

@@ -43,8 +43,12 @@ def blocking_work_on_threads(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def reset_caches() -> None:
+    from app.stores import resolution, tenancy
+
     get_settings.cache_clear()
     get_table.cache_clear()
+    resolution.forget()
+    tenancy.forget()
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints
 
-from app.core.roles import Role
+from app.core.roles import STORE_ROLES, Role
 from app.core.text import plain_line, utf8_at_most
 
 EmailPrefix = Annotated[
@@ -15,7 +15,13 @@ EmailPrefix = Annotated[
 ]
 
 
+def _store_role(role: Role) -> Role:
+    if role not in STORE_ROLES:
+        raise ValueError("is granted by the operators (python -m app.cli create-admin --platform)")
+    return role
+
+
 class RoleChange(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    role: Role
+    role: Annotated[Role, AfterValidator(_store_role)]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from app.auth import repository, throttle
 from app.auth.schemas import Principal, UserRecord
-from app.core.errors import ConflictError, NotFoundError
+from app.core.errors import ConflictError, ForbiddenError, NotFoundError
 from app.core.roles import Role
 from app.core.timeutil import now_iso
 from app.db.pagination import paginate
@@ -41,8 +41,19 @@ def list_users(
     )
 
 
+class OperatorAccountError(ForbiddenError):
+    code, title = "operator_account", "An operator's account"
+
+
+def _not_an_operator(user: UserRecord) -> UserRecord:
+    """A platform admin's account is the operators' to change, not a store admin's."""
+    if user.role == Role.PLATFORM_ADMIN:
+        raise OperatorAccountError("This account is managed by the platform's operators.")
+    return user
+
+
 def change_role(table: Table, user_id: str, role: Role) -> UserRecord:
-    user = get_user(table, user_id)
+    user = _not_an_operator(get_user(table, user_id))
     if user.role == role:
         return user
     return repository.change_role(table, user=user, role=role, now=now_iso())
@@ -55,4 +66,4 @@ def clear_login_throttle(table: Table, user_id: str) -> None:
 def delete_user(table: Table, user_id: str, *, actor: Principal) -> None:
     if user_id == actor.id:
         raise SelfDeletionError("You cannot delete your own account.")
-    repository.delete(table, user=get_user(table, user_id))
+    repository.delete(table, user=_not_an_operator(get_user(table, user_id)))

@@ -36,7 +36,9 @@ async def get_principal(
     if not token:
         raise UnauthorizedError("A bearer token is required.")
     try:
-        claims = security.decode_token(token, expected_type="access", settings=get_settings())
+        claims = security.decode_token(
+            token, expected_type="access", store=table.keys.store, settings=get_settings()
+        )
     except security.InvalidTokenError as error:
         raise UnauthorizedError("The token is invalid or expired.") from error
     user, session = await blocking(

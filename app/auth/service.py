@@ -83,7 +83,9 @@ def log_in(
 
 def _start_session(table: Table, *, user_id: str, settings: Settings, now: int) -> TokenPair:
     session_id = secrets.token_urlsafe(16)
-    tokens, refresh_id, expires_at = _issue_pair(user_id, session_id, settings, now)
+    tokens, refresh_id, expires_at = _issue_pair(
+        user_id, session_id, table.keys.store, settings, now
+    )
     repository.put_session(
         table,
         session=SessionRecord(
@@ -98,11 +100,16 @@ def _start_session(table: Table, *, user_id: str, settings: Settings, now: int) 
 
 
 def _issue_pair(
-    user_id: str, session_id: str, settings: Settings, now: int
+    user_id: str, session_id: str, store: str, settings: Settings, now: int
 ) -> tuple[TokenPair, str, int]:
     access, refresh = (
         security.issue_token(
-            user_id=user_id, session_id=session_id, token_type=kind, settings=settings, now=now
+            user_id=user_id,
+            session_id=session_id,
+            token_type=kind,
+            store=store,
+            settings=settings,
+            now=now,
         )
         for kind in security.TOKEN_TYPES
     )
@@ -119,7 +126,9 @@ def refresh(table: Table, *, refresh_token: str, settings: Settings) -> TokenPai
     """Rotate: the presented refresh token stops working. Presenting one that was already
     rotated means it leaked or was replayed, so the whole session is revoked."""
     try:
-        claims = security.decode_token(refresh_token, expected_type="refresh", settings=settings)
+        claims = security.decode_token(
+            refresh_token, expected_type="refresh", store=table.keys.store, settings=settings
+        )
     except security.InvalidTokenError as error:
         raise UnauthorizedError("Invalid or expired refresh token.") from error
     now = now_epoch()
@@ -128,7 +137,9 @@ def refresh(table: Table, *, refresh_token: str, settings: Settings) -> TokenPai
     )
     if user is None or session is None or not user.holds(session, now):
         raise UnauthorizedError(SESSION_ENDED)
-    tokens, new_refresh_id, expires_at = _issue_pair(user.id, session.session_id, settings, now)
+    tokens, new_refresh_id, expires_at = _issue_pair(
+        user.id, session.session_id, table.keys.store, settings, now
+    )
     rotated = session.refresh_token_id == claims.token_id and repository.rotate_refresh_token(
         table, session=session, new_token_id=new_refresh_id, expires_at=expires_at, now=now
     )

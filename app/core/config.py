@@ -71,6 +71,8 @@ class Settings(BaseSettings):
     # origins allowed to call the API from a browser (comma-separated); on AWS, API Gateway
     # answers for them instead (app/core/cors.py)
     cors_allowed_origins: str = ""
+    # tenant isolation in IAM: the role each store's requests assume (app/stores/tenancy.py)
+    tenant_role_arn: str | None = None
 
     @model_validator(mode="after")
     def _require_strong_secret_outside_dev(self) -> Settings:

@@ -9,6 +9,16 @@ from contextvars import ContextVar
 from datetime import UTC, datetime
 
 request_id_var: ContextVar[str | None] = ContextVar("request_id", default=None)
+# the store the request belongs to: on every log line (and metric), as a property
+store_var: ContextVar[str | None] = ContextVar("store", default=None)
+
+
+class StoreFilter(logging.Filter):
+    """Puts the request's store on each record (Powertools' formatter prints it too)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.store = store_var.get()
+        return True
 
 
 class JsonFormatter(logging.Formatter):
@@ -19,6 +29,7 @@ class JsonFormatter(logging.Formatter):
             "logger": record.name,
             "message": record.getMessage(),
             "request_id": request_id_var.get(),
+            "store": store_var.get(),
         }
         entry.update(getattr(record, "fields", {}))
         if record.exc_info:
@@ -35,6 +46,8 @@ def configure_logging(level: str = "INFO", *, handler: logging.Handler | None = 
             return
         handler = logging.StreamHandler(sys.stdout)
         handler.setFormatter(JsonFormatter())
+    if not any(isinstance(f, StoreFilter) for f in handler.filters):
+        handler.addFilter(StoreFilter())
     app_logger.handlers = [handler]
     app_logger.setLevel(level.upper())
     app_logger.propagate = False

@@ -1,21 +1,63 @@
-"""What routes take from requests, shared by the routers: the table, ids, pages."""
+"""What routes take from requests, shared by the routers: the store and its table, ids,
+pages."""
 
 from typing import Annotated
 
-from fastapi import Depends, Path, Query
+from fastapi import Depends, Path, Query, Request
 
+from app.core.blocking import blocking
+from app.core.logging import store_var
 from app.core.text import ID_PATTERN
 from app.db.pagination import MAX_CURSOR_LENGTH
 from app.db.table import Table, get_table
+from app.stores import resolution, tenancy
+from app.stores.schemas import StoreRecord
 
 
-async def table_dependency() -> Table:
-    """The table for a request. `async` only so FastAPI does not hop to a worker thread to
-    return a cached object (FastAPI runs every sync dependency in its threadpool)."""
-    return get_table()
+def _path(request: Request) -> str:
+    root = str(request.scope.get("root_path", ""))
+    path = str(request.scope.get("path", ""))
+    return path[len(root) :] if root and path.startswith(root) else path
+
+
+async def current_store(request: Request) -> StoreRecord:
+    """The store the request belongs to (app/stores/resolution.py), once per request. From
+    memory on a warm path; only a cache miss reads DynamoDB (on a worker thread)."""
+    cached: StoreRecord | None = getattr(request.state, "store", None)
+    if cached is not None:
+        return cached
+    path = _path(request)
+    host = request.headers.get("x-forwarded-host") or request.headers.get("host")
+    header = request.headers.get("x-store")
+    if resolution.is_cached(path=path, host=host, store_header=header):
+        store = resolution.resolve(get_table(), path=path, host=host, store_header=header)
+    else:
+        store = await blocking(
+            resolution.resolve, get_table(), path=path, host=host, store_header=header
+        )
+    request.state.store = store
+    store_var.set(store.slug)
+    return store
+
+
+CurrentStore = Annotated[StoreRecord, Depends(current_store)]
+
+
+async def table_dependency(store: CurrentStore) -> Table:
+    """The table for a request, its keys bound to the request's store: every key a request
+    builds is in its store. `async` so FastAPI does not hop to a worker thread for it."""
+    return tenancy.store_table(store.slug)
 
 
 TableDep = Annotated[Table, Depends(table_dependency)]
+
+
+async def platform_table_dependency() -> Table:
+    """The table as the platform sees it (the stores themselves, under `P#`)."""
+    return get_table()
+
+
+PlatformTableDep = Annotated[Table, Depends(platform_table_dependency)]
 ResourceId = Annotated[str, Path(pattern=ID_PATTERN, description="An id the service issued.")]
 UserIdFilter = Annotated[
     str | None, Query(pattern=ID_PATTERN, description="Only this user's (admins only).")

@@ -18,7 +18,7 @@ from app.core.config import Settings
 TokenType = Literal["access", "refresh"]
 TOKEN_TYPES: tuple[TokenType, TokenType] = ("access", "refresh")
 JWT_ALGORITHM = "HS256"
-_REQUIRED_CLAIMS = ("sub", "exp", "iat", "iss", "aud", "jti", "sid", "typ")
+_REQUIRED_CLAIMS = ("sub", "exp", "iat", "iss", "aud", "jti", "sid", "typ", "store")
 
 
 class InvalidTokenError(Exception):
@@ -99,6 +99,7 @@ def issue_token(
     user_id: str,
     session_id: str,
     token_type: TokenType,
+    store: str,
     settings: Settings,
     now: int | None = None,
 ) -> IssuedToken:
@@ -114,6 +115,7 @@ def issue_token(
     claims = {
         "sub": user_id,
         "sid": session_id,
+        "store": store,
         "jti": token_id,
         "typ": token_type,
         "iat": issued_at,
@@ -143,8 +145,11 @@ def _verification_key(token: str, settings: Settings) -> bytes:
     return key.secret
 
 
-def decode_token(token: str, *, expected_type: TokenType, settings: Settings) -> TokenClaims:
-    """Verify signature (HS256 only), expiry, issuer, audience and kind; return the claims."""
+def decode_token(
+    token: str, *, expected_type: TokenType, store: str, settings: Settings
+) -> TokenClaims:
+    """Verify signature (HS256 only), expiry, issuer, audience, kind and store (a token
+    names the store it was issued in, and works nowhere else); return the claims."""
     from jose import JWTError, jwt
 
     try:
@@ -164,6 +169,8 @@ def decode_token(token: str, *, expected_type: TokenType, settings: Settings) ->
         raise InvalidTokenError("missing claims")
     if claims["typ"] != expected_type:
         raise InvalidTokenError("wrong token type")
+    if claims.get("store") != store:
+        raise InvalidTokenError("a token of another store")
     if not all(isinstance(claims[c], str) for c in ("sub", "sid", "jti")):
         raise InvalidTokenError("malformed claims")
     return TokenClaims(

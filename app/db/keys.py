@@ -1,8 +1,10 @@
 """Every key of the single table, every index and what it holds, every cursor scope.
 
-Each partition key starts with the store prefix `S#<store>#`, so stores share the table
-without a migration. Nothing a purchase writes lands in a partition shared by the whole
-store (docs/PERFORMANCE.md, "Partition heat"):
+Each partition key of a store's data starts with the store prefix `S#<store>#`: stores
+share the table, and a store's keys can only be built from `Keys(store)`, which the HTTP
+layer makes from the resolved store (app/stores/resolution.py). The stores themselves live
+under `P#` (the platform), outside every store. Nothing a purchase writes lands in a
+partition shared by the whole store (docs/PERFORMANCE.md, "Partition heat"):
 
 | item | partition key | sort key |
 |---|---|---|
@@ -92,6 +94,32 @@ def name_suffixes(name: str) -> Iterator[str]:
 
 def stock_key(stock: int, product_id: str) -> int:
     return stock * STOCK_KEY_SCALE + _hash64(product_id) % STOCK_KEY_SCALE
+
+
+# --- the platform: the stores themselves (not inside any store) --------------------------------
+PLATFORM_PREFIX = "P#"
+STORE = "STORE"
+
+
+def store_key(slug: str) -> Key:
+    return {"PK": f"{PLATFORM_PREFIX}STORE#{slug}", "SK": STORE}
+
+
+def domain_key(host: str) -> Key:
+    """The item that makes a host name select one store (and only one)."""
+    return {"PK": f"{PLATFORM_PREFIX}DOMAIN#{host.lower()}", "SK": "DOMAIN"}
+
+
+def stores_listing() -> str:
+    """BY_NAME partition of every store (by slug)."""
+    return f"{PLATFORM_PREFIX}STORES"
+
+
+def store_index_attributes(slug: str) -> Key:
+    return {"GSI1PK": stores_listing(), "GSI1SK": slug}
+
+
+STORES_SCOPE = f"stores|{stores_listing()}"
 
 
 @dataclass(frozen=True)

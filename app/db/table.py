@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
 
@@ -46,6 +46,22 @@ class Table:
     key_attributes: Mapping[str | None, Sequence[str]] = field(
         default_factory=lambda: INDEX_KEY_ATTRIBUTES
     )
+    _stores: dict[tuple[str, int], Table] = field(default_factory=dict, compare=False, repr=False)
+
+    def for_store(self, store: str, client: Any = None) -> Table:
+        """The same table, its keys bound to `store` (and, with tenant isolation, reached
+        through `client`, whose credentials reach only that store's keys)."""
+        client = self.client if client is None else client
+        if store == self.keys.store and client is self.client:
+            return self
+        cache_key = (store, id(client))
+        found = self._stores.get(cache_key)
+        if found is None:
+            if len(self._stores) > 1_000:  # clients come and go with their credentials
+                self._stores.clear()
+            found = Table(client=client, name=self.name, keys=replace(self.keys, store=store))
+            self._stores[cache_key] = found
+        return found
 
     def get(self, key: Key, *, consistent: bool = True) -> dict[str, Any] | None:
         response = self.client.get_item(

@@ -8,7 +8,7 @@ from fastapi import Header, Query, Response
 
 from app.auth.dependencies import CurrentUser, allow
 from app.core.blocking import blocking
-from app.core.params import PageCursor, PageLimit, ResourceId, TableDep
+from app.core.params import CurrentStore, PageCursor, PageLimit, ResourceId, TableDep
 from app.core.responses import problem_responses
 from app.core.roles import Role
 from app.core.routing import APIRouter
@@ -45,13 +45,21 @@ admin_router = APIRouter(
 )
 async def low_stock(
     table: TableDep,
+    store: CurrentStore,
     threshold: Annotated[
-        int,
-        Query(ge=0, le=1_000_000_000, description="At most LOW_STOCK_CEILING (100 by default)."),
-    ] = 5,
+        int | None,
+        Query(
+            ge=0,
+            le=1_000_000_000,
+            description="At most LOW_STOCK_CEILING (100 by default); the store's own"
+            " low-stock threshold (5 unless set) when left out.",
+        ),
+    ] = None,
     limit: PageLimit = 20,
     cursor: PageCursor = None,
 ) -> Page[StockLevel]:
+    if threshold is None:
+        threshold = store.settings.low_stock_threshold
     levels, next_cursor = await blocking(
         service.low_stock, table, threshold=threshold, limit=limit, cursor=cursor
     )

@@ -10,7 +10,7 @@ from app.auth.dependencies import PUBLIC, CurrentUser, allow
 from app.core.blocking import blocking
 from app.core.caching import cacheable
 from app.core.config import get_settings
-from app.core.params import PageCursor, PageLimit, ResourceId, TableDep
+from app.core.params import CurrentStore, PageCursor, PageLimit, ResourceId, TableDep
 from app.core.responses import problem_responses
 from app.core.roles import Role
 from app.core.routing import APIRouter
@@ -124,9 +124,19 @@ async def get_product(
 
 @admin_router.post("", status_code=status.HTTP_201_CREATED, responses=problem_responses(409, 422))
 async def create_product(
-    body: ProductCreate, table: TableDep, principal: CurrentUser, response: Response
+    body: ProductCreate,
+    table: TableDep,
+    store: CurrentStore,
+    principal: CurrentUser,
+    response: Response,
 ) -> Product:
-    product, stock = await blocking(service.create, table, body, actor_id=principal.id)
+    product, stock = await blocking(
+        service.create,
+        table,
+        body,
+        actor_id=principal.id,
+        default_currency=store.settings.currency,
+    )
     response.headers["Location"] = f"/products/{product.id}"
     response.headers["ETag"] = service.etag(product, stock)
     return service.public(product, stock, get_settings())

@@ -121,7 +121,9 @@ class ProductCreate(BaseModel):
     name: Name
     description: Description = ""
     price: Price
-    currency: Currency = "EUR"
+    currency: Currency | None = Field(
+        default=None, description="ISO 4217; the store's currency when left out."
+    )
     category: Label
     tags: Tags = []
     sku: Sku | None = None

@@ -68,13 +68,20 @@ def _with_words(product: ProductRecord) -> ProductRecord:
 
 
 def create(
-    table: Table, request: ProductCreate, *, actor_id: str, product_id: str | None = None
+    table: Table,
+    request: ProductCreate,
+    *,
+    actor_id: str,
+    product_id: str | None = None,
+    default_currency: str = "EUR",
 ) -> tuple[ProductRecord, ProductStock]:
+    """A new product; in `default_currency` (the store's) unless the request names one."""
     now = now_iso()
     product = _with_words(
         ProductRecord(
             id=product_id or str(uuid.uuid4()),
-            **request.model_dump(exclude={"stock"}),
+            **request.model_dump(exclude={"stock", "currency"}),
+            currency=request.currency or default_currency,
             version=1,
             in_stock=request.stock > 0,
             created_at=now,

@@ -139,3 +139,36 @@ def test_a_hot_product_with_many_buckets_is_still_one_read(
         )
     assert response.status_code == 201
     assert calls == [*AUTH, "BatchGetItem", "TransactWriteItems"]
+
+
+def test_a_store_of_its_own_costs_the_same_round_trips(
+    client: TestClient, table: Table, accounts: Accounts
+) -> None:
+    """Store resolution is answered from memory once warm: no extra call per request."""
+    operator = accounts.make(Role.PLATFORM_ADMIN)
+    created = client.post(
+        "/platform/stores", headers=operator.headers, json={"slug": "north", "name": "North"}
+    )
+    assert created.status_code == 201
+    north = Accounts(client, table, store="north")
+    admin, buyer = north.make(Role.ADMIN), north.make()
+    product = client.post(
+        "/products",
+        headers=admin.headers,
+        json={"name": "Lamp", "price": "5.00", "category": "Home", "stock": 50},
+    ).json()
+    in_north = {"X-Store": "north"}
+    with counting(table) as calls:
+        assert client.get(f"/products/{product['id']}", headers=in_north).status_code == 200
+    assert calls == ["BatchGetItem"]
+    with counting(table) as calls:
+        assert client.get("/orders", headers=buyer.headers).status_code == 200
+    assert calls == [*AUTH, "Query"]
+    with counting(table) as calls:
+        response = client.post(
+            "/orders",
+            headers=buyer.headers,
+            json={"items": [{"product_id": product["id"], "quantity": 1}]},
+        )
+    assert response.status_code == 201
+    assert calls == [*AUTH, "BatchGetItem", "TransactWriteItems"]

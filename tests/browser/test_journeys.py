@@ -313,3 +313,59 @@ def test_a_forgotten_password_is_reset_and_changed(context: Any, page: Any, stac
         "/auth/login", data={"username": person.email, "password": "yet-another-passphrase"}
     )
     assert login.status_code == 200
+
+
+def test_a_store_of_its_own_opened_with_its_slug(page: Any, stack: Stack) -> None:
+    """Development without a store's domain: `?store=<slug>` makes every call carry
+    X-Store, the header shows the store's name, and its shoppers sign up there."""
+    from app.stores import repository, resolution
+    from app.stores.schemas import StoreRecord
+
+    slug = f"north-{uuid.uuid4().hex[:6]}"
+    now = "2026-11-26T00:00:00+00:00"
+    repository.put_new(
+        stack.table, StoreRecord(slug=slug, name="North Outfitters", created_at=now, updated_at=now)
+    )
+    resolution.forget()
+    home_admin = stack.person(Role.ADMIN)
+    stack.product(home_admin, name=f"Home Only {slug}")
+    north = {"X-Store": slug}
+    signup = stack.http.post(
+        "/auth/signup",
+        headers=north,
+        json={"email": f"boss@{slug}.example", "password": "correct horse battery", "name": "B"},
+    )
+    assert signup.status_code == 201
+    user = repository_user(stack, slug, signup.json()["id"])
+    token = stack.http.post(
+        "/auth/login",
+        headers=north,
+        data={"username": f"boss@{slug}.example", "password": "correct horse battery"},
+    ).json()["access_token"]
+    created = stack.http.post(
+        "/products",
+        headers=north | {"Authorization": f"Bearer {token}"},
+        json={"name": f"Trail Tent {slug}", "price": "199.00", "category": "Camping", "stock": 3},
+    )
+    assert created.status_code == 201, created.text
+    assert user
+
+    page.goto(f"/app/?store={slug}")
+    expect(page.get_by_role("link", name="North Outfitters")).to_be_visible()
+    products = page.get_by_role("list", name="Products")
+    expect(products).to_contain_text(f"Trail Tent {slug}")
+    expect(products).not_to_contain_text(f"Home Only {slug}")
+    page.goto("/app/signup")  # the choice lasts for the session
+    expect(page.get_by_role("link", name="North Outfitters")).to_be_visible()
+    no_serious_violations(page)
+
+
+def repository_user(stack: Stack, store: str, user_id: str) -> Any:
+    """Promote a user of another store to admin, straight in the table."""
+    from app.auth import repository
+    from app.core.timeutil import now_iso
+
+    table = stack.table.for_store(store)
+    user = repository.get(table, user_id=user_id)
+    assert user is not None
+    return repository.change_role(table, user=user, role=Role.ADMIN, now=now_iso())

@@ -122,3 +122,116 @@ def test_seed_loads_a_demo_catalog_once(
         stock = client.get(f"/products/{item['id']}").json()["stock"]
         (entry,) = ledger_of(table, item["id"])
         assert (entry["kind"], entry["delta"], entry["stock_after"]) == ("initial", stock, stock)
+
+
+def log_in(
+    client: TestClient, email: str, password: str, store: str | None = None
+) -> dict[str, str]:
+    store_header = {"X-Store": store} if store else {}
+    response = client.post(
+        "/auth/login", data={"username": email, "password": password}, headers=store_header
+    )
+    assert response.status_code == 200, response.text
+    return {"Authorization": f"Bearer {response.json()['access_token']}"} | store_header
+
+
+def test_two_stores_from_the_cli_side_by_side(
+    client: TestClient, table: Table, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """create-store (idempotent), an admin per store with the same e-mail, a platform
+    admin, and the demo catalog in a store of its own: same SKUs, never shared."""
+    for _ in range(2):
+        assert (
+            cli.main(
+                ["create-store", "--slug", "north", "--name", "North", "--domain", "north.example"]
+            )
+            == 0
+        )
+    assert "already exists" in capsys.readouterr().out
+    assert (
+        cli.main(["create-admin", "--email", "boss@example.com", "--password", "boss-password-1"])
+        == 0
+    )
+    assert (
+        cli.main(
+            [
+                "create-admin",
+                "--store",
+                "north",
+                "--email",
+                "boss@example.com",
+                "--password",
+                "north-password-1",
+            ]
+        )
+        == 0
+    )
+    assert (
+        cli.main(
+            [
+                "create-admin",
+                "--store",
+                "nowhere",
+                "--email",
+                "x@example.com",
+                "--password",
+                "x-password-123",
+            ]
+        )
+        == 2
+    )
+    assert (
+        cli.main(
+            [
+                "create-admin",
+                "--platform",
+                "--email",
+                "ops@example.com",
+                "--password",
+                "ops-password-1",
+            ]
+        )
+        == 0
+    )
+    assert (
+        cli.main(
+            [
+                "create-admin",
+                "--platform",
+                "--store",
+                "north",
+                "--email",
+                "o@example.com",
+                "--password",
+                "ops-password-1",
+            ]
+        )
+        == 2
+    )
+
+    here = log_in(client, "boss@example.com", "boss-password-1")
+    there = log_in(client, "boss@example.com", "north-password-1", store="north")
+    assert client.get("/auth/me", headers=here).json()["role"] == "admin"
+    assert client.get("/auth/me", headers=there).json()["role"] == "admin"
+    assert (
+        client.get("/auth/me", headers=here).json()["id"]
+        != client.get("/auth/me", headers=there).json()["id"]
+    )
+    operator = log_in(client, "ops@example.com", "ops-password-1")
+    assert client.get("/auth/me", headers=operator).json()["role"] == "platform_admin"
+    assert [
+        s["slug"] for s in client.get("/platform/stores", headers=operator).json()["items"]
+    ] == ["north"]
+
+    assert cli.main(["seed"]) == 0
+    assert cli.main(["seed", "--store", "north"]) == 0
+    here_items = client.get("/products?limit=100").json()["items"]
+    north_items = client.get("/products?limit=100", headers={"X-Store": "north"}).json()["items"]
+    assert len(here_items) == len(north_items) == 32
+    assert {p["sku"] for p in here_items} == {p["sku"] for p in north_items}  # same SKUs
+    assert not {p["id"] for p in here_items} & {p["id"] for p in north_items}
+    north_admin_counter = table.for_store("north").get(
+        table.for_store("north").keys.admin_counter()
+    )
+    assert north_admin_counter is not None
+    assert north_admin_counter["admins"] == 1

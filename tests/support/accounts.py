@@ -25,28 +25,44 @@ class Account:
     access_token: str = ""
     refresh_token: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+    store: str | None = None  # X-Store: the account's store (None: the default one)
 
     @property
     def headers(self) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self.access_token}"}
+        return {"Authorization": f"Bearer {self.access_token}"} | self.store_header
+
+    @property
+    def store_header(self) -> dict[str, str]:
+        return {"X-Store": self.store} if self.store else {}
 
 
 class Accounts:
-    def __init__(self, client: TestClient, table: Table) -> None:
+    def __init__(self, client: TestClient, table: Table, store: str | None = None) -> None:
         self.client = client
-        self.table = table
+        self.store = store
+        self.table = table.for_store(store) if store else table
 
     def sign_up(self, email: str | None = None, password: str = "s3cret-passphrase") -> Account:
         email = email or f"user{next(_numbers)}@example.com"
         response = self.client.post(
-            "/auth/signup", json={"email": email, "password": password, "name": "Test User"}
+            "/auth/signup",
+            json={"email": email, "password": password, "name": "Test User"},
+            headers={"X-Store": self.store} if self.store else {},
         )
         assert response.status_code == 201, response.text
-        return Account(id=response.json()["id"], email=email, password=password, role=Role.USER)
+        return Account(
+            id=response.json()["id"],
+            email=email,
+            password=password,
+            role=Role.USER,
+            store=self.store,
+        )
 
     def log_in(self, account: Account) -> Account:
         response = self.client.post(
-            "/auth/login", data={"username": account.email, "password": account.password}
+            "/auth/login",
+            data={"username": account.email, "password": account.password},
+            headers=account.store_header,
         )
         assert response.status_code == 200, response.text
         tokens = response.json()

@@ -44,12 +44,14 @@ def test_rehash_is_needed_when_the_cost_changes(settings: Settings) -> None:
 
 def issue(settings: Settings, kind: security.TokenType = "access") -> str:
     return security.issue_token(
-        user_id="u1", session_id="s1", token_type=kind, settings=settings
+        user_id="u1", session_id="s1", token_type=kind, store="default", settings=settings
     ).token
 
 
 def test_round_trip(settings: Settings) -> None:
-    claims = security.decode_token(issue(settings), expected_type="access", settings=settings)
+    claims = security.decode_token(
+        issue(settings), expected_type="access", store="default", settings=settings
+    )
     assert (claims.user_id, claims.session_id, claims.token_type) == ("u1", "s1", "access")
 
 
@@ -64,6 +66,8 @@ def test_round_trip(settings: Settings) -> None:
         lambda t: sign(claims_of(t), algorithm="HS384"),
         lambda t: sign({**claims_of(t), "typ": "refresh"}),
         lambda t: sign({k: v for k, v in claims_of(t).items() if k != "sid"}),
+        lambda t: sign({**claims_of(t), "store": "another-store"}),  # issued elsewhere
+        lambda t: sign({k: v for k, v in claims_of(t).items() if k != "store"}),
         lambda t: sign({**claims_of(t), "sub": 42}),
         lambda t: t[:-3],
     ],
@@ -71,4 +75,6 @@ def test_round_trip(settings: Settings) -> None:
 def test_refuses_forgeries(settings: Settings, forge: object) -> None:
     token = issue(settings)
     with pytest.raises(security.InvalidTokenError):
-        security.decode_token(forge(token), expected_type="access", settings=settings)  # type: ignore[operator]
+        security.decode_token(
+            forge(token), expected_type="access", store="default", settings=settings
+        )  # type: ignore[operator]

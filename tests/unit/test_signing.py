@@ -32,7 +32,7 @@ def settings_with(secret: str) -> Settings:
 
 def token_for(settings: Settings) -> str:
     return security.issue_token(
-        user_id="u1", session_id="s1", token_type="access", settings=settings
+        user_id="u1", session_id="s1", token_type="access", store="default", settings=settings
     ).token
 
 
@@ -67,17 +67,22 @@ def test_tokens_name_their_key_and_outlive_one_rotation() -> None:
 
     assert jwt.get_unverified_header(old_token)["kid"] == "k1"
     after = settings_with(signing.rotated(ring("k1", A), new_kid="k2", new_secret=B))
-    assert security.decode_token(old_token, expected_type="access", settings=after).user_id == "u1"
+    assert (
+        security.decode_token(
+            old_token, expected_type="access", store="default", settings=after
+        ).user_id
+        == "u1"
+    )
     new_token = token_for(after)
     assert jwt.get_unverified_header(new_token)["kid"] == "k2"
-    assert security.decode_token(new_token, expected_type="access", settings=after)
+    assert security.decode_token(new_token, expected_type="access", store="default", settings=after)
     # a second rotation drops k1: its tokens are refused
     later = settings_with(
         signing.rotated(after.jwt_secret.get_secret_value(), new_kid="k3", new_secret=C)
     )  # type: ignore[union-attr]
     with pytest.raises(InvalidTokenError, match="unknown signing key"):
-        security.decode_token(old_token, expected_type="access", settings=later)
-    assert security.decode_token(new_token, expected_type="access", settings=later)
+        security.decode_token(old_token, expected_type="access", store="default", settings=later)
+    assert security.decode_token(new_token, expected_type="access", store="default", settings=later)
 
 
 def test_a_token_with_a_forged_key_id_is_refused() -> None:
@@ -87,7 +92,7 @@ def test_a_token_with_a_forged_key_id_is_refused() -> None:
     claims = jwt.get_unverified_claims(token_for(settings))
     forged = jwt.encode(claims, C, algorithm="HS256", headers={"kid": "k1"})
     with pytest.raises(InvalidTokenError):
-        security.decode_token(forged, expected_type="access", settings=settings)
+        security.decode_token(forged, expected_type="access", store="default", settings=settings)
 
 
 def test_cursors_survive_a_rotation(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -143,10 +148,16 @@ def test_a_rotation_reaches_running_containers(
     assert signing.key_ring(running).current.kid == "k1"
     monkeypatch.setattr(signing, "MIN_RELOAD_SECONDS", 0.0)
     assert (
-        security.decode_token(new_token, expected_type="access", settings=running).user_id == "u2"
+        security.decode_token(
+            new_token, expected_type="access", store="default", settings=running
+        ).user_id
+        == "u2"
     )
     assert (
-        security.decode_token(old_token, expected_type="access", settings=running).user_id == "u1"
+        security.decode_token(
+            old_token, expected_type="access", store="default", settings=running
+        ).user_id
+        == "u1"
     )
     from jose import jwt
 

@@ -342,3 +342,33 @@ def test_api_gateway_and_the_app_answer_cors_alike(resources: dict[str, Any]) ->
     assert config["AllowHeaders"] == cors.ALLOW_HEADERS
     assert config["ExposeHeaders"] == cors.EXPOSE_HEADERS
     assert config["MaxAge"] == cors.MAX_AGE
+
+
+def test_the_viewers_host_reaches_the_api_for_store_resolution(
+    resources: dict[str, Any], tmp_path: Path
+) -> None:
+    import json
+    import shutil
+    import subprocess
+
+    from app.stores.resolution import host_name
+
+    node = shutil.which("node")
+    assert node, "node is needed to run the CloudFront function"
+    code = resources["ViewerHostFunction"]["Properties"]["FunctionCode"]
+    script = tmp_path / "run.js"
+    script.write_text(
+        code
+        + "\nconst r = handler({request: {uri: '/store', headers: {host: {value: 'shop.north.example'}}}});"
+        + "\nconsole.log(JSON.stringify(r.headers));\n"
+    )
+    headers = json.loads(
+        subprocess.run([node, str(script)], capture_output=True, text=True, check=True).stdout
+    )
+    assert host_name(headers["x-forwarded-host"]["value"]) == "shop.north.example"
+    config = resources["SiteDistribution"]["Properties"]["DistributionConfig"]
+    (association,) = config["DefaultCacheBehavior"]["FunctionAssociations"]
+    assert association["FunctionARN"]["Fn::GetAtt"][0] == "ViewerHostFunction"
+    cache = resources["ApiCachePolicy"]["Properties"]["CachePolicyConfig"]
+    headers_in_key = cache["ParametersInCacheKeyAndForwardedToOrigin"]["HeadersConfig"]["Headers"]
+    assert {"X-Store", "X-Forwarded-Host"} <= set(headers_in_key)  # one store's copy per store

@@ -7,6 +7,7 @@ import createClient, { type Middleware } from "openapi-fetch";
 
 import { freshSession, saveSession } from "../lib/session";
 import { ApiProblem, toProblem } from "./problem";
+import { chosenStore } from "./storeChoice";
 import type { components, paths } from "./schema";
 
 export type Schemas = components["schemas"];
@@ -34,6 +35,14 @@ export function isSharedRead(method: string, url: string, cache: RequestCache = 
   );
 }
 
+const storeChoice: Middleware = {
+  onRequest({ request }) {
+    const store = chosenStore();
+    if (store) request.headers.set("X-Store", store);
+    return request;
+  },
+};
+
 const authentication: Middleware = {
   async onRequest({ request }) {
     if (isSharedRead(request.method, request.url, request.cache)) return request;
@@ -56,7 +65,7 @@ const authentication: Middleware = {
 };
 
 export const api = createClient<paths>({ baseUrl: "" });
-api.use(authentication);
+api.use(storeChoice, authentication);
 
 interface Answer<T> {
   data?: T;

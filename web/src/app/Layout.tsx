@@ -3,6 +3,7 @@ import { Link, NavLink, Outlet, useNavigate } from "react-router";
 
 import { Loading } from "../components/ui";
 import { useCurrentUser, useLogOut, useSignedIn } from "../lib/auth";
+import { useStore } from "../lib/store";
 import { useCart } from "../lib/useCart";
 
 export function Layout() {
@@ -12,6 +13,7 @@ export function Layout() {
   const logOut = useLogOut();
   const navigate = useNavigate();
   const staff = user?.role === "admin" || user?.role === "stock_manager";
+  const store = useStore();
 
   return (
     <>
@@ -22,7 +24,7 @@ export function Layout() {
         <div className="site-header-inner">
           <Link to="/" className="brand">
             <span className="brand-mark" aria-hidden="true" />
-            Catalog
+            {store.data?.name ?? "Catalog"}
           </Link>
           <nav aria-label="Main" className="main-nav">
             <NavLink to="/" end>

@@ -34,27 +34,33 @@ function UserRow({ user, isMe }: { user: User; isMe: boolean }) {
       <td data-label="Name">{user.name}</td>
       <td data-label="Email">{user.email}</td>
       <td data-label="Role">
-        <label htmlFor={selectId} className="visually-hidden">
-          Role of {user.email}
-        </label>
-        <select
-          id={selectId}
-          value={changeRole.isPending ? changeRole.variables : user.role}
-          disabled={changeRole.isPending}
-          onChange={(event) => changeRole.mutate(event.target.value as User["role"])}
-        >
-          {ROLES.map((role) => (
-            <option key={role.value} value={role.value}>
-              {role.label}
-            </option>
-          ))}
-        </select>
+        {user.role === "platform_admin" ? (
+          <span>Platform operator</span>
+        ) : (
+          <>
+          <label htmlFor={selectId} className="visually-hidden">
+            Role of {user.email}
+          </label>
+          <select
+            id={selectId}
+            value={changeRole.isPending ? changeRole.variables : user.role}
+            disabled={changeRole.isPending}
+            onChange={(event) => changeRole.mutate(event.target.value as User["role"])}
+          >
+            {ROLES.map((role) => (
+              <option key={role.value} value={role.value}>
+                {role.label}
+              </option>
+            ))}
+          </select>
+          </>
+        )}
         <ProblemMessage error={changeRole.error} />
       </td>
       <td data-label="Joined">{when(user.created_at)}</td>
       <td data-label="Actions">
-        {isMe ? (
-          <span className="muted">You</span>
+        {isMe || user.role === "platform_admin" ? (
+          <span className="muted">{isMe ? "You" : "Managed by the operators"}</span>
         ) : confirming ? (
           <span role="group" aria-label={`Delete ${user.email}?`} className="inline-confirm">
             <button type="button" className="button danger small" onClick={() => remove.mutate()} disabled={remove.isPending}>

@@ -6,7 +6,12 @@ import { Field, ProblemMessage } from "../../components/ui";
 import { useCurrentUser } from "../../lib/auth";
 import { usePageTitle } from "../../lib/usePageTitle";
 
-const ROLE_WORDS = { user: "Shopper", stock_manager: "Stock manager", admin: "Admin" } as const;
+const ROLE_WORDS = {
+  user: "Shopper",
+  stock_manager: "Stock manager",
+  admin: "Admin",
+  platform_admin: "Platform operator",
+} as const;
 
 export default function AccountPage() {
   usePageTitle("Your account");

@@ -1,0 +1,99 @@
+"""Stores: each one a shop of its own in the same deployment (its data under `S#<slug>#`)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+
+from app.core.text import plain_line
+from app.products.schemas import Currency
+
+SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{0,38}[a-z0-9]$"  # 2 to 40: letters, digits, hyphens
+Slug = Annotated[str, Field(pattern=SLUG_PATTERN, description="2-40 of a-z, 0-9 and -.")]
+StoreStatus = Literal["active", "suspended"]
+StoreName = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=100),
+    AfterValidator(plain_line),
+]
+
+
+def _host(value: str) -> str:
+    host = value.strip().lower().rstrip(".")
+    labels = host.split(".")
+    if (
+        len(host) > 253
+        or len(labels) < 2
+        or not all(
+            label and len(label) <= 63 and label.replace("-", "").isalnum() and label.isascii()
+            for label in labels
+        )
+    ):
+        raise ValueError("is not a host name (e.g. shop.example.com)")
+    return host
+
+
+Domain = Annotated[str, Field(max_length=253), AfterValidator(_host)]
+Domains = Annotated[list[Domain], Field(max_length=10)]
+
+
+class StoreSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    currency: Currency = "EUR"  # new products' currency when none is given
+    low_stock_threshold: Annotated[int, Field(ge=0, le=100)] = 5  # the inventory's default
+
+
+class StoreRecord(BaseModel):
+    slug: str
+    name: str
+    status: StoreStatus = "active"
+    domains: list[str] = Field(default_factory=list)
+    settings: StoreSettings = Field(default_factory=StoreSettings)
+    version: int = 1
+    created_at: str
+    updated_at: str
+
+    @property
+    def active(self) -> bool:
+        return self.status == "active"
+
+
+class StoreCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    slug: Slug
+    name: StoreName
+    domains: Domains = Field(default_factory=list)
+    settings: StoreSettings = Field(default_factory=StoreSettings)
+
+
+class StoreUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: StoreName | None = None
+    status: StoreStatus | None = None
+    domains: Domains | None = None
+    settings: StoreSettings | None = None
+
+
+class Store(BaseModel):
+    """A store as operators see it."""
+
+    slug: str
+    name: str
+    status: StoreStatus
+    domains: list[str]
+    settings: StoreSettings
+    created_at: datetime
+    updated_at: datetime
+
+
+class StorePublic(BaseModel):
+    """What anyone may know of the store a request is in."""
+
+    slug: str
+    name: str
+    currency: str
