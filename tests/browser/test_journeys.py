@@ -54,7 +54,7 @@ def test_visitor_browses_searches_and_signs_up(page: Any, stack: Stack) -> None:
     no_serious_violations(page)
 
     # sign up: the visitor is logged in at once
-    page.get_by_role("link", name="Sign up").click()
+    page.get_by_role("link", name="Sign up", exact=True).click()
     email = f"visitor-{tag}@example.com"
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill("short")
@@ -66,7 +66,7 @@ def test_visitor_browses_searches_and_signs_up(page: Any, stack: Stack) -> None:
     page.get_by_role("button", name="Sign up").click()
     expect(page.get_by_role("button", name="Log out")).to_be_visible()
     expect(page.get_by_text("Vera Visitor")).to_be_visible()
-    expect(page.get_by_role("link", name="Admin")).to_have_count(0)
+    expect(page.get_by_role("link", name="Admin", exact=True)).to_have_count(0)
 
 
 def test_shopper_buys_sees_the_order_and_cancels_it(context: Any, page: Any, stack: Stack) -> None:
@@ -86,7 +86,7 @@ def test_shopper_buys_sees_the_order_and_cancels_it(context: Any, page: Any, sta
         for _ in range(quantity):
             page.get_by_role("button", name="Add to cart").click()
     expect(page.locator(".cart-nav .badge")).to_have_text("5")
-    page.get_by_role("link", name="Cart").click()
+    page.get_by_role("link", name="Cart", exact=True).click()
     expect(page.get_by_text("€81.75")).to_be_visible()  # 2 x 30.00 + 3 x 7.25
     no_serious_violations(page)
 
@@ -100,7 +100,7 @@ def test_shopper_buys_sees_the_order_and_cancels_it(context: Any, page: Any, sta
     # the other tab sees the stock fall, without a reload
     expect(watcher.page.get_by_test_id("live-stock")).to_have_text("Only 3 left", timeout=5_000)
 
-    page.get_by_role("link", name="Orders").click()
+    page.get_by_role("link", name="Orders", exact=True).click()
     expect(page.get_by_role("link", name=f"#{order_id[:8]}")).to_be_visible()
     no_serious_violations(page)
     page.get_by_role("link", name=f"#{order_id[:8]}").click()
@@ -114,7 +114,7 @@ def test_shopper_buys_sees_the_order_and_cancels_it(context: Any, page: Any, sta
     # asking for more than there is: the line says so, in words, and nothing is sold
     page.goto(f"/app/products/{kettle['id']}")
     page.get_by_role("button", name="Add to cart").click()
-    page.get_by_role("link", name="Cart").click()
+    page.get_by_role("link", name="Cart", exact=True).click()
     page.get_by_label(re.compile("^Quantity of Kettle")).fill("9")
     page.get_by_role("button", name="Place order").click()
     expect(
@@ -137,9 +137,9 @@ def test_stock_manager_adjusts_stock_and_sees_the_ledger(page: Any, stack: Stack
     lamp = stack.product(admin, name=f"Lamp {uuid.uuid4().hex[:6]}", stock=1)
     manager = stack.person(Role.STOCK_MANAGER)
     log_in(page, manager)
-    expect(page.get_by_role("link", name="Admin")).to_have_count(0)
+    expect(page.get_by_role("link", name="Admin", exact=True)).to_have_count(0)
 
-    page.get_by_role("link", name="Inventory").click()
+    page.get_by_role("link", name="Inventory", exact=True).click()
     expect(page.get_by_role("link", name=lamp["name"])).to_be_visible()  # low stock: 1
     no_serious_violations(page)
     page.get_by_role("link", name=lamp["name"]).click()
@@ -180,13 +180,13 @@ def test_admin_manages_products_users_and_orders(page: Any, stack: Stack) -> Non
     admin = stack.person(Role.ADMIN, name="Ada Admin")
     shopper = stack.person(Role.USER)
     log_in(page, admin)
-    page.get_by_role("link", name="Admin").click()
+    page.get_by_role("link", name="Admin", exact=True).click()
     expect(page.get_by_role("heading", name="Products")).to_be_visible()
     no_serious_violations(page)
 
     # create a product
     name = f"Teapot {uuid.uuid4().hex[:6]}"
-    page.get_by_role("link", name="New product").click()
+    page.get_by_role("link", name="New product", exact=True).click()
     page.get_by_label("Name").fill(name)
     page.get_by_label("Price").fill("12.345")
     page.get_by_label("Category").fill("Kitchen")
@@ -228,7 +228,9 @@ def test_admin_manages_products_users_and_orders(page: Any, stack: Stack) -> Non
     assert stack.http.get(f"/products/{product_id}").json()["price"] == "36.00"
 
     # users: find by e-mail prefix, change a role
-    page.get_by_role("navigation", name="Administration").get_by_role("link", name="Users").click()
+    page.get_by_role("navigation", name="Administration").get_by_role(
+        "link", name="Users", exact=True
+    ).click()
     page.get_by_label("Email starts with").fill(shopper.email[:14].upper())
     page.get_by_role("button", name="Find").click()
     role = page.get_by_label(f"Role of {shopper.email}")
@@ -246,7 +248,9 @@ def test_admin_manages_products_users_and_orders(page: Any, stack: Stack) -> Non
     # every order of the store
     body = {"items": [{"product_id": product_id, "quantity": 1}]}
     order = stack.http.post("/orders", headers=shopper.headers, json=body).json()
-    page.get_by_role("navigation", name="Administration").get_by_role("link", name="Orders").click()
+    page.get_by_role("navigation", name="Administration").get_by_role(
+        "link", name="Orders", exact=True
+    ).click()
     expect(page.get_by_role("link", name=f"#{order['id'][:8]}")).to_be_visible()
     no_serious_violations(page)
 
