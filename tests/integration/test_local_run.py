@@ -223,3 +223,27 @@ def test_a_taken_port_fails_at_once_naming_its_variable(data_dir: Path) -> None:
     assert "API_PORT=" in result.stderr
     assert time.monotonic() - started < 60
     assert port_is_closed(run.dynamodb_port)  # nothing was started
+
+
+def test_make_smoke_passes_against_make_run(data_dir: Path) -> None:
+    """The deployment check, against what a developer runs: `make seed`, `make run`."""
+    run = MakeRun(data_dir, dynamodb_local.free_port())
+    assert "32 products created" in run.seed()
+    run.start()
+    try:
+        smoke = subprocess.run(
+            [MAKE, "--no-print-directory", "smoke", f"URL={run.url}"],
+            cwd=REPO,
+            env=run.env,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=120,
+        )
+        assert smoke.returncode == 0, smoke.stdout + smoke.stderr
+        assert "smoke test passed" in smoke.stdout
+        assert "ok   order" in smoke.stdout
+    finally:
+        assert run.process is not None
+        os.killpg(run.process.pid, signal.SIGINT)
+        run.process.communicate(timeout=30)
