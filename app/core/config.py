@@ -58,6 +58,10 @@ class Settings(BaseSettings):
     low_stock_shards: int = Field(default=64, ge=1, le=256)
     # the low-stock index holds stock buckets at or below this; thresholds go up to it
     low_stock_ceiling: int = Field(default=100, ge=1, le=100_000)
+    # a product whose purchases collide this often (per process, within 10 s) is spread over
+    # twice as many stock buckets, up to the maximum; 1 turns it off (app/stock/spreading.py)
+    auto_buckets_collisions: int = Field(default=3, ge=1)
+    auto_buckets_max: int = Field(default=16, ge=1, le=64)
 
     # password reset: links point at the web app; mail goes through Amazon SES, or into a
     # folder of .eml files when MAIL_OUTBOX_DIR is set (`make run` sets .data/outbox)

@@ -14,6 +14,7 @@ OUT_OF_STOCK_REJECTIONS = "OutOfStockRejections"
 FAILED_LOGINS = "FailedLogins"
 THROTTLED_LOGINS = "ThrottledLogins"
 RESET_MAIL_FAILURES = "PasswordResetMailFailures"
+STOCK_SPREADS = "StockSpreadAutomatically"
 
 Sink = Callable[[str, float], None]
 _sinks: list[Sink] = []

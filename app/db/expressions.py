@@ -53,7 +53,7 @@ class Update:
         are filled with attribute names or, when passed as keyword arguments, values."""
         fields = {
             key: self.value(values[key]) if key in values else self.name(key)
-            for key in _fields(template)
+            for key in dict.fromkeys(_fields(template))  # a name used twice: one placeholder
         }
         self._conditions.append(template.format(**fields))
         return self

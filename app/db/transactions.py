@@ -61,6 +61,10 @@ class TransactionCancelled(Exception):  # noqa: N818 - DynamoDB's own name for t
         self._items = [reason.get("Item") for reason in reasons]
         super().__init__(f"transaction cancelled: {self.reasons}")
 
+    def reason(self, index: int) -> str | None:
+        """The code DynamoDB gave action `index` (None: it was not the cause)."""
+        return self.reasons[index] if index < len(self.reasons) else None
+
     def condition_failed(self, index: int) -> bool:
         """Whether action `index` failed its condition."""
         return index < len(self.reasons) and self.reasons[index] == "ConditionalCheckFailed"
@@ -78,6 +82,17 @@ class TransactionCancelled(Exception):  # noqa: N818 - DynamoDB's own name for t
         """The item as it was when action `index` failed its condition, if DynamoDB sent it."""
         item = self._items[index] if index < len(self._items) else None
         return deserialize(item) if item else None
+
+
+class TransactionThrottled(DependencyUnavailableError):  # noqa: N818 - as DynamoDB says it
+    """A transaction refused because an item it writes is throttled: 503, try again shortly.
+    `cancelled` says which actions (a hot item's partition shows there)."""
+
+    def __init__(self, cancelled: TransactionCancelled) -> None:
+        super().__init__(
+            "The database is throttling requests right now; try again shortly.", retry_after=1
+        )
+        self.cancelled = cancelled
 
 
 # --- actions ---------------------------------------------------------------------------------
@@ -151,10 +166,7 @@ def transact_write(client: Any, actions: Sequence[Action], *, attempts: int = MA
                 raise
             cancelled = TransactionCancelled(error.response.get("CancellationReasons", []))
             if _THROTTLED_REASONS & set(filter(None, cancelled.reasons)):
-                raise DependencyUnavailableError(
-                    "The database is throttling requests right now; try again shortly.",
-                    retry_after=1,
-                ) from error
+                raise TransactionThrottled(cancelled) from error
             if cancelled.only_conflicts:
                 if attempt < attempts:
                     backoff(attempt)

@@ -133,7 +133,8 @@ async def adjust_level(
         "Admins only. The stock is spread evenly over the buckets (never fewer than it has:"
         " buckets only grow). Each purchase takes its units from one bucket chosen at random,"
         " so a product that sells fast should have one bucket per 60 purchases a second"
-        " (docs/PERFORMANCE.md, Partition heat)."
+        " (docs/PERFORMANCE.md, Partition heat). A product whose purchases collide is given"
+        " more by itself, up to AUTO_BUCKETS_MAX; this sets them ahead of a sale."
     ),
 )
 async def spread_stock(

@@ -25,7 +25,7 @@ from app.orders.schemas import (
 from app.products import words
 from app.products.repository import from_item
 from app.products.schemas import ProductRecord
-from app.stock import engine
+from app.stock import engine, spreading
 from app.stock.reading import read_definitions, read_products
 
 IDEMPOTENCY_TTL_SECONDS = 24 * 3600
@@ -116,6 +116,8 @@ def place_order(
         if winner is None:  # pragma: no cover - the claim that beat us cannot vanish this fast
             raise
         return _replay(table, winner, fingerprint), True
+    finally:
+        spreading.relieve(table, product_ids)  # products whose purchases keep colliding
     _follow_listings(table, committed)
     order: OrderRecord = committed.plan.result
     metrics.count(metrics.ORDERS_PLACED)

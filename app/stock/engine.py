@@ -21,8 +21,11 @@ listings show) is always exactly "stock > 0":
 - A cancellation adds to a bucket that holds stock (`stock > 0`), or -- when the product
   is sold out -- sets bucket 0 exactly and `in_stock = true`.
 - Staff changes (a count, an adjustment, more buckets) set every bucket's exact level,
-  conditioned on each bucket's change count, spreading the stock evenly: the ledger gets
-  the exact level after the change.
+  conditioned on each bucket's change count and on the product's bucket count (a product
+  spread meanwhile has buckets the plan did not see), spreading the stock evenly: the
+  ledger gets the exact level after the change. So does a change that flips `in_stock`.
+- A product whose purchases keep colliding is spread over more buckets automatically
+  (app/stock/spreading.py); collisions on its buckets are reported to app/stock/contention.py.
 
 When a condition fails, DynamoDB returns the item as it is (ReturnValuesOnConditionCheck-
 Failure), and the plan is made again from that: a purchase whose stock is really gone
@@ -53,8 +56,8 @@ from app.db import transactions as tx
 from app.db.expressions import Update
 from app.db.keys import STOCK_KEY, STOCK_KEY_SCALE, stock_key
 from app.db.table import Table
-from app.db.transactions import Action, ContentionError, TransactionCancelled
-from app.stock import ledger
+from app.db.transactions import Action, ContentionError, TransactionCancelled, TransactionThrottled
+from app.stock import contention, ledger
 from app.stock.model import (
     Bucket,
     LedgerEntry,
@@ -66,6 +69,8 @@ from app.stock.model import (
 from app.stock.reading import read_products
 
 CONTENTION_BUDGET_SECONDS = 5.0
+# changes that set every bucket's level: they must know every bucket the product has
+STAFF_KINDS = frozenset({"set", "adjustment"})
 
 Snapshot = dict[str, ProductStock]  # by product id; a product that is gone is absent
 
@@ -213,7 +218,8 @@ def _low_ceiling() -> int:
     return get_settings().low_stock_ceiling
 
 
-def _bucket_action(table: Table, op: BucketWrite, at: str) -> Action:
+def bucket_action(table: Table, op: BucketWrite, at: str) -> Action:
+    """The write (or check) of one bucket that `op` describes."""
     key = table.keys.stock_bucket(op.product_id, op.seen.number)
     low_index = op.seen.number == 0
     update = Update()
@@ -278,16 +284,34 @@ def _entry(op: BucketWrite, change: Change, actor_id: str, at: str) -> LedgerEnt
     )
 
 
-def _product_action(
-    table: Table, product_id: str, *, in_stock: bool | None, buckets: int | None
+def product_action(
+    table: Table,
+    product_id: str,
+    *,
+    in_stock: bool | None = None,
+    buckets: int | None = None,
+    buckets_as_read: int | None = None,
 ) -> Action:
-    update = Update().add("listing_seq", 1)
+    """The product's part of a stock change: `in_stock` and its bucket count, when they
+    change, on the condition that the product exists and (with `buckets_as_read`) still has
+    the buckets the change was planned over. Nothing to change: a check only."""
+    update = Update().condition("attribute_exists(PK)")
+    if buckets_as_read is not None:
+        update.condition(
+            "attribute_not_exists({buckets}) OR {buckets} = {count}"
+            if buckets_as_read == 1
+            else "{buckets} = {count}",
+            count=buckets_as_read,
+        )
+    key = table.keys.product(product_id)
+    if in_stock is None and buckets is None:
+        return tx.check(table.name, key, update)
+    update.add("listing_seq", 1)
     if in_stock is not None:
         update.set({"in_stock": in_stock})
     if buckets is not None:
         update.set({"buckets": buckets})
-    update.condition("attribute_exists(PK)")
-    return tx.update(table.name, table.keys.product(product_id), update)
+    return tx.update(table.name, key, update)
 
 
 @dataclass
@@ -305,6 +329,7 @@ def _writes(table: Table, plan: Plan, snapshot: Snapshot, actor_id: str) -> _Wri
     entries: list[LedgerEntry] = []
     crossings: dict[str, bool] = {}
     bucket_counts: dict[str, int] = {}
+    planned_over: dict[str, int] = {}  # products whose change counts on knowing every bucket
     for change in plan.changes:
         stock = snapshot[change.product_id]
         change_ops, crossing = bucket_writes(change, stock)
@@ -315,10 +340,18 @@ def _writes(table: Table, plan: Plan, snapshot: Snapshot, actor_id: str) -> _Wri
         count = max(len(stock.buckets), change.buckets or 0)
         if count != len(stock.buckets):
             bucket_counts[change.product_id] = count
-    actions = [_bucket_action(table, op, at) for op in ops]
-    products = sorted(set(crossings) | set(bucket_counts))
+        if stock.known and (change.kind in STAFF_KINDS or crossing is not None):
+            planned_over[change.product_id] = len(stock.buckets)
+    actions = [bucket_action(table, op, at) for op in ops]
+    products = sorted(set(crossings) | set(bucket_counts) | set(planned_over))
     actions += [
-        _product_action(table, pid, in_stock=crossings.get(pid), buckets=bucket_counts.get(pid))
+        product_action(
+            table,
+            pid,
+            in_stock=crossings.get(pid),
+            buckets=bucket_counts.get(pid),
+            buckets_as_read=planned_over.get(pid),
+        )
         for pid in products
     ]
     actions += [ledger.put_action(table, entry) for entry in entries]
@@ -343,7 +376,11 @@ def commit(table: Table, *, snapshot: Snapshot, make_plan: PlanMaker, actor_id: 
             raise PlanTooLargeError("This changes too much at once: order fewer lines.")
         try:
             tx.transact_write(table.client, actions, attempts=1)
+        except TransactionThrottled as throttled:
+            _report_collisions(table, written.ops, throttled.cancelled)
+            raise
         except TransactionCancelled as cancelled:
+            _report_collisions(table, written.ops, cancelled)
             retry = _learn(table, snapshot, plan, written, cancelled)
             if retry == "now":
                 continue
@@ -353,6 +390,18 @@ def commit(table: Table, *, snapshot: Snapshot, make_plan: PlanMaker, actor_id: 
             raise
         return Committed(plan=plan, entries=written.entries, crossings=written.crossings)
     raise ContentionError
+
+
+def _report_collisions(
+    table: Table, ops: Sequence[BucketWrite], cancelled: TransactionCancelled
+) -> None:
+    collided = {
+        table.keys.product_partition(op.product_id)
+        for index, op in enumerate(ops)
+        if cancelled.reason(index) in contention.COLLISION_CODES
+    }
+    if collided:
+        contention.tracker.collided(collided)
 
 
 def _learn(
@@ -365,7 +414,8 @@ def _learn(
     """What a cancelled transaction teaches: the plan's own actions may end the purchase
     (`on_action_failed` raises); buckets that failed their condition are taken as they are
     now (bucket levels tried unread are all read: retry at once); products that failed
-    theirs are gone. Whether (and when) to try again."""
+    theirs are read again (gone, or given more buckets meanwhile). Whether (and when) to try
+    again."""
     first_other = len(written.actions)
     for index in range(len(plan.actions)):
         if plan.on_action_failed and cancelled.condition_failed(first_other + index):
@@ -380,8 +430,8 @@ def _learn(
                 unread.add(op.product_id)
     for offset, product_id in enumerate(written.products):
         if cancelled.condition_failed(len(written.ops) + offset):
-            failed = True
-            snapshot.pop(product_id, None)  # the product is gone
+            # gone, or spread over more buckets than the plan knew: read it again
+            unread.add(product_id)
     if unread:
         _read_levels(table, snapshot, sorted(unread))
         return "now"

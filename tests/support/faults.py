@@ -105,3 +105,50 @@ class Faults:
             raise ReadTimeoutError(endpoint_url=request.url)
         status, code = error
         return _error_response(self.service, request.url, status, code)
+
+
+@dataclass
+class Collisions:
+    """Makes the next `times` transactions that write the item `key` be cancelled the way
+    DynamoDB cancels a transaction that meets another on an item (`code` on that action,
+    `TransactionConflict` by default; `ThrottlingError` for a partition written too fast)."""
+
+    client: Any
+    key: dict[str, str]  # {"PK": ..., "SK": ...}
+    times: int
+    code: str = "TransactionConflict"
+    made: int = 0
+
+    def __post_init__(self) -> None:
+        self.client.meta.events.register("before-send", self._before_send)
+
+    def close(self) -> None:
+        self.client.meta.events.unregister("before-send", self._before_send)
+
+    def _before_send(self, request: Any, **_: Any) -> AWSResponse | None:
+        target = request.headers.get("X-Amz-Target", b"")
+        target = target.decode() if isinstance(target, bytes) else str(target)
+        if not target.endswith(".TransactWriteItems") or self.made >= self.times:
+            return None
+        actions = json.loads(request.body)["TransactItems"]
+        reasons = [
+            {"Code": self.code, "Message": "injected"}
+            if self._writes_the_item(action)
+            else {"Code": "None"}
+            for action in actions
+        ]
+        if all(reason["Code"] == "None" for reason in reasons):
+            return None
+        self.made += 1
+        body = {
+            "__type": "com.amazonaws.dynamodb.v20120810#TransactionCanceledException",
+            "Message": f"Transaction cancelled, please refer cancellation reasons [{self.code}]",
+            "CancellationReasons": reasons,
+        }
+        headers = {"Content-Type": "application/x-amz-json-1.0"}
+        return AWSResponse(request.url, 400, headers, _Body(json.dumps(body).encode()))
+
+    def _writes_the_item(self, action: dict[str, Any]) -> bool:
+        (spec,) = action.values()
+        key = spec.get("Key") or spec.get("Item", {})
+        return all(key.get(name, {}).get("S") == value for name, value in self.key.items())

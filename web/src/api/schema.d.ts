@@ -411,7 +411,7 @@ export interface paths {
         get?: never;
         /**
          * Spread the stock over more buckets, so a hot product's purchases spread too
-         * @description Admins only. The stock is spread evenly over the buckets (never fewer than it has: buckets only grow). Each purchase takes its units from one bucket chosen at random, so a product that sells fast should have one bucket per 60 purchases a second (docs/PERFORMANCE.md, Partition heat).
+         * @description Admins only. The stock is spread evenly over the buckets (never fewer than it has: buckets only grow). Each purchase takes its units from one bucket chosen at random, so a product that sells fast should have one bucket per 60 purchases a second (docs/PERFORMANCE.md, Partition heat). A product whose purchases collide is given more by itself, up to AUTO_BUCKETS_MAX; this sets them ahead of a sale.
          */
         put: operations["spread_stock_inventory__product_id__buckets_put"];
         post?: never;
