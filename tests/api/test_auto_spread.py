@@ -20,19 +20,12 @@ from app.stock import contention, engine, spreading
 from app.stock.reading import read_products
 from tests.support.accounts import Account, Accounts
 from tests.support.catalog import create_product
+from tests.support.clock import Clock
 from tests.support.faults import Collisions
 from tests.support.history import check_history, ledger_of
 from tests.support.http import assert_problem
 from tests.support.invariants import check_invariants, scan
 from tests.support.stock import stock_record
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 @pytest.fixture

@@ -8,14 +8,7 @@ from hypothesis import strategies as st
 from app.stock.contention import COOLDOWN_SECONDS, WINDOW_SECONDS, ContentionTracker
 from app.stock.model import Bucket, ProductStock
 from app.stock.spreading import MAX_NEW_BUCKETS, plan_moves
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def __call__(self) -> float:
-        return self.now
+from tests.support.clock import Clock
 
 
 def test_due_after_enough_recent_collisions_once_per_cooldown() -> None:
