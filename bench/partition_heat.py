@@ -48,6 +48,7 @@ from decimal import Decimal
 from typing import Any
 
 from app.core.config import Settings
+from app.stock.model import MAX_BUCKETS
 
 WCU_LIMIT = 1_000
 RCU_LIMIT = 3_000
@@ -57,7 +58,6 @@ KB = 1024
 # ledger entry) and, while low, 4 on its low-stock shard: a quarter of a partition's limit,
 # so a shard shared by a few hot products stays under half
 BUCKET_PURCHASES = 60
-MAX_BUCKETS = 64
 CATEGORIES = 100
 SEARCH_QUERIES = 50_000  # distinct search texts, Zipf-popular
 PAGE_DEPTH_DECAY = 0.5  # share of listing views that go one page further

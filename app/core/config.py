@@ -61,7 +61,7 @@ class Settings(BaseSettings):
     # a product whose purchases collide this often (per process, within 10 s) is spread over
     # twice as many stock buckets, up to the maximum; 1 turns it off (app/stock/spreading.py)
     auto_buckets_collisions: int = Field(default=3, ge=1)
-    auto_buckets_max: int = Field(default=16, ge=1, le=64)
+    auto_buckets_max: int = Field(default=16, ge=1, le=48)  # app.stock.model.MAX_BUCKETS
 
     # password reset: links point at the web app; mail goes through Amazon SES, or into a
     # folder of .eml files when MAIL_OUTBOX_DIR is set (`make run` sets .data/outbox)

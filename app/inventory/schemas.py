@@ -15,7 +15,7 @@ from pydantic import (
 )
 
 from app.core.text import plain_line
-from app.stock.model import MovementKind
+from app.stock.model import MAX_BUCKETS, MovementKind
 
 Reason = Annotated[
     str,
@@ -61,7 +61,7 @@ class StockSpread(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    buckets: Annotated[int, Field(ge=1, le=64, strict=True)]
+    buckets: Annotated[int, Field(ge=1, le=MAX_BUCKETS, strict=True)]
     reason: Reason = "spread over more buckets"
 
 

@@ -17,6 +17,10 @@ from pydantic import BaseModel
 
 MovementKind = Literal["initial", "set", "adjustment", "purchase", "cancellation"]
 
+# A staff change sets every bucket and records each in the ledger, with the product, in one
+# transaction (at most 100 actions): 2 x 64 + 1 would not fit, 2 x 48 + 1 does.
+MAX_BUCKETS = 48
+
 
 @dataclass(frozen=True)
 class Bucket:

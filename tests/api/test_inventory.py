@@ -10,8 +10,9 @@ from fastapi.testclient import TestClient
 
 from app.core.roles import Role
 from app.db.table import Table
+from app.inventory.schemas import StockSpread
 from app.stock import engine
-from app.stock.model import ProductStock
+from app.stock.model import MAX_BUCKETS, ProductStock
 from tests.support.accounts import Account, Accounts
 from tests.support.catalog import all_pages, create_product
 from tests.support.history import check_history, ledger_of
@@ -504,7 +505,7 @@ class TestBuckets:
     ) -> None:
         assert spread(client, admin, product["id"], 3).status_code == 200
         assert_problem(spread(client, admin, product["id"], 2), 422, "fewer_buckets")
-        for bad in (0, 65, "4", 2.5):
+        for bad in (0, MAX_BUCKETS + 1, "4", 2.5):
             assert_problem(spread(client, admin, product["id"], bad), 422)  # type: ignore[arg-type]
         assert_problem(spread(client, admin, "nope", 2), 404, "product_not_found")
         assert len(stock_record(table, product["id"]).buckets) == 3
@@ -600,3 +601,40 @@ class TestBuckets:
         assert [e["kind"] for e in entries[:3]] == ["purchase"] * 3
         assert entries[-1]["kind"] == "initial"
         assert {e["bucket"] for e in entries} == {0, 1, 2}
+
+
+class TestTheMostBuckets:
+    """A staff change writes every bucket and its ledger entry in one transaction (at most
+    100 actions): the bucket limit keeps it within that."""
+
+    def test_counts_adjustments_and_purchases_work_at_the_most_buckets(
+        self,
+        client: TestClient,
+        table: Table,
+        accounts: Accounts,
+        admin: Account,
+        manager: Account,
+    ) -> None:
+        product = create_product(client, admin, stock=5000)
+        pid = product["id"]
+        assert StockSpread.model_json_schema()["properties"]["buckets"]["maximum"] == MAX_BUCKETS
+        response = spread(client, admin, pid, MAX_BUCKETS)
+        assert response.status_code == 200, response.text
+        assert_problem(spread(client, admin, pid, MAX_BUCKETS + 1), 422)
+        counted = client.put(
+            f"/inventory/{pid}", headers=manager.headers, json={"stock": 4801, "reason": "count"}
+        )
+        assert counted.status_code == 200, counted.text
+        adjusted = client.post(
+            f"/inventory/{pid}/adjustments",
+            headers=manager.headers,
+            json={"delta": -1, "reason": "broken"},
+        )
+        assert adjusted.status_code == 200, adjusted.text
+        stored = stock_record(table, pid)
+        assert (stored.total, len(stored.buckets)) == (4800, MAX_BUCKETS)
+        assert {b.stock for b in stored.buckets} == {100}
+        buyer = accounts.make()
+        order = buy(client, buyer, pid, 150)  # more than any bucket holds: from several
+        assert order.status_code == 201, order.text
+        check_history(table, [pid], [order.json()["id"]])

@@ -5,8 +5,9 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
+from app.core.config import Settings
 from app.stock.contention import COOLDOWN_SECONDS, WINDOW_SECONDS, ContentionTracker
-from app.stock.model import Bucket, ProductStock
+from app.stock.model import MAX_BUCKETS, Bucket, ProductStock
 from app.stock.spreading import MAX_NEW_BUCKETS, plan_moves
 from tests.support.clock import Clock
 
@@ -70,3 +71,8 @@ def test_moves_keep_every_unit_and_leave_givers_some(levels: list[int], limit: i
     assert len({m.giver.number for m in moves}) == len(moves)
     for move in moves:
         assert 1 <= move.units < move.giver.stock  # the giver keeps at least one
+
+
+def test_the_automatic_maximum_stays_within_what_staff_changes_can_write() -> None:
+    assert Settings.model_json_schema()["properties"]["auto_buckets_max"]["maximum"] == MAX_BUCKETS
+    assert 4 * MAX_NEW_BUCKETS + 1 <= 100  # a spread's moves and the product, in one transaction
