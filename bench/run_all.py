@@ -15,6 +15,7 @@ BENCHMARKS = [
     "warm_path",
     "catalog_pages",
     "purchase_rush",
+    "auto_spread",
     "throughput",
     "cost_model",
     "partition_heat",
