@@ -100,7 +100,7 @@ def spread(table: Table, product_id: str, *, limit: int) -> int | None:
                 move.giver.number,
                 -move.units,
                 None,
-                f"{reason} (to bucket {move.receiver})",
+                f"{reason} (half of this bucket moved to a new one)",
                 at,
             ),
             _entry(
@@ -108,7 +108,7 @@ def spread(table: Table, product_id: str, *, limit: int) -> int | None:
                 move.receiver,
                 move.units,
                 move.units,
-                f"{reason} (from bucket {move.giver.number})",
+                f"{reason} (a new bucket, given half of another)",
                 at,
             ),
         ]
