@@ -67,7 +67,7 @@ class TransactionCancelled(Exception):  # noqa: N818 - DynamoDB's own name for t
 
     def condition_failed(self, index: int) -> bool:
         """Whether action `index` failed its condition."""
-        return index < len(self.reasons) and self.reasons[index] == "ConditionalCheckFailed"
+        return self.reason(index) == "ConditionalCheckFailed"
 
     @property
     def any_condition_failed(self) -> bool:

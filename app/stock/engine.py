@@ -267,7 +267,8 @@ def _as_seen(update: Update, seen: Bucket) -> None:
         update.condition("attribute_not_exists(PK)")
 
 
-def _entry(op: BucketWrite, change: Change, actor_id: str, at: str) -> LedgerEntry | None:
+def ledger_entry(op: BucketWrite, change: Change, actor_id: str, at: str) -> LedgerEntry | None:
+    """The ledger entry recording what `op` does to its bucket (None: it changes nothing)."""
     delta = op.delta if op.mode == "add" else op.level - op.seen.stock
     if op.mode in ("unchanged", "nonempty") or delta == 0:
         return None
@@ -334,7 +335,7 @@ def _writes(table: Table, plan: Plan, snapshot: Snapshot, actor_id: str) -> _Wri
         stock = snapshot[change.product_id]
         change_ops, crossing = bucket_writes(change, stock)
         ops += change_ops
-        entries += filter(None, (_entry(op, change, actor_id, at) for op in change_ops))
+        entries += filter(None, (ledger_entry(op, change, actor_id, at) for op in change_ops))
         if crossing is not None:
             crossings[change.product_id] = crossing
         count = max(len(stock.buckets), change.buckets or 0)

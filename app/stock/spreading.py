@@ -30,7 +30,7 @@ from app.core.timeutil import now_iso
 from app.db import transactions as tx
 from app.db.table import Table
 from app.stock import contention, engine, ledger
-from app.stock.model import Bucket, LedgerEntry, ProductStock, new_entry
+from app.stock.model import Bucket, LedgerEntry, ProductStock
 from app.stock.reading import read_products, remember
 
 logger = logging.getLogger(__name__)
@@ -79,43 +79,33 @@ def spread(table: Table, product_id: str, *, limit: int) -> int | None:
     """Give the product more buckets (see the module docstring). Returns its new bucket
     count, or None when there is nothing to do or the spread lost a race."""
     stock = read_products(table, [product_id]).stock.get(product_id)
-    moves = plan_moves(stock, limit) if stock else []
-    if stock is None or not moves:
+    if stock is None:
+        return None
+    moves = plan_moves(stock, limit)
+    if not moves:
         return None
     count = len(stock.buckets) + len(moves)
     at = now_iso()
     reason = f"spread over {count} buckets automatically: purchases were colliding"
     actions: list[tx.Action] = []
-    entries: list[LedgerEntry] = []
+    entries: list[LedgerEntry | None] = []
     for move in moves:
         give = engine.BucketWrite(
             product_id, move.giver, "add", delta=-move.units, above=move.units
         )
         new_bucket = Bucket(move.receiver, 0, 0, None, stored=False)
         receive = engine.BucketWrite(product_id, new_bucket, "exact", level=move.units)
-        actions += [engine.bucket_action(table, give, at), engine.bucket_action(table, receive, at)]
-        entries += [
-            _entry(
-                product_id,
-                move.giver.number,
-                -move.units,
-                None,
-                f"{reason} (half of this bucket moved to a new one)",
-                at,
-            ),
-            _entry(
-                product_id,
-                move.receiver,
-                move.units,
-                move.units,
-                f"{reason} (a new bucket, given half of another)",
-                at,
-            ),
-        ]
+        for op, units, side in (
+            (give, -move.units, "half of this bucket moved to a new one"),
+            (receive, move.units, "a new bucket, given half of another"),
+        ):
+            change = engine.Change(product_id, "adjustment", units, f"{reason} ({side})")
+            actions.append(engine.bucket_action(table, op, at))
+            entries.append(engine.ledger_entry(op, change, ACTOR_ID, at))
     actions.append(
         engine.product_action(table, product_id, buckets=count, buckets_as_read=len(stock.buckets))
     )
-    actions += [ledger.put_action(table, entry) for entry in entries]
+    actions += [ledger.put_action(table, entry) for entry in filter(None, entries)]
     try:
         tx.transact_write(table.client, actions)
     except (tx.TransactionCancelled, tx.ContentionError):
@@ -129,18 +119,3 @@ def spread(table: Table, product_id: str, *, limit: int) -> int | None:
         extra={"fields": {"product_id": product_id, "buckets": count}},
     )
     return count
-
-
-def _entry(
-    product_id: str, bucket: int, delta: int, after: int | None, reason: str, at: str
-) -> LedgerEntry:
-    return new_entry(
-        product_id=product_id,
-        bucket=bucket,
-        kind="adjustment",
-        delta=delta,
-        stock_after=after,
-        reason=reason,
-        actor_id=ACTOR_ID,
-        at=at,
-    )

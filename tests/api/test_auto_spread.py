@@ -74,8 +74,8 @@ def collide(table: Table) -> Iterator[Any]:
     def make(
         product_id: str, times: int, bucket: int = 0, code: str = "TransactionConflict"
     ) -> Collisions:
-        collisions = Collisions(table.client, table.keys.stock_bucket(product_id, bucket), times)
-        collisions.code = code
+        key = table.keys.stock_bucket(product_id, bucket)
+        collisions = Collisions(table.client, key, times, code)
         made.append(collisions)
         return collisions
 

@@ -42,16 +42,24 @@ class _Body:
         yield self.data
 
 
-def _error_response(service: str, url: str, status: int, code: str) -> AWSResponse:
+def _error_response(service: str, url: str, status: int, code: str, **fields: Any) -> AWSResponse:
+    """An error answer as the service sends it; DynamoDB's may carry more `fields`."""
     if service == "s3":
         body = f"<Error><Code>{code}</Code><Message>injected</Message></Error>".encode()
         headers = {"Content-Type": "application/xml"}
     else:
         body = json.dumps(
-            {"__type": f"com.amazonaws.dynamodb.v20120810#{code}", "message": "injected"}
+            {"__type": f"com.amazonaws.dynamodb.v20120810#{code}", "message": "injected", **fields}
         ).encode()
         headers = {"Content-Type": "application/x-amz-json-1.0"}
     return AWSResponse(url, status, headers, _Body(body))
+
+
+def _operation(request: Any) -> str:
+    """The DynamoDB operation a request calls ("" for other services)."""
+    target = request.headers.get("X-Amz-Target", b"")
+    target = target.decode() if isinstance(target, bytes) else str(target)
+    return target.rsplit(".", 1)[-1]
 
 
 @dataclass
@@ -86,9 +94,7 @@ class Faults:
         yield self.calls
 
     def _before_send(self, request: Any, **_: Any) -> AWSResponse | None:
-        operation = request.headers.get("X-Amz-Target", b"")
-        operation = operation.decode() if isinstance(operation, bytes) else str(operation)
-        self.calls.append(operation.rsplit(".", 1)[-1] or f"{request.method} {request.url}")
+        self.calls.append(_operation(request) or f"{request.method} {request.url}")
         if self._plan is None:
             return None
         kind, nth, only_that_one, after_send = self._plan
@@ -126,9 +132,7 @@ class Collisions:
         self.client.meta.events.unregister("before-send", self._before_send)
 
     def _before_send(self, request: Any, **_: Any) -> AWSResponse | None:
-        target = request.headers.get("X-Amz-Target", b"")
-        target = target.decode() if isinstance(target, bytes) else str(target)
-        if not target.endswith(".TransactWriteItems") or self.made >= self.times:
+        if _operation(request) != "TransactWriteItems" or self.made >= self.times:
             return None
         actions = json.loads(request.body)["TransactItems"]
         reasons = [
@@ -140,13 +144,13 @@ class Collisions:
         if all(reason["Code"] == "None" for reason in reasons):
             return None
         self.made += 1
-        body = {
-            "__type": "com.amazonaws.dynamodb.v20120810#TransactionCanceledException",
-            "Message": f"Transaction cancelled, please refer cancellation reasons [{self.code}]",
-            "CancellationReasons": reasons,
-        }
-        headers = {"Content-Type": "application/x-amz-json-1.0"}
-        return AWSResponse(request.url, 400, headers, _Body(json.dumps(body).encode()))
+        return _error_response(
+            "dynamodb",
+            request.url,
+            400,
+            "TransactionCanceledException",
+            CancellationReasons=reasons,
+        )
 
     def _writes_the_item(self, action: dict[str, Any]) -> bool:
         (spec,) = action.values()
