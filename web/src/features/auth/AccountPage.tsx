@@ -1,3 +1,4 @@
+import { useMutation } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 
 import { api, unwrap } from "../../api/client";
@@ -18,26 +19,19 @@ export default function AccountPage() {
   const { user } = useCurrentUser();
   const [current, setCurrent] = useState("");
   const [next, setNext] = useState("");
-  const [changed, setChanged] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
-  const errors = fieldErrors(error instanceof ApiProblem ? error.problem : null);
-
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setBusy(true);
-    setError(null);
-    setChanged(false);
-    try {
-      await unwrap(api.POST("/auth/password", { body: { current_password: current, new_password: next } }));
-      setChanged(true);
+  const change = useMutation({
+    mutationFn: () =>
+      unwrap(api.POST("/auth/password", { body: { current_password: current, new_password: next } })),
+    onSuccess: () => {
       setCurrent("");
       setNext("");
-    } catch (failure) {
-      setError(failure);
-    } finally {
-      setBusy(false);
-    }
+    },
+  });
+  const errors = fieldErrors(change.error instanceof ApiProblem ? change.error.problem : null);
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    change.mutate();
   };
 
   return (
@@ -65,13 +59,13 @@ export default function AccountPage() {
             <input {...props} type="password" autoComplete="new-password" required minLength={8} value={next} onChange={(e) => setNext(e.target.value)} />
           )}
         </Field>
-        {Object.keys(errors).length === 0 && <ProblemMessage error={error} />}
-        {changed && (
+        {Object.keys(errors).length === 0 && <ProblemMessage error={change.error} />}
+        {change.isSuccess && (
           <p className="notice success" role="status">
             Your password is changed. Your other sessions have ended.
           </p>
         )}
-        <button type="submit" className="button" disabled={busy}>
+        <button type="submit" className="button" disabled={change.isPending}>
           Change password
         </button>
       </form>

@@ -1,3 +1,4 @@
+import { useMutation } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { Link } from "react-router";
 
@@ -9,29 +10,20 @@ import { usePageTitle } from "../../lib/usePageTitle";
 export default function ForgotPasswordPage() {
   usePageTitle("Forgot your password?");
   const [email, setEmail] = useState("");
-  const [sent, setSent] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
-  const errors = fieldErrors(error instanceof ApiProblem ? error.problem : null);
+  const request = useMutation({
+    mutationFn: () => unwrap(api.POST("/auth/password-reset", { body: { email: email.trim() } })),
+  });
+  const errors = fieldErrors(request.error instanceof ApiProblem ? request.error.problem : null);
 
-  const submit = async (event: FormEvent) => {
+  const submit = (event: FormEvent) => {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      await unwrap(api.POST("/auth/password-reset", { body: { email: email.trim() } }));
-      setSent(true);
-    } catch (problem) {
-      setError(problem);
-    } finally {
-      setBusy(false);
-    }
+    request.mutate();
   };
 
   return (
     <section className="narrow">
       <h1>Forgot your password?</h1>
-      {sent ? (
+      {request.isSuccess ? (
         <p className="notice success" role="status">
           If an account uses {email.trim()}, a link to choose a new password is on its way. It works
           for 30 minutes.
@@ -44,8 +36,8 @@ export default function ForgotPasswordPage() {
               <input {...props} type="email" autoComplete="email" required value={email} onChange={(e) => setEmail(e.target.value)} />
             )}
           </Field>
-          {Object.keys(errors).length === 0 && <ProblemMessage error={error} />}
-          <button type="submit" className="button" disabled={busy}>
+          {Object.keys(errors).length === 0 && <ProblemMessage error={request.error} />}
+          <button type="submit" className="button" disabled={request.isPending}>
             Send me a link
           </button>
         </form>

@@ -1,4 +1,4 @@
-import { useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { Link, useNavigate, useSearchParams } from "react-router";
 
@@ -18,22 +18,17 @@ export default function LoginPage() {
   const queryClient = useQueryClient();
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
-
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+  const login = useMutation({
+    mutationFn: async () => {
       await logIn(email.trim(), password);
       await queryClient.invalidateQueries({ queryKey: ["me"] });
-      navigate(safeNext(params.get("next")), { replace: true });
-    } catch (problem) {
-      setError(problem);
-    } finally {
-      setBusy(false);
-    }
+    },
+    onSuccess: () => navigate(safeNext(params.get("next")), { replace: true }),
+  });
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    login.mutate();
   };
 
   return (
@@ -64,8 +59,8 @@ export default function LoginPage() {
             />
           )}
         </Field>
-        <ProblemMessage error={error} />
-        <button type="submit" className="button" disabled={busy}>
+        <ProblemMessage error={login.error} />
+        <button type="submit" className="button" disabled={login.isPending}>
           Log in
         </button>
       </form>

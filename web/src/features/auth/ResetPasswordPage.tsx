@@ -1,3 +1,4 @@
+import { useMutation } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { Link, useLocation } from "react-router";
 
@@ -13,28 +14,20 @@ export default function ResetPasswordPage() {
   usePageTitle("Choose a new password");
   const token = new URLSearchParams(useLocation().hash.slice(1)).get("token") ?? "";
   const [password, setPassword] = useState("");
-  const [done, setDone] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const reset = useMutation({
+    mutationFn: () => unwrap(api.POST("/auth/password-reset/confirm", { body: { token, password } })),
+    onSuccess: () => saveSession(null), // every session of the account has ended
+  });
+  const error = reset.error;
   const problem = error instanceof ApiProblem ? error.problem : null;
   const errors = fieldErrors(problem);
 
-  const submit = async (event: FormEvent) => {
+  const submit = (event: FormEvent) => {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      await unwrap(api.POST("/auth/password-reset/confirm", { body: { token, password } }));
-      saveSession(null); // every session of the account has ended
-      setDone(true);
-    } catch (failure) {
-      setError(failure);
-    } finally {
-      setBusy(false);
-    }
+    reset.mutate();
   };
 
-  if (done) {
+  if (reset.isSuccess) {
     return (
       <section className="narrow">
         <h1>Your password is set</h1>
@@ -72,7 +65,7 @@ export default function ResetPasswordPage() {
               <Link to="/forgot-password">Ask for a new link</Link>
             </p>
           )}
-          <button type="submit" className="button" disabled={busy}>
+          <button type="submit" className="button" disabled={reset.isPending}>
             Set password
           </button>
         </form>

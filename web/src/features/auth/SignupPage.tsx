@@ -1,4 +1,4 @@
-import { useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { Link, useNavigate } from "react-router";
 
@@ -13,26 +13,22 @@ export default function SignupPage() {
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const [form, setForm] = useState({ email: "", password: "", name: "" });
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const signup = useMutation({
+    mutationFn: async () => {
+      await unwrap(api.POST("/auth/signup", { body: { ...form, email: form.email.trim() } }));
+      await logIn(form.email.trim(), form.password);
+      await queryClient.invalidateQueries({ queryKey: ["me"] });
+    },
+    onSuccess: () => navigate("/", { replace: true }),
+  });
+  const error = signup.error;
   const problem = error instanceof ApiProblem ? error.problem : null;
   const errors = fieldErrors(problem);
   if (problem?.code === "email_taken") errors.email = "An account with this e-mail already exists.";
 
-  const submit = async (event: FormEvent) => {
+  const submit = (event: FormEvent) => {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      await unwrap(api.POST("/auth/signup", { body: { ...form, email: form.email.trim() } }));
-      await logIn(form.email.trim(), form.password);
-      await queryClient.invalidateQueries({ queryKey: ["me"] });
-      navigate("/", { replace: true });
-    } catch (failure) {
-      setError(failure);
-    } finally {
-      setBusy(false);
-    }
+    signup.mutate();
   };
 
   const set = (name: keyof typeof form) => (e: { target: { value: string } }) =>
@@ -65,7 +61,7 @@ export default function SignupPage() {
         </Field>
         {problem && Object.keys(errors).length === 0 && <ProblemMessage error={error} />}
         {!problem && <ProblemMessage error={error} />}
-        <button type="submit" className="button" disabled={busy}>
+        <button type="submit" className="button" disabled={signup.isPending}>
           Sign up
         </button>
       </form>
