@@ -4,7 +4,6 @@ tests (Debian's Chromium through Playwright) and `make smoke`."""
 
 from __future__ import annotations
 
-import os
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -22,7 +21,7 @@ from app.db.table import Table, dynamodb_client
 from app.products.images import s3_client
 from devtools import api_server, dynamodb_local, processes
 from devtools import browser as chromium
-from tests.conftest import TEST_JWT_SECRET
+from tests.support.server import server_env
 
 REPO = Path(__file__).resolve().parents[2]
 DIST = REPO / "web" / "dist"
@@ -97,23 +96,17 @@ def stack(
     port = dynamodb_local.free_port()
     url = f"http://127.0.0.1:{port}"
     outbox = tmp_path_factory.mktemp("outbox")
-    env = {
-        **os.environ,
-        "APP_ENV": "test",
-        "JWT_SECRET": TEST_JWT_SECRET,
-        "AWS_REGION": "us-east-1",
-        "CATALOG_TABLE": table_name,
-        "DYNAMODB_ENDPOINT_URL": dynamodb_endpoint,
-        "S3_ENDPOINT_URL": s3_endpoint,
-        "IMAGES_BUCKET": bucket,
-        "WEB_DIST_DIR": str(DIST),
-        "MAIL_OUTBOX_DIR": str(outbox),
-        "PUBLIC_APP_URL": url,
-        "ARGON2_TIME_COST": "1",
-        "ARGON2_MEMORY_KIB": "1024",
-        "LOG_LEVEL": "WARNING",
-        "CORS_ALLOWED_ORIGINS": SMOKE_ORIGIN,
-    }
+    env = server_env(
+        table=table_name,
+        dynamodb_endpoint=dynamodb_endpoint,
+        s3_endpoint=s3_endpoint,
+        log_level="WARNING",
+        IMAGES_BUCKET=bucket,
+        WEB_DIST_DIR=str(DIST),
+        MAIL_OUTBOX_DIR=str(outbox),
+        PUBLIC_APP_URL=url,
+        CORS_ALLOWED_ORIGINS=SMOKE_ORIGIN,
+    )
     server = api_server.start(env, port, log_path=tmp_path_factory.mktemp("server") / "api.log")
     try:
         with httpx.Client(base_url=url, timeout=10) as http:

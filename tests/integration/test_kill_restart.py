@@ -11,7 +11,6 @@ build/reliability/kill_restart.json (and docs/RELIABILITY.md).
 from __future__ import annotations
 
 import json
-import os
 import signal
 import threading
 import time
@@ -29,8 +28,8 @@ from app.core.timeutil import now_iso
 from app.db.keys import Keys
 from app.db.table import Table, dynamodb_client
 from devtools import api_server, dynamodb_local, processes
-from tests.conftest import TEST_JWT_SECRET
 from tests.support.invariants import check_invariants
+from tests.support.server import server_env
 
 REPORT = Path(__file__).resolve().parents[2] / "build" / "reliability" / "kill_restart.json"
 DOWN_SECONDS = 5
@@ -110,18 +109,7 @@ def test_kill_restart_and_freeze_under_load(
         client=dynamodb_client(endpoint, "us-east-1"), name="catalog", keys=Keys("default")
     )
     table.create()
-    env = {
-        **os.environ,
-        "APP_ENV": "test",
-        "JWT_SECRET": TEST_JWT_SECRET,
-        "AWS_REGION": "us-east-1",
-        "CATALOG_TABLE": "catalog",
-        "DYNAMODB_ENDPOINT_URL": endpoint,
-        "S3_ENDPOINT_URL": s3_endpoint,
-        "ARGON2_TIME_COST": "1",
-        "ARGON2_MEMORY_KIB": "1024",
-        "LOG_LEVEL": "ERROR",
-    }
+    env = server_env(table="catalog", dynamodb_endpoint=endpoint, s3_endpoint=s3_endpoint)
     port = dynamodb_local.free_port()
     server = api_server.start(env, port, log_path=tmp_path / "api.log")
     url = f"http://127.0.0.1:{port}"

@@ -15,6 +15,7 @@ import httpx
 import pytest
 
 from devtools import dynamodb_local, s3_local
+from tests.support.smoke import make_smoke
 
 
 def wait_for(url: str, timeout: float = 90) -> None:
@@ -231,19 +232,9 @@ def test_make_smoke_passes_against_make_run(data_dir: Path) -> None:
     assert "32 products created" in run.seed()
     run.start()
     try:
-        smoke = subprocess.run(
-            [MAKE, "--no-print-directory", "smoke", f"URL={run.url}"],
-            cwd=REPO,
-            env=run.env,
-            capture_output=True,
-            text=True,
-            check=False,
-            timeout=120,
-        )
+        smoke = make_smoke(run.url, env=run.env)
         assert smoke.returncode == 0, smoke.stdout + smoke.stderr
         assert "smoke test passed" in smoke.stdout
         assert "ok   order" in smoke.stdout
     finally:
-        assert run.process is not None
-        os.killpg(run.process.pid, signal.SIGINT)
-        run.process.communicate(timeout=30)
+        run.interrupt()

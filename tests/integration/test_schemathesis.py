@@ -20,7 +20,7 @@ from app.db.keys import Keys
 from app.db.table import Table, dynamodb_client
 from app.products.images import s3_client
 from devtools import api_server, dynamodb_local, processes
-from tests.conftest import TEST_JWT_SECRET
+from tests.support.server import server_env
 
 CHECKS = (
     "not_a_server_error,status_code_conformance,content_type_conformance,"
@@ -38,20 +38,13 @@ def test_schemathesis_finds_nothing(
     )
     table.create()
     s3_client(s3_endpoint, "us-east-1").create_bucket(Bucket=name)
-    env = {
-        **os.environ,
-        "APP_ENV": "test",
-        "JWT_SECRET": TEST_JWT_SECRET,
-        "AWS_REGION": "us-east-1",
-        "CATALOG_TABLE": name,
-        "DYNAMODB_ENDPOINT_URL": dynamodb_endpoint,
-        "S3_ENDPOINT_URL": s3_endpoint,
-        "IMAGES_BUCKET": name,
-        "MAIL_OUTBOX_DIR": str(tmp_path / "outbox"),
-        "ARGON2_TIME_COST": "1",
-        "ARGON2_MEMORY_KIB": "1024",
-        "LOG_LEVEL": "ERROR",
-    }
+    env = server_env(
+        table=name,
+        dynamodb_endpoint=dynamodb_endpoint,
+        s3_endpoint=s3_endpoint,
+        IMAGES_BUCKET=name,
+        MAIL_OUTBOX_DIR=str(tmp_path / "outbox"),
+    )
     port = dynamodb_local.free_port()
     server = api_server.start(env, port, log_path=tmp_path / "api.log")
     url = f"http://127.0.0.1:{port}"

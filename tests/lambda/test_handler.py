@@ -8,7 +8,6 @@ import copy
 import json
 from collections.abc import Callable
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
@@ -16,6 +15,7 @@ import pytest
 
 from app.db.table import Table
 from tests.support.accounts import Accounts
+from tests.support.lambda_runtime import lambda_context
 
 EVENTS = Path(__file__).parent / "events"
 HTTP_API_SAMPLE = json.loads((EVENTS / "http-api-proxy.json").read_text())
@@ -73,20 +73,6 @@ def rest_api_event(
     event["isBase64Encoded"] = body is not None
     event["body"] = base64.b64encode(body).decode() if body is not None else None
     return event
-
-
-def lambda_context(request_id: str) -> SimpleNamespace:
-    """What the Lambda runtime passes as `context` (the attributes Powertools reads)."""
-    return SimpleNamespace(
-        aws_request_id=request_id,
-        function_name="catalog",
-        function_version="$LATEST",
-        memory_limit_in_mb=512,
-        invoked_function_arn="arn:aws:lambda:us-east-1:123456789012:function:catalog",
-        log_group_name="/aws/lambda/catalog",
-        log_stream_name="stream",
-        get_remaining_time_in_millis=lambda: 30000,
-    )
 
 
 @pytest.fixture(params=["http-api-v2", "rest-api-v1"])

@@ -7,12 +7,13 @@ import importlib.util
 import io
 import json
 from pathlib import Path
-from types import ModuleType, SimpleNamespace
+from types import ModuleType
 from typing import Any
 
 import pytest
 
 from app.db.table import Table
+from tests.support.lambda_runtime import lambda_context
 
 HOOK = Path(__file__).resolve().parents[2] / "infra" / "hooks" / "pre_traffic.py"
 
@@ -24,19 +25,6 @@ def load_hook() -> ModuleType:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
-
-
-def lambda_context(request_id: str) -> SimpleNamespace:
-    return SimpleNamespace(
-        aws_request_id=request_id,
-        function_name="catalog",
-        function_version="7",
-        memory_limit_in_mb=1024,
-        invoked_function_arn="arn:aws:lambda:eu-west-1:123456789012:function:catalog:7",
-        log_group_name="/aws/lambda/catalog",
-        log_stream_name="stream",
-        get_remaining_time_in_millis=lambda: 30000,
-    )
 
 
 class FakeLambda:
