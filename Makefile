@@ -37,7 +37,7 @@ run: install tools ## the web app and API on 127.0.0.1:8000 (DynamoDB Local :800
 seed: install tools ## load the demo catalog into the local database (STORE=slug: into that store)
 	$(PY) -m devtools.run_local seed $(if $(STORE),--store $(STORE),)
 
-test: install tools web ## run every test: the web app's (Vitest), then the rest (pytest)
+test: install tools web aws-tools ## run every test: the web app's (Vitest), then the rest (pytest)
 	cd web && npm test --silent
 	$(PY) -m pytest $(PYTEST_ARGS)
 
@@ -74,10 +74,11 @@ format: install ## apply ruff's formatting and safe fixes
 aws-tools: ## install SAM CLI, cfn-lint, hadolint and actionlint under .tools/
 	@bash devtools/ensure-aws-tools.sh
 
-validate: aws-tools ## offline checks: sam validate --lint, cfn-lint, actionlint, hadolint, checkov
+validate: aws-tools ## offline checks: the deploy rehearsal, sam validate, cfn-lint, actionlint, hadolint, checkov
+	$(AWS_VENV)/bin/python -m devtools.rehearsal
 	cd infra && $(SAM) validate --lint --template template.yaml --region us-east-1
 	cd infra && $(SAM) validate --lint --template template.yaml --region eu-west-1
-	$(AWS_VENV)/bin/cfn-lint infra/template.yaml
+	$(AWS_VENV)/bin/cfn-lint infra/template.yaml infra/edge.yaml
 	$(AWS_VENV)/bin/actionlint .github/workflows/*.yml
 	$(AWS_VENV)/bin/hadolint Dockerfile
 	BC_SKIP_MAPPING=TRUE $(CHECKOV_VENV)/bin/checkov --config-file .checkov.yaml
@@ -85,15 +86,13 @@ validate: aws-tools ## offline checks: sam validate --lint, cfn-lint, actionlint
 package: install ## the Lambda zip, arm64 + Python 3.12, from hashes (dist/catalog-lambda.zip)
 	$(PY) -m devtools.package_lambda
 
-deploy: package web aws-tools ## deploy to ENV (dev|staging|prod; region from AWS_REGION; ALARM_EMAIL=...)
-	$(PY) -m devtools.deploy --env $(ENV)
+deploy: package web aws-tools ## deploy ENV (dev|staging|prod; AWS_REGION, ALARM_EMAIL=...; ADMIN_EMAIL=... invites a first admin)
+	$(PY) -m devtools.deploy --env $(ENV) $(if $(ADMIN_EMAIL),--admin-email $(ADMIN_EMAIL),)
 
-destroy: aws-tools ## delete ENV's stack; the table, images, secret and logs are kept (Retain)
-	$(SAM) delete --stack-name catalog-$(ENV) --region $${AWS_REGION:?set AWS_REGION}
-	@echo "Kept: the table, the images bucket, the JWT secret and the log groups (Retain)."
-	@echo "To remove them too, see docs/RUNBOOK.md, Teardown."
+destroy: install aws-tools ## delete ENV's stacks; the table, images, secrets and logs are kept (Retain)
+	$(PY) -m devtools.destroy --env $(ENV)
 
-smoke: install ## check a running deployment: make smoke URL=https://... [ORIGIN=...] (or SMOKE_ENV=staging)
+smoke: install ## check a deployment with nothing but its URL: make smoke URL=https://... [ORIGIN=...] (or SMOKE_ENV=staging)
 	$(PY) -m devtools.smoke $(if $(SMOKE_ENV),--env $(SMOKE_ENV),$${URL:?set URL (or SMOKE_ENV)}) \
 		$(if $(ORIGIN),--origin $(ORIGIN),)
 

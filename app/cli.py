@@ -1,5 +1,5 @@
-"""Operator commands: python -m app.cli create-table | create-store | create-admin | seed |
-create-bucket | rotate-jwt-key."""
+"""Operator commands: python -m app.cli create-table | bootstrap | create-store | create-admin |
+seed | create-bucket | rotate-jwt-key | rotate-origin-secret."""
 
 from __future__ import annotations
 
@@ -35,6 +35,24 @@ def _store_table(slug: str | None) -> Table | None:
         print(f"no store {slug}: create it with create-store", file=sys.stderr)
         return None
     return base.for_store(slug)
+
+
+def bootstrap(args: argparse.Namespace) -> int:
+    """What a new deployment needs (app/bootstrap.py): the smoke-test store, and with
+    --admin-email the first admin, invited by mail. `make deploy` runs the same inside the
+    function; `make run` runs this."""
+    from app.bootstrap import run
+
+    email = args.admin_email
+    if email:
+        try:
+            email = TypeAdapter(Email).validate_python(email)
+        except ValidationError as error:
+            print(f"invalid input: {error.errors()[0]['msg']}", file=sys.stderr)
+            return 2
+    for line in run(get_table(), admin_email=email, settings=get_settings()):
+        print(line)
+    return 0
 
 
 def create_store(args: argparse.Namespace) -> int:
@@ -142,10 +160,39 @@ def rotate_jwt_key(args: argparse.Namespace) -> int:
     return 0
 
 
+def rotate_origin_secret(args: argparse.Namespace) -> int:
+    """Rotate the secret CloudFront proves itself with (app/core/origin.py) in two steps,
+    so no request is refused on the way (RUNBOOK.md, "Rotate the origin secret"):
+    `--start` makes a new value current and keeps the old one as previous (then `make
+    deploy` sends CloudFront the new one); `--finish` drops the previous value."""
+    import json
+    import os
+    import secrets
+
+    import boto3
+
+    region = args.region or os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
+    client = boto3.client("secretsmanager", region_name=region)
+    values = json.loads(client.get_secret_value(SecretId=args.secret_id)["SecretString"])
+    if args.step == "start":
+        values = {"current": secrets.token_urlsafe(36), "previous": values["current"]}
+        done = "a new value is current; run `make deploy` so CloudFront sends it"
+    else:
+        values = {"current": values["current"]}
+        done = "the previous value no longer opens the API"
+    client.put_secret_value(SecretId=args.secret_id, SecretString=json.dumps(values))
+    print(done)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m app.cli", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("create-table", help="create the DynamoDB table if missing")
+    boot = commands.add_parser(
+        "bootstrap", help="the smoke-test store and, with --admin-email, an invited first admin"
+    )
+    boot.add_argument("--admin-email", help="the default store's first admin (mailed a link)")
     store = commands.add_parser("create-store", help="create a store (idempotent)")
     store.add_argument("--slug", required=True)
     store.add_argument("--name", required=True)
@@ -167,16 +214,24 @@ def build_parser() -> argparse.ArgumentParser:
     rotate.add_argument("--secret-id", required=True, help="the JwtSecretArn stack output")
     rotate.add_argument("--region")
     rotate.add_argument("--kid", help="the new key's id (default: the time, UTC)")
+    origin = commands.add_parser(
+        "rotate-origin-secret", help="rotate the secret CloudFront sends the API (two steps)"
+    )
+    origin.add_argument("step", choices=["start", "finish"])
+    origin.add_argument("--secret-id", required=True, help="the OriginSecretArn stack output")
+    origin.add_argument("--region")
     return parser
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "create-table": create_table,
+    "bootstrap": bootstrap,
     "create-store": create_store,
     "create-admin": create_admin,
     "seed": seed,
     "create-bucket": create_bucket,
     "rotate-jwt-key": rotate_jwt_key,
+    "rotate-origin-secret": rotate_origin_secret,
 }
 
 

@@ -1,12 +1,15 @@
-"""Cost per million requests on AWS, from figures measured here.
+"""Cost per million requests on AWS, from figures measured here -- and what a stack costs
+idle, and in a mid-size shop's month.
 
 Invokes the Lambda handler in-process (API Gateway HTTP API v2 events) against DynamoDB
-Local for the requests the cost model prices: a product read, a catalog page of 20 and a
-one-line purchase by a logged-in user, without and with an Idempotency-Key (a careful
-client sends one; it adds the key's record to the transaction). For each it measures the
-median duration of the invocation and asks DynamoDB for the capacity every call consumed
-(ReturnConsumedCapacity=INDEXES, added by a botocore hook on the app's own client), then
-prices them with the list prices below.
+Local for the requests the cost model prices: a product read (and its 304, what the product
+page's poll gets while nothing changed), a catalog page of 20 and a one-line purchase by a
+logged-in user, without and with an Idempotency-Key (a careful client sends one; it adds
+the key's record to the transaction). For each it measures the median duration of the
+invocation, the bytes of its answer (gzipped, as CloudFront sends it) and of the app's own
+log lines, and asks DynamoDB for the capacity every call consumed (ReturnConsumedCapacity=
+INDEXES, added by a botocore hook on the app's own client), then prices them with the list
+prices below and the edge's (bench/edge_costs.py: CloudFront, its function, WAF, logs).
 
     .venv/bin/python -m bench.cost_model [--rounds N] [--memory MB]
 
@@ -22,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gzip
 import io
 import json
 import math
@@ -33,7 +37,9 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
+from bench import edge_costs
 from bench.common import alternated, app_table, create_products, dynamodb, result
+from bench.edge_costs import RequestShape
 from bench.lambda_events import CONTEXT, http_api_event
 
 # us-east-1 list prices, USD, as published in November 2024 (the DynamoDB on-demand price cut
@@ -46,6 +52,7 @@ DYNAMODB_READ_UNITS_PER_MILLION = 0.125
 DYNAMODB_WRITE_UNITS_PER_MILLION = 0.625
 
 PURCHASE = "POST /orders (1 line)"
+POLL = "GET /products/{id} (304)"
 PURCHASE_WRITE_BUDGET = 8  # issue 12: table and indexes together, as DynamoDB reports them
 
 READ_OPERATIONS = {"GetItem", "BatchGetItem", "Query", "Scan", "TransactGetItems"}
@@ -117,6 +124,12 @@ class CapacityMeter:
 class Measured:
     durations: list[float]
     usage: Usage
+    bytes_out: int = 0
+    log_bytes: int = 0
+
+    @property
+    def shape(self) -> RequestShape:
+        return RequestShape(bytes_out=self.bytes_out, app_log_bytes=self.log_bytes)
 
     @property
     def median_ms(self) -> float:
@@ -140,14 +153,26 @@ class Measured:
         }
 
 
+LAST_LOG_BYTES = [0]
+
+
 def invoke(event: dict[str, Any], expected: int) -> dict[str, Any]:
     from app.lambda_handler import handler
 
-    with contextlib.redirect_stdout(io.StringIO()):  # the metrics Powertools prints (EMF)
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):  # the metrics Powertools prints (EMF)
         response: dict[str, Any] = handler(event, CONTEXT)
+    LAST_LOG_BYTES[0] = len(printed.getvalue().encode())
     if response["statusCode"] != expected:
         raise RuntimeError(f"expected {expected}, got {response}")
     return response
+
+
+def answer_bytes(response: dict[str, Any]) -> int:
+    """What CloudFront sends for it: the body gzipped, and the headers."""
+    body = (response.get("body") or "").encode()
+    headers = sum(len(k) + len(str(v)) + 4 for k, v in response.get("headers", {}).items())
+    return len(gzip.compress(body)) + headers + 200  # the status line, CloudFront's own headers
 
 
 def main() -> int:
@@ -191,6 +216,12 @@ def main() -> int:
         def read() -> None:
             invoke(http_api_event("GET", f"/products/{products[1].id}"), 200)
 
+        etag = invoke(http_api_event("GET", f"/products/{products[1].id}"), 200)["headers"]["etag"]
+
+        def unchanged() -> None:
+            headers = {"if-none-match": etag}
+            invoke(http_api_event("GET", f"/products/{products[1].id}", headers=headers), 304)
+
         def page() -> None:
             invoke(http_api_event("GET", "/products", query="limit=20"), 200)
 
@@ -202,6 +233,7 @@ def main() -> int:
 
         calls: dict[str, Callable[[], None]] = {
             "GET /products/{id}": read,
+            POLL: unchanged,
             "GET /products (20 items)": page,
             PURCHASE: lambda: purchase(idempotency_key=False),
             "POST /orders (1 line, key)": lambda: purchase(idempotency_key=True),
@@ -212,11 +244,22 @@ def main() -> int:
                 call()
         durations = alternated(calls, args.rounds)
         measured = {}
+        answers = {
+            "GET /products/{id}": lambda: invoke(
+                http_api_event("GET", f"/products/{products[1].id}"), 200
+            ),
+            "GET /products (20 items)": lambda: invoke(
+                http_api_event("GET", "/products", query="limit=20"), 200
+            ),
+        }
         for label, call in calls.items():  # every request of a kind makes the same calls
             meter.take()
             call()
-            measured[label] = Measured(durations[label], meter.take())
+            usage, log_bytes = meter.take(), LAST_LOG_BYTES[0]
+            size = answer_bytes(answers[label]()) if label in answers else 400
+            measured[label] = Measured(durations[label], usage, size, log_bytes)
     report(measured, args.memory)
+    report_edge(measured, args.memory)
     return 0
 
 
@@ -256,6 +299,87 @@ def report(measured_by_request: dict[str, Measured], memory_mb: int) -> None:
         "<=",
         PURCHASE_WRITE_BUDGET,
     )
+
+
+# --- the edge, the idle stack and a month ----------------------------------------------------
+# A mid-size shop's month: page views split between product pages and catalog pages; a
+# product page polls every 3 s while open (the web app today; live push would end it);
+# orders each read back twice (the order, the list); the web app's files once a session.
+MONTH_PAGE_VIEWS = 1_000_000
+MONTH_ORDERS = 20_000
+PAGES_PER_SESSION = 4
+SECONDS_ON_A_PRODUCT_PAGE = 30
+POLL_SECONDS = 3
+WEB_APP_BYTES_PER_SESSION = 150_000  # bench.web_bundle: the initial JS, CSS and index.html
+WEB_APP_FILES_PER_SESSION = 4
+
+
+def month_mix() -> dict[str, float]:
+    product_views = catalog_views = MONTH_PAGE_VIEWS / 2
+    return {
+        "GET /products/{id}": product_views + 2 * MONTH_ORDERS,
+        POLL: product_views * SECONDS_ON_A_PRODUCT_PAGE / POLL_SECONDS,
+        "GET /products (20 items)": catalog_views,
+        "POST /orders (1 line, key)": MONTH_ORDERS,
+    }
+
+
+def full_cost_per_million(m: Measured, memory_mb: int, *, waf: bool) -> dict[str, float]:
+    """Every part of one request's price, per million: API, Lambda, DynamoDB and the edge."""
+    parts = m.cost_per_million(memory_mb) | edge_costs.edge_cost_per_million(m.shape, waf=waf)
+    parts.pop("total")
+    return parts
+
+
+def report_edge(measured: dict[str, Measured], memory_mb: int) -> None:
+    access = edge_costs.access_log_bytes()
+    print(f"\nthe edge, per million requests (prices {edge_costs.PRICES_AS_OF}; no free tiers):")
+    print(
+        f"{'request':<28} {'bytes out':>9} {'log B':>6} {'CloudFront':>10} {'WAF':>5} {'logs':>5}"
+    )
+    for label, m in measured.items():
+        edge = edge_costs.edge_cost_per_million(m.shape, waf=True)
+        logged = m.log_bytes + edge_costs.LAMBDA_PLATFORM_LOG_BYTES + access
+        print(
+            f"{label:<28} {m.bytes_out:>9} {logged:>6} {edge['cloudfront']:>10.2f}"
+            f" {edge['waf']:>5.2f} {edge['logs']:>5.2f}"
+        )
+
+    print("\nidle floor, USD a month (no traffic; storage of data, logs and images aside):")
+    for env, waf in (("dev", False), ("staging", True), ("prod", True)):
+        fixed = edge_costs.fixed_monthly(waf=waf)
+        print(f"  {env:<8} {sum(fixed.values()):>6.2f}  {edge_costs.describe_fixed(fixed)}")
+        result(f"idle floor {env} (USD a month)", sum(fixed.values()), "<=", None)
+
+    mix = month_mix()
+    sessions = MONTH_PAGE_VIEWS / PAGES_PER_SESSION
+    web = RequestShape(
+        bytes_out=WEB_APP_BYTES_PER_SESSION // WEB_APP_FILES_PER_SESSION,
+        app_log_bytes=0,
+        reaches_api=False,
+    )
+    print(
+        f"\na mid-size shop's month: {MONTH_PAGE_VIEWS:,} page views, {MONTH_ORDERS:,} orders"
+        f" ({sum(mix.values()):,.0f} API requests, {mix[POLL]:,.0f} of them polls)"
+    )
+    for env, waf in (("dev", False), ("prod", True)):
+        lines: dict[str, float] = {}
+        polls = 0.0
+        for label, count in mix.items():
+            for part, usd in full_cost_per_million(measured[label], memory_mb, waf=waf).items():
+                lines[part] = lines.get(part, 0.0) + usd * count / 1e6
+                polls += usd * count / 1e6 if label == POLL else 0.0
+        for part, usd in edge_costs.edge_cost_per_million(web, waf=waf).items():
+            lines[part] = lines.get(part, 0.0) + usd * sessions * WEB_APP_FILES_PER_SESSION / 1e6
+        floor = sum(edge_costs.fixed_monthly(waf=waf).values())
+        total = sum(lines.values()) + floor
+        parts = ", ".join(f"{k} {v:.2f}" for k, v in lines.items())
+        print(f"  {env:<5} {total:>7.2f} USD: {parts}, fixed {floor:.2f}")
+        print(f"        of which the product page's polls: {polls:.2f}")
+        result(f"a mid-size month, {env} (USD)", total, "<=", None)
+    traces = sum(mix.values()) * 0.05 + 30 * 24 * 3600  # default sampling: 1 a second + 5%
+    xray = traces * edge_costs.XRAY_PER_MILLION_TRACES / 1e6
+    print(f"\nX-Ray, were tracing on (default sampling): {xray:.2f} USD a month")
 
 
 if __name__ == "__main__":

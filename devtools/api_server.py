@@ -12,7 +12,9 @@ import httpx
 
 
 def command(port: int) -> list[str]:
-    """uvicorn serving the app on 127.0.0.1 only."""
+    """uvicorn serving the app on 127.0.0.1 only. No proxy headers: nothing stands in front
+    of it, so an X-Forwarded-For is the client's own word (uvicorn believes it from
+    127.0.0.1 by default, which would hand every spoofed address a fresh log-in budget)."""
     return [
         sys.executable,
         "-m",
@@ -22,6 +24,7 @@ def command(port: int) -> list[str]:
         "127.0.0.1",
         "--port",
         str(port),
+        "--no-proxy-headers",
     ]
 
 

@@ -114,7 +114,12 @@ def backing_services(env: dict[str, str], *, with_s3: bool) -> Iterator[None]:
                 print(f"starting a local S3 (moto) on {s3}; images last while it runs")
                 started.append(s3_local.start(S3_PORT, log_path=DATA / "s3.log"))
             s3_local.ensure_bucket(s3, env["IMAGES_BUCKET"])
-        subprocess.run([sys.executable, "-m", "app.cli", "create-table"], env=env, check=True)
+        cli = [sys.executable, "-m", "app.cli"]
+        subprocess.run([*cli, "create-table"], env=env, check=True)
+        # what a deployment gets (app/bootstrap.py): the smoke-test store; with ADMIN_EMAIL,
+        # a first admin invited by mail (the link is printed from the outbox)
+        admin = ["--admin-email", env["ADMIN_EMAIL"]] if env.get("ADMIN_EMAIL") else []
+        subprocess.run([*cli, "bootstrap", *admin], env=env, check=True)
         yield
     finally:
         for process in reversed(started):

@@ -1,17 +1,17 @@
 """`make smoke URL=<base url>`: is a running deployment (or `make run`) really serving?
 
 What a user does, end to end, against the real thing: health, the docs, a CORS preflight
-from the configured origin, sign-up, log-in, a catalog page, an order of one unit of a
-product in stock (with an Idempotency-Key), reading it back, cancelling it (the stock goes
-back), log-out. Every step prints a line; the first failure stops it (exit 1).
+from the configured origin, the shop's catalog; then, in the smoke-test store every
+deployment has (app/bootstrap.py, made by `make deploy` and `make run`), sign-up, log-in,
+an order of one unit (with an Idempotency-Key, sent twice), reading it back, cancelling it
+(the stock goes back, to the unit), log-out, and closing the account it made. Every step
+prints a line; the first failure stops it (exit 1).
+
+It needs nothing but the URL: no password, no AWS credentials, no product in the real
+store. What it leaves is one cancelled order in the smoke-test store.
 
     .venv/bin/python -m devtools.smoke https://d123.cloudfront.net --origin https://shop.example.com
     .venv/bin/python -m devtools.smoke --env staging    # the stack's SiteUrl and origin
-
-The order needs a product in stock. With `--admin-email`/`--admin-password` (or
-SMOKE_ADMIN_EMAIL/SMOKE_ADMIN_PASSWORD) it creates one when there is none, and removes the
-shopper account it signed up afterwards; without them it leaves that account (e-mail
-`smoke+<random>@example.com`) behind.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from typing import Any
 import httpx
 
 PASSWORD = "smoke-test-" + "p" * 16
+SMOKE_STORE = "smoke"  # app/bootstrap.py
 
 
 class SmokeError(Exception):
@@ -52,17 +53,14 @@ def status(response: httpx.Response, wanted: int) -> dict[str, Any]:
 class Smoke:
     http: httpx.Client
     origin: str | None = None
-    admin: tuple[str, str] | None = None
     state: dict[str, Any] = field(default_factory=dict)
 
-    def bearer(self, token: str) -> dict[str, str]:
-        return {"Authorization": f"Bearer {token}"}
+    def in_smoke_store(self, token: str | None = None) -> dict[str, str]:
+        headers = {"X-Store": SMOKE_STORE}
+        return headers | ({"Authorization": f"Bearer {token}"} if token else {})
 
-    def log_in(self, email: str, password: str) -> str:
-        answer = status(
-            self.http.post("/auth/login", data={"username": email, "password": password}), 200
-        )
-        return str(answer["access_token"])
+    def as_shopper(self) -> dict[str, str]:
+        return self.in_smoke_store(self.state["token"])
 
     # --- the steps ---------------------------------------------------------------------------
     def health(self) -> str:
@@ -94,89 +92,115 @@ class Smoke:
         expect("POST" in methods, f"preflight allows methods {methods!r}")
         return f"{self.origin} allowed"
 
+    def catalog(self) -> str:
+        store = status(self.http.get("/store"), 200)
+        page = status(self.http.get("/products", params={"limit": 20}), 200)
+        return f"store {store['slug']!r}: {len(page['items'])} products on the first page"
+
+    def smoke_store(self) -> str:
+        answer = self.http.get("/store", headers=self.in_smoke_store())
+        expect(
+            answer.status_code == 200,
+            f"no smoke-test store ({answer.status_code}): `make deploy` (or `make run`) makes "
+            "it; was this deployment bootstrapped?",
+        )
+        page = status(self.http.get("/products", headers=self.in_smoke_store()), 200)
+        in_stock = [p for p in page["items"] if p.get("in_stock")]
+        expect(bool(in_stock), "the smoke-test store has no product in stock")
+        self.state["product"] = in_stock[0]
+        return f"ordering {in_stock[0]['name']!r}"
+
     def sign_up(self) -> str:
         email = f"smoke+{uuid.uuid4().hex[:12]}@example.com"
         body = {"email": email, "password": PASSWORD, "name": "Smoke Test"}
-        user = status(self.http.post("/auth/signup", json=body), 201)
-        self.state.update(email=email, user_id=user["id"])
+        answer = self.http.post("/auth/signup", json=body, headers=self.in_smoke_store())
+        status(answer, 201)
+        self.state["email"] = email
         return email
 
-    def log_in_as_shopper(self) -> str:
-        self.state["token"] = self.log_in(self.state["email"], PASSWORD)
-        me = status(self.http.get("/auth/me", headers=self.bearer(self.state["token"])), 200)
+    def log_in(self) -> str:
+        form = {"username": self.state["email"], "password": PASSWORD}
+        answer = self.http.post("/auth/login", data=form, headers=self.in_smoke_store())
+        self.state["token"] = status(answer, 200)["access_token"]
+        me = status(self.http.get("/auth/me", headers=self.as_shopper()), 200)
         expect(me["email"] == self.state["email"], "/auth/me is someone else")
         return "token issued and accepted"
 
-    def catalog(self) -> str:
-        page = status(self.http.get("/products", params={"limit": 20}), 200)
-        in_stock = [p for p in page["items"] if p.get("in_stock")]
-        if not in_stock and self.admin:
-            in_stock = [self._create_product()]
-        expect(bool(in_stock), "no product in stock on the first page: nothing to order")
-        self.state["product"] = in_stock[0]
-        return f"{len(page['items'])} products, ordering {in_stock[0]['name']!r}"
-
-    def _create_product(self) -> dict[str, Any]:
-        if self.admin is None:
-            raise SmokeError("no admin to create a product with")
-        token = self.log_in(*self.admin)
-        body = {"name": "Smoke test item", "price": "1.00", "category": "Smoke", "stock": 1000}
-        return status(self.http.post("/products", json=body, headers=self.bearer(token)), 201)
+    def stock(self) -> int:
+        """The live level: with a token the answer is private (never a CDN's cached copy)."""
+        product = self.state["product"]
+        page = self.http.get(f"/products/{product['id']}", headers=self.as_shopper())
+        return int(status(page, 200)["stock"])
 
     def order(self) -> str:
-        product = self.state["product"]
-        before = status(self.http.get(f"/products/{product['id']}"), 200)["stock"]
-        headers = self.bearer(self.state["token"]) | {"Idempotency-Key": uuid.uuid4().hex}
-        body = {"items": [{"product_id": product["id"], "quantity": 1}]}
+        before = self.stock()
+        headers = self.as_shopper() | {"Idempotency-Key": uuid.uuid4().hex}
+        body = {"items": [{"product_id": self.state["product"]["id"], "quantity": 1}]}
         placed = status(self.http.post("/orders", json=body, headers=headers), 201)
         again = status(self.http.post("/orders", json=body, headers=headers), 201)
         expect(again["id"] == placed["id"], "a retry with the same Idempotency-Key ordered twice")
+        after = self.stock()
+        expect(after == before - 1, f"stock went from {before} to {after}, not down by 1")
         self.state.update(order_id=placed["id"], stock_before=before)
-        return f"order {placed['id']}, {placed['total']} {placed['currency']}"
+        return f"order {placed['id']}, {placed['total']} {placed['currency']}; stock {after}"
 
     def read_back(self) -> str:
         url = f"/orders/{self.state['order_id']}"
-        found = status(self.http.get(url, headers=self.bearer(self.state["token"])), 200)
+        found = status(self.http.get(url, headers=self.as_shopper()), 200)
         expect(found["status"] == "placed", f"the order is {found['status']}")
-        mine = status(self.http.get("/orders", headers=self.bearer(self.state["token"])), 200)
+        mine = status(self.http.get("/orders", headers=self.as_shopper()), 200)
         expect(any(o["id"] == found["id"] for o in mine["items"]), "not in the user's orders")
         return "in the user's orders"
 
     def cancel(self) -> str:
         url = f"/orders/{self.state['order_id']}/cancel"
-        cancelled = status(self.http.post(url, headers=self.bearer(self.state["token"])), 200)
+        cancelled = status(self.http.post(url, headers=self.as_shopper()), 200)
         expect(cancelled["status"] == "cancelled", "not cancelled")
-        return "cancelled, its unit back in stock"
+        after = self.stock()
+        expect(after == self.state["stock_before"], f"stock is {after} after the cancellation")
+        return f"cancelled, stock back to {after}"
 
     def log_out(self) -> str:
-        headers = self.bearer(self.state["token"])
+        headers = self.as_shopper()
         status(self.http.post("/auth/logout", headers=headers), 204)
         expect(self.http.get("/auth/me", headers=headers).status_code == 401, "token still works")
-        if self.admin:
-            token = self.log_in(*self.admin)
-            url = f"/admin/users/{self.state['user_id']}"
-            status(self.http.delete(url, headers=self.bearer(token)), 204)
-            return "token refused; smoke account removed"
         return "token refused"
+
+    def close_account(self) -> str:
+        form = {"username": self.state["email"], "password": PASSWORD}
+        answer = self.http.post("/auth/login", data=form, headers=self.in_smoke_store())
+        token = status(answer, 200)["access_token"]
+        closed = self.http.request(
+            "DELETE",
+            "/auth/me",
+            json={"password": PASSWORD},
+            headers=self.in_smoke_store(token),
+        )
+        status(closed, 204)
+        again = self.http.post("/auth/login", data=form, headers=self.in_smoke_store())
+        expect(again.status_code == 401, f"the closed account still logs in ({again.status_code})")
+        return "the account it made is gone"
 
     def steps(self) -> list[tuple[str, Callable[[], str]]]:
         return [
             ("health", self.health),
             ("docs", self.docs),
             ("CORS preflight", self.cors),
-            ("sign-up", self.sign_up),
-            ("log-in", self.log_in_as_shopper),
             ("catalog page", self.catalog),
+            ("smoke-test store", self.smoke_store),
+            ("sign-up", self.sign_up),
+            ("log-in", self.log_in),
             ("order", self.order),
             ("order read back", self.read_back),
             ("cancellation", self.cancel),
             ("log-out", self.log_out),
+            ("account closed", self.close_account),
         ]
 
 
-def run(base_url: str, *, origin: str | None, admin: tuple[str, str] | None) -> bool:
+def run(base_url: str, *, origin: str | None) -> bool:
     with httpx.Client(base_url=base_url.rstrip("/"), timeout=20, follow_redirects=False) as http:
-        smoke = Smoke(http, origin=origin, admin=admin)
+        smoke = Smoke(http, origin=origin)
         for name, step in smoke.steps():
             began = time.perf_counter()
             try:
@@ -204,8 +228,6 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--env", help="a deployed environment: its SiteUrl and origin")
     parser.add_argument("--region", default=os.environ.get("AWS_REGION"))
     parser.add_argument("--origin", default=os.environ.get("SMOKE_ORIGIN"))
-    parser.add_argument("--admin-email", default=os.environ.get("SMOKE_ADMIN_EMAIL"))
-    parser.add_argument("--admin-password", default=os.environ.get("SMOKE_ADMIN_PASSWORD"))
     args = parser.parse_args(argv)
     url, origin = args.url, args.origin
     if args.env:
@@ -213,8 +235,7 @@ def main(argv: list[str]) -> int:
         origin = origin or configured
     if not url:
         parser.error("give the URL to check, or --env")
-    admin = (args.admin_email, args.admin_password) if args.admin_email else None
-    ok = run(url, origin=origin, admin=admin)
+    ok = run(url, origin=origin)
     print("smoke test passed" if ok else "smoke test FAILED")
     return 0 if ok else 1
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -128,3 +129,13 @@ def client(table: Table, bucket: str) -> Iterator[TestClient]:
 @pytest.fixture
 def accounts(client: TestClient, table: Table) -> Accounts:
     return Accounts(client, table)
+
+
+@pytest.fixture
+def outbox(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, client: TestClient) -> Path:
+    """Mail into a folder (tests/support/mail.py reads it), links to the public URL."""
+    folder = tmp_path / "outbox"
+    monkeypatch.setenv("MAIL_OUTBOX_DIR", str(folder))
+    monkeypatch.setenv("PUBLIC_APP_URL", "https://shop.example.com")
+    reset_caches()
+    return folder

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from app.auth import repository, throttle
+from app.auth.repository import OperatorAccountError
 from app.auth.schemas import Principal, UserRecord
-from app.core.errors import ConflictError, ForbiddenError, NotFoundError
+from app.core.errors import ConflictError, NotFoundError
 from app.core.roles import Role
 from app.core.timeutil import now_iso
 from app.db.pagination import paginate
@@ -39,10 +40,6 @@ def list_users(
         scope=table.keys.users_scope(None),
         fetch=lambda start: repository.list_page(table, limit=limit, start_key=start),
     )
-
-
-class OperatorAccountError(ForbiddenError):
-    code, title = "operator_account", "An operator's account"
 
 
 def _not_an_operator(user: UserRecord) -> UserRecord:

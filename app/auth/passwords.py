@@ -1,4 +1,5 @@
-"""Changing a password, and resetting a forgotten one by e-mail.
+"""Changing a password, resetting a forgotten one by e-mail, inviting an account to choose
+one, and closing one's own account (which asks for the password too).
 
 - Change (`POST /auth/password`): the current password is checked (counted like a log-in
   attempt, so a stolen access token cannot be used to guess it), then the new hash is
@@ -18,10 +19,11 @@ import logging
 import secrets
 
 from app.auth import repository, throttle
-from app.auth.schemas import Principal
+from app.auth.schemas import Principal, UserRecord
 from app.core import mail, metrics, security
 from app.core.config import Settings
 from app.core.errors import AppError, InvalidInputError, UnauthorizedError
+from app.core.roles import Role
 from app.core.timeutil import now_epoch, now_iso
 from app.db import transactions as tx
 from app.db.expressions import Update
@@ -82,54 +84,110 @@ def change(
     throttle.clear(table, attempt)
 
 
+def close_account(
+    table: Table, principal: Principal, *, password: str, client: str, settings: Settings
+) -> None:
+    """A user deletes their own account: the password again (counted like a log-in, so a
+    stolen token cannot guess it), then the profile, its e-mail claim and its sessions go
+    in one transaction (app/auth/repository.delete); the last admin stays (409). Orders
+    stay with the store, as when an admin deletes a user."""
+    user = principal.user
+    if user.role == Role.PLATFORM_ADMIN:
+        raise repository.OperatorAccountError("Operators' accounts are closed by operators.")
+    attempt = throttle.reserve_attempt(
+        table, email=user.email, client=client, now=now_epoch(), settings=settings
+    )
+    if not security.verify_password(user.password_hash, password, settings):
+        raise WrongPasswordError("The password is not right.")
+    repository.delete(table, user=user)
+    throttle.clear(table, attempt)
+
+
 def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def request_reset(table: Table, *, email: str, settings: Settings) -> None:
+def _link_missing(user: UserRecord) -> bool:
+    """No public URL to link to (PUBLIC_APP_URL unset on AWS): no mail, loudly."""
+    logger.error("mail not sent: PUBLIC_APP_URL is not set", extra={"fields": {"user_id": user.id}})
+    metrics.count(metrics.MAIL_FAILURES)
+    return False
+
+
+def _reset_link(table: Table, *, user: UserRecord, page_url: str, ttl: int) -> str:
+    """A new single-use token for the user, stored as its hash; the link that carries it."""
+    token = secrets.token_urlsafe(32)
+    record = {
+        **table.keys.password_reset(_token_hash(token)),
+        "user_id": user.id,
+        "created_at": now_iso(),
+        "expires_at": now_epoch() + ttl,
+    }
+    tx.write(table.client, [tx.put(table.name, record)])
+    return f"{page_url}#token={token}"
+
+
+def _send(to: str, subject: str, text: str, *, user_id: str, settings: Settings) -> bool:
+    """Send, or log and count the failure (alarmed: MailFailuresAlarm). Whether it went."""
+    try:
+        mail.send(to=to, subject=subject, text=text, settings=settings)
+    except Exception:
+        logger.exception("mail failed", extra={"fields": {"user_id": user_id, "subject": subject}})
+        metrics.count(metrics.MAIL_FAILURES)
+        return False
+    return True
+
+
+def request_reset(table: Table, *, email: str, page_url: str | None, settings: Settings) -> None:
+    """Mail a reset link (to `page_url`, the store's reset page: app/core/links.py) if the
+    e-mail has an account and its hourly budget allows. Says nothing either way."""
     user = repository.get_by_email(table, email=email)
     if user is None:
         return
-    now = now_epoch()
     taken = throttle.take_from_budget(
         table,
         table.keys.reset_mail_budget(user.id),
-        now=now,
+        now=now_epoch(),
         window=3600,
         budget=settings.password_reset_mails_per_hour,
     )
     if not taken.count:
         logger.info("password reset mail budget spent", extra={"fields": {"user_id": user.id}})
         return
-    token = secrets.token_urlsafe(32)
-    expires_at = now + settings.password_reset_ttl_seconds
-    record = {
-        **table.keys.password_reset(_token_hash(token)),
-        "user_id": user.id,
-        "created_at": now_iso(),
-        "expires_at": expires_at,
-    }
-    tx.write(table.client, [tx.put(table.name, record)])
-    link = f"{settings.public_app_url.rstrip('/')}/app/reset-password#token={token}"
-    try:
-        _send_reset_mail(user.email, user.name, link, settings)
-    except Exception:
-        # the answer stays 202 as for any e-mail: a failure here must not tell that this one
-        # has an account. It is logged, and counted for the alarm.
-        logger.exception("password reset mail failed", extra={"fields": {"user_id": user.id}})
-        metrics.count(metrics.RESET_MAIL_FAILURES)
+    if page_url is None:
+        _link_missing(user)
+        return
+    ttl = settings.password_reset_ttl_seconds
+    link = _reset_link(table, user=user, page_url=page_url, ttl=ttl)
+    # a failure keeps the answer 202, as for any e-mail: it must not tell that this one has
+    # an account
+    _send(
+        user.email,
+        "Reset your password",
+        f"Hello {user.name},\n\nsomebody (hopefully you) asked to reset the password of "
+        f"your account. Choose a new one here within {ttl // 60} minutes:\n\n{link}\n\n"
+        "If it was not you, ignore this message: your password stays as it is.\n",
+        user_id=user.id,
+        settings=settings,
+    )
 
 
-def _send_reset_mail(to: str, name: str, link: str, settings: Settings) -> None:
-    minutes = settings.password_reset_ttl_seconds // 60
-    mail.send(
-        to=to,
-        subject="Reset your password",
-        text=(
-            f"Hello {name},\n\nsomebody (hopefully you) asked to reset the password of "
-            f"your account. Choose a new one here within {minutes} minutes:\n\n{link}\n\n"
-            "If it was not you, ignore this message: your password stays as it is.\n"
-        ),
+def invite(
+    table: Table, *, user: UserRecord, store_name: str, page_url: str | None, settings: Settings
+) -> bool:
+    """Invite an account made for someone (a first admin) to choose its password: the reset
+    link, valid for `invitation_ttl_seconds`. Whether the mail went."""
+    if page_url is None:
+        return _link_missing(user)
+    ttl = settings.invitation_ttl_seconds
+    link = _reset_link(table, user=user, page_url=page_url, ttl=ttl)
+    return _send(
+        user.email,
+        f"You are an administrator of {store_name}",
+        f"Hello {user.name},\n\nan account with the role {user.role} was made for you in "
+        f"{store_name}. Choose its password here within {ttl // 3600} hours:\n\n{link}\n\n"
+        "Later, 'Forgot your password?' on the log-in page sends a new link.\n",
+        user_id=user.id,
         settings=settings,
     )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from app.auth.schemas import SessionRecord, UserRecord
-from app.core.errors import ConflictError, NotFoundError
+from app.core.errors import ConflictError, ForbiddenError, NotFoundError
 from app.core.roles import Role
 from app.db import transactions as tx
 from app.db.codec import RawItem
@@ -21,6 +21,10 @@ class EmailTakenError(ConflictError):
 
 class LastAdminError(ConflictError):
     code, title = "last_admin", "The last admin must stay an admin"
+
+
+class OperatorAccountError(ForbiddenError):
+    code, title = "operator_account", "An operator's account"
 
 
 class UserChangedError(ConflictError):

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Request, Response, status
+from fastapi import Depends, Response, status
 
 from app.auth import passwords, service
 from app.auth.dependencies import ANY_USER, PUBLIC, CurrentUser
 from app.auth.schemas import (
     Accepted,
+    AccountDeletion,
     LoginForm,
     PasswordChange,
     PasswordResetConfirm,
@@ -20,9 +21,10 @@ from app.auth.schemas import (
     User,
 )
 from app.auth.throttle import client_key
+from app.core import links
 from app.core.blocking import blocking
 from app.core.config import get_settings
-from app.core.params import TableDep
+from app.core.params import ClientAddress, CurrentStore, TableDep
 from app.core.responses import problem_responses
 from app.core.routing import APIRouter
 
@@ -55,7 +57,7 @@ async def sign_up(body: SignupRequest, table: TableDep) -> User:
 async def log_in(
     form: Annotated[LoginForm, Depends()],
     table: TableDep,
-    request: Request,
+    client: ClientAddress,
     response: Response,
 ) -> TokenPair:
     response.headers.update(NO_STORE)
@@ -64,7 +66,7 @@ async def log_in(
         table,
         email=form.username,
         password=form.password,
-        client=client_key(request.client.host if request.client else None),
+        client=client_key(client),
         settings=get_settings(),
     )
 
@@ -96,8 +98,20 @@ async def log_out(principal: CurrentUser, table: TableDep) -> None:
     responses=problem_responses(422),
     summary="Ask for a link to reset a forgotten password (always 202)",
 )
-async def request_password_reset(body: PasswordResetRequest, table: TableDep) -> Accepted:
-    await blocking(passwords.request_reset, table, email=body.email, settings=get_settings())
+async def request_password_reset(
+    body: PasswordResetRequest, table: TableDep, store: CurrentStore
+) -> Accepted:
+    settings = get_settings()
+    page_url = links.app_url(
+        "reset-password",
+        store=store.slug,
+        domains=store.domains,
+        public_app_url=settings.app_url,
+        default_store=settings.store_id,
+    )
+    await blocking(
+        passwords.request_reset, table, email=body.email, page_url=page_url, settings=settings
+    )
     return Accepted(
         message="If an account uses this e-mail, a link to reset its password is on its way."
     )
@@ -126,7 +140,7 @@ async def confirm_password_reset(body: PasswordResetConfirm, table: TableDep) ->
     summary="Change your password; your other sessions end",
 )
 async def change_password(
-    body: PasswordChange, principal: CurrentUser, table: TableDep, request: Request
+    body: PasswordChange, principal: CurrentUser, table: TableDep, client: ClientAddress
 ) -> None:
     await blocking(
         passwords.change,
@@ -134,7 +148,7 @@ async def change_password(
         principal,
         current_password=body.current_password,
         new_password=body.new_password,
-        client=client_key(request.client.host if request.client else None),
+        client=client_key(client),
         settings=get_settings(),
     )
 
@@ -142,3 +156,22 @@ async def change_password(
 @session_router.get("/me", summary="The account behind the token")
 async def me(principal: CurrentUser) -> User:
     return principal.user.public()
+
+
+@session_router.delete(
+    "/me",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=problem_responses(403, 409, 422, 429),
+    summary="Close your account (with your password); its tokens stop working at once",
+)
+async def close_account(
+    body: AccountDeletion, principal: CurrentUser, table: TableDep, client: ClientAddress
+) -> None:
+    await blocking(
+        passwords.close_account,
+        table,
+        principal,
+        password=body.password,
+        client=client_key(client),
+        settings=get_settings(),
+    )

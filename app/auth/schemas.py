@@ -185,6 +185,14 @@ class PasswordChange(BaseModel):
     new_password: Password
 
 
+class AccountDeletion(BaseModel):
+    """Closing one's own account takes the password again, as a change of password does."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    password: Annotated[str, Field(min_length=1, max_length=1024)]
+
+
 class PasswordResetRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 

@@ -63,10 +63,13 @@ class Settings(BaseSettings):
     auto_buckets_collisions: int = Field(default=3, ge=1)
     auto_buckets_max: int = Field(default=16, ge=1, le=48)  # app.stock.model.MAX_BUCKETS
 
-    # password reset: links point at the web app; mail goes through Amazon SES, or into a
-    # folder of .eml files when MAIL_OUTBOX_DIR is set (`make run` sets .data/outbox)
-    public_app_url: str = "http://127.0.0.1:8000"
-    mail_from: str = "Catalog <no-reply@example.com>"
+    # mail (password resets, invitations): links lead to the web app at PUBLIC_APP_URL (or a
+    # store's own domain); it goes through Amazon SES from MAIL_FROM, or into a folder of .eml
+    # files when MAIL_OUTBOX_DIR is set (`make run` sets .data/outbox). Neither has a default
+    # on AWS: a mail from an address nobody verified, with a link to a laptop, is worse than
+    # none (it fails visibly instead: MailFailures)
+    public_app_url: str | None = None
+    mail_from: str | None = None
     mail_outbox_dir: str | None = None
     password_reset_ttl_seconds: int = Field(default=30 * 60, gt=0)
     password_reset_mails_per_hour: int = Field(default=3, ge=1)
@@ -77,6 +80,15 @@ class Settings(BaseSettings):
     cors_allowed_origins: str = ""
     # tenant isolation in IAM: the role each store's requests assume (app/stores/tenancy.py)
     tenant_role_arn: str | None = None
+    # on AWS: the secret CloudFront proves itself with; without it, every request is served
+    # (app/core/origin.py)
+    origin_secret_arn: str | None = None
+    # the header a trusted proxy puts the client's address in (on AWS, CloudFront's viewer
+    # function sets x-viewer-address); empty: the connection's own peer address, and no
+    # forwarding header is believed (docs/SECURITY.md, "Client addresses")
+    client_address_header: str = Field(default="", pattern=r"^[a-z0-9-]*$")
+    # a first admin's invitation (app/bootstrap.py): the password-reset link, valid longer
+    invitation_ttl_seconds: int = Field(default=72 * 3600, gt=0)
 
     @model_validator(mode="after")
     def _require_strong_secret_outside_dev(self) -> Settings:
@@ -99,6 +111,14 @@ class Settings(BaseSettings):
         logger.warning("JWT_SECRET not set: using a random secret for this process only")
         self.jwt_secret = SecretStr(secrets.token_urlsafe(48))
         return self
+
+    @property
+    def app_url(self) -> str | None:
+        """Where mailed links lead (stores without a domain of their own); on a laptop, the
+        local server unless told otherwise."""
+        if self.public_app_url:
+            return self.public_app_url
+        return None if self.app_env == "prod" else "http://127.0.0.1:8000"
 
     @property
     def cors_origins(self) -> list[str]:

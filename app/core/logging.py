@@ -11,13 +11,17 @@ from datetime import UTC, datetime
 request_id_var: ContextVar[str | None] = ContextVar("request_id", default=None)
 # the store the request belongs to: on every log line (and metric), as a property
 store_var: ContextVar[str | None] = ContextVar("store", default=None)
+# API Gateway's id for the request (its access log's `requestId`), when it came through one
+api_request_id_var: ContextVar[str | None] = ContextVar("api_request_id", default=None)
 
 
-class StoreFilter(logging.Filter):
-    """Puts the request's store on each record (Powertools' formatter prints it too)."""
+class RequestFilter(logging.Filter):
+    """Puts the request's store and API Gateway request id on each record (Powertools'
+    formatter prints them too), so a function log line and an access log line meet."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         record.store = store_var.get()
+        record.api_request_id = api_request_id_var.get()
         return True
 
 
@@ -29,6 +33,7 @@ class JsonFormatter(logging.Formatter):
             "logger": record.name,
             "message": record.getMessage(),
             "request_id": request_id_var.get(),
+            "api_request_id": api_request_id_var.get(),
             "store": store_var.get(),
         }
         entry.update(getattr(record, "fields", {}))
@@ -46,8 +51,8 @@ def configure_logging(level: str = "INFO", *, handler: logging.Handler | None = 
             return
         handler = logging.StreamHandler(sys.stdout)
         handler.setFormatter(JsonFormatter())
-    if not any(isinstance(f, StoreFilter) for f in handler.filters):
-        handler.addFilter(StoreFilter())
+    if not any(isinstance(f, RequestFilter) for f in handler.filters):
+        handler.addFilter(RequestFilter())
     app_logger.handlers = [handler]
     app_logger.setLevel(level.upper())
     app_logger.propagate = False

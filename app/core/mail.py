@@ -21,15 +21,22 @@ def _ses_client(region: str) -> Any:
     return watch_deadline(boto3.client("sesv2", region_name=region, config=aws_client_config()))
 
 
+class MailNotConfiguredError(RuntimeError):
+    """No MAIL_FROM on AWS: nothing is sent (counted and alarmed as a failed mail)."""
+
+
 def send(*, to: str, subject: str, text: str, settings: Settings) -> None:
     if settings.mail_outbox_dir:
         message = EmailMessage()
-        message["From"], message["To"], message["Subject"] = settings.mail_from, to, subject
+        sender = settings.mail_from or "Catalog <no-reply@localhost>"
+        message["From"], message["To"], message["Subject"] = sender, to, subject
         message.set_content(text)
         outbox = Path(settings.mail_outbox_dir)
         outbox.mkdir(parents=True, exist_ok=True)
         (outbox / f"{uuid.uuid4().hex}.eml").write_bytes(bytes(message))
         return
+    if not settings.mail_from:
+        raise MailNotConfiguredError("MAIL_FROM is not set: no sender to mail from")
     _ses_client(settings.aws_region).send_email(
         FromEmailAddress=settings.mail_from,
         Destination={"ToAddresses": [to]},

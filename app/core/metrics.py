@@ -13,7 +13,8 @@ ORDERS_PLACED = "OrdersPlaced"
 OUT_OF_STOCK_REJECTIONS = "OutOfStockRejections"
 FAILED_LOGINS = "FailedLogins"
 THROTTLED_LOGINS = "ThrottledLogins"
-RESET_MAIL_FAILURES = "PasswordResetMailFailures"
+MAIL_FAILURES = "MailFailures"  # password resets, invitations: SES refused or failed
+SERVER_ERRORS = "ServerErrors"  # unexpected 500s (gates a deployment: infra/template.yaml)
 STOCK_SPREADS = "StockSpreadAutomatically"
 
 Sink = Callable[[str, float], None]

@@ -9,9 +9,10 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.core import metrics
 from app.core.errors import problem_response
 from app.core.faults import request_deadline
-from app.core.logging import request_id_var
+from app.core.logging import api_request_id_var, request_id_var
 
 logger = logging.getLogger("app.requests")
 
@@ -32,10 +33,18 @@ def _incoming_request_id(scope: Scope) -> str:
     return uuid.uuid4().hex
 
 
+def _api_gateway_request_id(scope: Scope) -> str | None:
+    event = scope.get("aws.event")
+    context = event.get("requestContext") if isinstance(event, dict) else None
+    value = context.get("requestId") if isinstance(context, dict) else None
+    return value if isinstance(value, str) and _SAFE_REQUEST_ID.match(value) else None
+
+
 class RequestContextMiddleware:
-    """Gives every request an id (echoed as X-Request-ID and in every log line) and a
-    deadline for its AWS calls (app/core/faults.py), and turns an unhandled exception into
-    a bare 500 problem, logged with the stack trace."""
+    """Gives every request an id (echoed as X-Request-ID and in every log line, beside API
+    Gateway's own id) and a deadline for its AWS calls (app/core/faults.py), turns an
+    unhandled exception into a bare 500 problem, logged with the stack trace, and counts
+    every 500 (ServerErrors: the metric that rolls a bad release back)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -46,6 +55,7 @@ class RequestContextMiddleware:
             return
         request_id = _incoming_request_id(scope)
         token = request_id_var.set(request_id)
+        api_token = api_request_id_var.set(_api_gateway_request_id(scope))
         scope.setdefault("state", {})["request_id"] = request_id
         response_started = False
 
@@ -53,6 +63,8 @@ class RequestContextMiddleware:
             nonlocal response_started
             if message["type"] == "http.response.start":
                 response_started = True
+                if message["status"] == 500:
+                    metrics.count(metrics.SERVER_ERRORS)
                 headers: list[Any] = list(message.get("headers", []))
                 headers.append((REQUEST_ID_HEADER, request_id.encode("latin-1")))
                 message = {**message, "headers": headers}
@@ -77,6 +89,7 @@ class RequestContextMiddleware:
             await response(scope, receive, send_with_id)
         finally:
             request_id_var.reset(token)
+            api_request_id_var.reset(api_token)
 
 
 # personal answers must not be kept by browsers or shared caches

@@ -6,6 +6,7 @@ from typing import Annotated
 from fastapi import Depends, Path, Query, Request
 
 from app.core.blocking import blocking
+from app.core.config import get_settings
 from app.core.logging import store_var
 from app.core.text import ID_PATTERN
 from app.db.pagination import MAX_CURSOR_LENGTH
@@ -41,6 +42,21 @@ async def current_store(request: Request) -> StoreRecord:
 
 
 CurrentStore = Annotated[StoreRecord, Depends(current_store)]
+
+
+def client_address(request: Request) -> str | None:
+    """The client's address: from the header a trusted proxy sets (CLIENT_ADDRESS_HEADER; on
+    AWS, CloudFront's viewer function, whose requests alone reach the API), else the
+    connection's peer. Never X-Forwarded-For, which any client can write."""
+    header = get_settings().client_address_header
+    if header:
+        value = request.headers.get(header)
+        if value:
+            return value
+    return request.client.host if request.client else None
+
+
+ClientAddress = Annotated[str | None, Depends(client_address)]
 
 
 async def table_dependency(store: CurrentStore) -> Table:

@@ -19,6 +19,8 @@ from __future__ import annotations
 import logging
 import re
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import Any
@@ -100,19 +102,16 @@ def accept_upload(upload_key: str, *, store: str, product_id: str, settings: Set
     if not (upload_key.startswith(prefix) and _UPLOAD_NAME.match(upload_key[len(prefix) :])):
         raise ImageInvalidError("This upload key was not issued for this product.")
     client, bucket = _client(settings), settings.images_bucket
-    try:
+    with _missing_upload():
         head = client.head_object(Bucket=bucket, Key=upload_key)
-    except ClientError as error:
-        if _is_missing(error):
-            raise ImageInvalidError("Nothing was uploaded with this key (or it expired).") from None
-        raise
     size = int(head["ContentLength"])
     content_type: str | None = None
     if 0 < size <= MAX_IMAGE_BYTES:
-        first = client.get_object(
-            Bucket=bucket, Key=upload_key, Range=f"bytes=0-{_SNIFF_BYTES - 1}"
-        )
-        content_type = sniff(first["Body"].read())
+        with _missing_upload():
+            first = client.get_object(
+                Bucket=bucket, Key=upload_key, Range=f"bytes=0-{_SNIFF_BYTES - 1}"
+            )
+            content_type = sniff(first["Body"].read())
     if content_type is None:
         delete(upload_key, settings)
         reason = (
@@ -122,20 +121,37 @@ def accept_upload(upload_key: str, *, store: str, product_id: str, settings: Set
         )
         raise ImageInvalidError(reason)
     key = f"{IMAGES_PREFIX}{store}/{product_id}/{uuid.uuid4().hex}.{EXTENSIONS[content_type]}"
-    client.copy_object(
-        Bucket=bucket,
-        Key=key,
-        CopySource={"Bucket": bucket, "Key": upload_key},
-        ContentType=content_type,
-        CacheControl="public, max-age=31536000, immutable",
-        MetadataDirective="REPLACE",
-    )
+    with _missing_upload():
+        client.copy_object(
+            Bucket=bucket,
+            Key=key,
+            CopySource={"Bucket": bucket, "Key": upload_key},
+            ContentType=content_type,
+            CacheControl="public, max-age=31536000, immutable",
+            MetadataDirective="REPLACE",
+        )
     delete(upload_key, settings)
     return key
 
 
-def _is_missing(error: ClientError) -> bool:
-    return error.response.get("Error", {}).get("Code") in {"404", "NoSuchKey", "NotFound"}
+# S3 says 404 for a missing key -- or 403 to a caller without s3:ListBucket, as HeadObject
+# does on AWS when the role may only read uploads/* objects (the template grants the listing
+# too; both answers mean the same here).
+_MISSING = {"404", "NoSuchKey", "NotFound", "403", "AccessDenied", "Forbidden"}
+
+
+@contextmanager
+def _missing_upload() -> Iterator[None]:
+    """An upload that is not (or no longer) there: never uploaded, expired, or taken by a
+    racing request with the same key (which consumed it). Always the same 422."""
+    try:
+        yield
+    except ClientError as error:
+        if error.response.get("Error", {}).get("Code") in _MISSING:
+            raise ImageInvalidError(
+                "Nothing was uploaded with this key, or it expired or was used already."
+            ) from None
+        raise
 
 
 def presigned_upload(

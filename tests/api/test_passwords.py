@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-from email import message_from_bytes, policy
 from pathlib import Path
 from typing import Any
 
@@ -18,32 +16,15 @@ from tests.integration.test_accounts_concurrency import race
 from tests.support.accounts import Account, Accounts
 from tests.support.http import assert_problem
 from tests.support.invariants import scan
+from tests.support.mail import mails, reset_link
 
 NEW = "a-brand-new-passphrase"
 
 
-@pytest.fixture
-def outbox(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, client: TestClient) -> Path:
-    folder = tmp_path / "outbox"
-    monkeypatch.setenv("MAIL_OUTBOX_DIR", str(folder))
-    monkeypatch.setenv("PUBLIC_APP_URL", "https://shop.example.com")
-    reset_caches()
-    return folder
-
-
-def mails(outbox: Path) -> list[Any]:
-    if not outbox.exists():
-        return []
-    return [message_from_bytes(p.read_bytes(), policy=policy.default) for p in outbox.glob("*.eml")]
-
-
 def token_of(message: Any) -> str:
-    match = re.search(
-        r"https://shop\.example\.com/app/reset-password#token=([A-Za-z0-9_-]+)",
-        message.get_content(),
-    )
-    assert match, message.get_content()
-    return match.group(1)
+    page, token = reset_link(message)
+    assert page == "https://shop.example.com/app/reset-password"
+    return token
 
 
 def login(client: TestClient, email: str, password: str) -> Any:
@@ -239,3 +220,79 @@ class TestReset:
             == 204
         )
         assert login(client, me.email, NEW).status_code == 200
+
+
+class TestLinksLeadToTheAccountsStore:
+    """A reset mail's link opens the web app in the store the account belongs to: its own
+    domain, or the public URL with `?store=` (the web app keeps it for the tab)."""
+
+    @staticmethod
+    def ask_and_confirm(client: TestClient, outbox: Path, account: Account) -> str:
+        asked = client.post(
+            "/auth/password-reset", json={"email": account.email}, headers=account.store_header
+        )
+        assert asked.status_code == 202
+        page, token = reset_link(mails(outbox)[-1])
+        # the web app sends what it read from the page's store: the header
+        confirmed = client.post(
+            "/auth/password-reset/confirm",
+            json={"token": token, "password": NEW},
+            headers=account.store_header,
+        )
+        assert confirmed.status_code == 204, confirmed.text
+        return page
+
+    def test_a_store_without_a_domain(self, client: TestClient, table: Table, outbox: Path) -> None:
+        from app.stores import service
+        from app.stores.schemas import StoreCreate
+
+        service.create(table, StoreCreate(slug="north", name="North"))
+        north = Accounts(client, table, store="north").sign_up("n@example.com")
+        page = self.ask_and_confirm(client, outbox, north)
+        assert page == "https://shop.example.com/app/reset-password?store=north"
+        assert login(client, north.email, NEW).status_code == 401  # not in the default store
+        relogin = client.post(
+            "/auth/login",
+            data={"username": north.email, "password": NEW},
+            headers=north.store_header,
+        )
+        assert relogin.status_code == 200
+
+    def test_a_store_with_its_own_domain(
+        self, client: TestClient, table: Table, outbox: Path
+    ) -> None:
+        from app.stores import service
+        from app.stores.schemas import StoreCreate
+
+        service.create(
+            table, StoreCreate(slug="south", name="South", domains=["shop.south.example"])
+        )
+        south = Accounts(client, table, store="south").sign_up("s@example.com")
+        page = self.ask_and_confirm(client, outbox, south)
+        assert page == "https://shop.south.example/app/reset-password"
+
+    def test_the_default_store(self, client: TestClient, accounts: Accounts, outbox: Path) -> None:
+        me = accounts.sign_up()
+        assert self.ask_and_confirm(client, outbox, me) == (
+            "https://shop.example.com/app/reset-password"
+        )
+
+
+def test_on_aws_without_a_public_url_no_link_leaves_and_it_is_counted(
+    client: TestClient, accounts: Accounts, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No PUBLIC_APP_URL on AWS: no mail with a link to a laptop; the answer stays 202 (it
+    must not tell whether the e-mail has an account) and MailFailures alarms someone."""
+    from app.core import metrics
+
+    me = accounts.sign_up()
+    counted: list[str] = []
+    monkeypatch.setattr(metrics, "_sinks", [lambda name, value: counted.append(name)])
+    folder = tmp_path / "outbox"
+    monkeypatch.setenv("MAIL_OUTBOX_DIR", str(folder))
+    monkeypatch.delenv("PUBLIC_APP_URL", raising=False)
+    monkeypatch.setenv("APP_ENV", "prod")
+    reset_caches()
+    assert client.post("/auth/password-reset", json={"email": me.email}).status_code == 202
+    assert mails(folder) == []
+    assert counted == [metrics.MAIL_FAILURES]

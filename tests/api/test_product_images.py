@@ -354,3 +354,35 @@ def test_cdn_urls_when_a_cdn_is_configured(
     shown = client.get(f"/products/{product['id']}").json()
     _, key = stored_version(get_table(), product["id"])
     assert shown["image_url"] == f"https://cdn.example.com/{key}"
+
+
+def test_a_missing_upload_is_422_when_s3_says_403(
+    client: TestClient, table: Table, admin: Account, product: dict[str, Any], s3_endpoint: str
+) -> None:
+    """On AWS, a role without s3:ListBucket is told 403 by HeadObject for a key that does
+    not exist (not 404): the same 422 as any missing upload, never a 500."""
+    from botocore.awsrequest import AWSResponse
+
+    from app.core.config import get_settings
+
+    grant = request_upload(client, admin, product["id"]).json()  # issued, never uploaded
+    s3 = s3_client(s3_endpoint, get_settings().aws_region)
+
+    def forbidden(request: Any, **_: Any) -> AWSResponse | None:
+        if request.method == "HEAD":
+            return AWSResponse(request.url, 403, {}, _EmptyBody())
+        return None
+
+    s3.meta.events.register("before-send", forbidden)
+    try:
+        answer = confirm(client, admin, product["id"], grant["upload_key"])
+    finally:
+        s3.meta.events.unregister("before-send", forbidden)
+    body = assert_problem(answer, 422, "image_invalid")
+    assert "Nothing was uploaded" in body["detail"]
+    assert stored_version(table, product["id"]) == (1, None)
+
+
+class _EmptyBody:
+    def stream(self, **_: Any) -> Any:
+        yield b""

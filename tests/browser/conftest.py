@@ -4,6 +4,8 @@ tests (Debian's Chromium through Playwright) and `make smoke`."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -107,6 +109,8 @@ def stack(
         PUBLIC_APP_URL=url,
         CORS_ALLOWED_ORIGINS=SMOKE_ORIGIN,
     )
+    # what a deployment runs before anyone comes (app/bootstrap.py): the smoke-test store
+    subprocess.run([sys.executable, "-m", "app.cli", "bootstrap"], env=env, check=True)
     server = api_server.start(env, port, log_path=tmp_path_factory.mktemp("server") / "api.log")
     try:
         with httpx.Client(base_url=url, timeout=10) as http:

@@ -4,75 +4,24 @@
 from __future__ import annotations
 
 import base64
-import copy
 import json
-from collections.abc import Callable
-from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import urlencode
 
 import pytest
 
 from app.db.table import Table
 from tests.support.accounts import Accounts
+from tests.support.apigateway import (
+    HTTP_API_SAMPLE,
+    REST_API_SAMPLE,
+    Request,
+    body_of,
+    header,
+    http_api_event,
+    rest_api_event,
+)
 from tests.support.lambda_runtime import lambda_context
-
-EVENTS = Path(__file__).parent / "events"
-HTTP_API_SAMPLE = json.loads((EVENTS / "http-api-proxy.json").read_text())
-REST_API_SAMPLE = json.loads((EVENTS / "aws-proxy.json").read_text())
-
-Request = Callable[..., dict[str, Any]]
-
-
-def http_api_event(
-    method: str,
-    path: str,
-    *,
-    headers: dict[str, str] | None = None,
-    body: bytes | None = None,
-    query: str = "",
-) -> dict[str, Any]:
-    event = copy.deepcopy(HTTP_API_SAMPLE)
-    event["rawPath"] = path
-    event["rawQueryString"] = query
-    event["queryStringParameters"] = dict(parse_qsl(query)) or None
-    event["cookies"] = []
-    event["headers"] = {name.lower(): value for name, value in (headers or {}).items()}
-    event["requestContext"]["http"].update(method=method, path=path)
-    event["pathParameters"] = None
-    event["isBase64Encoded"] = body is not None
-    event["body"] = base64.b64encode(body).decode() if body is not None else None
-    return event
-
-
-def rest_api_event(
-    method: str,
-    path: str,
-    *,
-    headers: dict[str, str] | None = None,
-    body: bytes | None = None,
-    query: str = "",
-) -> dict[str, Any]:
-    event = copy.deepcopy(REST_API_SAMPLE)
-    event.update(httpMethod=method, path=path)
-    event["pathParameters"] = {"proxy": path.lstrip("/")}
-    event["requestContext"].update(
-        httpMethod=method, path=f"/{event['requestContext']['stage']}{path}"
-    )
-    pairs = parse_qsl(query)
-    event["queryStringParameters"] = dict(pairs) or None
-    event["multiValueQueryStringParameters"] = {
-        k: [v for key, v in pairs if key == k] for k, _ in pairs
-    } or None
-    merged = {
-        **{k: v for k, v in REST_API_SAMPLE["headers"].items() if k.lower() != "accept"},
-        **(headers or {}),
-    }
-    event["headers"] = merged
-    event["multiValueHeaders"] = {name: [value] for name, value in merged.items()}
-    event["isBase64Encoded"] = body is not None
-    event["body"] = base64.b64encode(body).decode() if body is not None else None
-    return event
 
 
 @pytest.fixture(params=["http-api-v2", "rest-api-v1"])
@@ -91,19 +40,6 @@ def invoke(
         return handler(make_event(method, path, **kwargs), context)  # type: ignore[no-any-return]
 
     return call
-
-
-def header(response: dict[str, Any], name: str) -> str:
-    headers = {k.lower(): v for k, v in response.get("headers", {}).items()}
-    multi = {k.lower(): v for k, v in (response.get("multiValueHeaders") or {}).items()}
-    return headers.get(name) or multi.get(name, [""])[0]
-
-
-def body_of(response: dict[str, Any]) -> Any:
-    raw = response["body"]
-    if response.get("isBase64Encoded"):
-        raw = base64.b64decode(raw).decode()
-    return json.loads(raw)
 
 
 def test_health(invoke: Request) -> None:
@@ -238,3 +174,45 @@ def test_business_metrics_are_emitted(invoke: Request, accounts: Accounts, capsy
     assert failed[-1]["FailedLogins"] in (1, 1.0, [1.0])
     namespaces = failed[-1]["_aws"]["CloudWatchMetrics"][0]["Namespace"]
     assert namespaces == "Catalog"
+
+
+def test_an_unexpected_500_is_counted_and_logged_with_api_gateways_request_id(
+    invoke: Request,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: Any,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """ServerErrors is the metric that rolls a release back (infra/template.yaml,
+    ServerErrorsAlarm); the error's log line names API Gateway's request id, which is the
+    access log's `requestId`."""
+    import logging
+
+    from app.auth import repository
+
+    def explode(*_: object, **__: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(repository, "get_by_email", explode)
+    monkeypatch.setattr(logging.getLogger("app"), "propagate", True)  # for caplog
+    form = urlencode({"username": "a@example.com", "password": "whatever"}).encode()
+    headers = {"Content-Type": "application/x-www-form-urlencoded"}
+    with caplog.at_level(logging.ERROR, logger="app"):
+        answer = invoke("POST", "/auth/login", headers=headers, body=form)
+    assert answer["statusCode"] == 500
+    output = capsys.readouterr().out.splitlines()
+    metrics = [json.loads(line) for line in output if "ServerErrors" in line]
+    assert metrics, output
+    assert metrics[-1]["ServerErrors"] in (1, 1.0, [1.0])
+    errors = [r for r in caplog.records if r.getMessage() == "unhandled error"]
+    assert errors
+    sample_ids = {
+        HTTP_API_SAMPLE["requestContext"]["requestId"],
+        REST_API_SAMPLE["requestContext"]["requestId"],
+    }
+    assert {r.api_request_id for r in errors} <= sample_ids  # type: ignore[attr-defined]
+
+
+def test_a_503_for_a_dependency_is_not_a_server_error(invoke: Request, capsys: Any) -> None:
+    """A 404 (or a dependency's 503) is no sign of a bad release: nothing is counted."""
+    assert invoke("GET", "/products/missing")["statusCode"] == 404
+    assert "ServerErrors" not in capsys.readouterr().out

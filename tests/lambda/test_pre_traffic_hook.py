@@ -42,6 +42,15 @@ class FakeLambda:
         return {"Payload": io.BytesIO(json.dumps(result).encode())}
 
 
+class FakeSecrets:
+    def __init__(self, values: dict[str, str]) -> None:
+        self.values = values
+
+    def get_secret_value(self, SecretId: str) -> dict[str, str]:  # noqa: N803
+        assert SecretId == "origin-secret-arn"
+        return {"SecretString": json.dumps(self.values)}
+
+
 class FakeCodeDeploy:
     def __init__(self) -> None:
         self.reports: list[dict[str, str]] = []
@@ -53,22 +62,31 @@ class FakeCodeDeploy:
 EVENT = {"DeploymentId": "d-1", "LifecycleEventHookExecutionId": "hook-1"}
 
 
+SECRET = FakeSecrets({"current": "the-origin-secret"})
+
+
 @pytest.fixture
 def hook(monkeypatch: pytest.MonkeyPatch) -> ModuleType:
     monkeypatch.setenv("NEW_VERSION", "arn:aws:lambda:eu-west-1:123456789012:function:catalog:7")
+    monkeypatch.setenv("ORIGIN_SECRET_ARN", "origin-secret-arn")
     return load_hook()
 
 
 def test_a_healthy_version_goes_on(
     hook: ModuleType, table: Table, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from app.core import blocking
-    from app.lambda_handler import handler
+    """The new version is checked the way CloudFront will reach it: with the origin
+    secret's header, which its handler demands."""
+    from app import lambda_handler
+    from app.core import blocking, origin
 
     monkeypatch.setattr(blocking, "_inline", True)
-    function = FakeLambda(lambda event: handler(event, lambda_context("hook-check")))
+    check = origin.OriginSecret(lambda: json.dumps(SECRET.values))
+    monkeypatch.setattr(lambda_handler, "origin_secret", check)
+    function = FakeLambda(lambda event: lambda_handler.handler(event, lambda_context("check")))
     codedeploy = FakeCodeDeploy()
-    assert hook.handler(EVENT, None, clients=(function, codedeploy)) == {"status": "Succeeded"}
+    done = hook.handler(EVENT, None, clients=(function, codedeploy, SECRET))
+    assert done == {"status": "Succeeded"}
     assert function.invoked == ["arn:aws:lambda:eu-west-1:123456789012:function:catalog:7"]
     assert codedeploy.reports == [
         {"deploymentId": "d-1", "lifecycleEventHookExecutionId": "hook-1", "status": "Succeeded"}
@@ -84,6 +102,22 @@ def test_a_healthy_version_goes_on(
 )
 def test_a_sick_version_stops_the_deployment(hook: ModuleType, answer: Any) -> None:
     codedeploy = FakeCodeDeploy()
-    result = hook.handler(EVENT, None, clients=(FakeLambda(lambda _: answer), codedeploy))
+    result = hook.handler(EVENT, None, clients=(FakeLambda(lambda _: answer), codedeploy, SECRET))
     assert result == {"status": "Failed"}
     assert codedeploy.reports[0]["status"] == "Failed"
+
+
+def test_without_the_origin_header_the_check_fails(
+    hook: ModuleType, table: Table, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same healthy version, asked without the header (a hook that forgot it): 403."""
+    from app import lambda_handler
+    from app.core import blocking, origin
+
+    monkeypatch.setattr(blocking, "_inline", True)
+    monkeypatch.delenv("ORIGIN_SECRET_ARN")
+    check = origin.OriginSecret(lambda: json.dumps(SECRET.values))
+    monkeypatch.setattr(lambda_handler, "origin_secret", check)
+    function = FakeLambda(lambda event: lambda_handler.handler(event, lambda_context("check")))
+    codedeploy = FakeCodeDeploy()
+    assert hook.handler(EVENT, None, clients=(function, codedeploy, SECRET)) == {"status": "Failed"}

@@ -23,8 +23,10 @@ def scan(table: Table) -> list[dict[str, Any]]:
 
 
 def check_invariants(table: Table, *, image_keys: set[str] | None = None) -> dict[str, int]:
-    """Assert every cross-item invariant; return counts of what was checked."""
-    items = scan(table)
+    """Assert every cross-item invariant of the table's store; return counts of what was
+    checked."""
+    own = f"S#{table.keys.store}#"
+    items = [item for item in scan(table) if item["PK"].startswith(own)]
     by_sk: dict[str, list[dict[str, Any]]] = {}
     for item in items:
         by_sk.setdefault(item["SK"], []).append(item)

@@ -154,6 +154,7 @@ def test_someone_is_subscribed_and_must_be_named(resources: dict[str, Any]) -> N
 # What AWS documents its services emit: metric -> the dimension sets it is published with
 AWS_METRICS: dict[tuple[str, str], list[set[str]]] = {
     ("AWS/ApiGateway", "5xx"): [{"ApiId", "Stage"}],
+    ("AWS/ApiGateway", "4xx"): [{"ApiId", "Stage"}],
     ("AWS/ApiGateway", "Count"): [{"ApiId", "Stage"}],
     ("AWS/ApiGateway", "Latency"): [{"ApiId", "Stage"}],
     ("AWS/Lambda", "Errors"): [{"FunctionName"}, {"FunctionName", "Resource"}],
@@ -161,6 +162,10 @@ AWS_METRICS: dict[tuple[str, str], list[set[str]]] = {
     ("AWS/Lambda", "Duration"): [{"FunctionName"}, {"FunctionName", "Resource"}],
     ("AWS/DynamoDB", "ThrottledRequests"): [{"TableName", "Operation"}],
     ("AWS/DynamoDB", "SystemErrors"): [{"TableName", "Operation"}],
+    # CloudFront's metrics exist in us-east-1 only, with Region=Global; a CloudFront-scope
+    # web ACL's in us-east-1 too, without a Region (the edge stack: infra/edge.yaml)
+    ("AWS/CloudFront", "5xxErrorRate"): [{"DistributionId", "Region"}],
+    ("AWS/WAFV2", "BlockedRequests"): [{"WebACL", "Rule"}],
 }
 # boto3 client methods -> DynamoDB's Operation dimension
 DYNAMODB_OPERATIONS = {
@@ -196,7 +201,10 @@ def alarms(resources: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 
 def test_every_aws_metric_is_one_aws_publishes(resources: dict[str, Any]) -> None:
-    for name, properties in alarms(resources).items():
+    from tests.support.cloudformation import load_edge_template
+
+    edge = load_edge_template()["Resources"]
+    for name, properties in (alarms(resources) | alarms(edge)).items():
         for metric in alarm_metrics(properties):
             if not metric["Namespace"].startswith("AWS/"):
                 continue

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+import io
+import json
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -41,10 +45,13 @@ def test_environments_are_apart_and_prod_is_careful() -> None:
 
 
 def test_the_deploy_command() -> None:
+    env = deploy.environment("staging")
     command = deploy.sam_deploy_command(
-        deploy.environment("staging"),
+        template=deploy.TEMPLATE,
+        stack_name=env.stack_name,
         region="eu-central-1",
-        alarm_email="ops@example.com",
+        parameters=env.parameters | {"AlarmEmail": "ops@example.com"},
+        tags={"project": "catalog", "environment": "staging"},
         confirm=False,
     )
     text = " ".join(command)
@@ -52,11 +59,201 @@ def test_the_deploy_command() -> None:
     assert "--region eu-central-1" in text
     assert "AlarmEmail=ops@example.com" in command
     assert "--no-confirm-changeset" in command
+    # TenantRole has a name of its own: CloudFormation wants the named-IAM capability
+    capabilities = command[command.index("--capabilities") + 1 : command.index("--resolve-s3")]
+    assert capabilities == ["CAPABILITY_IAM", "CAPABILITY_NAMED_IAM", "CAPABILITY_AUTO_EXPAND"]
     assert command[command.index("--tags") + 1 :] == ["project=catalog", "environment=staging"]
-    interactive = deploy.sam_deploy_command(
-        deploy.environment("dev"), region="eu-west-1", alarm_email="me@example.com", confirm=True
+
+
+def test_staging_and_prod_refuse_to_go_without_a_waf_or_mail() -> None:
+    for name in NAMES:
+        assert deploy.refusals(deploy.environment(name)) == []
+    prod = deploy.environment("prod")
+    no_waf = replace(prod, waf=False)
+    assert "prod without a WAF" in deploy.refusals(no_waf)[0]
+    no_mail = replace(prod, parameters=prod.parameters | {"MailFrom": ""})
+    assert deploy.refusals(no_mail) == ["prod needs MailFrom in environments.toml"]
+    dev = deploy.environment("dev")
+    assert not dev.waf
+    assert deploy.refusals(dev) == []  # dev may save the WAF's cost
+
+
+class FakeSes:
+    class exceptions:  # noqa: N801 - as botocore names them
+        class NotFoundException(Exception):  # noqa: N818 - botocore's name
+            pass
+
+    def __init__(self, verified: dict[str, bool]) -> None:
+        self.verified = verified
+
+    def get_email_identity(self, EmailIdentity: str) -> dict[str, Any]:  # noqa: N803
+        if EmailIdentity not in self.verified:
+            raise self.exceptions.NotFoundException(EmailIdentity)
+        return {"VerifiedForSendingStatus": self.verified[EmailIdentity]}
+
+
+def test_the_sender_must_be_verified_in_ses() -> None:
+    sender = "Shop <no-reply@shop.example.com>"
+    assert deploy.sender_problem(FakeSes({"shop.example.com": True}), sender, "eu-west-1") is None
+    assert deploy.sender_problem(FakeSes({"no-reply@shop.example.com": True}), sender, "x") is None
+    problem = deploy.sender_problem(FakeSes({"shop.example.com": False}), sender, "eu-west-1")
+    assert problem is not None
+    assert "no-reply@shop.example.com" in problem
+    assert "eu-west-1" in problem
+    assert (
+        deploy.sender_problem(FakeSes({}), "nobody", "x")
+        == "MailFrom 'nobody' has no e-mail address"
     )
-    assert "--no-confirm-changeset" not in interactive
+
+
+class FakeLambdaSettings:
+    def __init__(self, total: int, unreserved: int) -> None:
+        self.limits = {"ConcurrentExecutions": total, "UnreservedConcurrentExecutions": unreserved}
+
+    def get_account_settings(self) -> dict[str, Any]:
+        return {"AccountLimit": self.limits}
+
+
+def test_reserved_concurrency_must_fit_the_account() -> None:
+    """A new account's quota is 10, all of which Lambda keeps unreserved."""
+    assert deploy.concurrency_problem(FakeLambdaSettings(10, 10), 0) is None
+    problem = deploy.concurrency_problem(FakeLambdaSettings(10, 10), 1)
+    assert problem is not None
+    assert "Service Quotas" in problem
+    assert deploy.concurrency_problem(FakeLambdaSettings(1000, 1000), 200) is None
+    assert deploy.concurrency_problem(FakeLambdaSettings(1000, 205), 200) is not None
+
+
+# --- one whole `make deploy`, with AWS replaced by fakes that remember -----------------------
+class FakeAws:
+    """The AWS calls `make deploy` makes, answered as a new account would; `sam deploy`
+    and the web upload are recorded, not run."""
+
+    def __init__(self) -> None:
+        self.stacks: dict[str, dict[str, str]] = {}
+        self.deployed: list[tuple[str, str, dict[str, str]]] = []
+        self.invoked: list[dict[str, Any]] = []
+
+    def __call__(self, service: str, region_name: str) -> Any:
+        return _Client(self, service, region_name)
+
+    def sam_deploy(self, command: list[str]) -> None:
+        stack = command[command.index("--stack-name") + 1]
+        region = command[command.index("--region") + 1]
+        start = command.index("--parameter-overrides") + 1
+        pairs = command[start : command.index("--tags")]
+        parameters = dict(pair.split("=", 1) for pair in pairs)
+        self.deployed.append((stack, region, parameters))
+        if stack.endswith("-edge"):
+            self.stacks[stack] = {"WebAclArn": "arn:aws:wafv2:us-east-1:1:global/webacl/x/1"}
+        else:
+            self.stacks[stack] = {
+                "SiteUrl": "https://d111.cloudfront.net",
+                "SiteDistributionId": "E111",
+                "OriginSecretArn": "arn:secret:origin",
+                "LiveAlias": f"arn:aws:lambda:{region}:1:function:catalog:live",
+            }
+
+
+class _Client:
+    def __init__(self, aws: FakeAws, service: str, region: str) -> None:
+        self.aws, self.service, self.region = aws, service, region
+
+    class exceptions:  # noqa: N801
+        class ClientError(Exception):
+            pass
+
+        class NotFoundException(Exception):  # noqa: N818 - botocore's name
+            pass
+
+    def describe_stacks(self, StackName: str) -> dict[str, Any]:  # noqa: N803
+        if StackName not in self.aws.stacks:
+            raise self.exceptions.ClientError(f"Stack with id {StackName} does not exist")
+        outputs = [
+            {"OutputKey": k, "OutputValue": v} for k, v in self.aws.stacks[StackName].items()
+        ]
+        return {"Stacks": [{"Outputs": outputs}]}
+
+    def get_email_identity(self, EmailIdentity: str) -> dict[str, Any]:  # noqa: N803
+        return {"VerifiedForSendingStatus": True}
+
+    def get_account_settings(self) -> dict[str, Any]:
+        return {
+            "AccountLimit": {"ConcurrentExecutions": 1000, "UnreservedConcurrentExecutions": 1000}
+        }
+
+    def describe_secret(self, SecretId: str) -> dict[str, Any]:  # noqa: N803
+        return {"VersionIdsToStages": {"v-old": ["AWSPREVIOUS"], "v-now": ["AWSCURRENT"]}}
+
+    def invoke(self, FunctionName: str, Payload: bytes) -> dict[str, Any]:  # noqa: N803
+        self.aws.invoked.append({"function": FunctionName, **json.loads(Payload)})
+        return {"Payload": io.BytesIO(b'{"report": ["smoke-test store: created"]}')}
+
+
+@pytest.fixture
+def aws(monkeypatch: pytest.MonkeyPatch) -> FakeAws:
+    from devtools import deploy_web
+
+    fake = FakeAws()
+    monkeypatch.setattr(deploy, "run", fake.sam_deploy)
+    monkeypatch.setattr(deploy_web, "publish", lambda **_: 0)
+    return fake
+
+
+def deployment(name: str, aws: FakeAws) -> deploy.Deployment:
+    return deploy.Deployment(
+        env=deploy.environment(name),
+        region="eu-west-1",
+        alarm_email="ops@example.com",
+        package_sha256="a" * 64,
+        confirm=False,
+        clients=aws,
+    )
+
+
+def test_a_first_dev_deploy(aws: FakeAws) -> None:
+    """No WAF; the site twice (the second time with its own URL for mailed links, and so a
+    new version); then the bootstrap, with the first admin."""
+    assert deployment("dev", aws).run("owner@example.com") == 0
+    stacks = [(stack, region) for stack, region, _ in aws.deployed]
+    assert stacks == [("catalog-dev", "eu-west-1"), ("catalog-dev", "eu-west-1")]
+    first, second = (parameters for _, _, parameters in aws.deployed)
+    assert "PublicAppUrl" not in first
+    assert "WebAclArn" not in first
+    assert second["PublicAppUrl"] == "https://d111.cloudfront.net"
+    assert second["OriginSecretVersion"] == "v-now"
+    assert first["ReleaseId"] != second["ReleaseId"]  # the URL reaches the live version
+    assert aws.invoked == [
+        {
+            "function": "arn:aws:lambda:eu-west-1:1:function:catalog:live",
+            "operation": "bootstrap",
+            "admin_email": "owner@example.com",
+        }
+    ]
+    # a later deploy of the same package and settings: one update, the same version
+    aws.deployed.clear()
+    assert deployment("dev", aws).run(None) == 0
+    ((_, _, again),) = aws.deployed
+    assert again["ReleaseId"] == second["ReleaseId"]
+
+
+def test_a_first_prod_deploy(aws: FakeAws) -> None:
+    """The edge in us-east-1 first; the site with its web ACL; the edge again, now with the
+    distribution its CloudFront alarm watches."""
+    assert deployment("prod", aws).run(None) == 0
+    order = [(stack, region) for stack, region, _ in aws.deployed]
+    assert order == [
+        ("catalog-prod-eu-west-1-edge", "us-east-1"),
+        ("catalog-prod", "eu-west-1"),
+        ("catalog-prod-eu-west-1-edge", "us-east-1"),
+    ]
+    edge, site, edge_again = (parameters for _, _, parameters in aws.deployed)
+    assert edge["SiteRegion"] == "eu-west-1"
+    assert edge["DistributionId"] == ""
+    assert site["WebAclArn"] == "arn:aws:wafv2:us-east-1:1:global/webacl/x/1"
+    assert site["PublicAppUrl"] == "https://shop.example.com"
+    assert edge_again["DistributionId"] == "E111"
+    assert aws.invoked[0]["admin_email"] is None
 
 
 def test_nothing_deploys_without_a_region_an_alarm_address_or_the_tested_package(

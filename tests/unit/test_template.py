@@ -4,6 +4,7 @@ and exactly the AWS actions the app performs."""
 from __future__ import annotations
 
 import ast
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -52,7 +53,9 @@ def test_the_function(resources: dict[str, Any], template: dict[str, Any]) -> No
     assert function["Handler"] == "app.lambda_handler.handler"
     assert globals_["Architectures"] == ["arm64"]
     assert tuple(int(p) for p in globals_["Runtime"].removeprefix("python").split(".")) >= (3, 12)
-    assert globals_["Tracing"] == "Active"
+    # no X-Ray: an HTTP API sends no traces and the app records no segments (ARCHITECTURE.md)
+    assert "Tracing" not in globals_
+    assert "Tracing" not in function
     assert function["ReservedConcurrentExecutions"]["Fn::If"][0] == "HasReservedConcurrency"
     variables = function["Environment"]["Variables"]
     settings_fields = set(Settings.model_fields)
@@ -61,6 +64,9 @@ def test_the_function(resources: dict[str, Any], template: dict[str, Any]) -> No
     assert variables["APP_ENV"] == "prod"
     assert "JWT_SECRET" not in variables  # the secret is read from Secrets Manager
     assert variables["JWT_SECRET_ARN"] == {"Ref": "JwtSecret"}
+    assert variables["ORIGIN_SECRET_ARN"] == {"Ref": "OriginSecret"}
+    # the header CloudFront's viewer function writes (test below); nothing else is believed
+    assert variables["CLIENT_ADDRESS_HEADER"] == "x-viewer-address"
 
 
 def _client_calls(service_module_globs: tuple[str, ...]) -> set[str]:
@@ -162,7 +168,6 @@ def test_image_keys_match_the_policy_prefixes() -> None:
 def test_secret_is_generated_not_written_and_outlives_the_stack(
     resources: dict[str, Any], template: dict[str, Any]
 ) -> None:
-    import json
 
     from app.core import signing
 
@@ -186,12 +191,21 @@ def test_new_versions_take_traffic_gradually_and_roll_back_on_alarms(
     assert function["CodeUri"] == "../dist/catalog-lambda.zip"  # the artifact CI built
     preference = function["DeploymentPreference"]
     assert preference["Type"] == {"Ref": "DeploymentType"}
-    assert {"Ref": "AliasErrorsAlarm"} in preference["Alarms"]
-    assert {"Ref": "Api5xxRateAlarm"} in preference["Alarms"]
+    # the alarms that gate a release watch the function, never the HTTP API (whose
+    # integration names the alias: a cycle; tests/unit/test_rehearsal.py)
+    assert preference["Alarms"] == [{"Ref": "AliasErrorsAlarm"}, {"Ref": "ServerErrorsAlarm"}]
     assert preference["Hooks"]["PreTraffic"] == {"Ref": "PreTrafficHook"}
+    # configuration publishes a version as code does (devtools/release.py)
+    assert function["AutoPublishCodeSha256"] == {"Ref": "ReleaseId"}
     hook = resources["PreTrafficHook"]["Properties"]
     assert hook["FunctionName"]["Fn::Sub"].startswith("CodeDeployHook_")
     assert hook["Environment"]["Variables"]["NEW_VERSION"] == {"Ref": "CatalogFunction.Version"}
+    assert hook["Environment"]["Variables"]["ORIGIN_SECRET_ARN"] == {"Ref": "OriginSecret"}
+    # a new account's concurrency quota (10) has none to reserve
+    assert "ReservedConcurrentExecutions" not in hook
+    # its log expires like the others
+    assert hook["LoggingConfig"]["LogGroup"] == {"Ref": "HookLogGroup"}
+    assert resources["HookLogGroup"]["Properties"]["RetentionInDays"] == {"Ref": "LogRetentionDays"}
     assert function["SnapStart"]["ApplyOn"]["Fn::If"][0] == "SnapStartEnabled"
 
 
@@ -207,8 +221,36 @@ def test_data_protection(resources: dict[str, Any]) -> None:
         assert resources[log_group]["DeletionPolicy"] == "Retain"
 
 
-def test_the_edge_has_a_waf_with_a_rate_rule_on_auth(resources: dict[str, Any]) -> None:
-    acl = resources["WebAcl"]["Properties"]
+def test_the_site_takes_its_waf_from_the_edge_stack(
+    resources: dict[str, Any], template: dict[str, Any]
+) -> None:
+    """The web ACL is CloudFront-scope, so it lives in us-east-1 (infra/edge.yaml) for a
+    site in any region; staging and prod cannot be created without one (Rules)."""
+    assert not [r for r in resources.values() if r["Type"] == "AWS::WAFv2::WebACL"]
+    site = resources["SiteDistribution"]["Properties"]["DistributionConfig"]
+    assert site["WebACLId"] == {
+        "Fn::If": ["HasWebAclArn", {"Ref": "WebAclArn"}, {"Ref": "AWS::NoValue"}]
+    }
+    rules = template["Rules"]
+    for rule, parameters in {
+        "WafOutsideDev": ["WebAclArn"],
+        "MailOutsideDev": ["MailFrom", "PublicAppUrl"],
+    }.items():
+        assert rules[rule]["RuleCondition"] == {
+            "Fn::Not": [{"Fn::Equals": [{"Ref": "Environment"}, "dev"]}]
+        }
+        asserted = [a["Assert"]["Fn::Not"][0]["Fn::Equals"][0] for a in rules[rule]["Assertions"]]
+        assert asserted == [{"Ref": p} for p in parameters]
+    log_format = resources["HttpApi"]["Properties"]["AccessLogSettings"]["Format"]
+    for field in ("routeKey", "status", "responseLatency", "userAgent", "integrationErrorMessage"):
+        assert f"$context.{field}" in log_format or f"$context.identity.{field}" in log_format
+
+
+def test_the_edge_waf_rates_the_whole_api_and_logs() -> None:
+    from tests.support.cloudformation import load_edge_template
+
+    edge = load_edge_template()["Resources"]
+    acl = edge["WebAcl"]["Properties"]
     assert acl["Scope"] == "CLOUDFRONT"
     rules = {rule["Name"]: rule for rule in acl["Rules"]}
     managed = {
@@ -217,20 +259,75 @@ def test_the_edge_has_a_waf_with_a_rate_rule_on_auth(resources: dict[str, Any]) 
         if "ManagedRuleGroupStatement" in r["Statement"]
     }
     assert managed == {"AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet"}
-    rate = rules["auth-rate"]["Statement"]["RateBasedStatement"]
-    assert rate["ScopeDownStatement"]["ByteMatchStatement"]["SearchString"] == "/auth/"
-    assert rules["auth-rate"]["Action"] == {"Block": {}}
-    site = resources["SiteDistribution"]["Properties"]["DistributionConfig"]
-    assert site["WebACLId"]["Fn::If"][0] == "CreateWebAcl"
-    log_format = resources["HttpApi"]["Properties"]["AccessLogSettings"]["Format"]
-    for field in ("routeKey", "status", "responseLatency", "userAgent", "integrationErrorMessage"):
-        assert f"$context.{field}" in log_format or f"$context.identity.{field}" in log_format
+    auth = rules["auth-rate"]["Statement"]["RateBasedStatement"]
+    assert auth["ScopeDownStatement"]["ByteMatchStatement"]["SearchString"] == "/auth/"
+    # everything but the web app's files: one address cannot spend the API's throttle
+    api = rules["api-rate"]["Statement"]["RateBasedStatement"]
+    outside = api["ScopeDownStatement"]["NotStatement"]["Statement"]["ByteMatchStatement"]
+    assert (outside["SearchString"], outside["PositionalConstraint"]) == ("/app/", "STARTS_WITH")
+    for rule in ("auth-rate", "api-rate"):
+        assert rules[rule]["Action"] == {"Block": {}}
+        assert rules[rule]["Statement"]["RateBasedStatement"]["AggregateKeyType"] == "IP"
+    logging = edge["WafLogging"]["Properties"]
+    assert logging["ResourceArn"] == {"Fn::GetAtt": ["WebAcl", "Arn"]}
+    assert edge["WafLogGroup"]["Properties"]["LogGroupName"]["Fn::Sub"].startswith("aws-waf-logs-")
+    assert {"SingleHeader": {"Name": "authorization"}} in logging["RedactedFields"]
+    alarms = {n: r for n, r in edge.items() if r["Type"] == "AWS::CloudWatch::Alarm"}
+    assert set(alarms) == {"WafBlocksAlarm", "CloudFront5xxAlarm"}
+    for alarm in alarms.values():
+        assert alarm["Properties"]["AlarmActions"] == [{"Ref": "EdgeAlarmTopic"}]
+    assert edge["EdgeAlarmSubscription"]["Properties"]["Endpoint"] == {"Ref": "AlarmEmail"}
+
+
+def test_the_api_answers_only_through_cloudfront(resources: dict[str, Any]) -> None:
+    config = resources["SiteDistribution"]["Properties"]["DistributionConfig"]
+    api = {origin["Id"]: origin for origin in config["Origins"]}["api"]
+    (header,) = api["OriginCustomHeaders"]
+    assert header["HeaderName"] == "X-Origin-Verify"
+    branches = header["HeaderValue"]["Fn::If"]
+    assert branches[0] == "HasOriginSecretVersion"
+    for branch in branches[1:]:
+        assert branch["Fn::Sub"].startswith(
+            "{{resolve:secretsmanager:${OriginSecret}:SecretString:current"
+        )
+    from app.core import origin
+
+    assert header["HeaderName"].lower() == origin.HEADER
+    secret = resources["OriginSecret"]["Properties"]["GenerateSecretString"]
+    assert secret["GenerateStringKey"] == "current"
+    assert secret["PasswordLength"] >= 32
+
+
+def test_the_cache_key_holds_only_the_query_parameters_the_api_reads(
+    resources: dict[str, Any], app_env: None
+) -> None:
+    """A random `?x=` is the same cached copy, not a trip to the origin."""
+    from app.main import create_app
+
+    spec = create_app().openapi()
+    read = {
+        parameter["name"]
+        for operations in spec["paths"].values()
+        for operation in operations.values()
+        for parameter in operation.get("parameters", [])
+        if parameter["in"] == "query"
+    }
+    cache = resources["ApiCachePolicy"]["Properties"]["CachePolicyConfig"]
+    strings = cache["ParametersInCacheKeyAndForwardedToOrigin"]["QueryStringsConfig"]
+    assert strings["QueryStringBehavior"] == "whitelist"
+    assert set(strings["QueryStrings"]) == read
+    forwarded = resources["ApiOriginRequestPolicy"]["Properties"]["OriginRequestPolicyConfig"]
+    assert forwarded["QueryStringsConfig"] == {"QueryStringBehavior": "none"}
+    assert forwarded["HeadersConfig"] == {"HeaderBehavior": "allExcept", "Headers": ["Host"]}
 
 
 def test_monitoring(resources: dict[str, Any]) -> None:
     alarms = {name for name, r in resources.items() if r["Type"] == "AWS::CloudWatch::Alarm"}
     assert alarms == {
         "Api5xxRateAlarm",
+        "Api4xxRateAlarm",
+        "ServerErrorsAlarm",
+        "MailFailuresAlarm",
         "ApiLatencyAlarm",
         "FunctionErrorsAlarm",
         "AliasErrorsAlarm",
@@ -260,13 +357,19 @@ def test_monitoring(resources: dict[str, Any]) -> None:
 
 
 def test_outputs(template: dict[str, Any]) -> None:
+    outputs = template["Outputs"]
     assert {
-        "ApiUrl",
+        "SiteUrl",
         "DocsUrl",
         "TableName",
         "ImagesBucketName",
         "ImagesDistributionDomain",
-    } <= set(template["Outputs"])
+        "OriginSecretArn",
+        "LiveAlias",
+    } <= set(outputs)
+    # the execute-api URL refuses (403): no output hands it out as the way in
+    assert "ApiUrl" not in outputs
+    assert "execute-api" not in json.dumps([o["Value"] for o in outputs.values()])
 
 
 def test_one_site_serves_the_web_app_and_the_api(
@@ -304,7 +407,6 @@ def test_one_site_serves_the_web_app_and_the_api(
 def test_the_site_function_sends_deep_links_to_the_app(
     resources: dict[str, Any], tmp_path: Path
 ) -> None:
-    import json
     import shutil
     import subprocess
 
@@ -347,7 +449,6 @@ def test_api_gateway_and_the_app_answer_cors_alike(resources: dict[str, Any]) ->
 def test_the_viewers_host_reaches_the_api_for_store_resolution(
     resources: dict[str, Any], tmp_path: Path
 ) -> None:
-    import json
     import shutil
     import subprocess
 
@@ -359,13 +460,15 @@ def test_the_viewers_host_reaches_the_api_for_store_resolution(
     script = tmp_path / "run.js"
     script.write_text(
         code
-        + "\nconst r = handler({request: {uri: '/store', headers: {host: {value: 'shop.north.example'}}}});"
+        + "\nconst r = handler({viewer: {ip: '203.0.113.9'}, request: {uri: '/store', headers: {host: {value: 'shop.north.example'}, 'x-viewer-address': {value: '10.0.0.1'}}}});"
         + "\nconsole.log(JSON.stringify(r.headers));\n"
     )
     headers = json.loads(
         subprocess.run([node, str(script)], capture_output=True, text=True, check=True).stdout
     )
     assert host_name(headers["x-forwarded-host"]["value"]) == "shop.north.example"
+    # the viewer's own address, whatever it claimed (it is the one log-ins are counted by)
+    assert headers["x-viewer-address"]["value"] == "203.0.113.9"
     config = resources["SiteDistribution"]["Properties"]["DistributionConfig"]
     (association,) = config["DefaultCacheBehavior"]["FunctionAssociations"]
     assert association["FunctionARN"]["Fn::GetAtt"][0] == "ViewerHostFunction"
