@@ -14,7 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from fastapi import Request
-from fastapi.responses import FileResponse, HTMLResponse
+from fastapi.responses import FileResponse, HTMLResponse, Response
 
 from app.auth.dependencies import PUBLIC
 from app.core.errors import NotFoundError
@@ -32,9 +32,17 @@ ASSETS = {
 }
 # ReDoc (styled-components) creates empty <style> elements and fills them through the
 # CSSOM, which CSP does not govern. Creating them needs the hash of the empty string: it
-# admits no inline style text at all. Swagger UI needs nothing beyond 'self' (a few style
-# attributes it sets are refused, without visible effect). tests/browser checks both render.
+# admits no inline style text at all. ReDoc also inserts one fixed stylesheet of its own
+# (perfect-scrollbar's), admitted by its hash. Swagger UI needs nothing beyond 'self'.
+# tests/browser checks both render with no CSP error in the console.
 EMPTY_STYLE = "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='"
+SCROLLBAR_STYLE = "'sha256-QMIg+bpjm3JdElJ388KYke01izlUW0UoNOeKjpMxdgc='"
+# ReDoc shows "API docs by Redocly" with a logo from a CDN: served from here instead
+REDOC_LOGO = "https://cdn.redoc.ly/redoc/logo-mini.svg"
+OWN_LOGO = (
+    "data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 16 16'%3E"
+    "%3Crect width='16' height='16' rx='4' fill='%231f6f5c'/%3E%3C/svg%3E"
+)
 
 
 def _csp(style_src: str) -> str:
@@ -46,7 +54,7 @@ def _csp(style_src: str) -> str:
 
 
 SWAGGER_CSP = _csp("'self'")
-REDOC_CSP = _csp(f"'self' {EMPTY_STYLE}")
+REDOC_CSP = _csp(f"'self' {EMPTY_STYLE} {SCROLLBAR_STYLE}")
 TITLE = "Product Catalog & Inventory"
 
 
@@ -103,13 +111,19 @@ async def redoc(request: Request) -> HTMLResponse:
     )
 
 
-@router.get("/docs/assets/{name}")
-async def asset(name: str) -> FileResponse:
+@lru_cache(maxsize=1)
+def _redoc_bundle() -> bytes:
+    """ReDoc's bundle with its one outside URL (the footer's logo) made local."""
+    bundle = (_bundled_assets() / "redoc.standalone.js").read_bytes()
+    return bundle.replace(REDOC_LOGO.encode(), OWN_LOGO.encode())
+
+
+@router.get("/docs/assets/{name}", response_model=None)
+async def asset(name: str) -> FileResponse | Response:
     if name not in ASSETS:
         raise NotFoundError(f"No documentation asset {name}.")
+    headers = {"Cache-Control": "public, max-age=86400"}
+    if name == "redoc.standalone.js":
+        return Response(_redoc_bundle(), media_type=ASSETS[name], headers=headers)
     folder = OWN_ASSETS if (OWN_ASSETS / name).is_file() else _bundled_assets()
-    return FileResponse(
-        folder / name,
-        media_type=ASSETS[name],
-        headers={"Cache-Control": "public, max-age=86400"},
-    )
+    return FileResponse(folder / name, media_type=ASSETS[name], headers=headers)

@@ -80,7 +80,10 @@ async def root(request: Request, accept: Annotated[str, Header()] = "") -> Respo
 
 @router.get("/app")
 async def app_without_slash(request: Request) -> RedirectResponse:
-    return RedirectResponse(f"{request.scope.get('root_path', '')}/app/", status_code=307)
+    """/app?page=2 (the web app's own links to its first page look so) -> /app/?page=2: the
+    query is kept, or a reload would lose the page, the search and the store."""
+    query = f"?{request.url.query}" if request.url.query else ""
+    return RedirectResponse(f"{request.scope.get('root_path', '')}/app/{query}", status_code=307)
 
 
 @router.get("/app/{path:path}")

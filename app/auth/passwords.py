@@ -120,6 +120,7 @@ def _reset_link(table: Table, *, user: UserRecord, page_url: str, ttl: int) -> s
     record = {
         **table.keys.password_reset(_token_hash(token)),
         "user_id": user.id,
+        "credentials": user.credentials,  # a later change or reset voids it
         "created_at": now_iso(),
         "expires_at": now_epoch() + ttl,
     }
@@ -197,7 +198,13 @@ def confirm_reset(table: Table, *, token: str, password: str, settings: Settings
     item = table.get(key)
     now = now_epoch()
     user = repository.get(table, user_id=str(item["user_id"])) if item else None
-    if not item or user is None or int(item["expires_at"]) <= now or "used_at" in item:
+    if (
+        not item
+        or user is None
+        or int(item["expires_at"]) <= now
+        or "used_at" in item
+        or int(item.get("credentials", 0)) != user.credentials
+    ):
         raise InvalidResetTokenError(INVALID_LINK)
     _not_the_email(password, user.email, field="password")
     stamp = now_iso()

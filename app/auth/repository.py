@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from app.auth.schemas import SessionRecord, UserRecord
@@ -41,6 +42,16 @@ def _user_from_item(item: dict[str, Any]) -> UserRecord:
 def get(table: Table, *, user_id: str) -> UserRecord | None:
     item = table.get(table.keys.user(user_id))
     return _user_from_item(item) if item else None
+
+
+def get_many(table: Table, *, user_ids: Iterable[str]) -> dict[str, UserRecord]:
+    """Several users by id in one BatchGetItem (eventually consistent: names for a page);
+    ids of users since deleted, or of no user ("system"), are absent."""
+    keys = [table.keys.user(user_id) for user_id in sorted(set(user_ids))]
+    if not keys:
+        return {}
+    found = table.batch_get(keys, consistent=False)
+    return {user.id: user for user in map(_user_from_item, found)}
 
 
 def get_by_email(table: Table, *, email: str) -> UserRecord | None:
@@ -94,14 +105,15 @@ def update_password_hash(table: Table, *, user_id: str, password_hash: str, now:
 def password_update_action(
     table: Table, *, user: UserRecord, password_hash: str, keep_session: str | None, now: str
 ) -> tx.Action:
-    """A new password, if the old one is still the one read; sessions started before now
-    end (but `keep_session`)."""
+    """A new password, if the old one is still the one read: a new credentials generation,
+    so every session (but `keep_session`) and every reset link made before ends."""
     update = Update().set(
         {
             "password_hash": password_hash,
             "updated_at": now,
             "sessions_not_before": now,
             "kept_session": keep_session,
+            "credentials": user.credentials + 1,
         }
     )
     update.condition("{password_hash} = {seen}", seen=user.password_hash)

@@ -125,6 +125,14 @@ class User(BaseModel):
     created_at: datetime
 
 
+class Person(BaseModel):
+    """Who did something (bought, counted, adjusted), as staff see it."""
+
+    id: str
+    email: str
+    name: str
+
+
 class UserRecord(BaseModel):
     """A user as stored."""
 
@@ -135,10 +143,18 @@ class UserRecord(BaseModel):
     password_hash: str
     created_at: str
     updated_at: str
-    # a password change or reset ends the sessions started before it (but the one it was
-    # made from, for a change): one field on the profile the auth check reads anyway
+    # A password change or reset ends every session but the one it was made from (for a
+    # change), and voids every reset link mailed before it: each bumps `credentials`, and a
+    # session or a link is good only for the generation it was made under. A count, not a
+    # time, so a log-in racing a change cannot slip through (its session carries the
+    # generation of the password it checked), whatever the clocks say. Sessions from before
+    # generations existed are judged by `sessions_not_before`, as they were.
+    credentials: int = 0
     sessions_not_before: str | None = None
     kept_session: str | None = None
+
+    def person(self) -> Person:
+        return Person(id=self.id, email=self.email, name=self.name)
 
     def public(self) -> User:
         return User.model_validate(
@@ -149,9 +165,11 @@ class UserRecord(BaseModel):
         """Whether `session` is a live session of this user."""
         if session is None or session.expires_at <= now:
             return False
-        if self.sessions_not_before is None or session.session_id == self.kept_session:
+        if session.session_id == self.kept_session:
             return True
-        return session.created_at >= self.sessions_not_before
+        if session.credentials is not None:
+            return session.credentials == self.credentials
+        return self.sessions_not_before is None or session.created_at >= self.sessions_not_before
 
 
 @dataclass(frozen=True)
@@ -176,6 +194,8 @@ class SessionRecord(BaseModel):
     refresh_token_id: str
     created_at: str
     expires_at: int
+    # the user's credentials generation when its password was checked (UserRecord)
+    credentials: int | None = None
 
 
 class PasswordChange(BaseModel):

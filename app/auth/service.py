@@ -78,10 +78,13 @@ def log_in(
             password_hash=security.hash_password(password, settings),
             now=now_iso(),
         )
-    return _start_session(table, user_id=user.id, settings=settings, now=now)
+    return _start_session(table, user=user, settings=settings, now=now)
 
 
-def _start_session(table: Table, *, user_id: str, settings: Settings, now: int) -> TokenPair:
+def _start_session(table: Table, *, user: UserRecord, settings: Settings, now: int) -> TokenPair:
+    """A session under the credentials generation of the profile whose password was checked:
+    a change that commits meanwhile outdates it at once (UserRecord.credentials)."""
+    user_id = user.id
     session_id = secrets.token_urlsafe(16)
     tokens, refresh_id, expires_at = _issue_pair(
         user_id, session_id, table.keys.store, settings, now
@@ -94,6 +97,7 @@ def _start_session(table: Table, *, user_id: str, settings: Settings, now: int) 
             refresh_token_id=refresh_id,
             created_at=now_iso(),
             expires_at=expires_at,
+            credentials=user.credentials,
         ),
     )
     return tokens

@@ -14,6 +14,7 @@ partition shared by the whole store (docs/PERFORMANCE.md, "Partition heat"):
 | stock bucket 0 and its ledger | `PRODUCT#<id>` | `STOCK`, `LEDGER#<time>#<entry>` |
 | stock bucket b > 0 and its ledger | `PRODUCT#<id>#<b>` | `STOCK`, `LEDGER#<time>#<entry>` |
 | order | `ORDERS#<shard of its id>` | `ORDER#<id>` (ids sort by time) |
+| an image upload's claim | `UPLOAD#<upload key>` | `CLAIM` (expires after a day) |
 
 Indexes (the same three serve several kinds of item):
 
@@ -180,6 +181,10 @@ class Keys:
 
     def reset_mail_budget(self, user_id: str) -> Key:
         return {"PK": self.user_partition(user_id), "SK": "RESET-MAILS"}
+
+    def upload_claim(self, upload_key: str) -> Key:
+        """Who confirmed an image upload first (the key is used once; the item expires)."""
+        return {"PK": self._pk("UPLOAD", upload_key), "SK": "CLAIM"}
 
     # --- products --------------------------------------------------------------------------
     def product_partition(self, product_id: str) -> str:

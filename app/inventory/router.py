@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import Header, Query, Response
+from pydantic import StringConstraints
 
 from app.auth.dependencies import CurrentUser, allow
 from app.core.blocking import blocking
@@ -12,6 +13,7 @@ from app.core.params import CurrentStore, PageCursor, PageLimit, ResourceId, Tab
 from app.core.responses import problem_responses
 from app.core.roles import Role
 from app.core.routing import APIRouter
+from app.core.text import ID_PATTERN
 from app.db.pagination import Page
 from app.inventory import service
 from app.inventory.schemas import (
@@ -66,6 +68,22 @@ async def low_stock(
     return Page[StockLevel](
         items=[service.level(*found) for found in levels], next_cursor=next_cursor
     )
+
+
+@router.get(
+    "",
+    responses=problem_responses(422),
+    summary="The stock levels of several products (those that exist), in the order asked",
+)
+async def get_levels(
+    table: TableDep,
+    product_id: Annotated[
+        list[Annotated[str, StringConstraints(pattern=ID_PATTERN)]],
+        Query(min_length=1, max_length=100, description="Up to 100 product ids."),
+    ],
+) -> Page[StockLevel]:
+    levels = await blocking(service.get_levels, table, product_id)
+    return Page[StockLevel](items=[service.level(*found) for found in levels], next_cursor=None)
 
 
 @router.get("/{product_id}", responses=problem_responses(404))
@@ -167,7 +185,8 @@ async def movements(
     entries, next_cursor = await blocking(
         service.movements, table, product_id, limit=limit, cursor=cursor
     )
-    return Page[Movement](
-        items=[Movement.model_validate(entry.model_dump()) for entry in entries],
-        next_cursor=next_cursor,
-    )
+    items = [
+        Movement.model_validate(entry.model_dump() | {"actor": actor.person() if actor else None})
+        for entry, actor in entries
+    ]
+    return Page[Movement](items=items, next_cursor=next_cursor)

@@ -14,15 +14,15 @@ from pydantic import (
     field_validator,
 )
 
+from app.auth.schemas import Person
 from app.core.text import plain_line
-from app.stock.model import MAX_BUCKETS, MovementKind
+from app.stock.model import MAX_BUCKETS, MAX_STOCK, MovementKind
 
 Reason = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
     AfterValidator(plain_line),
 ]
-MAX_STOCK = 1_000_000_000
 
 
 class StockLevel(BaseModel):
@@ -75,5 +75,9 @@ class Movement(BaseModel):
     stock_after: int | None
     reason: str
     actor_id: str
+    actor: Person | None = Field(
+        default=None,
+        description="Who made the change, when it was a person (not the system) still here.",
+    )
     order_id: str | None
     at: datetime

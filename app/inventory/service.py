@@ -3,6 +3,8 @@ history, low stock."""
 
 from __future__ import annotations
 
+from app.auth import repository as users
+from app.auth.schemas import UserRecord
 from app.core import etags
 from app.core.config import get_settings
 from app.core.errors import ConflictError, InvalidInputError, PreconditionFailedError
@@ -11,22 +13,18 @@ from app.db.keys import BY_STOCK, STOCK_KEY, STOCK_KEY_SCALE
 from app.db.pagination import paginate
 from app.db.sharding import MergedListing, merged_page
 from app.db.table import Table
-from app.inventory.schemas import MAX_STOCK, StockLevel
+from app.inventory.schemas import StockLevel
 from app.products import words
 from app.products.repository import from_item
 from app.products.schemas import ProductRecord
 from app.products.service import ProductNotFoundError
-from app.stock import engine, ledger
+from app.stock import engine, ledger, limits
 from app.stock.model import LedgerEntry, ProductStock
 from app.stock.reading import read_products
 
 
 class NegativeStockError(ConflictError):
     code, title = "negative_stock", "Stock cannot go below zero"
-
-
-class StockLimitError(ConflictError):
-    code, title = "stock_limit", "Stock cannot exceed its limit"
 
 
 class FewerBucketsError(InvalidInputError):
@@ -61,6 +59,17 @@ def _read(table: Table, product_id: str) -> Level:
 
 def get_level(table: Table, product_id: str) -> Level:
     return _read(table, product_id)
+
+
+def get_levels(table: Table, product_ids: list[str]) -> list[Level]:
+    """Several products' levels (a page of the admins' product list), in the order asked,
+    without those that do not exist: one read of the definitions, one of the stock."""
+    read = read_products(table, list(dict.fromkeys(product_ids)))
+    return [
+        (from_item(read.products[pid]), read.stock[pid])
+        for pid in dict.fromkeys(product_ids)
+        if pid in read.products
+    ]
 
 
 def _commit(table: Table, product_id: str, plan: engine.PlanMaker, actor_id: str) -> Level:
@@ -109,11 +118,7 @@ def adjust_stock(table: Table, product_id: str, *, delta: int, reason: str, acto
                 f"Only {total} in stock: an adjustment of {delta} would go below zero.",
                 available=total,
             )
-        if total + delta > MAX_STOCK:
-            raise StockLimitError(
-                f"{total} in stock: an adjustment of {delta} would pass the limit of {MAX_STOCK}.",
-                available=total,
-            )
+        limits.check_addition(total, delta, what="an adjustment")
         return engine.Plan(changes=[engine.Change(product_id, "adjustment", delta, reason)])
 
     return _commit(table, product_id, plan, actor_id)
@@ -144,8 +149,17 @@ def _current(snapshot: engine.Snapshot, product_id: str) -> ProductStock:
 
 def movements(
     table: Table, product_id: str, *, limit: int, cursor: str | None
+) -> tuple[list[tuple[LedgerEntry, UserRecord | None]], str | None]:
+    """The ledger, newest first, across the product's buckets; each entry with the person
+    who made it (None for the system, or someone since deleted): one more read a page."""
+    entries, next_cursor = _ledger_page(table, product_id, limit=limit, cursor=cursor)
+    people = users.get_many(table, user_ids=[entry.actor_id for entry in entries])
+    return [(entry, people.get(entry.actor_id)) for entry in entries], next_cursor
+
+
+def _ledger_page(
+    table: Table, product_id: str, *, limit: int, cursor: str | None
 ) -> tuple[list[LedgerEntry], str | None]:
-    """The ledger, newest first, across the product's buckets."""
 
     def fetch(start: RawItem | None) -> tuple[list[LedgerEntry], RawItem | None]:
         after = start["SK"]["S"] if start else None

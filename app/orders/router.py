@@ -101,7 +101,11 @@ async def list_store_orders(
         limit=limit,
         cursor=cursor,
     )
-    return Page[Order](items=[public(o) for o in orders], next_cursor=next_cursor)
+    items = [
+        public(order).model_copy(update={"buyer": buyer.person() if buyer else None})
+        for order, buyer in orders
+    ]
+    return Page[Order](items=items, next_cursor=next_cursor)
 
 
 @router.get("/{order_id}", responses=problem_responses(404))

@@ -10,6 +10,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from app.auth.schemas import Person
 from app.core.money import Money
 from app.core.text import ID_PATTERN
 
@@ -75,6 +76,9 @@ class OrderRecord(BaseModel):
 class Order(BaseModel):
     id: str
     user_id: str
+    buyer: Person | None = Field(
+        default=None, description="Who placed it (in the admins' list of the store's orders)."
+    )
     status: OrderStatus
     lines: list[OrderLine]
     currency: str

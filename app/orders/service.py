@@ -5,7 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import NoReturn
 
-from app.auth.schemas import Principal
+from app.auth import repository as users
+from app.auth.schemas import Principal, UserRecord
 from app.core import metrics
 from app.core.errors import ConflictError, InvalidInputError, NotFoundError
 from app.core.ids import time_sorted_id
@@ -25,7 +26,7 @@ from app.orders.schemas import (
 from app.products import words
 from app.products.repository import from_item
 from app.products.schemas import ProductRecord
-from app.stock import engine, spreading
+from app.stock import engine, limits, spreading
 from app.stock.reading import read_definitions, read_products
 
 IDEMPOTENCY_TTL_SECONDS = 24 * 3600
@@ -246,18 +247,26 @@ def list_store_orders(
     user_id: str | None,
     limit: int,
     cursor: str | None,
-) -> tuple[list[OrderRecord], str | None]:
-    """Every order of the store (or of one user), newest first, optionally of one status."""
+) -> tuple[list[tuple[OrderRecord, UserRecord | None]], str | None]:
+    """Every order of the store (or of one user), newest first, optionally of one status,
+    each with its buyer (None once the account is gone): one more read for the page."""
     if user_id is not None:
-        return list_orders(table, user_id=user_id, limit=limit, cursor=cursor, status=status)
-    statuses: list[OrderStatus] = [status] if status else ["placed", "cancelled"]
+        orders, next_cursor = list_orders(
+            table, user_id=user_id, limit=limit, cursor=cursor, status=status
+        )
+    else:
+        statuses: list[OrderStatus] = [status] if status else ["placed", "cancelled"]
 
-    def fetch(start: RawItem | None) -> tuple[list[OrderRecord], RawItem | None]:
-        after = start[_AFTER]["S"] if start else None
-        orders, last = repository.store_page(table, statuses=statuses, limit=limit, after=after)
-        return orders, {_AFTER: {"S": last}} if last else None
+        def fetch(start: RawItem | None) -> tuple[list[OrderRecord], RawItem | None]:
+            after = start[_AFTER]["S"] if start else None
+            page, last = repository.store_page(table, statuses=statuses, limit=limit, after=after)
+            return page, {_AFTER: {"S": last}} if last else None
 
-    return paginate(cursor, scope=table.keys.store_orders_scope(status), fetch=fetch)
+        orders, next_cursor = paginate(
+            cursor, scope=table.keys.store_orders_scope(status), fetch=fetch
+        )
+    buyers = users.get_many(table, user_ids=[order.user_id for order in orders])
+    return [(order, buyers.get(order.user_id)) for order in orders], next_cursor
 
 
 def cancel_order(table: Table, order_id: str, *, actor: Principal) -> OrderRecord:
@@ -269,6 +278,12 @@ def cancel_order(table: Table, order_id: str, *, actor: Principal) -> OrderRecor
     now = now_iso()
 
     def plan(current: engine.Snapshot) -> engine.Plan:
+        returned: dict[str, int] = {}
+        for line in order.lines:
+            if line.product_id in current:
+                returned[line.product_id] = returned.get(line.product_id, 0) + line.quantity
+        for product_id, units in returned.items():
+            limits.check_addition(current[product_id].total, units, what="a cancellation")
         changes = [
             engine.Change(
                 line.product_id, "cancellation", line.quantity, "order cancelled", order.id

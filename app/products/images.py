@@ -76,6 +76,10 @@ class ImageInvalidError(InvalidInputError):
     code, title = "image_invalid", "Image refused"
 
 
+class UploadMissingError(ImageInvalidError):
+    """No object under the key (never uploaded, expired, or consumed by another request)."""
+
+
 def _upload_prefix(store: str, product_id: str) -> str:
     return f"{UPLOADS_PREFIX}{store}/{product_id}/"
 
@@ -95,12 +99,20 @@ def sniff(head: bytes) -> str | None:
     return None
 
 
-def accept_upload(upload_key: str, *, store: str, product_id: str, settings: Settings) -> str:
-    """Check an uploaded object and move it to its final key; return that key. Raises
-    ImageInvalidError with the reason (and removes the object) when it is not acceptable."""
+USED_UPLOAD = "Nothing was uploaded with this key, or it expired or was used already."
+
+
+def check_upload_key(upload_key: str, *, store: str, product_id: str) -> None:
+    """Refuse a key this product's uploads could not have: another product's, a path."""
     prefix = _upload_prefix(store, product_id)
     if not (upload_key.startswith(prefix) and _UPLOAD_NAME.match(upload_key[len(prefix) :])):
         raise ImageInvalidError("This upload key was not issued for this product.")
+
+
+def accept_upload(upload_key: str, *, store: str, product_id: str, settings: Settings) -> str:
+    """Check an uploaded object and move it to its final key; return that key. Raises
+    ImageInvalidError with the reason (and removes the object) when it is not acceptable."""
+    check_upload_key(upload_key, store=store, product_id=product_id)
     client, bucket = _client(settings), settings.images_bucket
     with _missing_upload():
         head = client.head_object(Bucket=bucket, Key=upload_key)
@@ -148,9 +160,7 @@ def _missing_upload() -> Iterator[None]:
         yield
     except ClientError as error:
         if error.response.get("Error", {}).get("Code") in _MISSING:
-            raise ImageInvalidError(
-                "Nothing was uploaded with this key, or it expired or was used already."
-            ) from None
+            raise UploadMissingError(USED_UPLOAD) from None
         raise
 
 

@@ -230,3 +230,23 @@ def list_page(
         start_key=start_key,
     )
     return [from_item(item) for item in items], next_key
+
+
+def claim_upload(table: Table, *, upload_key: str, product_id: str, now: int) -> bool:
+    """Take an image upload for one confirmation: False when another took it first (two
+    confirmations of one key race; one wins, every other is refused alike)."""
+    claim = {
+        **table.keys.upload_claim(upload_key),
+        "product_id": product_id,
+        "expires_at": now + 24 * 3600,
+    }
+    try:
+        tx.write(table.client, [tx.put(table.name, claim)])
+    except tx.TransactionCancelled:
+        return False
+    return True
+
+
+def release_upload(table: Table, *, upload_key: str) -> None:
+    """Give a claim back when its confirmation failed for want of S3, so a retry may use it."""
+    tx.write(table.client, [tx.delete(table.name, table.keys.upload_claim(upload_key))])

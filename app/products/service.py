@@ -7,7 +7,8 @@ import uuid
 from app.core import etags
 from app.core.config import Settings
 from app.core.errors import NotFoundError, PreconditionFailedError
-from app.core.timeutil import now_iso
+from app.core.timeutil import now_epoch, now_iso
+from app.db.keys import search_key
 from app.db.pagination import paginate
 from app.db.table import Table
 from app.db.transactions import backoff
@@ -150,6 +151,10 @@ def list_page(
     limit: int,
     cursor: str | None,
 ) -> tuple[list[ProductRecord], str | None]:
+    """A catalog page, or search results. A search that is empty once folded (" ", a lone
+    accent, a no-break space) is no search: the catalog itself."""
+    if q is not None and not search_key(q):
+        q = None
     return paginate(
         cursor,
         scope=table.keys.products_scope(category=category, q=q),
@@ -200,9 +205,23 @@ def set_image(
     removed)."""
     if repository.get_definition(table, product_id=product_id) is None:
         raise ProductNotFoundError(product_id)
-    key = images.accept_upload(
-        upload_key, store=table.keys.store, product_id=product_id, settings=settings
-    )
+    images.check_upload_key(upload_key, store=table.keys.store, product_id=product_id)
+    if not repository.claim_upload(
+        table, upload_key=upload_key, product_id=product_id, now=now_epoch()
+    ):
+        raise images.ImageInvalidError(images.USED_UPLOAD)
+    try:
+        key = images.accept_upload(
+            upload_key, store=table.keys.store, product_id=product_id, settings=settings
+        )
+    except images.UploadMissingError:
+        repository.release_upload(table, upload_key=upload_key)  # nothing was consumed
+        raise
+    except images.ImageInvalidError:
+        raise  # refused and removed: the key is spent
+    except Exception:
+        repository.release_upload(table, upload_key=upload_key)  # S3 trouble: a retry may
+        raise
     try:
         before, after, stock = _change_image(table, product_id, key)
     except ProductNotFoundError:

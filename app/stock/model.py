@@ -20,6 +20,9 @@ MovementKind = Literal["initial", "set", "adjustment", "purchase", "cancellation
 # A staff change sets every bucket and records each in the ledger, with the product, in one
 # transaction (at most 100 actions): 2 x 64 + 1 would not fit, 2 x 48 + 1 does.
 MAX_BUCKETS = 48
+# A product's stock never passes this (a count, a delivery or a cancellation that would is
+# refused: app/stock/limits.py); taking stock away is always possible.
+MAX_STOCK = 1_000_000_000
 
 
 @dataclass(frozen=True)

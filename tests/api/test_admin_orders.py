@@ -111,3 +111,24 @@ def test_cursors_are_bound_to_their_filter(
 def test_only_admins(client: TestClient, accounts: Accounts, role: Role) -> None:
     assert_problem(client.get("/admin/orders"), 401)
     assert_problem(client.get("/admin/orders", headers=accounts.make(role).headers), 403)
+
+
+def test_each_order_names_its_buyer(
+    client: TestClient, accounts: Accounts, admin: Account, product: dict[str, Any]
+) -> None:
+    """The admin sees who bought (e-mail and name, to link to the user), not a bare id; an
+    account deleted since leaves the order without a buyer."""
+    alice, bob = accounts.make(email="alice@example.com"), accounts.make(email="bob@example.com")
+    buy(client, alice, product["id"])
+    buy(client, bob, product["id"])
+    listed = client.get("/admin/orders", headers=admin.headers).json()["items"]
+    assert [o["buyer"] for o in listed] == [
+        {"id": bob.id, "email": "bob@example.com", "name": "Test User"},
+        {"id": alice.id, "email": "alice@example.com", "name": "Test User"},
+    ]
+    assert client.delete(f"/admin/users/{bob.id}", headers=admin.headers).status_code == 204
+    listed = client.get("/admin/orders", headers=admin.headers).json()["items"]
+    assert [o["buyer"] and o["buyer"]["email"] for o in listed] == [None, "alice@example.com"]
+    # a shopper's own list does not repeat them to themselves
+    own = client.get("/orders", headers=alice.headers).json()["items"]
+    assert own[0]["buyer"] is None

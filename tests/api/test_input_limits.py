@@ -16,6 +16,7 @@ from tests.support.accounts import Account, Accounts
 from tests.support.catalog import create_product, product_body
 from tests.support.history import ledger_of
 from tests.support.http import assert_problem, count_items
+from tests.support.invariants import check_invariants
 from tests.support.stock import stock_of
 
 ARABIC_LIGATURE = "\ufdfa"  # one character, 18 once NFKC-normalised (33 bytes)
@@ -168,6 +169,74 @@ def test_adjustments_stop_at_the_stock_cap(
         )
         assert_problem(response, 409, "stock_limit")
     assert stock_of(table, product["id"]) == 1_000_000_000
+
+
+def test_the_cap_holds_for_cancellations_and_lowering_is_always_possible(
+    client: TestClient, table: Table, accounts: Accounts, admin: Account
+) -> None:
+    """The reproduction: at the cap, buy 1,000, put the level back to the cap, cancel -- it
+    reached 1,000,001,000, after which a -5 adjustment answered 409 and putting back the
+    shown level 422. The cancellation is refused now (its order stays placed, nothing
+    written), and taking stock away always works."""
+    cap = 1_000_000_000
+    product = create_product(client, admin, stock=cap)
+    buyer = accounts.make()
+    order = client.post(
+        "/orders",
+        headers=buyer.headers,
+        json={"items": [{"product_id": product["id"], "quantity": 1000}]},
+    ).json()
+    level = f"/inventory/{product['id']}"
+    assert (
+        client.put(level, headers=admin.headers, json={"stock": cap, "reason": "count"}).status_code
+        == 200
+    )
+    entries = len(ledger_of(table, product["id"]))
+    refused = client.post(f"/orders/{order['id']}/cancel", headers=buyer.headers)
+    body = assert_problem(refused, 409, "stock_limit")
+    assert body["available"] == cap
+    assert stock_of(table, product["id"]) == cap
+    assert len(ledger_of(table, product["id"])) == entries
+    assert client.get(f"/orders/{order['id']}", headers=buyer.headers).json()["status"] == "placed"
+    # lowering, then the cancellation fits
+    lowered = client.post(
+        f"{level}/adjustments", headers=admin.headers, json={"delta": -5000, "reason": "breakage"}
+    )
+    assert lowered.status_code == 200
+    shown = client.get(level, headers=admin.headers).json()["stock"]
+    assert (
+        client.put(
+            level, headers=admin.headers, json={"stock": shown, "reason": "count"}
+        ).status_code
+        == 200
+    )
+    assert client.post(f"/orders/{order['id']}/cancel", headers=buyer.headers).status_code == 200
+    assert stock_of(table, product["id"]) == cap - 4000
+    check_invariants(table)
+
+
+def test_lowering_works_even_above_the_cap(
+    client: TestClient, table: Table, admin: Account
+) -> None:
+    """Stock stored above the cap before it held for cancellations can still be lowered."""
+    from app.stock import engine
+    from app.stock.reading import read_products
+
+    product = create_product(client, admin, stock=1_000_000_000)
+    read = read_products(table, [product["id"]])
+    engine.commit(
+        table,
+        snapshot=dict(read.stock),
+        make_plan=lambda _: engine.Plan(
+            changes=[engine.Change(product["id"], "adjustment", 1000, "legacy")]
+        ),
+        actor_id="test",
+    )
+    assert stock_of(table, product["id"]) == 1_000_001_000
+    url = f"/inventory/{product['id']}/adjustments"
+    answer = client.post(url, headers=admin.headers, json={"delta": -5, "reason": "breakage"})
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["stock"] == 1_000_000_995
 
 
 @pytest.mark.parametrize("reason", ["line\nbreak", "\u202eesrever", "bell\x07"])

@@ -638,3 +638,52 @@ class TestTheMostBuckets:
         order = buy(client, buyer, pid, 150)  # more than any bucket holds: from several
         assert order.status_code == 201, order.text
         check_history(table, [pid], [order.json()["id"]])
+
+
+def test_the_levels_of_a_page_of_products_in_one_call(
+    client: TestClient, table: Table, accounts: Accounts
+) -> None:
+    """What the admins' product list shows in its Stock column: several products' levels,
+    in the order asked, unknown ids left out; staff only."""
+    admin = accounts.make(Role.ADMIN)
+    one = create_product(client, admin, stock=3)
+    two = create_product(client, admin, stock=0)
+    url = f"/inventory?product_id={two['id']}&product_id=nonexistent&product_id={one['id']}"
+    answer = client.get(url, headers=admin.headers)
+    assert answer.status_code == 200, answer.text
+    assert [(i["product_id"], i["stock"]) for i in answer.json()["items"]] == [
+        (two["id"], 0),
+        (one["id"], 3),
+    ]
+    manager = accounts.make(Role.STOCK_MANAGER)
+    assert client.get(url, headers=manager.headers).status_code == 200
+    assert_problem(client.get(url, headers=accounts.make().headers), 403)
+    assert_problem(client.get("/inventory", headers=admin.headers), 422)
+    many = "&".join(f"product_id=p{n}" for n in range(101))
+    assert_problem(client.get(f"/inventory?{many}", headers=admin.headers), 422)
+
+
+def test_the_ledger_says_who_made_each_change(
+    client: TestClient, table: Table, accounts: Accounts
+) -> None:
+    admin = accounts.make(Role.ADMIN)
+    manager = accounts.make(Role.STOCK_MANAGER)
+    product = create_product(client, admin, stock=5)
+    url = f"/inventory/{product['id']}"
+    client.post(f"{url}/adjustments", headers=manager.headers, json={"delta": 2, "reason": "found"})
+    buyer = accounts.make()
+    order = client.post(
+        "/orders",
+        headers=buyer.headers,
+        json={"items": [{"product_id": product["id"], "quantity": 1}]},
+    ).json()
+    items = client.get(f"{url}/movements", headers=admin.headers).json()["items"]
+    by_kind = {item["kind"]: item for item in items}
+    assert by_kind["adjustment"]["actor"] == {
+        "id": manager.id,
+        "email": manager.email,
+        "name": "Test User",
+    }
+    assert by_kind["purchase"]["actor"]["email"] == buyer.email
+    assert by_kind["purchase"]["order_id"] == order["id"]
+    assert by_kind["initial"]["actor"]["id"] == admin.id

@@ -296,3 +296,117 @@ def test_on_aws_without_a_public_url_no_link_leaves_and_it_is_counted(
     assert client.post("/auth/password-reset", json={"email": me.email}).status_code == 202
     assert mails(folder) == []
     assert counted == [metrics.MAIL_FAILURES]
+
+
+class TestEveryOtherSessionEndsEvenUnderRaces:
+    """A log-in with the old password whose check was under way when the password changed
+    (or was reset) must not leave a session that outlives the change (it did: the session
+    was stamped after the slow check, later than the change). The log-in's password check
+    is held until the change has answered 204, then let go."""
+
+    @staticmethod
+    def held_log_in(
+        client: TestClient, monkeypatch: pytest.MonkeyPatch, email: str, password: str
+    ) -> tuple[Any, Any]:
+        """Start a log-in whose password check waits for `go`; (thread, result holder)."""
+        import threading
+
+        original = security.verify_password
+        entered, go = threading.Event(), threading.Event()
+        first = [True]
+
+        def verify(*args: Any, **kwargs: Any) -> bool:
+            if first[0]:
+                first[0] = False
+                entered.set()
+                assert go.wait(30)
+            return original(*args, **kwargs)
+
+        monkeypatch.setattr(security, "verify_password", verify)
+        result: dict[str, Any] = {}
+        thread = threading.Thread(
+            target=lambda: result.update(answer=login(client, email, password))
+        )
+        thread.start()
+        assert entered.wait(30)
+        return thread, (result, go)
+
+    def test_a_log_in_racing_a_change(
+        self, client: TestClient, accounts: Accounts, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        me = accounts.make()
+        thread, (result, go) = self.held_log_in(client, monkeypatch, me.email, me.password)
+        changed = client.post(
+            "/auth/password",
+            headers=me.headers,
+            json={"current_password": me.password, "new_password": NEW},
+        )
+        assert changed.status_code == 204
+        go.set()
+        thread.join(30)
+        slipped = result["answer"]
+        assert slipped.status_code == 200  # its check began before the change: it passed
+        tokens = slipped.json()
+        bearer = {"Authorization": f"Bearer {tokens['access_token']}"}
+        assert_problem(client.get("/auth/me", headers=bearer), 401)
+        assert_problem(
+            client.post("/auth/refresh", json={"refresh_token": tokens["refresh_token"]}), 401
+        )
+        assert client.get("/auth/me", headers=me.headers).status_code == 200  # the changer's
+
+    def test_a_log_in_racing_a_reset(
+        self,
+        client: TestClient,
+        accounts: Accounts,
+        outbox: Path,
+        monkeypatch: pytest.MonkeyPatch,
+    ) -> None:
+        me = accounts.sign_up()
+        client.post("/auth/password-reset", json={"email": me.email})
+        token = token_of(mails(outbox)[0])
+        thread, (result, go) = self.held_log_in(client, monkeypatch, me.email, me.password)
+        confirmed = client.post(
+            "/auth/password-reset/confirm", json={"token": token, "password": NEW}
+        )
+        assert confirmed.status_code == 204
+        go.set()
+        thread.join(30)
+        tokens = result["answer"].json()
+        assert_problem(
+            client.get("/auth/me", headers={"Authorization": f"Bearer {tokens['access_token']}"}),
+            401,
+        )
+
+
+def test_a_reset_or_a_change_voids_every_link_mailed_before(
+    client: TestClient, accounts: Accounts, outbox: Path
+) -> None:
+    """Two mails, t1 and t2: confirming t2 voids t1 (an attacker holding an old mail cannot
+    take the account), and so does a change of password."""
+    me = accounts.make()
+    for _ in range(2):
+        assert client.post("/auth/password-reset", json={"email": me.email}).status_code == 202
+    first, second = (token_of(m) for m in mails(outbox))
+    assert (
+        client.post(
+            "/auth/password-reset/confirm", json={"token": second, "password": NEW}
+        ).status_code
+        == 204
+    )
+    stale = client.post(
+        "/auth/password-reset/confirm", json={"token": first, "password": "attackers-own-pass"}
+    )
+    assert_problem(stale, 400, "invalid_token")
+    assert login(client, me.email, NEW).status_code == 200
+    # a link mailed before a change of password is void after it too
+    client.post("/auth/password-reset", json={"email": me.email})
+    third = token_of(mails(outbox)[-1])
+    fresh = accounts.log_in(Account(me.id, me.email, NEW, me.role))
+    changed = client.post(
+        "/auth/password",
+        headers=fresh.headers,
+        json={"current_password": NEW, "new_password": "yet-another-passphrase"},
+    )
+    assert changed.status_code == 204
+    later = client.post("/auth/password-reset/confirm", json={"token": third, "password": "x" * 20})
+    assert_problem(later, 400, "invalid_token")

@@ -386,3 +386,47 @@ def test_a_missing_upload_is_422_when_s3_says_403(
 class _EmptyBody:
     def stream(self, **_: Any) -> Any:
         yield b""
+
+
+def test_six_confirmations_of_one_upload_race_one_wins_the_rest_are_refused_alike(
+    client: TestClient,
+    table: Table,
+    admin: Account,
+    product: dict[str, Any],
+    bucket: str,
+    s3_endpoint: str,
+) -> None:
+    """They were three 500s (NoSuchKey: another request had consumed the upload). Now the
+    first to claim the key confirms it; every other racer gets the same 422."""
+    from tests.integration.test_accounts_concurrency import race
+
+    grant = request_upload(client, admin, product["id"]).json()
+    assert upload(grant, PNG).status_code == 204
+    answers = race(6, lambda _: confirm(client, admin, product["id"], grant["upload_key"]))
+    statuses = sorted(a.status_code for a in answers)
+    assert statuses == [200] + [422] * 5, [a.text for a in answers]
+    refusals = {a.json()["detail"] for a in answers if a.status_code == 422}
+    assert len(refusals) == 1
+    (winner,) = [a.json() for a in answers if a.status_code == 200]
+    version, image_key = stored_version(table, product["id"])
+    assert version == 2
+    assert bucket_keys(s3_endpoint, bucket) == [image_key]  # one image, no upload left
+    assert winner["version"] == 2
+
+
+def test_an_s3_outage_during_a_confirmation_leaves_the_upload_usable(
+    client: TestClient, table: Table, admin: Account, product: dict[str, Any], s3_endpoint: str
+) -> None:
+    """The claim is given back when S3 failed, so the same upload can be confirmed again."""
+    from app.core.config import get_settings
+    from tests.support.faults import Faults
+
+    grant = request_upload(client, admin, product["id"]).json()
+    assert upload(grant, PNG).status_code == 204
+    faults = Faults(s3_client(s3_endpoint, get_settings().aws_region), "s3")
+    try:
+        with faults.failing("internal", from_call=1):
+            assert_problem(confirm(client, admin, product["id"], grant["upload_key"]), 503)
+    finally:
+        faults.close()
+    assert confirm(client, admin, product["id"], grant["upload_key"]).status_code == 200

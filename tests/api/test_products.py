@@ -388,6 +388,18 @@ class TestListing:
         assert {p["id"] for p in both} == {pro["id"], mini["id"]}
         assert client.get("/products?q=zzz").json() == {"items": [], "next_cursor": None}
 
+    @pytest.mark.parametrize("blank", [" ", "%20%20", "%C2%A0", "%CC%81", "%E3%80%80"])
+    def test_a_search_empty_once_folded_is_the_catalog(
+        self, client: TestClient, admin: Account, blank: str
+    ) -> None:
+        """A space, a no-break space, a lone combining accent: nothing to search for (it was
+        a 500: DynamoDB refuses an empty key), so the catalog itself, for anyone."""
+        create_product(client, admin, name="Anvil")
+        for store in ({}, {"X-Store": "default"}):
+            answer = client.get(f"/products?q={blank}", headers=store)
+            assert answer.status_code == 200, answer.text
+            assert answer.json() == client.get("/products").json()
+
     def test_search_finds_words_anywhere_in_the_name(
         self, client: TestClient, admin: Account
     ) -> None:
@@ -527,6 +539,21 @@ class TestCaching:
         changed = client.get(path, headers={"If-None-Match": etag})
         assert changed.status_code == 200
         assert changed.headers["etag"] != etag
+
+    @pytest.mark.parametrize("path", ["/products", "/categories", "/products/{id}"])
+    def test_shared_copies_vary_by_store(
+        self, client: TestClient, admin: Account, path: str
+    ) -> None:
+        """A store is chosen by X-Store as well as by host: a cache that keys on the URL
+        alone (a browser) must tell the stores' copies apart, 304s included."""
+        product = create_product(client, admin)
+        url = path.replace("{id}", product["id"])
+        for answer in (
+            client.get(url),
+            client.get(url, headers={"If-None-Match": client.get(url).headers["etag"]}),
+        ):
+            vary = {v.strip().lower() for v in answer.headers["vary"].split(",")}
+            assert {"x-store", "accept-encoding"} <= vary, answer.status_code
 
     @pytest.mark.parametrize("path", ["/products", "/categories", "/products/{id}"])
     def test_a_caller_with_a_token_gets_the_latest_and_no_cache_keeps_it(

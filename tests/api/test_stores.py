@@ -256,3 +256,21 @@ class TestPerStore:
         assert_problem(demote, 403, "operator_account")
         remove = client.delete(f"/admin/users/{operator.id}", headers=admin.headers)
         assert_problem(remove, 403, "operator_account")
+
+    def test_admins_cannot_lift_an_operators_log_in_throttle(
+        self, client: TestClient, table: Table, accounts: Accounts, operator: Account
+    ) -> None:
+        """It was 204, and repeatable: 30 guesses at an operator's password from one address
+        in one window. The operator's throttle is the operators' to lift."""
+        admin = accounts.make(Role.ADMIN)
+        for _ in range(6):
+            client.post("/auth/login", data={"username": operator.email, "password": "guess"})
+        counted = table.get(table.keys.login_account(operator.email))
+        assert counted is not None
+        url = f"/admin/users/{operator.id}/login-throttle"
+        assert_problem(client.delete(url, headers=admin.headers), 403, "operator_account")
+        assert table.get(table.keys.login_account(operator.email)) == counted
+        still = client.post(
+            "/auth/login", data={"username": operator.email, "password": operator.password}
+        )
+        assert_problem(still, 429)

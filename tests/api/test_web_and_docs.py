@@ -52,6 +52,9 @@ def test_the_app_and_its_deep_links(client: TestClient, dist: Path) -> None:
         assert "script-src 'self'" in response.headers["content-security-policy"]
     no_slash = client.get("/app", follow_redirects=False)
     assert (no_slash.status_code, no_slash.headers["location"]) == (307, "/app/")
+    # the query goes along: the app links its first page as /app?page=2&q=...
+    with_query = client.get("/app?category=Home&page=2", follow_redirects=False)
+    assert with_query.headers["location"] == "/app/?category=Home&page=2"
 
 
 def test_hashed_assets_are_cached_for_good(client: TestClient, dist: Path) -> None:
@@ -92,9 +95,12 @@ def test_docs_pages_load_only_their_own_files(client: TestClient, path: str) -> 
         for directive in response.headers["content-security-policy"].split(";")
     )
     assert csp["script-src"] == "'self'"
-    # ReDoc's empty <style> elements need the hash of the empty string: it admits no style text
+    # ReDoc's empty <style> elements need the hash of the empty string, and its one fixed
+    # stylesheet (perfect-scrollbar's) its own hash: they admit no other style text
     empty = "'sha256-" + base64.b64encode(hashlib.sha256(b"").digest()).decode() + "'"
-    assert csp["style-src"] == ("'self' " + empty if path == "/redoc" else "'self'")
+    scrollbar = "'sha256-QMIg+bpjm3JdElJ388KYke01izlUW0UoNOeKjpMxdgc='"
+    redoc = f"'self' {empty} {scrollbar}"
+    assert csp["style-src"] == (redoc if path == "/redoc" else "'self'")
     assert not any("unsafe" in value or "*" in value for value in csp.values())
     scripts = re.findall(r"<script([^>]*)>(.*?)</script>", response.text, re.S)
     assert scripts
@@ -104,6 +110,7 @@ def test_docs_pages_load_only_their_own_files(client: TestClient, path: str) -> 
         fetched = client.get(asset)
         assert fetched.status_code == 200, asset
         assert len(fetched.content) > 10
+        assert b"cdn.redoc.ly" not in fetched.content  # ReDoc's footer logo, served from here
 
 
 def test_only_known_doc_assets(client: TestClient) -> None:

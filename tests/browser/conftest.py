@@ -182,8 +182,11 @@ def accessibility_violations(page: Any) -> list[dict[str, Any]]:
 
 
 def log_in(page: Any, person: Person) -> None:
+    """Log in through the form; done when the app has left the log-in page (on a phone the
+    Log out button is behind the menu, so it is not what to wait for)."""
     page.goto("/app/login")
     page.get_by_label("Email").fill(person.email)
     page.get_by_label("Password").fill(person.password)
     page.get_by_role("button", name="Log in").click()
-    page.get_by_role("button", name="Log out").wait_for()
+    page.wait_for_url(lambda url: "/app/login" not in url)
+    page.locator(".account button", has_text="Log out").wait_for(state="attached")

@@ -70,6 +70,13 @@ def test_every_page_as_an_admin(admin_page: Any, world: dict[str, Any]) -> None:
         assert accessibility_violations(page) == [], path
         overflow = page.evaluate("() => document.documentElement.scrollWidth")
         assert overflow <= width, f"{path} scrolls sideways at {width} px ({overflow} px)"
+        # one short header row, on a phone too (it wrapped to 3-4 rows)
+        header = page.locator(".site-header").bounding_box()
+        assert header["height"] <= 72, f"{path}: the header is {header['height']} px high"
+        for table in page.locator("table").all():
+            box = table.bounding_box()
+            assert box["x"] >= 0
+            assert box["x"] + box["width"] <= width, f"{path}: a table is wider than the page"
 
 
 @pytest.mark.parametrize("path", ["/app/login", "/app/signup", "/app/cart", "/app/"])

@@ -419,9 +419,13 @@ def test_the_site_function_sends_deep_links_to_the_app(
         code
         + "\nconst out = {};\n"
         + f"for (const uri of {json.dumps(cases)}) {{\n"
-        + "  const r = handler({request: {uri}});\n"
+        + "  const r = handler({request: {uri, querystring: {}}});\n"
         + "  out[uri] = r.statusCode ? r.statusCode + ' ' + r.headers.location.value : r.uri;\n"
-        + "}\nconsole.log(JSON.stringify(out));\n"
+        + "}\n"
+        + "const q = {category: {value: 'Home'}, page: {value: '2'}, "
+        + "tag: {value: 'a', multiValue: [{value: 'a'}, {value: 'b'}]}};\n"
+        + "out['/app?query'] = handler({request: {uri: '/app', querystring: q}}).headers.location.value;\n"
+        + "console.log(JSON.stringify(out));\n"
     )
     result = json.loads(
         subprocess.run([node, str(script)], capture_output=True, text=True, check=True).stdout
@@ -432,6 +436,7 @@ def test_the_site_function_sends_deep_links_to_the_app(
         "/app/orders/123": "/app/index.html",
         "/app/assets/index-abc.js": "/app/assets/index-abc.js",
         "/app/favicon.svg": "/app/favicon.svg",
+        "/app?query": "/app/?category=Home&page=2&tag=a&tag=b",  # the query is kept
     }
 
 

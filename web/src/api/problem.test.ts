@@ -1,6 +1,14 @@
 import { describe, expect, it } from "vitest";
 
-import { ApiProblem, describeProblem, fieldErrors, type Problem, shortageMessages, toProblem } from "./problem";
+import {
+  ApiProblem,
+  describeProblem,
+  fieldErrors,
+  humanize,
+  type Problem,
+  shortageMessages,
+  toProblem,
+} from "./problem";
 
 const problem = (fields: Partial<Problem>): Problem => ({
   type: "/problems/x",
@@ -23,11 +31,21 @@ describe("problems in words", () => {
       ],
     });
     expect(fieldErrors(validation)).toEqual({
-      password: "Should have at least 8 characters",
+      password: "Too short: use at least 8 characters.",
       email: "An email address must have an @-sign.",
-      quantity: "Input should be greater than 0",
+      quantity: "Enter more than 0.",
     });
-    expect(describeProblem(new ApiProblem(validation))).toBe("Password: Should have at least 8 characters");
+    expect(describeProblem(new ApiProblem(validation))).toBe("Password: Too short: use at least 8 characters.");
+  });
+
+  it("never shows a validator's own words for a price", () => {
+    for (const type of ["decimal_parsing", "decimal_type"]) {
+      expect(humanize({ type, message: "Input should be a valid decimal" })).toBe("Enter a number, like 19.99.");
+    }
+    expect(humanize({ type: "decimal_max_places", message: "Decimal input should have no more than 2 decimal places" })).toBe(
+      "Use at most 2 decimals.",
+    );
+    expect(humanize({ type: "missing", message: "Field required" })).toBe("Required.");
   });
 
   it("names the retry delay of a throttled log-in", () => {

@@ -94,10 +94,47 @@ function fieldOf(error: FieldError): string {
   return parts[parts.length - 1] ?? error.field;
 }
 
-/** pydantic's messages, made to read as advice ("String should have at least 8 characters"). */
-function humanize(message: string): string {
-  const cleaned = message.replace(/^Value error, /, "").replace(/^String should/, "Should");
-  return cleaned.charAt(0).toUpperCase() + cleaned.slice(1);
+function numberIn(message: string): string {
+  return /(-?\d+(?:\.\d+)?)/.exec(message)?.[1] ?? "";
+}
+
+/** A validator's finding as advice a person can act on: pydantic's "String should have at
+ * least 8 characters" becomes "Too short: use at least 8 characters." */
+export function humanize(error: Pick<FieldError, "message" | "type">): string {
+  const n = numberIn(error.message);
+  switch (error.type) {
+    case "missing":
+      return "Required.";
+    case "string_too_short":
+      return n === "1" ? "Required." : `Too short: use at least ${n} characters.`;
+    case "string_too_long":
+      return `Too long: use at most ${n} characters.`;
+    case "decimal_parsing":
+    case "decimal_type":
+    case "float_parsing":
+    case "float_type":
+      return "Enter a number, like 19.99.";
+    case "decimal_max_places":
+      return `Use at most ${n} decimals.`;
+    case "int_parsing":
+    case "int_type":
+    case "int_from_float":
+      return "Enter a whole number.";
+    case "greater_than":
+      return `Enter more than ${n}.`;
+    case "greater_than_equal":
+      return `Enter ${n} or more.`;
+    case "less_than":
+      return `Enter less than ${n}.`;
+    case "less_than_equal":
+      return `Enter ${n} or less.`;
+    case "string_pattern_mismatch":
+      return "Not in the expected form.";
+    default: {
+      const cleaned = error.message.replace(/^Value error, /, "").replace(/^Input should be/, "Should be");
+      return cleaned.charAt(0).toUpperCase() + cleaned.slice(1);
+    }
+  }
 }
 
 /** Validation errors by field name, ready to show next to each input. */
@@ -105,7 +142,7 @@ export function fieldErrors(problem: Problem | null | undefined): Record<string,
   const found: Record<string, string> = {};
   for (const error of problem?.errors ?? []) {
     const field = fieldOf(error);
-    found[field] ??= humanize(error.message);
+    found[field] ??= humanize(error);
   }
   return found;
 }
@@ -126,7 +163,7 @@ export function describeProblem(error: unknown): string {
       const first = problem.errors?.[0];
       if (!first) return "Some of what you entered is not valid.";
       const label = FIELD_LABELS[fieldOf(first)] ?? fieldOf(first);
-      return `${label}: ${humanize(first.message)}`;
+      return `${label}: ${humanize(first)}`;
     }
     case "unauthorized":
       return problem.detail || "Please log in.";

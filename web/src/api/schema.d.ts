@@ -350,6 +350,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/inventory": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The stock levels of several products (those that exist), in the order asked */
+        get: operations["get_levels_inventory_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/inventory/{product_id}": {
         parameters: {
             query?: never;
@@ -648,6 +665,8 @@ export interface components {
             reason: string;
             /** Actor Id */
             actor_id: string;
+            /** @description Who made the change, when it was a person (not the system) still here. */
+            actor?: components["schemas"]["Person"] | null;
             /** Order Id */
             order_id: string | null;
             /**
@@ -662,6 +681,8 @@ export interface components {
             id: string;
             /** User Id */
             user_id: string;
+            /** @description Who placed it (in the admins' list of the store's orders). */
+            buyer?: components["schemas"]["Person"] | null;
             /**
              * Status
              * @enum {string}
@@ -784,6 +805,18 @@ export interface components {
              * Format: email
              */
             email: string;
+        };
+        /**
+         * Person
+         * @description Who did something (bought, counted, adjusted), as staff see it.
+         */
+        Person: {
+            /** Id */
+            id: string;
+            /** Email */
+            email: string;
+            /** Name */
+            name: string;
         };
         /**
          * Product
@@ -2959,6 +2992,67 @@ export interface operations {
                 limit?: number;
                 /** @description `next_cursor` of the previous page. */
                 cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_StockLevel_"];
+                };
+            };
+            /** @description Missing, invalid or expired token, or the session has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (DynamoDB, S3) is unavailable or throttling, or the outcome of a write is unknown (code outcome_unknown); try again after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_levels_inventory_get: {
+        parameters: {
+            query: {
+                /** @description Up to 100 product ids. */
+                product_id: string[];
             };
             header?: never;
             path?: never;

@@ -1,19 +1,31 @@
-import { Suspense } from "react";
-import { Link, NavLink, Outlet, useNavigate } from "react-router";
+import { Suspense, useEffect, useState } from "react";
+import { Link, NavLink, Outlet, useLocation, useNavigate } from "react-router";
 
 import { Loading } from "../components/ui";
 import { useCurrentUser, useLogOut, useSignedIn } from "../lib/auth";
 import { useStore } from "../lib/store";
 import { useCart } from "../lib/useCart";
 
+/** The site's frame: on a wide screen one row (brand, pages, cart, account); on a phone one
+ * short row (brand, cart, Menu) with the pages and the account behind the Menu button. */
 export function Layout() {
   const signedIn = useSignedIn();
   const { user } = useCurrentUser();
   const { count } = useCart();
   const logOut = useLogOut();
   const navigate = useNavigate();
+  const location = useLocation();
   const staff = user?.role === "admin" || user?.role === "stock_manager";
   const store = useStore();
+  const [menuOpen, setMenuOpen] = useState(false);
+
+  useEffect(() => setMenuOpen(false), [location.pathname, location.search]);
+  useEffect(() => {
+    if (!menuOpen) return undefined;
+    const close = (event: KeyboardEvent) => event.key === "Escape" && setMenuOpen(false);
+    window.addEventListener("keydown", close);
+    return () => window.removeEventListener("keydown", close);
+  }, [menuOpen]);
 
   return (
     <>
@@ -26,49 +38,61 @@ export function Layout() {
             <span className="brand-mark" aria-hidden="true" />
             {store.data?.name ?? "Catalog"}
           </Link>
-          <nav aria-label="Main" className="main-nav">
-            <NavLink to="/" end>
-              Shop
+          <span className="cart-nav">
+            <NavLink to="/cart" aria-describedby="cart-count">
+              Cart
             </NavLink>
-            <span className="cart-nav">
-              <NavLink to="/cart" aria-describedby="cart-count">
-                Cart
-              </NavLink>
-              <span className="badge" aria-hidden="true">
-                {count}
-              </span>
-              <span id="cart-count" className="visually-hidden">
-                {count === 1 ? "1 item" : `${count} items`}
-              </span>
+            <span className="badge" aria-hidden="true">
+              {count}
             </span>
-            {signedIn && <NavLink to="/orders">Orders</NavLink>}
-            {staff && <NavLink to="/inventory">Inventory</NavLink>}
-            {user?.role === "admin" && <NavLink to="/admin">Admin</NavLink>}
-          </nav>
-          <div className="account">
-            {signedIn ? (
-              <>
-                {user && <span className="account-name">{user.name}</span>}
-                <Link to="/account">Account</Link>
-                <button
-                  type="button"
-                  className="button secondary small"
-                  onClick={async () => {
-                    await logOut();
-                    navigate("/");
-                  }}
-                >
-                  Log out
-                </button>
-              </>
-            ) : (
-              <>
-                <Link to="/login">Log in</Link>
-                <Link to="/signup" className="button small">
-                  Sign up
-                </Link>
-              </>
-            )}
+            <span id="cart-count" className="visually-hidden">
+              {count === 1 ? "1 item" : `${count} items`}
+            </span>
+          </span>
+          <button
+            type="button"
+            className="menu-button"
+            aria-expanded={menuOpen}
+            aria-controls="site-menu"
+            onClick={() => setMenuOpen((open) => !open)}
+          >
+            <span className="menu-icon" aria-hidden="true" />
+            Menu
+          </button>
+          <div id="site-menu" className={menuOpen ? "site-menu open" : "site-menu"}>
+            <nav aria-label="Main" className="main-nav">
+              <NavLink to="/" end>
+                Shop
+              </NavLink>
+              {signedIn && <NavLink to="/orders">Orders</NavLink>}
+              {staff && <NavLink to="/inventory">Inventory</NavLink>}
+              {user?.role === "admin" && <NavLink to="/admin">Admin</NavLink>}
+            </nav>
+            <div className="account">
+              {signedIn ? (
+                <>
+                  {user && <span className="account-name">{user.name}</span>}
+                  <Link to="/account">Account</Link>
+                  <button
+                    type="button"
+                    className="button secondary small"
+                    onClick={async () => {
+                      await logOut();
+                      navigate("/");
+                    }}
+                  >
+                    Log out
+                  </button>
+                </>
+              ) : (
+                <>
+                  <Link to="/login">Log in</Link>
+                  <Link to="/signup" className="button small">
+                    Sign up
+                  </Link>
+                </>
+              )}
+            </div>
           </div>
         </div>
       </header>

@@ -85,6 +85,9 @@ export function Pager({ pages, nextCursor }: { pages: CursorPages; nextCursor: s
       <button type="button" className="button secondary" disabled={!pages.hasPrevious} onClick={pages.previous}>
         Previous page
       </button>
+      <span className="pager-page" aria-current="page">
+        Page {pages.page}
+      </span>
       <button
         type="button"
         className="button secondary"

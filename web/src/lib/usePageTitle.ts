@@ -1,8 +1,11 @@
 import { useEffect } from "react";
 
-/** Each page names itself in the tab and for screen readers. */
+import { useStore } from "./store";
+
+/** Each page names itself in the tab and for screen readers, with the store's name. */
 export function usePageTitle(title: string): void {
+  const store = useStore().data?.name ?? "";
   useEffect(() => {
-    document.title = title ? `${title} · Catalog` : "Catalog";
-  }, [title]);
+    document.title = [title, store].filter(Boolean).join(" · ") || "Catalog";
+  }, [title, store]);
 }

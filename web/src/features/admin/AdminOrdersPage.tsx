@@ -1,9 +1,9 @@
 import { useQuery } from "@tanstack/react-query";
-import { useState } from "react";
 
 import { api, unwrap } from "../../api/client";
 import { Empty, ErrorState, Loading, Pager } from "../../components/ui";
 import { useCursorPages } from "../../lib/useCursorPages";
+import { useSearchParam } from "../../lib/useSearchParam";
 import { usePageTitle } from "../../lib/usePageTitle";
 import { OrderList } from "../orders/OrderList";
 import { AdminNav } from "./AdminNav";
@@ -12,8 +12,9 @@ type Status = "" | "placed" | "cancelled";
 
 export default function AdminOrdersPage() {
   usePageTitle("All orders");
-  const [status, setStatus] = useState<Status>("");
-  const pages = useCursorPages();
+  const [asked, setStatus] = useSearchParam("status");
+  const status: Status = asked === "placed" || asked === "cancelled" ? asked : "";
+  const pages = useCursorPages(`all-orders|${status}`);
   const orders = useQuery({
     queryKey: ["orders", "all", status, pages.cursor],
     queryFn: () =>
@@ -32,10 +33,7 @@ export default function AdminOrdersPage() {
         <select
           id="order-status"
           value={status}
-          onChange={(event) => {
-            setStatus(event.target.value as Status);
-            pages.reset();
-          }}
+          onChange={(event) => setStatus(event.target.value)}
         >
           <option value="">All</option>
           <option value="placed">Placed</option>

@@ -1,19 +1,33 @@
-import { useState } from "react";
+import { useQuery } from "@tanstack/react-query";
 import { Link } from "react-router";
 
+import { api, unwrap } from "../../api/client";
 import { ProductImage } from "../../components/ProductImage";
 import { Empty, ErrorState, Loading, Pager, SearchForm } from "../../components/ui";
 import { money } from "../../lib/format";
 import { useCursorPages } from "../../lib/useCursorPages";
 import { usePageTitle } from "../../lib/usePageTitle";
+import { useSearchParam } from "../../lib/useSearchParam";
 import { useProductPage } from "../catalog/queries";
 import { AdminNav } from "./AdminNav";
 
+/** The stock of the products shown, in one request (GET /inventory?product_id=...). */
+function useStockOf(productIds: string[]) {
+  return useQuery({
+    queryKey: ["inventory", "levels", productIds],
+    queryFn: () =>
+      unwrap(api.GET("/inventory", { params: { query: { product_id: productIds } } })),
+    enabled: productIds.length > 0,
+    select: (page) => new Map(page.items.map((level) => [level.product_id, level.stock])),
+  });
+}
+
 export default function AdminProductsPage() {
   usePageTitle("Products");
-  const [q, setQ] = useState("");
-  const pages = useCursorPages();
+  const [q, setQ] = useSearchParam("q");
+  const pages = useCursorPages(`admin-products|${q}`);
   const products = useProductPage({ q, cursor: pages.cursor }, { fresh: true });
+  const stock = useStockOf(products.data?.items.map((p) => p.id) ?? []);
 
   return (
     <section>
@@ -24,14 +38,7 @@ export default function AdminProductsPage() {
           New product
         </Link>
       </div>
-      <SearchForm
-        label="Search products"
-        initial={q}
-        onSearch={(text) => {
-          setQ(text);
-          pages.reset();
-        }}
-      />
+      <SearchForm label="Search products" initial={q} onSearch={setQ} />
       {products.isPending ? (
         <Loading label="Loading products…" />
       ) : products.isError ? (
@@ -56,24 +63,27 @@ export default function AdminProductsPage() {
               </tr>
             </thead>
             <tbody>
-              {products.data.items.map((product) => (
-                <tr key={product.id}>
-                  <td data-label="Image">
-                    <ProductImage name={product.name} url={product.image_url} size="thumb" />
-                  </td>
-                  <td data-label="Name">
-                    <Link to={`/admin/products/${product.id}`}>{product.name}</Link>
-                  </td>
-                  <td data-label="Category">{product.category}</td>
-                  <td data-label="SKU">{product.sku ?? "—"}</td>
-                  <td data-label="Price">{money(product.price, product.currency)}</td>
-                  <td data-label="Stock">
-                    <Link to={`/inventory/${product.id}`}>
-                      {product.in_stock ? "In stock" : "Sold out"}
-                    </Link>
-                  </td>
-                </tr>
-              ))}
+              {products.data.items.map((product) => {
+                const level = stock.data?.get(product.id);
+                return (
+                  <tr key={product.id} className={level === 0 ? "row-out" : undefined}>
+                    <td data-label="Image" className="thumb">
+                      <ProductImage name={product.name} url={product.image_url} size="thumb" />
+                    </td>
+                    <td data-label="Name">
+                      <Link to={`/admin/products/${product.id}`}>{product.name}</Link>
+                    </td>
+                    <td data-label="Category">{product.category}</td>
+                    <td data-label="SKU">{product.sku ?? "—"}</td>
+                    <td data-label="Price">{money(product.price, product.currency)}</td>
+                    <td data-label="Stock" className="number">
+                      <Link to={`/inventory/${product.id}`}>
+                        {level ?? (product.in_stock ? "In stock" : "Sold out")}
+                      </Link>
+                    </td>
+                  </tr>
+                );
+              })}
             </tbody>
           </table>
           <Pager pages={pages} nextCursor={products.data.next_cursor} />

@@ -6,7 +6,7 @@ import { ApiProblem, toProblem } from "../../api/problem";
 import { ProductImage } from "../../components/ProductImage";
 import { ProblemMessage } from "../../components/ui";
 
-const TYPES = ["image/jpeg", "image/png", "image/webp"] as const;
+export const TYPES = ["image/jpeg", "image/png", "image/webp"] as const;
 type ImageType = (typeof TYPES)[number];
 const MAX_BYTES = 5 * 1024 * 1024;
 
@@ -15,7 +15,7 @@ function isImageType(type: string): type is ImageType {
 }
 
 /** Ticket from the API, upload straight to S3, confirmation (the API checks the file). */
-async function uploadImage(productId: string, file: File): Promise<Product> {
+export async function uploadImage(productId: string, file: File): Promise<Product> {
   if (!isImageType(file.type)) {
     throw new ApiProblem(
       toProblem(

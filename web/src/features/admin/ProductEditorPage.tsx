@@ -1,13 +1,15 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { type FormEvent, useEffect, useState } from "react";
+import { type FormEvent, useEffect, useId, useState } from "react";
 import { useNavigate, useParams } from "react-router";
 
 import { api, type Product, unwrap, unwrapWithEtag } from "../../api/client";
 import { ApiProblem, fieldErrors } from "../../api/problem";
 import { ErrorState, Field, Loading, ProblemMessage } from "../../components/ui";
+import { parseAmount } from "../../lib/decimal";
+import { useStore } from "../../lib/store";
 import { usePageTitle } from "../../lib/usePageTitle";
 import { AdminNav } from "./AdminNav";
-import { ImageUploader } from "./ImageUploader";
+import { ImageUploader, TYPES, uploadImage } from "./ImageUploader";
 
 interface Draft {
   name: string;
@@ -20,16 +22,20 @@ interface Draft {
   stock: string;
 }
 
-const EMPTY: Draft = {
-  name: "",
-  description: "",
-  price: "",
-  currency: "EUR",
-  category: "",
-  tags: "",
-  sku: "",
-  stock: "0",
+const LABELS: Record<keyof Draft, string> = {
+  name: "Name",
+  description: "Description",
+  price: "Price",
+  currency: "Currency",
+  category: "Category",
+  tags: "Tags",
+  sku: "SKU",
+  stock: "Stock",
 };
+
+function emptyDraft(currency: string): Draft {
+  return { name: "", description: "", price: "", currency, category: "", tags: "", sku: "", stock: "0" };
+}
 
 function draftOf(product: Product): Draft {
   return {
@@ -44,11 +50,19 @@ function draftOf(product: Product): Draft {
   };
 }
 
-function bodyOf(draft: Draft) {
+/** The fields someone else changed between two versions of the product. */
+function changedFields(before: Product, after: Product): string[] {
+  const [a, b] = [draftOf(before), draftOf(after)];
+  return (Object.keys(LABELS) as (keyof Draft)[])
+    .filter((key) => key !== "stock" && a[key] !== b[key])
+    .map((key) => LABELS[key]);
+}
+
+function bodyOf(draft: Draft, price: string) {
   return {
     name: draft.name.trim(),
     description: draft.description,
-    price: draft.price.trim(),
+    price,
     currency: draft.currency.trim(),
     category: draft.category.trim(),
     tags: draft.tags
@@ -59,13 +73,25 @@ function bodyOf(draft: Draft) {
   };
 }
 
+class DraftError extends Error {
+  constructor(readonly errors: Record<string, string>) {
+    super("The form has mistakes.");
+  }
+}
+
 export default function ProductEditorPage() {
   const { productId } = useParams();
   const creating = !productId;
   const navigate = useNavigate();
   const queryClient = useQueryClient();
-  const [draft, setDraft] = useState<Draft>(EMPTY);
+  const store = useStore();
+  const photoId = useId();
+  const [draft, setDraft] = useState<Draft>(() => emptyDraft(""));
+  const [photo, setPhoto] = useState<File | null>(null);
   const [confirmDelete, setConfirmDelete] = useState(false);
+  // after a clash: the latest version is loaded under the admin's own edits, and this says
+  // what the other person changed
+  const [kept, setKept] = useState<string[] | null>(null);
   usePageTitle(creating ? "New product" : "Edit product");
 
   const loaded = useQuery({
@@ -83,6 +109,12 @@ export default function ProductEditorPage() {
   });
   const [product, etag] = loaded.data ?? [null, ""];
 
+  // a new product is in the store's currency until the admin says otherwise
+  const storeCurrency = store.data?.currency ?? "EUR";
+  useEffect(() => {
+    if (creating) setDraft((d) => (d.currency ? d : { ...d, currency: storeCurrency }));
+  }, [creating, storeCurrency]);
+
   // the form is filled once from what was loaded, and again only on an explicit reload: an
   // image change (which moves the version) keeps what the admin has typed
   const [filled, setFilled] = useState(false);
@@ -95,25 +127,40 @@ export default function ProductEditorPage() {
 
   const save = useMutation({
     mutationFn: async () => {
+      const price = parseAmount(draft.price, navigator.language);
+      if (!price.ok) throw new DraftError({ price: price.message });
       if (creating) {
-        return unwrapWithEtag(
-          api.POST("/products", { body: { ...bodyOf(draft), stock: Number(draft.stock) || 0 } }),
+        const stock = Number(draft.stock || "0");
+        if (!Number.isInteger(stock) || stock < 0) throw new DraftError({ stock: "Enter 0 or more." });
+        const [created, createdEtag] = await unwrapWithEtag(
+          api.POST("/products", { body: { ...bodyOf(draft, price.value), stock } }),
         );
+        if (!photo) return { saved: created, etag: createdEtag, photoError: null };
+        try {
+          return { saved: await uploadImage(created.id, photo), etag: "", photoError: null };
+        } catch (error) {
+          return { saved: created, etag: createdEtag, photoError: error };
+        }
       }
-      return unwrapWithEtag(
+      const [saved, savedEtag] = await unwrapWithEtag(
         api.PATCH("/products/{product_id}", {
           params: { path: { product_id: productId } },
           headers: { "If-Match": etag },
-          body: bodyOf(draft),
+          body: bodyOf(draft, price.value),
         }),
       );
+      return { saved, etag: savedEtag, photoError: null };
     },
-    onSuccess: ([saved, newEtag]) => {
-      queryClient.setQueryData(["admin", "product", saved.id], [saved, newEtag]);
+    onSuccess: ({ saved, etag: newEtag, photoError }) => {
+      setKept(null);
+      if (newEtag) queryClient.setQueryData(["admin", "product", saved.id], [saved, newEtag]);
+      else void queryClient.invalidateQueries({ queryKey: ["admin", "product", saved.id] });
       void queryClient.invalidateQueries({ queryKey: ["products"] });
       void queryClient.invalidateQueries({ queryKey: ["categories"] });
       void queryClient.invalidateQueries({ queryKey: ["product", saved.id] });
-      if (creating) navigate(`/admin/products/${saved.id}`, { replace: true, state: { created: true } });
+      if (creating) {
+        navigate(`/admin/products/${saved.id}`, { replace: true, state: { created: true, photoError } });
+      }
     },
   });
   const remove = useMutation({
@@ -129,7 +176,7 @@ export default function ProductEditorPage() {
   if (!creating && loaded.isError) return <ErrorState error={loaded.error} onRetry={() => loaded.refetch()} />;
 
   const problem = save.error instanceof ApiProblem ? save.error.problem : null;
-  const errors = fieldErrors(problem);
+  const errors = save.error instanceof DraftError ? { ...save.error.errors } : fieldErrors(problem);
   if (problem?.code === "sku_taken") errors.sku = "Another product has this SKU.";
   const stale = problem?.status === 412;
 
@@ -139,10 +186,21 @@ export default function ProductEditorPage() {
     event.preventDefault();
     save.mutate();
   };
-  const reload = async () => {
+  /** Take theirs: the latest version replaces what was typed. */
+  const discardMine = async () => {
     save.reset();
+    setKept(null);
     await loaded.refetch();
     setFilled(false); // the effect above puts the latest values in the form
+  };
+  /** Keep mine: load the latest version (its ETag) under the admin's own edits; saving
+   * again puts them over it. */
+  const keepMine = async () => {
+    const before = product;
+    save.reset();
+    const latest = await loaded.refetch();
+    const after = latest.data?.[0];
+    setKept(before && after ? changedFields(before, after) : []);
   };
 
   return (
@@ -163,7 +221,7 @@ export default function ProductEditorPage() {
             {(props) => <textarea {...props} rows={4} maxLength={5000} value={draft.description} onChange={set("description")} />}
           </Field>
           <div className="field-row">
-            <Field label="Price" error={errors.price} hint="For example 19.99">
+            <Field label="Price" error={errors.price} hint="For example 19.99 (or 19,99)">
               {(props) => <input {...props} inputMode="decimal" required value={draft.price} onChange={set("price")} />}
             </Field>
             <Field label="Currency" error={errors.currency}>
@@ -180,23 +238,52 @@ export default function ProductEditorPage() {
             {(props) => <input {...props} maxLength={64} value={draft.sku} onChange={set("sku")} />}
           </Field>
           {creating && (
-            <Field label="Initial stock" error={errors.stock}>
-              {(props) => <input {...props} type="number" min={0} inputMode="numeric" value={draft.stock} onChange={set("stock")} />}
-            </Field>
+            <>
+              <Field label="Initial stock" error={errors.stock}>
+                {(props) => <input {...props} type="number" min={0} inputMode="numeric" value={draft.stock} onChange={set("stock")} />}
+              </Field>
+              <div className="field">
+                <label htmlFor={photoId}>Photo</label>
+                <input
+                  id={photoId}
+                  type="file"
+                  accept={TYPES.join(",")}
+                  onChange={(event) => setPhoto(event.target.files?.[0] ?? null)}
+                />
+                <p className="hint">Optional: JPEG, PNG or WebP, up to 5 MB; uploaded with the product.</p>
+              </div>
+            </>
           )}
           {stale ? (
             <div className="problem" role="alert">
               <p>This product was changed by someone else while you were editing it.</p>
-              <button type="button" className="button secondary small" onClick={reload}>
-                Reload the latest version
-              </button>
+              <div className="inline-confirm">
+                <button type="button" className="button small" onClick={keepMine}>
+                  Keep my changes
+                </button>
+                <button type="button" className="button secondary small" onClick={discardMine}>
+                  Discard mine, load theirs
+                </button>
+              </div>
             </div>
           ) : (
             Object.keys(errors).length === 0 && <ProblemMessage error={save.error} />
           )}
+          {kept && (
+            <p className="notice" role="status">
+              The latest version is loaded under your changes
+              {kept.length > 0 ? ` (they changed: ${kept.join(", ")})` : ""}. Save again to put yours
+              over it.
+            </p>
+          )}
           <button type="submit" className="button" disabled={save.isPending}>
             {creating ? "Create product" : "Save changes"}
           </button>
+          {save.isPending && creating && photo && (
+            <p className="muted" role="status">
+              Creating the product and uploading its photo…
+            </p>
+          )}
         </form>
         {product && (
           <div className="editor-side">

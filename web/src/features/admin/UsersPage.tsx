@@ -6,6 +6,7 @@ import { Empty, ErrorState, Loading, Pager, ProblemMessage, SearchForm } from ".
 import { useCurrentUser } from "../../lib/auth";
 import { when } from "../../lib/format";
 import { useCursorPages } from "../../lib/useCursorPages";
+import { useSearchParam } from "../../lib/useSearchParam";
 import { usePageTitle } from "../../lib/usePageTitle";
 import { AdminNav } from "./AdminNav";
 
@@ -89,8 +90,8 @@ function UserRow({ user, isMe }: { user: User; isMe: boolean }) {
 export default function UsersPage() {
   usePageTitle("Users");
   const { user: me } = useCurrentUser();
-  const [prefix, setPrefix] = useState("");
-  const pages = useCursorPages();
+  const [prefix, setPrefix] = useSearchParam("email");
+  const pages = useCursorPages(`users|${prefix}`);
   const users = useQuery({
     queryKey: ["admin", "users", prefix, pages.cursor],
     queryFn: () =>
@@ -110,10 +111,7 @@ export default function UsersPage() {
         button="Find"
         maxLength={254}
         initial={prefix}
-        onSearch={(text) => {
-          setPrefix(text);
-          pages.reset();
-        }}
+        onSearch={setPrefix}
       />
       {users.isPending ? (
         <Loading label="Loading users…" />

@@ -13,27 +13,60 @@ import { useCart } from "../../lib/useCart";
 import { usePageTitle } from "../../lib/usePageTitle";
 import { useLiveProducts } from "../catalog/queries";
 
-function QuantityInput({ line, onChange }: { line: CartLine; onChange: (q: number) => void }) {
+/** What is wrong with a typed quantity, in words; null when it can be ordered. */
+export function quantityProblem(text: string, available: number | undefined): string | null {
+  const value = Number(text);
+  if (text.trim() === "" || !Number.isInteger(value) || value < 1) {
+    return "Enter 1 or more, or remove the item.";
+  }
+  if (value > MAX_QUANTITY) return `At most ${MAX_QUANTITY} at a time.`;
+  if (available !== undefined && value > available) {
+    return available === 0 ? "Sold out: remove it to order the rest." : `Only ${available} left.`;
+  }
+  return null;
+}
+
+function QuantityInput({
+  line,
+  available,
+  onChange,
+  onProblem,
+}: {
+  line: CartLine;
+  available: number | undefined;
+  onChange: (quantity: number) => void;
+  onProblem: (problem: string | null) => void;
+}) {
   const [text, setText] = useState(String(line.quantity));
   const id = `quantity-${line.productId}`;
+  const problem = quantityProblem(text, available);
   return (
-    <span className="quantity">
-      <label htmlFor={id}>Quantity of {line.name}</label>
+    <div className="quantity">
+      <label htmlFor={id}>Quantity</label>
       <input
         id={id}
+        aria-label={`Quantity of ${line.name}`}
         type="number"
         inputMode="numeric"
         min={1}
         max={MAX_QUANTITY}
         value={text}
+        aria-invalid={problem !== null}
+        aria-describedby={problem ? `${id}-problem` : undefined}
         onChange={(event) => {
-          setText(event.target.value);
-          const value = Number(event.target.value);
-          if (Number.isInteger(value) && value >= 1) onChange(value);
+          const typed = event.target.value;
+          setText(typed);
+          const value = Number(typed);
+          if (Number.isInteger(value) && value >= 1 && value <= MAX_QUANTITY) onChange(value);
+          onProblem(quantityProblem(typed, available));
         }}
-        onBlur={() => setText(String(line.quantity))}
       />
-    </span>
+      {problem && (
+        <span className="field-error" id={`${id}-problem`}>
+          {problem}
+        </span>
+      )}
+    </div>
   );
 }
 
@@ -44,6 +77,8 @@ export default function CartPage() {
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const live = useLiveProducts(cart.lines.map((line) => line.productId));
+  // what a line's input holds while it cannot be ordered (0, empty, over the stock)
+  const [typed, setTyped] = useState<Record<string, string | null>>({});
 
   const place = useMutation({
     mutationFn: () =>
@@ -64,6 +99,11 @@ export default function CartPage() {
   const problem = place.error instanceof ApiProblem ? place.error.problem : null;
   const names = Object.fromEntries(cart.lines.map((l) => [l.productId, l.name]));
   const shortages = shortageMessages(problem, names);
+  // flagged before anyone presses Place order: the live stock is known for every line
+  const short = cart.lines.filter((line, index) => {
+    const stock = live[index]?.data?.stock;
+    return (stock !== undefined && line.quantity > stock) || Boolean(typed[line.productId]);
+  });
 
   if (cart.lines.length === 0) {
     return (
@@ -111,7 +151,12 @@ export default function CartPage() {
                   </p>
                 )}
               </div>
-              <QuantityInput line={line} onChange={(q) => setQuantity(line.productId, q)} />
+              <QuantityInput
+                line={line}
+                available={product?.stock}
+                onChange={(q) => setQuantity(line.productId, q)}
+                onProblem={(p) => setTyped((t) => ({ ...t, [line.productId]: p }))}
+              />
               <span className="line-total">{money(lineTotal(line), line.currency)}</span>
               <button
                 type="button"
@@ -132,11 +177,18 @@ export default function CartPage() {
           </p>
         ))}
         {Object.keys(shortages).length === 0 && <ProblemMessage error={place.error} />}
+        {short.length > 0 && (
+          <p className="problem" role="status">
+            {short.length === 1
+              ? `Change the quantity of ${short[0]?.name} (or remove it) to place your order.`
+              : "Change the quantities marked above (or remove those items) to place your order."}
+          </p>
+        )}
         {signedIn ? (
           <button
             type="button"
             className="button large"
-            disabled={place.isPending}
+            disabled={place.isPending || short.length > 0}
             onClick={() => place.mutate()}
           >
             Place order

@@ -1,4 +1,4 @@
-import { useEffect, useId } from "react";
+import { useId } from "react";
 import { Link, useSearchParams } from "react-router";
 
 import type { ProductSummary } from "../../api/client";
@@ -70,21 +70,18 @@ export function CatalogPage() {
   const [params, setParams] = useSearchParams();
   const q = params.get("q") ?? "";
   const category = params.get("category") ?? "";
-  const pages = useCursorPages();
+  const pages = useCursorPages(`catalog|${q}|${category}`);
   const page = useProductPage({ q, category, cursor: pages.cursor });
   usePageTitle(category || (q ? `Search: ${q}` : "Shop"));
 
-  const { reset } = pages;
-  useEffect(() => {
-    reset();
-  }, [q, category, reset]);
-
+  // a new search or category starts at its first page
   const apply = (changes: Record<string, string>) => {
     const next = new URLSearchParams(params);
     for (const [key, value] of Object.entries(changes)) {
       if (value) next.set(key, value);
       else next.delete(key);
     }
+    next.delete("page");
     setParams(next);
   };
 

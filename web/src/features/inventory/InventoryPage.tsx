@@ -6,6 +6,7 @@ import { api, unwrap } from "../../api/client";
 import { Empty, ErrorState, Field, Loading, Pager } from "../../components/ui";
 import { when } from "../../lib/format";
 import { useCursorPages } from "../../lib/useCursorPages";
+import { useSearchParam } from "../../lib/useSearchParam";
 import { usePageTitle } from "../../lib/usePageTitle";
 
 const DEFAULT_THRESHOLD = 5;
@@ -14,9 +15,12 @@ const CEILING = 100;
 
 export default function InventoryPage() {
   usePageTitle("Inventory");
-  const [threshold, setThreshold] = useState(DEFAULT_THRESHOLD);
-  const [draft, setDraft] = useState(String(DEFAULT_THRESHOLD));
-  const pages = useCursorPages();
+  const [asked, setAsked] = useSearchParam("threshold");
+  const parsed = Number(asked);
+  const threshold =
+    asked && Number.isInteger(parsed) && parsed >= 0 && parsed <= CEILING ? parsed : DEFAULT_THRESHOLD;
+  const [draft, setDraft] = useState(String(threshold));
+  const pages = useCursorPages(`low-stock|${threshold}`);
   const levels = useQuery({
     queryKey: ["inventory", "low-stock", threshold, pages.cursor],
     queryFn: () =>
@@ -28,9 +32,8 @@ export default function InventoryPage() {
   });
 
   const show = (value: number) => {
-    setThreshold(value);
+    setAsked(value === DEFAULT_THRESHOLD ? "" : String(value));
     setDraft(String(value));
-    pages.reset();
   };
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -85,7 +88,7 @@ export default function InventoryPage() {
             <tbody>
               {levels.data.items.map((level) => (
                 <tr key={level.product_id} className={level.stock === 0 ? "row-out" : undefined}>
-                  <td data-label="Product">
+                  <td data-label="Product" className="primary">
                     <Link to={`/inventory/${level.product_id}`}>{level.name}</Link>
                   </td>
                   <td data-label="SKU">{level.sku ?? "—"}</td>

@@ -5,6 +5,7 @@ import { Link, useParams } from "react-router";
 import { api, unwrap, unwrapWithEtag } from "../../api/client";
 import { ApiProblem, fieldErrors } from "../../api/problem";
 import { Empty, ErrorState, Field, Loading, Pager, ProblemMessage } from "../../components/ui";
+import { useCurrentUser } from "../../lib/auth";
 import { when } from "../../lib/format";
 import { useCursorPages } from "../../lib/useCursorPages";
 import { usePageTitle } from "../../lib/usePageTitle";
@@ -17,10 +18,20 @@ const KIND_WORDS: Record<string, string> = {
   cancellation: "Cancelled order",
 };
 
+/** Who made a change: a person by name and e-mail, else the system (the seed, a spread,
+ * a deployment's bootstrap) or an account since deleted. */
+function actorWords(actor: { name: string; email: string } | null | undefined, actorId: string): string {
+  if (actor) return `${actor.name} (${actor.email})`;
+  if (["system", "seed", "bootstrap"].includes(actorId)) return "The system";
+  return "A deleted account";
+}
+
 /** The ledger, newest first. A product whose stock is spread over several buckets records
  * each bucket's changes: the level after a change is that bucket's. */
 function Movements({ productId, buckets }: { productId: string; buckets: number }) {
-  const pages = useCursorPages();
+  const pages = useCursorPages(`ledger|${productId}`);
+  // orders are their buyers' and the admins' to open (GET /orders/{id})
+  const isAdmin = useCurrentUser().user?.role === "admin";
   const movements = useQuery({
     queryKey: ["inventory", productId, "movements", pages.cursor],
     queryFn: () =>
@@ -47,13 +58,25 @@ function Movements({ productId, buckets }: { productId: string; buckets: number 
             {buckets > 1 && <th scope="col">Bucket</th>}
             <th scope="col">{buckets > 1 ? "Bucket level after" : "Level after"}</th>
             <th scope="col">Reason</th>
+            <th scope="col">By</th>
           </tr>
         </thead>
         <tbody>
           {movements.data.items.map((entry) => (
             <tr key={entry.id}>
               <td data-label="When">{when(entry.at)}</td>
-              <td data-label="What">{KIND_WORDS[entry.kind] ?? entry.kind}</td>
+              <td data-label="What">
+                {KIND_WORDS[entry.kind] ?? entry.kind}
+                {entry.order_id &&
+                  (isAdmin ? (
+                    <>
+                      {" "}
+                      <Link to={`/orders/${entry.order_id}`}>#{entry.order_id.slice(0, 8)}</Link>
+                    </>
+                  ) : (
+                    <span className="muted"> #{entry.order_id.slice(0, 8)}</span>
+                  ))}
+              </td>
               <td data-label="Change" className={entry.delta < 0 ? "number negative" : "number"}>
                 {entry.delta > 0 ? `+${entry.delta}` : entry.delta}
               </td>
@@ -66,6 +89,7 @@ function Movements({ productId, buckets }: { productId: string; buckets: number 
                 {entry.stock_after ?? "—"}
               </td>
               <td data-label="Reason">{entry.reason}</td>
+              <td data-label="By">{actorWords(entry.actor, entry.actor_id)}</td>
             </tr>
           ))}
         </tbody>

@@ -20,13 +20,19 @@ export function OrderList({ orders, showBuyer = false }: { orders: Order[]; show
       <tbody>
         {orders.map((order) => (
           <tr key={order.id}>
-            <td data-label="Order">
+            <td data-label="Order" className="primary">
               <Link to={`/orders/${order.id}`}>#{order.id.slice(0, 8)}</Link>
             </td>
             <td data-label="Placed">{when(order.created_at)}</td>
             {showBuyer && (
               <td data-label="Buyer">
-                <code>{order.user_id.slice(0, 8)}</code>
+                {order.buyer ? (
+                  <Link to={`/admin/users?email=${encodeURIComponent(order.buyer.email)}`}>
+                    {order.buyer.name} <span className="muted">({order.buyer.email})</span>
+                  </Link>
+                ) : (
+                  <span className="muted">A deleted account</span>
+                )}
               </td>
             )}
             <td data-label="Items">{order.lines.map((l) => `${l.quantity} × ${l.name}`).join(", ")}</td>

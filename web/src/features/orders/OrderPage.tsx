@@ -58,8 +58,13 @@ export default function OrderPage() {
       <h1>Order #{data.id.slice(0, 8)}</h1>
       <p className="muted">
         Placed {when(data.created_at)} ·{" "}
-        <span className={`status ${data.status}`}>{data.status}</span>
-        {data.cancelled_at && <> · cancelled {when(data.cancelled_at)}</>}
+        {data.status === "cancelled" ? (
+          <span className="status cancelled">
+            Cancelled{data.cancelled_at ? ` on ${when(data.cancelled_at)}` : ""}
+          </span>
+        ) : (
+          <span className="status placed">Placed</span>
+        )}
       </p>
       <table className="table">
         <thead>

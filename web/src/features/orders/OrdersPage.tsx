@@ -9,7 +9,7 @@ import { OrderList } from "./OrderList";
 
 export default function OrdersPage() {
   usePageTitle("Your orders");
-  const pages = useCursorPages();
+  const pages = useCursorPages("my-orders");
   const orders = useQuery({
     queryKey: ["orders", "mine", pages.cursor],
     queryFn: () =>
