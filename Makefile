@@ -13,7 +13,7 @@ ENV      ?= dev
 
 .PHONY: help install tools run seed test lint format lock clean \
 	aws-tools validate package deploy destroy smoke bench \
-	web web-client web-dev web-test screenshots
+	web web-client web-dev web-test screenshots demo demo-images
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -58,6 +58,12 @@ web-dev: install ## Vite's dev server on :5173, forwarding API calls to API_PORT
 
 screenshots: install tools web ## docs/screenshots/*.png from a seeded local stack (Chromium)
 	$(PY) -m devtools.screenshots
+
+demo: install tools web ## docs/demo.mp4 (+ poster docs/demo.png): the three personas, recorded in Chromium
+	$(PY) -m devtools.demo
+
+demo-images: install tools ## draw the demo catalog's product photos again (devtools/demo_images/)
+	$(PY) -m devtools.demo_images
 
 lock: install ## re-lock requirements/*.txt with hashes (uv); UPGRADE=1 for the newest versions
 	$(PY) -m devtools.lock $(if $(UPGRADE),--upgrade,)

@@ -1,5 +1,5 @@
 """Operator commands: python -m app.cli create-table | bootstrap | create-store | create-admin |
-seed | create-bucket | rotate-jwt-key | rotate-origin-secret."""
+seed | demo-photos | create-bucket | rotate-jwt-key | rotate-origin-secret."""
 
 from __future__ import annotations
 
@@ -134,6 +134,22 @@ def seed(args: argparse.Namespace) -> int:
         return 2
     created, existing = load_demo_catalog(table)
     print(f"demo catalog: {created} products created, {existing} already there")
+    if args.images:
+        return demo_photos(args)
+    return 0
+
+
+def demo_photos(args: argparse.Namespace) -> int:
+    """Photos for the demo products that have none, or whose image the bucket lost."""
+    from pathlib import Path
+
+    from app.seed import attach_photos
+
+    table = _store_table(args.store)
+    if table is None:
+        return 2
+    attached = attach_photos(table, Path(args.images), get_settings())
+    print(f"demo photos: {attached} attached")
     return 0
 
 
@@ -207,6 +223,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     seed_parser = commands.add_parser("seed", help="load the demo catalog (idempotent)")
     seed_parser.add_argument("--store", help="the store (default: the default store)")
+    seed_parser.add_argument(
+        "--images", help="a folder of <SKU>.webp photos of the demo products (devtools/demo_images)"
+    )
+    photos = commands.add_parser(
+        "demo-photos", help="photos for the demo products that have none (make run, make seed)"
+    )
+    photos.add_argument("--store", help="the store (default: the default store)")
+    photos.add_argument("--images", required=True, help="the folder (devtools/demo_images)")
     commands.add_parser("create-bucket", help="create the images bucket (local S3 only)")
     rotate = commands.add_parser(
         "rotate-jwt-key", help="make a new signing key current, keeping the old one valid"
@@ -229,6 +253,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "create-store": create_store,
     "create-admin": create_admin,
     "seed": seed,
+    "demo-photos": demo_photos,
     "create-bucket": create_bucket,
     "rotate-jwt-key": rotate_jwt_key,
     "rotate-origin-secret": rotate_origin_secret,

@@ -14,7 +14,11 @@ from app.core.cors import ConfiguredCORSMiddleware
 from app.core.errors import install_error_handlers
 from app.core.faults import install_fault_handlers
 from app.core.logging import configure_logging
-from app.core.middleware import RequestContextMiddleware, SecurityHeadersMiddleware
+from app.core.middleware import (
+    ConfiguredGZipMiddleware,
+    RequestContextMiddleware,
+    SecurityHeadersMiddleware,
+)
 from app.core.responses import finalize
 from app.routers import LazyRouters, LazyRoutersMiddleware
 
@@ -51,6 +55,7 @@ def create_app() -> FastAPI:
     app.add_middleware(RequestContextMiddleware)
     app.add_middleware(SecurityHeadersMiddleware)  # outside: the 500s get the headers too
     app.add_middleware(ConfiguredCORSMiddleware)  # preflights answered before anything else
+    app.add_middleware(ConfiguredGZipMiddleware)
     app.add_middleware(ApiGatewayRootPathMiddleware)
     install_error_handlers(app)
     install_fault_handlers(app)

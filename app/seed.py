@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import uuid
 from decimal import Decimal
+from pathlib import Path
 
+from app.core.config import Settings
 from app.db.table import Table
 from app.products import repository, service
 from app.products.schemas import ProductCreate
@@ -261,6 +263,25 @@ def seed_id(sku: str, store: str) -> str:
     """Stable per store (seeding again finds what is there), different across stores."""
     name = sku if store == "default" else f"{store}/{sku}"
     return str(uuid.uuid5(SEED_NAMESPACE, name))
+
+
+def attach_photos(table: Table, folder: Path, settings: Settings) -> int:
+    """Give each demo product its photo from `folder` (<SKU>.webp, as devtools/demo_images.py
+    draws them) where it has none, or where its image is gone from the bucket (a local S3
+    keeps nothing across restarts); how many were attached."""
+    from app.products import images
+
+    attached = 0
+    for sku, *_ in CATALOG:
+        photo = folder / f"{sku}.webp"
+        product = repository.get_definition(table, product_id=seed_id(sku, table.keys.store))
+        if product is None or not photo.is_file():
+            continue
+        if product.image_key and images.exists(product.image_key, settings):
+            continue
+        service.put_image(table, product.id, photo.read_bytes(), settings)
+        attached += 1
+    return attached
 
 
 def seed(table: Table) -> tuple[int, int]:

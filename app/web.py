@@ -9,6 +9,7 @@ the single-page app, so it gets index.html (deep links and reloads work).
 
 from __future__ import annotations
 
+import mimetypes
 import os
 from functools import lru_cache
 from pathlib import Path
@@ -86,8 +87,24 @@ async def app_without_slash(request: Request) -> RedirectResponse:
     return RedirectResponse(f"{request.scope.get('root_path', '')}/app/{query}", status_code=307)
 
 
+ENCODINGS = (("br", ".br"), ("gzip", ".gz"))
+
+
+def _send(file: Path, accept_encoding: str, headers: dict[str, str]) -> FileResponse:
+    """The file, or its copy compressed at build time (web/vite.config.ts) in an encoding
+    the browser takes: the app's 250 kB of JavaScript travel as 80."""
+    media_type = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
+    accepted = {part.split(";")[0].strip() for part in accept_encoding.lower().split(",")}
+    for encoding, suffix in ENCODINGS:
+        compressed = file.with_name(file.name + suffix)
+        if encoding in accepted and compressed.is_file():
+            headers = headers | {"Content-Encoding": encoding, "Vary": "Accept-Encoding"}
+            return FileResponse(compressed, media_type=media_type, headers=headers)
+    return FileResponse(file, media_type=media_type, headers=headers | {"Vary": "Accept-Encoding"})
+
+
 @router.get("/app/{path:path}")
-async def web_app(path: str) -> FileResponse:
+async def web_app(path: str, accept_encoding: Annotated[str, Header()] = "") -> FileResponse:
     folder = dist_dir()
     if folder is None:
         raise NotFoundError(
@@ -96,15 +113,14 @@ async def web_app(path: str) -> FileResponse:
     candidate = (folder / path).resolve()
     if candidate.suffix != ".html" and candidate.is_file() and candidate.is_relative_to(folder):
         hashed = candidate.parent == folder / "assets"
-        return FileResponse(
-            candidate, headers={"Cache-Control": IMMUTABLE if hashed else REVALIDATE}
-        )
+        cache = {"Cache-Control": IMMUTABLE if hashed else REVALIDATE}
+        return _send(candidate, accept_encoding, cache)
     if Path(path).suffix and Path(path).suffix != ".html":
         raise NotFoundError(f"No file {path} in the web app.")
-    return FileResponse(
+    return _send(
         folder / "index.html",
-        media_type="text/html",
-        headers={
+        accept_encoding,
+        {
             "Cache-Control": REVALIDATE,
             "Content-Security-Policy": content_security_policy(_images_origin()),
         },

@@ -79,12 +79,21 @@ def create_products(table: Any, count: int, **fields: Any) -> list[Any]:
 
 
 def app_for(table: Any) -> Any:
-    """A TestClient on a fresh app whose requests use `table`."""
+    """A TestClient on a fresh app whose requests use `table`. The stores are looked up in
+    it too (the platform's table, CATALOG_TABLE): requests that read their store, such as
+    POST /products, failed on a missing `catalog` table without it."""
     from fastapi.testclient import TestClient
 
+    from app.core.config import get_settings
     from app.core.params import table_dependency
+    from app.db.table import get_table
     from app.main import create_app
+    from app.stores import resolution
 
+    os.environ["CATALOG_TABLE"] = table.name
+    get_settings.cache_clear()
+    get_table.cache_clear()
+    resolution.forget()
     app = create_app()
     app.dependency_overrides[table_dependency] = lambda: table
     return TestClient(app)

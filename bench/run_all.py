@@ -21,9 +21,10 @@ BENCHMARKS = [
     "partition_heat",
     "tenant_isolation",
     "web_bundle",
+    "lighthouse",
 ]
 RESULT = re.compile(
-    r"^RESULT (?P<name>[^:]+): (?P<value>\S+) \((?P<budget>[^)]*)\)\s*(?P<verdict>\S*)"
+    r"^RESULT (?P<name>.+): (?P<value>\S+) \((?P<budget>[^)]*)\)\s*(?P<verdict>\S*)"
 )
 
 
@@ -44,7 +45,10 @@ def main() -> int:
     print(f"\n{'benchmark':<{width}}  {'figure':>7}  {'budget':<14} verdict")
     for name, value, budget, verdict in rows:
         print(f"{name:<{width}}  {value:>7}  {budget:<14} {verdict}")
-    return 0
+    broken = [row[0] for row in rows if row[3] == "MISSED" or row[3].startswith("failed")]
+    if broken:
+        print(f"\n{len(broken)} missed or failed: {', '.join(broken)}")
+    return 1 if broken else 0
 
 
 if __name__ == "__main__":

@@ -23,6 +23,8 @@ PREFIX = "app/"
 IMMUTABLE = "public, max-age=31536000, immutable"
 REVALIDATE = "no-cache"
 SKIPPED = (".vite/", ".source-hash")
+# the build's own compressed copies are for the local server; CloudFront compresses itself
+COMPRESSED = (".br", ".gz")
 TYPES = {".js": "text/javascript", ".css": "text/css", ".svg": "image/svg+xml"}
 
 
@@ -31,7 +33,7 @@ def files_to_upload(dist: Path) -> list[tuple[Path, str, str, str]]:
     found = []
     for path in sorted(p for p in dist.rglob("*") if p.is_file()):
         relative = path.relative_to(dist).as_posix()
-        if relative.startswith(SKIPPED):
+        if relative.startswith(SKIPPED) or relative.endswith(COMPRESSED):
             continue
         content_type = TYPES.get(path.suffix) or (
             mimetypes.guess_type(path.name)[0] or "application/octet-stream"

@@ -37,6 +37,7 @@ API_PORT = int(os.environ.get("API_PORT", "8000"))
 DYNAMODB_PORT = int(os.environ.get("DYNAMODB_PORT", "8001"))
 S3_PORT = int(os.environ.get("S3_PORT", "8002"))
 OUTBOX = DATA / "outbox"
+DEMO_PHOTOS = REPO / "devtools" / "demo_images"
 
 
 class PortTakenError(RuntimeError):
@@ -69,7 +70,11 @@ def local_environment() -> dict[str, str]:
 
 
 def port_is_free(port: int) -> bool:
+    """Whether a server could listen on `port` now. SO_REUSEADDR, as the servers set it:
+    connections a server just closed linger in TIME_WAIT for a minute and would make a
+    port that `make seed` has just let go of look taken."""
     with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind(("127.0.0.1", port))
         except OSError:
@@ -120,6 +125,9 @@ def backing_services(env: dict[str, str], *, with_s3: bool) -> Iterator[None]:
         # a first admin invited by mail (the link is printed from the outbox)
         admin = ["--admin-email", env["ADMIN_EMAIL"]] if env.get("ADMIN_EMAIL") else []
         subprocess.run([*cli, "bootstrap", *admin], env=env, check=True)
+        if with_s3:  # the local S3 forgets everything when it stops: the demo photos again
+            photos = ["--images", str(DEMO_PHOTOS)]
+            subprocess.run([*cli, "demo-photos", *photos], env=env, check=True)
         yield
     finally:
         for process in reversed(started):
@@ -218,7 +226,7 @@ def serve(env: dict[str, str]) -> int:
 def seed(env: dict[str, str], store: str | None = None) -> int:
     """The demo catalog in the default store, or in `store` (created first if missing)."""
     cli = [sys.executable, "-m", "app.cli"]
-    with backing_services(env, with_s3=False):
+    with backing_services(env, with_s3=True):
         if store:
             name = store.replace("-", " ").title()
             command = [*cli, "create-store", "--slug", store, "--name", name]
@@ -226,7 +234,8 @@ def seed(env: dict[str, str], store: str | None = None) -> int:
             if made.returncode:
                 return made.returncode
         where = ["--store", store] if store else []
-        return subprocess.run([*cli, "seed", *where], env=env, check=False).returncode
+        photos = ["--images", str(DEMO_PHOTOS)]
+        return subprocess.run([*cli, "seed", *where, *photos], env=env, check=False).returncode
 
 
 def main() -> int:

@@ -75,6 +75,9 @@ class Settings(BaseSettings):
     password_reset_mails_per_hour: int = Field(default=3, ge=1)
 
     log_level: str = "INFO"
+    # gzip answers under uvicorn (false behind a proxy that compresses); never in Lambda,
+    # where CloudFront compresses (app/core/middleware.py)
+    compress_responses: bool = True
     # origins allowed to call the API from a browser (comma-separated); on AWS, API Gateway
     # answers for them instead (app/core/cors.py)
     cors_allowed_origins: str = ""

@@ -142,3 +142,24 @@ class SecurityHeadersMiddleware:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+class ConfiguredGZipMiddleware:
+    """Gzip for answers of 1 KB and more where nothing in front compresses them: under
+    uvicorn, unless COMPRESS_RESPONSES is false. Never in Lambda (Mangum's scope carries
+    `aws.event`): CloudFront compresses there, and a REST API would hand a compressed body
+    on as base64 text unless binary media types were configured. Settings are read per
+    request, not at import."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        from starlette.middleware.gzip import GZipMiddleware
+
+        self.app = app
+        self.gzip = GZipMiddleware(app, minimum_size=1024)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        from app.core.config import get_settings
+
+        wanted = get_settings().compress_responses and "aws.event" not in scope
+        target = self.gzip if wanted else self.app
+        await target(scope, receive, send)

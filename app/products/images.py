@@ -102,6 +102,23 @@ def sniff(head: bytes) -> str | None:
 USED_UPLOAD = "Nothing was uploaded with this key, or it expired or was used already."
 
 
+def store_image(data: bytes, *, store: str, product_id: str, settings: Settings) -> str:
+    """Put an image an operator holds (the demo catalog's) at a final key; return the key.
+    The bytes must prove their type, as an upload's must."""
+    content_type = sniff(data[:_SNIFF_BYTES])
+    if content_type is None or len(data) > MAX_IMAGE_BYTES:
+        raise ImageInvalidError("Not a JPEG, PNG or WebP image of at most 5 MB.")
+    key = f"{IMAGES_PREFIX}{store}/{product_id}/{uuid.uuid4().hex}.{EXTENSIONS[content_type]}"
+    _client(settings).put_object(
+        Bucket=settings.images_bucket,
+        Key=key,
+        Body=data,
+        ContentType=content_type,
+        CacheControl="public, max-age=31536000, immutable",
+    )
+    return key
+
+
 def check_upload_key(upload_key: str, *, store: str, product_id: str) -> None:
     """Refuse a key this product's uploads could not have: another product's, a path."""
     prefix = _upload_prefix(store, product_id)
@@ -196,6 +213,16 @@ def url_for(key: str | None, settings: Settings) -> str | None:
             ExpiresIn=settings.image_url_ttl_seconds,
         )
     )
+
+
+def exists(key: str, settings: Settings) -> bool:
+    try:
+        _client(settings).head_object(Bucket=settings.images_bucket, Key=key)
+    except ClientError as error:
+        if error.response.get("Error", {}).get("Code") in _MISSING:
+            return False
+        raise
+    return True
 
 
 def delete(key: str | None, settings: Settings) -> None:

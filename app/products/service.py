@@ -222,6 +222,22 @@ def set_image(
     except Exception:
         repository.release_upload(table, upload_key=upload_key)  # S3 trouble: a retry may
         raise
+    return _install_image(table, product_id, key, settings)
+
+
+def put_image(table: Table, product_id: str, data: bytes, settings: Settings) -> ProductRecord:
+    """Give a product an image an operator holds (the demo catalog's photos), as a
+    confirmed upload would; the previous image is deleted."""
+    key = images.store_image(data, store=table.keys.store, product_id=product_id, settings=settings)
+    after, _ = _install_image(table, product_id, key, settings)
+    return after
+
+
+def _install_image(
+    table: Table, product_id: str, key: str, settings: Settings
+) -> tuple[ProductRecord, ProductStock]:
+    """Make the stored object `key` the product's image and delete the one it replaces; the
+    object goes too when the product is gone meanwhile."""
     try:
         before, after, stock = _change_image(table, product_id, key)
     except ProductNotFoundError:

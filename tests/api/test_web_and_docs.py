@@ -65,6 +65,29 @@ def test_hashed_assets_are_cached_for_good(client: TestClient, dist: Path) -> No
     assert client.get("/app/favicon.svg").headers["cache-control"] == "no-cache"
 
 
+def test_files_travel_compressed_as_the_build_left_them(client: TestClient, dist: Path) -> None:
+    """The build writes .br and .gz copies (web/vite.config.ts); a browser that takes them
+    gets one, with the original's type (it was 349 kB of uncompressed script locally)."""
+    import gzip
+
+    script = "console.log('hello');\n" * 200
+    (dist / "assets" / "index-abc123.js").write_text(script)
+    (dist / "assets" / "index-abc123.js.gz").write_bytes(gzip.compress(script.encode()))
+    (dist / "assets" / "index-abc123.js.br").write_bytes(b"brotli bytes stand-in")
+    url = "/app/assets/index-abc123.js"
+    raw = client.get(url, headers={"Accept-Encoding": "identity"})
+    assert raw.text == script
+    assert "content-encoding" not in raw.headers
+    gzipped = client.get(url, headers={"Accept-Encoding": "gzip, deflate"})
+    assert gzipped.headers["content-encoding"] == "gzip"
+    assert gzipped.text == script  # httpx decompresses it
+    assert "javascript" in gzipped.headers["content-type"]
+    assert gzipped.headers["vary"] == "Accept-Encoding"
+    brotli = client.get(url, headers={"Accept-Encoding": "gzip, br"}, extensions={})
+    assert brotli.headers["content-encoding"] == "br"
+    assert brotli.headers["cache-control"] == "public, max-age=31536000, immutable"
+
+
 @pytest.mark.parametrize(
     "path", ["/app/assets/missing.js", "/app/../secret.txt", "/app/%2e%2e/secret.txt"]
 )

@@ -235,3 +235,46 @@ def test_two_stores_from_the_cli_side_by_side(
     )
     assert north_admin_counter is not None
     assert north_admin_counter["admins"] == 1
+
+
+def test_the_demo_catalog_comes_with_its_photos(
+    client: TestClient,
+    table: Table,
+    bucket: str,
+    s3_endpoint: str,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`make seed`: every demo product gets its photo (devtools/demo_images), stored and
+    served as an uploaded one is; `demo-photos` (which `make run` runs) puts back the ones
+    a restarted local S3 forgot, and touches nothing else."""
+    import httpx
+
+    from app.products.images import s3_client
+    from app.seed import CATALOG
+    from devtools.run_local import DEMO_PHOTOS
+    from tests.support.invariants import check_invariants
+
+    assert cli.main(["seed", "--images", str(DEMO_PHOTOS)]) == 0
+    assert "demo photos: 32 attached" in capsys.readouterr().out
+    items = client.get("/products?limit=100").json()["items"]
+    assert len(items) == len(CATALOG) == 32
+    assert all(item["image_url"] for item in items)
+    photo = httpx.get(items[0]["image_url"])
+    assert photo.status_code == 200
+    assert photo.headers["content-type"] == "image/webp"
+    assert photo.content[:4] == b"RIFF"
+    s3 = s3_client(s3_endpoint, "us-east-1")
+    keys = {o["Key"] for o in s3.list_objects_v2(Bucket=bucket)["Contents"]}
+    assert len(keys) == 32
+    check_invariants(table, image_keys=keys)
+
+    # the bucket loses two (a local S3 restarted): they are put back, the rest untouched
+    lost = sorted(keys)[:2]
+    for key in lost:
+        s3.delete_object(Bucket=bucket, Key=key)
+    assert cli.main(["demo-photos", "--images", str(DEMO_PHOTOS)]) == 0
+    assert "demo photos: 2 attached" in capsys.readouterr().out
+    now = {o["Key"] for o in s3.list_objects_v2(Bucket=bucket)["Contents"]}
+    assert len(now) == 32
+    assert keys - set(lost) <= now
+    check_invariants(table, image_keys=now)

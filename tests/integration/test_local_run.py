@@ -18,15 +18,23 @@ from devtools import dynamodb_local, s3_local
 from tests.support.smoke import make_smoke
 
 
-def wait_for(url: str, timeout: float = 90) -> None:
+def wait_for(url: str, process: subprocess.Popen[str] | None = None, timeout: float = 90) -> None:
+    """Until `url` answers 200; fails at once, with what it printed, if `process` ends."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
+        if process is not None and process.poll() is not None:
+            output, _ = process.communicate()
+            raise AssertionError(f"exited {process.returncode} before {url} came up:\n{output}")
         try:
             if httpx.get(url, timeout=1).status_code == 200:
                 return
         except httpx.TransportError:
             pass
         time.sleep(0.3)
+    if process is not None:
+        os.killpg(process.pid, signal.SIGINT)
+        output, _ = process.communicate(timeout=60)
+        raise AssertionError(f"{url} did not come up in {timeout} s:\n{output}")
     raise AssertionError(f"{url} did not come up")
 
 
@@ -78,7 +86,7 @@ class LocalRun:
             text=True,
             start_new_session=True,  # like a terminal: Ctrl-C reaches the whole group
         )
-        wait_for(f"{self.url}/health")
+        wait_for(f"{self.url}/health", self.process)
 
     def interrupt(self) -> str:
         assert self.process is not None

@@ -98,8 +98,12 @@ def test_docs_load_the_spec_from_the_path_the_browser_sees(
     )
     assert f'data-openapi-url="{prefix}/openapi.json"' in html
     assert f'src="{prefix}/docs/assets/swagger-ui-bundle.js"' in html
-    spec = invoke("GET", "/openapi.json")
+    spec = invoke("GET", "/openapi.json", headers={"Accept-Encoding": "gzip, deflate, br"})
     assert spec["statusCode"] == 200
+    # never compressed in Lambda: CloudFront compresses, and a REST API would pass the
+    # gzip on as base64 text (no binary media types)
+    assert "content-encoding" not in {name.lower() for name in spec["headers"]}
+    assert not spec.get("isBase64Encoded")
     body = body_of(spec)
     assert "/auth/login" in body["paths"]
     if prefix:

@@ -62,6 +62,7 @@ def partition_keys(keys: Keys) -> Iterator[tuple[str, str]]:
         "email_prefix": None,
         "q": None,
         "store": "x",
+        "upload_key": "up",
     }
     for name, method in inspect.getmembers(keys, inspect.ismethod):
         if name.startswith("_") or name.endswith("_scope") or name == "product_id_of":

@@ -1,6 +1,6 @@
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { lazy } from "react";
-import { createBrowserRouter, Navigate, RouterProvider } from "react-router";
+import { Navigate, Route, Router, Switch } from "../lib/routing";
 
 import { ApiProblem } from "../api/problem";
 import { CatalogPage } from "../features/catalog/CatalogPage";
@@ -38,55 +38,83 @@ const queryClient = new QueryClient({
 
 const staff = ["admin", "stock_manager"] as const;
 
-const router = createBrowserRouter(
-  [
-    {
-      element: <Layout />,
-      children: [
-        { index: true, element: <CatalogPage /> },
-        { path: "products/:productId", element: <ProductPage /> },
-        { path: "cart", element: <CartPage /> },
-        { path: "login", element: <LoginPage /> },
-        { path: "signup", element: <SignupPage /> },
-        { path: "forgot-password", element: <ForgotPasswordPage /> },
-        { path: "reset-password", element: <ResetPasswordPage /> },
-        { path: "account", element: <RequireRole><AccountPage /></RequireRole> },
-        { path: "orders", element: <RequireRole><OrdersPage /></RequireRole> },
-        { path: "orders/:orderId", element: <RequireRole><OrderPage /></RequireRole> },
-        { path: "inventory", element: <RequireRole roles={[...staff]}><InventoryPage /></RequireRole> },
-        {
-          path: "inventory/:productId",
-          element: <RequireRole roles={[...staff]}><StockPage /></RequireRole>,
-        },
-        { path: "admin", element: <Navigate to="/admin/products" replace /> },
-        {
-          path: "admin/products",
-          element: <RequireRole roles={["admin"]}><AdminProductsPage /></RequireRole>,
-        },
-        {
-          path: "admin/products/new",
-          element: <RequireRole roles={["admin"]}><ProductEditorPage /></RequireRole>,
-        },
-        {
-          path: "admin/products/:productId",
-          element: <RequireRole roles={["admin"]}><ProductEditorPage /></RequireRole>,
-        },
-        { path: "admin/users", element: <RequireRole roles={["admin"]}><UsersPage /></RequireRole> },
-        {
-          path: "admin/orders",
-          element: <RequireRole roles={["admin"]}><AdminOrdersPage /></RequireRole>,
-        },
-        { path: "*", element: <NotFoundPage /> },
-      ],
-    },
-  ],
-  { basename: "/app" },
-);
+/** The pages. Everything but the catalog loads when first visited (above). */
+function Pages() {
+  return (
+    <Switch>
+      <Route path="/" component={CatalogPage} />
+      <Route path="/products/:productId" component={ProductPage} />
+      <Route path="/cart" component={CartPage} />
+      <Route path="/login" component={LoginPage} />
+      <Route path="/signup" component={SignupPage} />
+      <Route path="/forgot-password" component={ForgotPasswordPage} />
+      <Route path="/reset-password" component={ResetPasswordPage} />
+      <Route path="/account">
+        <RequireRole>
+          <AccountPage />
+        </RequireRole>
+      </Route>
+      <Route path="/orders">
+        <RequireRole>
+          <OrdersPage />
+        </RequireRole>
+      </Route>
+      <Route path="/orders/:orderId">
+        <RequireRole>
+          <OrderPage />
+        </RequireRole>
+      </Route>
+      <Route path="/inventory">
+        <RequireRole roles={[...staff]}>
+          <InventoryPage />
+        </RequireRole>
+      </Route>
+      <Route path="/inventory/:productId">
+        <RequireRole roles={[...staff]}>
+          <StockPage />
+        </RequireRole>
+      </Route>
+      <Route path="/admin">
+        <Navigate to="/admin/products" replace />
+      </Route>
+      <Route path="/admin/products">
+        <RequireRole roles={["admin"]}>
+          <AdminProductsPage />
+        </RequireRole>
+      </Route>
+      <Route path="/admin/products/new">
+        <RequireRole roles={["admin"]}>
+          <ProductEditorPage />
+        </RequireRole>
+      </Route>
+      <Route path="/admin/products/:productId">
+        <RequireRole roles={["admin"]}>
+          <ProductEditorPage />
+        </RequireRole>
+      </Route>
+      <Route path="/admin/users">
+        <RequireRole roles={["admin"]}>
+          <UsersPage />
+        </RequireRole>
+      </Route>
+      <Route path="/admin/orders">
+        <RequireRole roles={["admin"]}>
+          <AdminOrdersPage />
+        </RequireRole>
+      </Route>
+      <Route component={NotFoundPage} />
+    </Switch>
+  );
+}
 
 export function App() {
   return (
     <QueryClientProvider client={queryClient}>
-      <RouterProvider router={router} />
+      <Router base="/app">
+        <Layout>
+          <Pages />
+        </Layout>
+      </Router>
     </QueryClientProvider>
   );
 }

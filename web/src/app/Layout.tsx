@@ -1,5 +1,5 @@
-import { Suspense, useEffect, useState } from "react";
-import { Link, NavLink, Outlet, useLocation, useNavigate } from "react-router";
+import { type ReactNode, Suspense, useEffect, useState } from "react";
+import { Link, NavLink, useLocation, useNavigate } from "../lib/routing";
 
 import { Loading } from "../components/ui";
 import { useCurrentUser, useLogOut, useSignedIn } from "../lib/auth";
@@ -8,7 +8,7 @@ import { useCart } from "../lib/useCart";
 
 /** The site's frame: on a wide screen one row (brand, pages, cart, account); on a phone one
  * short row (brand, cart, Menu) with the pages and the account behind the Menu button. */
-export function Layout() {
+export function Layout({ children }: { children: ReactNode }) {
   const signedIn = useSignedIn();
   const { user } = useCurrentUser();
   const { count } = useCart();
@@ -98,7 +98,7 @@ export function Layout() {
       </header>
       <main id="main" className="page" tabIndex={-1}>
         <Suspense fallback={<Loading />}>
-          <Outlet />
+          {children}
         </Suspense>
       </main>
       <footer className="site-footer">

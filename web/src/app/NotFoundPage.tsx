@@ -1,4 +1,4 @@
-import { Link } from "react-router";
+import { Link } from "../lib/routing";
 
 export function NotFoundPage() {
   return (

@@ -1,5 +1,5 @@
 import type { ReactNode } from "react";
-import { Navigate, useLocation } from "react-router";
+import { Navigate, useLocation } from "../lib/routing";
 
 import type { User } from "../api/client";
 import { Loading } from "../components/ui";

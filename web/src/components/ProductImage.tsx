@@ -5,11 +5,15 @@ export function ProductImage({
   url,
   size = "card",
   decorative = size !== "large",
+  priority = false,
 }: {
   name: string;
   url: string | null | undefined;
   size?: "card" | "large" | "thumb";
   decorative?: boolean;
+  /** In view when the page opens (the first cards, a product's own photo): fetched at once
+   * and first, not lazily -- it is what the page is judged by. */
+  priority?: boolean;
 }) {
   if (url) {
     return (
@@ -17,7 +21,11 @@ export function ProductImage({
         className={`product-image image-${size}`}
         src={url}
         alt={decorative ? "" : name}
-        loading="lazy"
+        width={640}
+        height={480}
+        loading={priority ? "eager" : "lazy"}
+        fetchPriority={priority ? "high" : "auto"}
+        decoding="async"
       />
     );
   }

@@ -1,5 +1,5 @@
 import { useCallback } from "react";
-import { useSearchParams } from "react-router";
+import { useSearchParams } from "./routing";
 
 export interface CursorPages {
   cursor: string | null;

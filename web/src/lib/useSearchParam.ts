@@ -1,5 +1,5 @@
 import { useCallback } from "react";
-import { useSearchParams } from "react-router";
+import { useSearchParams } from "./routing";
 
 /** A list's filter kept in the URL (`?email=ann`), so back, reload and a shared link keep
  * it; setting it starts the list at its first page. */

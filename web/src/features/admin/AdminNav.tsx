@@ -1,4 +1,4 @@
-import { NavLink } from "react-router";
+import { NavLink } from "../../lib/routing";
 
 export function AdminNav() {
   return (

@@ -1,6 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useEffect, useId, useState } from "react";
-import { useNavigate, useParams } from "react-router";
+import { useNavigate, useParams } from "../../lib/routing";
 
 import { api, type Product, unwrap, unwrapWithEtag } from "../../api/client";
 import { ApiProblem, fieldErrors } from "../../api/problem";

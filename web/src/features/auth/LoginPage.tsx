@@ -1,6 +1,6 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
-import { Link, useNavigate, useSearchParams } from "react-router";
+import { Link, useNavigate, useSearchParams } from "../../lib/routing";
 
 import { Field, ProblemMessage } from "../../components/ui";
 import { logIn } from "../../lib/auth";

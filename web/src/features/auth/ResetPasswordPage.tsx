@@ -1,6 +1,6 @@
 import { useMutation } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
-import { Link, useLocation } from "react-router";
+import { Link, useLocation } from "../../lib/routing";
 
 import { api, unwrap } from "../../api/client";
 import { ApiProblem, fieldErrors } from "../../api/problem";

@@ -1,6 +1,6 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
-import { Link, useNavigate } from "react-router";
+import { Link, useNavigate } from "../../lib/routing";
 
 import { api, unwrap } from "../../api/client";
 import { ApiProblem, shortageMessages } from "../../api/problem";

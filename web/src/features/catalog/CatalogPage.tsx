@@ -1,5 +1,5 @@
 import { useId } from "react";
-import { Link, useSearchParams } from "react-router";
+import { Link, useSearchParams } from "../../lib/routing";
 
 import type { ProductSummary } from "../../api/client";
 import { ProductImage } from "../../components/ProductImage";
@@ -10,13 +10,13 @@ import { usePageTitle } from "../../lib/usePageTitle";
 import { AddToCart } from "./AddToCart";
 import { useCategories, useProductPage } from "./queries";
 
-function ProductCard({ product }: { product: ProductSummary }) {
+function ProductCard({ product, priority }: { product: ProductSummary; priority: boolean }) {
   const nameId = useId();
   const available = product.in_stock;
   return (
     <li className="card product-card">
       <Link to={`/products/${product.id}`} className="product-card-link">
-        <ProductImage name={product.name} url={product.image_url} />
+        <ProductImage name={product.name} url={product.image_url} priority={priority} />
         <span className="product-card-name" id={nameId}>
           {product.name}
         </span>
@@ -100,7 +100,7 @@ export function CatalogPage() {
         <Empty>
           <p>{q || category ? "No products match." : "The shop has no products yet."}</p>
           {(q || category) && (
-            <button type="button" className="button secondary" onClick={() => setParams({})}>
+            <button type="button" className="button secondary" onClick={() => setParams(new URLSearchParams())}>
               Show everything
             </button>
           )}
@@ -108,8 +108,8 @@ export function CatalogPage() {
       ) : (
         <>
           <ul className="product-grid" aria-label="Products">
-            {page.data.items.map((product) => (
-              <ProductCard key={product.id} product={product} />
+            {page.data.items.map((product, index) => (
+              <ProductCard key={product.id} product={product} priority={index < 4} />
             ))}
           </ul>
           <Pager pages={pages} nextCursor={page.data.next_cursor} />

@@ -1,5 +1,5 @@
 import { useId } from "react";
-import { Link, useParams } from "react-router";
+import { Link, useParams } from "../../lib/routing";
 
 import { ApiProblem } from "../../api/problem";
 import { ProductImage } from "../../components/ProductImage";
@@ -32,7 +32,7 @@ export default function ProductPage() {
   const { data } = product;
   return (
     <article className="product-detail">
-      <ProductImage name={data.name} url={data.image_url} size="large" />
+      <ProductImage name={data.name} url={data.image_url} size="large" priority />
       <div className="product-detail-body">
         <p className="breadcrumb">
           <Link to={`/?category=${encodeURIComponent(data.category)}`}>{data.category}</Link>

@@ -1,6 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
-import { Link, useParams } from "react-router";
+import { Link, useParams } from "../../lib/routing";
 
 import { api, unwrap, unwrapWithEtag } from "../../api/client";
 import { ApiProblem, fieldErrors } from "../../api/problem";

@@ -1,4 +1,4 @@
-import { Link } from "react-router";
+import { Link } from "../../lib/routing";
 
 import type { Order } from "../../api/client";
 import { money, when } from "../../lib/format";

@@ -1,6 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
-import { Link, useLocation, useParams } from "react-router";
+import { Link, useLocation, useParams } from "../../lib/routing";
 
 import { api, unwrap } from "../../api/client";
 import { ApiProblem } from "../../api/problem";

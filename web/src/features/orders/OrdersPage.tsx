@@ -1,5 +1,5 @@
 import { useQuery } from "@tanstack/react-query";
-import { Link } from "react-router";
+import { Link } from "../../lib/routing";
 
 import { api, unwrap } from "../../api/client";
 import { Empty, ErrorState, Loading, Pager } from "../../components/ui";
