@@ -162,7 +162,7 @@ def rotate_jwt_key(args: argparse.Namespace) -> int:
 
     import boto3
 
-    from app.core.signing import rotated
+    from app.core.keyring import rotated
 
     region = args.region or os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
     client = boto3.client("secretsmanager", region_name=region)

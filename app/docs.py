@@ -16,9 +16,9 @@ from pathlib import Path
 from fastapi import Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
 
-from app.auth.dependencies import PUBLIC
 from app.core.errors import NotFoundError
-from app.core.routing import APIRouter
+from app.http.access import PUBLIC
+from app.http.routing import APIRouter
 
 router = APIRouter(dependencies=[PUBLIC], include_in_schema=False)
 

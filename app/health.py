@@ -7,12 +7,12 @@ import logging
 from botocore.exceptions import BotoCoreError, ClientError
 from pydantic import BaseModel
 
-from app.auth.dependencies import PUBLIC
-from app.core.blocking import blocking
 from app.core.errors import ServiceUnavailableError
-from app.core.params import TableDep
-from app.core.responses import problem_responses
-from app.core.routing import APIRouter
+from app.http.access import PUBLIC
+from app.http.blocking import blocking
+from app.http.params import TableDep
+from app.http.responses import problem_responses
+from app.http.routing import APIRouter
 
 logger = logging.getLogger(__name__)
 

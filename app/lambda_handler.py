@@ -21,9 +21,9 @@ from mangum import Mangum
 
 from app.core import metrics as business_metrics
 from app.core import origin, snapstart
-from app.core.blocking import serve_one_request_at_a_time
 from app.core.config import get_settings
 from app.core.logging import configure_logging, store_var
+from app.http.blocking import serve_one_request_at_a_time
 from app.main import app
 
 # Fail the cold start, visibly, on bad settings rather than on the first request.

@@ -8,18 +8,17 @@ from typing import Any
 
 from fastapi import FastAPI
 
-from app.core.apigateway import ApiGatewayRootPathMiddleware
 from app.core.config import get_settings
-from app.core.cors import ConfiguredCORSMiddleware
-from app.core.errors import install_error_handlers
-from app.core.faults import install_fault_handlers
 from app.core.logging import configure_logging
-from app.core.middleware import (
+from app.http.apigateway import ApiGatewayRootPathMiddleware
+from app.http.cors import ConfiguredCORSMiddleware
+from app.http.middleware import (
     ConfiguredGZipMiddleware,
     RequestContextMiddleware,
     SecurityHeadersMiddleware,
 )
-from app.core.responses import finalize
+from app.http.problems import install_problem_handlers
+from app.http.responses import finalize
 from app.routers import LazyRouters, LazyRoutersMiddleware
 
 DESCRIPTION = """
@@ -57,8 +56,7 @@ def create_app() -> FastAPI:
     app.add_middleware(ConfiguredCORSMiddleware)  # preflights answered before anything else
     app.add_middleware(ConfiguredGZipMiddleware)
     app.add_middleware(ApiGatewayRootPathMiddleware)
-    install_error_handlers(app)
-    install_fault_handlers(app)
+    install_problem_handlers(app)
 
     build_openapi = app.openapi
 

@@ -53,7 +53,7 @@ class LazyRouters:
         missing = [p for p in prefixes if p in ROUTERS and p not in self.included]
         if not missing:
             return
-        from app.auth.dependencies import include_guarded
+        from app.http.access import include_guarded
 
         with self._lock:
             for prefix in missing:

@@ -18,9 +18,9 @@ from typing import Annotated
 from fastapi import Header, Request
 from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
 
-from app.auth.dependencies import PUBLIC
 from app.core.errors import NotFoundError
-from app.core.routing import APIRouter
+from app.http.access import PUBLIC
+from app.http.routing import APIRouter
 
 router = APIRouter(dependencies=[PUBLIC], include_in_schema=False)
 

@@ -85,8 +85,8 @@ def app_for(table: Any) -> Any:
     from fastapi.testclient import TestClient
 
     from app.core.config import get_settings
-    from app.core.params import table_dependency
     from app.db.table import get_table
+    from app.http.params import table_dependency
     from app.main import create_app
     from app.stores import resolution
 
@@ -102,8 +102,8 @@ def app_for(table: Any) -> Any:
 def load_products(table: Any, count: int, *, categories: int = 10, start: int = 0) -> None:
     """Bulk-load products exactly as the app stores them (BatchWriteItem, 25 items at a
     time): every item a new product is made of, but the category counters."""
-    from app.products.repository import new_product_actions
     from app.products.schemas import ProductRecord
+    from app.products.service import new_product_actions
     from app.products.words import suffixes
 
     now = "2026-01-01T00:00:00.000000Z"

@@ -128,8 +128,8 @@ class Sizes:
 def measure_sizes(table: Any) -> Sizes:
     from app.orders.repository import idempotency_put_action, put_action
     from app.orders.schemas import IdempotencyRecord, OrderLine, OrderRecord
-    from app.products.repository import new_product_actions
     from app.products.schemas import ProductRecord
+    from app.products.service import new_product_actions
     from app.stock import ledger
     from app.stock.model import new_entry
 

@@ -38,7 +38,7 @@ def dynamodb_endpoint() -> Iterator[str]:
 def blocking_work_on_threads(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every test starts as under uvicorn: blocking work on worker threads (importing the
     Lambda handler switches the process to inline; the Lambda tests ask for that)."""
-    from app.core import blocking
+    from app.http import blocking
 
     monkeypatch.setattr(blocking, "_inline", False)
 

@@ -8,14 +8,14 @@ from fastapi import Query, status
 
 from app.admin import service
 from app.admin.schemas import EmailPrefix, RoleChange
-from app.auth.dependencies import CurrentUser, allow
 from app.auth.schemas import User
-from app.core.blocking import blocking
-from app.core.params import PageCursor, PageLimit, ResourceId, TableDep
-from app.core.responses import problem_responses
 from app.core.roles import Role
-from app.core.routing import APIRouter
 from app.db.pagination import Page
+from app.http.access import CurrentUser, allow
+from app.http.blocking import blocking
+from app.http.params import PageCursor, PageLimit, ResourceId, TableDep
+from app.http.responses import problem_responses
+from app.http.routing import APIRouter
 
 router = APIRouter(
     prefix="/admin/users",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from app.auth import repository, throttle
 from app.auth.repository import OperatorAccountError
 from app.auth.schemas import Principal, UserRecord
@@ -31,14 +33,12 @@ def list_users(
         return paginate(
             cursor,
             scope=table.keys.users_scope(email_prefix),
-            fetch=lambda start: repository.email_page(
-                table, prefix=email_prefix, limit=limit, start_key=start
-            ),
+            fetch=partial(repository.email_page, table, prefix=email_prefix, limit=limit),
         )
     return paginate(
         cursor,
         scope=table.keys.users_scope(None),
-        fetch=lambda start: repository.list_page(table, limit=limit, start_key=start),
+        fetch=partial(repository.list_page, table, limit=limit),
     )
 
 

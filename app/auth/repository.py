@@ -12,7 +12,7 @@ from app.db import transactions as tx
 from app.db.codec import RawItem
 from app.db.expressions import Update
 from app.db.keys import BY_GROUP, BY_NAME, PROFILE, SESSION_PREFIX
-from app.db.table import Table
+from app.db.table import Sort, Table
 from app.db.transactions import TransactionCancelled
 
 
@@ -188,9 +188,8 @@ def list_page(
     table: Table, *, limit: int, start_key: RawItem | None
 ) -> tuple[list[UserRecord], RawItem | None]:
     items, next_key = table.query_page(
+        table.keys.users_listing(),
         index=BY_NAME,
-        key_condition="GSI1PK = :pk",
-        values={":pk": table.keys.users_listing()},
         limit=limit,
         start_key=start_key,
         forward=False,
@@ -203,9 +202,9 @@ def email_page(
 ) -> tuple[list[UserRecord], RawItem | None]:
     """Users whose e-mail starts with `prefix` (case-insensitively), by e-mail."""
     items, next_key = table.query_page(
+        table.keys.users_by_email(),
         index=BY_GROUP,
-        key_condition="GSI2PK = :pk AND begins_with(GSI2SK, :prefix)",
-        values={":pk": table.keys.users_by_email(), ":prefix": prefix.casefold()},
+        sort=Sort.begins_with(prefix.casefold()),
         limit=limit,
         start_key=start_key,
     )
@@ -263,8 +262,8 @@ def delete_session(table: Table, *, user_id: str, session_id: str) -> None:
 
 def delete_sessions(table: Table, *, user_id: str) -> None:
     pages = table.query_pages(
-        key_condition="PK = :pk AND begins_with(SK, :prefix)",
-        values={":pk": table.keys.user_partition(user_id), ":prefix": SESSION_PREFIX},
+        table.keys.user_partition(user_id),
+        sort=Sort.begins_with(SESSION_PREFIX),
         page_size=25,  # one BatchWriteItem
     )
     for items in pages:

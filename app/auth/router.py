@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Response, status
+from fastapi import Depends, Form, Response, status
 
 from app.auth import passwords, service
-from app.auth.dependencies import ANY_USER, PUBLIC, CurrentUser
 from app.auth.schemas import (
+    MAX_EMAIL_BYTES,
     Accepted,
     AccountDeletion,
-    LoginForm,
     PasswordChange,
     PasswordResetConfirm,
     PasswordResetRequest,
@@ -22,11 +21,13 @@ from app.auth.schemas import (
 )
 from app.auth.throttle import client_key
 from app.core import links
-from app.core.blocking import blocking
 from app.core.config import get_settings
-from app.core.params import ClientAddress, CurrentStore, TableDep
-from app.core.responses import problem_responses
-from app.core.routing import APIRouter
+from app.core.text import utf8_at_most
+from app.http.access import ANY_USER, PUBLIC, CurrentUser
+from app.http.blocking import blocking
+from app.http.params import ClientAddress, CurrentStore, TableDep
+from app.http.responses import problem_responses
+from app.http.routing import APIRouter
 
 public_router = APIRouter(prefix="/auth", tags=["auth"], dependencies=[PUBLIC])
 session_router = APIRouter(
@@ -37,6 +38,31 @@ session_router = APIRouter(
 )
 
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
+
+
+class LoginForm:
+    """OAuth2's password grant as a form (what Swagger's Authorize sends), with limits: the
+    username becomes part of the throttle's keys, so it is bounded in bytes too."""
+
+    def __init__(
+        self,
+        username: Annotated[
+            str,
+            Form(min_length=1, max_length=254, description="The account's e-mail."),
+            utf8_at_most(MAX_EMAIL_BYTES, str.casefold),
+        ],
+        password: Annotated[
+            str, Form(min_length=1, max_length=1024, json_schema_extra={"format": "password"})
+        ],
+        grant_type: Annotated[str | None, Form(pattern="^password$")] = None,
+        scope: Annotated[str, Form(max_length=1024)] = "",
+        client_id: Annotated[str | None, Form(max_length=256)] = None,
+        client_secret: Annotated[
+            str | None, Form(max_length=256, json_schema_extra={"format": "password"})
+        ] = None,
+    ) -> None:
+        self.username = username
+        self.password = password
 
 
 @public_router.post(

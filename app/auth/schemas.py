@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import Form
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -74,31 +73,6 @@ class SignupRequest(BaseModel):
         if email and password.strip().casefold() == email.casefold():
             raise ValueError("password must not be the e-mail address")
         return password
-
-
-class LoginForm:
-    """OAuth2's password grant as a form (what Swagger's Authorize sends), with limits: the
-    username becomes part of the throttle's keys, so it is bounded in bytes too."""
-
-    def __init__(
-        self,
-        username: Annotated[
-            str,
-            Form(min_length=1, max_length=254, description="The account's e-mail."),
-            utf8_at_most(MAX_EMAIL_BYTES, str.casefold),
-        ],
-        password: Annotated[
-            str, Form(min_length=1, max_length=1024, json_schema_extra={"format": "password"})
-        ],
-        grant_type: Annotated[str | None, Form(pattern="^password$")] = None,
-        scope: Annotated[str, Form(max_length=1024)] = "",
-        client_id: Annotated[str | None, Form(max_length=256)] = None,
-        client_secret: Annotated[
-            str | None, Form(max_length=256, json_schema_extra={"format": "password"})
-        ] = None,
-    ) -> None:
-        self.username = username
-        self.password = password
 
 
 class RefreshRequest(BaseModel):

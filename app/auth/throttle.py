@@ -173,8 +173,6 @@ def clear(table: Table, attempt: Attempt) -> None:
 
 def clear_all(table: Table, *, email: str) -> None:
     """Every count of the account, from every address (the admin's action)."""
-    pages = table.query_pages(
-        key_condition="PK = :pk", values={":pk": table.keys.login_partition(email)}, page_size=25
-    )
+    pages = table.query_pages(table.keys.login_partition(email), page_size=25)
     for items in pages:
         table.batch_delete([{"PK": item["PK"], "SK": item["SK"]} for item in items])

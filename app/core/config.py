@@ -10,9 +10,10 @@ from typing import Literal
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-logger = logging.getLogger(__name__)
+from app.core import keyring
+from app.core.keyring import MIN_SECRET_BYTES
 
-MIN_SECRET_BYTES = 32
+logger = logging.getLogger(__name__)
 
 
 class Settings(BaseSettings):
@@ -76,10 +77,10 @@ class Settings(BaseSettings):
 
     log_level: str = "INFO"
     # gzip answers under uvicorn (false behind a proxy that compresses); never in Lambda,
-    # where CloudFront compresses (app/core/middleware.py)
+    # where CloudFront compresses (app/http/middleware.py)
     compress_responses: bool = True
     # origins allowed to call the API from a browser (comma-separated); on AWS, API Gateway
-    # answers for them instead (app/core/cors.py)
+    # answers for them instead (app/http/cors.py)
     cors_allowed_origins: str = ""
     # tenant isolation in IAM: the role each store's requests assume (app/stores/tenancy.py)
     tenant_role_arn: str | None = None
@@ -99,9 +100,7 @@ class Settings(BaseSettings):
             self.jwt_secret = SecretStr(read_secret(self.jwt_secret_arn, self.aws_region))
         secret = self.jwt_secret.get_secret_value() if self.jwt_secret else ""
         if secret.lstrip().startswith("{"):  # a key ring: app/core/signing.py
-            from app.core.signing import parse
-
-            parse(secret)
+            keyring.parse(secret)
             return self
         if len(secret.encode()) >= MIN_SECRET_BYTES:
             return self

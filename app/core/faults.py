@@ -163,19 +163,3 @@ def as_problem(error: BaseException) -> AppError:
             "The database is throttling requests right now; try again shortly.", retry_after=1
         )
     return DependencyUnavailableError()
-
-
-def install_fault_handlers(app: Any) -> None:
-    """Answer dependency faults 503 wherever they surface; anything else stays a bug (500,
-    rendered by RequestContextMiddleware)."""
-    from app.core.errors import render_app_error
-
-    async def handle(request: Any, exc: Exception) -> Any:
-        if isinstance(exc, AppError):  # pragma: no cover - registered for AWS errors only
-            return await render_app_error(request, exc)
-        if not is_dependency_fault(exc):
-            raise exc
-        return await render_app_error(request, as_problem(exc))
-
-    for error_class in (ClientError, BotoCoreError, DeadlineExceededError):
-        app.add_exception_handler(error_class, handle)

@@ -3,9 +3,25 @@
 from decimal import Decimal
 from typing import Annotated
 
-from pydantic import PlainSerializer
+from pydantic import AfterValidator, Field, PlainSerializer, StringConstraints
+
+from app.core.currencies import ISO_4217
 
 Money = Annotated[
     Decimal,
     PlainSerializer(lambda value: f"{value:.2f}", return_type=str, when_used="json"),
+]
+
+
+def _iso_4217(code: str) -> str:
+    if code not in ISO_4217:
+        raise ValueError("must be an ISO 4217 currency code, e.g. EUR")
+    return code
+
+
+Currency = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^[A-Za-z]{3}$"),
+    AfterValidator(_iso_4217),
+    Field(description="ISO 4217 code, e.g. EUR."),
 ]

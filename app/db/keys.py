@@ -46,6 +46,7 @@ STOCK = "STOCK"
 WORD_PREFIX = "WORD#"
 LEDGER_PREFIX = "LEDGER#"
 ORDER_PREFIX = "ORDER#"
+IDEMPOTENCY = "IDEMPOTENCY"
 NAME_ID_SEPARATOR = "\x1f"  # ASCII unit separator: names may not contain control characters
 
 BY_NAME = "GSI1"
@@ -287,7 +288,7 @@ class Keys:
         return {"GSI1PK": self.user_orders_listing(user_id), "GSI1SK": order_id}
 
     def idempotency(self, user_id: str, key: str) -> Key:
-        return {"PK": self._pk("IDEMPOTENCY", user_id, key), "SK": "IDEMPOTENCY"}
+        return {"PK": self._pk("IDEMPOTENCY", user_id, key), "SK": IDEMPOTENCY}
 
     def health(self) -> Key:
         return {"PK": self._pk("HEALTH"), "SK": "HEALTH"}

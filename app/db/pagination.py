@@ -12,9 +12,8 @@ import binascii
 import hashlib
 import hmac
 import json
-from collections.abc import Callable
 from functools import lru_cache
-from typing import Any, Generic, TypeVar, cast
+from typing import Any, Generic, Protocol, TypeVar, cast
 
 from pydantic import BaseModel
 
@@ -115,12 +114,17 @@ def _is_key(value: Any) -> bool:
     )
 
 
+class PageFetcher(Protocol[T]):
+    """A repository's page of a listing: `fetch(start_key=...)` (None: the first page)
+    returns the items and the key to continue from (None: the last page)."""
+
+    def __call__(self, *, start_key: RawItem | None) -> tuple[list[T], RawItem | None]: ...
+
+
 def paginate(
-    cursor: str | None,
-    *,
-    scope: str,
-    fetch: Callable[[RawItem | None], tuple[list[T], RawItem | None]],
+    cursor: str | None, *, scope: str, fetch: PageFetcher[T]
 ) -> tuple[list[T], str | None]:
-    """Run one page of a listing: check the cursor, fetch from its key, sign the next one."""
-    items, next_key = fetch(decode_cursor(cursor, scope=scope))
+    """Run one page of a listing: check the cursor, fetch from its key, sign the next one.
+    The keys are DynamoDB's and stay between here and the repositories."""
+    items, next_key = fetch(start_key=decode_cursor(cursor, scope=scope))
     return items, encode_cursor(next_key, scope=scope)

@@ -19,14 +19,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextvars import copy_context
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
 from app.db.codec import RawItem
-from app.db.schema import INDEXES
-from app.db.table import Table
+from app.db.schema import INDEX_KEY_ATTRIBUTES
+from app.db.table import Filter, Sort, Table
 
 MAX_PARALLEL_QUERIES = 16
 
@@ -49,17 +49,11 @@ class MergedListing:
     # `upto` (a number: the low-stock threshold's bound) is listed
     below: str | None = None
     upto: int | None = None
-    # a FilterExpression, with the names and values it uses
-    item_filter: str | None = None
-    names: dict[str, str] = field(default_factory=dict)
-    values: dict[str, Any] = field(default_factory=dict)
+    item_filter: Filter | None = None
 
     @property
-    def keys(self) -> tuple[str, str]:
-        if self.index is None:
-            return ("PK", "SK")
-        pk, sk = INDEXES[self.index][:2]
-        return (pk, sk)
+    def sort_key(self) -> str:
+        return INDEX_KEY_ATTRIBUTES[self.index][-1]
 
 
 def _position(value: Any) -> Position:
@@ -71,45 +65,45 @@ def _raw_position(raw: RawItem, attribute: str) -> Position:
     return int(value) if kind == "N" else str(value)
 
 
+def _raw_key(attribute: str, position: Position) -> RawItem:
+    """A cursor's key: the sort key of the last item shown (app/db/pagination.py signs it)."""
+    kind = "N" if isinstance(position, int) else "S"
+    return {attribute: {kind: str(position)}}
+
+
+def _sort(listing: MergedListing, after: Position | None) -> Sort | None:
+    if listing.descending:
+        bound = after if after is not None else listing.below
+        return Sort.below(bound) if bound is not None else None
+    if listing.upto is not None:
+        return Sort.between(int(after) + 1 if after is not None else 0, listing.upto)
+    return Sort.after(after) if after is not None else None
+
+
 def _query_one(
     table: Table, listing: MergedListing, partition: str, *, limit: int, after: Position | None
 ) -> tuple[list[dict[str, Any]], Position | None]:
     """Up to `limit` items of one partition after `after`, and where it stopped when more
     may follow (None when it read to the end)."""
-    pk, sk = listing.keys
-    condition = "#pk = :pk"
-    values: dict[str, Any] = {":pk": partition, **listing.values}
-    names = {"#pk": pk, "#sk": sk, **listing.names}
-    if listing.descending:
-        bound = after if after is not None else listing.below
-        if bound is not None:
-            condition += " AND #sk < :bound"
-            values[":bound"] = bound
-    elif listing.upto is not None:
-        condition += " AND #sk BETWEEN :low AND :high"
-        values[":low"] = int(after) + 1 if after is not None else 0
-        values[":high"] = listing.upto
-    elif after is not None:
-        condition += " AND #sk > :after"
-        values[":after"] = after
     items, next_key = table.query_page(
+        partition,
         index=listing.index,
-        key_condition=condition,
-        values=values,
-        names=names,
+        sort=_sort(listing, after),
         limit=limit,
         forward=not listing.descending,
         item_filter=listing.item_filter,
         consistent=listing.index is None,
     )
-    return items, _raw_position(next_key, sk) if next_key else None
+    return items, _raw_position(next_key, listing.sort_key) if next_key else None
 
 
 def merged_page(
-    table: Table, listing: MergedListing, *, limit: int, after: Position | None
-) -> tuple[list[dict[str, Any]], Position | None]:
-    """Up to `limit` items after sort key `after`, from every partition, in order; and the
-    sort key to continue after when more exist."""
+    table: Table, listing: MergedListing, *, limit: int, start_key: RawItem | None
+) -> tuple[list[dict[str, Any]], RawItem | None]:
+    """Up to `limit` items after the cursor's key, from every partition, in order; and the
+    key to continue from when more exist."""
+    sk = listing.sort_key
+    after = _raw_position(start_key, sk) if start_key else None
     # each query runs in the request's context (its deadline for AWS calls)
     futures = [
         _executor().submit(
@@ -118,7 +112,6 @@ def merged_page(
         for partition in listing.partitions
     ]
     results = [future.result() for future in futures]
-    sk = listing.keys[1]
 
     def position(item: dict[str, Any]) -> Position:
         return _position(item[sk])
@@ -138,7 +131,7 @@ def merged_page(
             if (position(i) >= limit_at if listing.descending else position(i) <= limit_at)
         ]
         if not items:  # nothing can be shown yet: continue from the stop
-            return [], limit_at
+            return [], _raw_key(sk, limit_at)
     more = len(items) > limit or any(stop is not None for _, stop in results)
     page = items[:limit]
-    return page, position(page[-1]) if more and page else None
+    return page, _raw_key(sk, position(page[-1])) if more and page else None

@@ -39,6 +39,54 @@ def dynamodb_client(endpoint_url: str | None, region: str) -> Any:
 
 
 @dataclass(frozen=True)
+class Sort:
+    """A condition on the sort key of a Query: `Sort.begins_with("ORDER#")`, ..."""
+
+    operator: str  # "<", "<=", ">", "begins_with" or "between"
+    value: Any
+    high: Any = None
+
+    @classmethod
+    def begins_with(cls, prefix: str) -> Sort:
+        return cls("begins_with", prefix)
+
+    @classmethod
+    def below(cls, value: Any) -> Sort:
+        return cls("<", value)
+
+    @classmethod
+    def at_most(cls, value: Any) -> Sort:
+        return cls("<=", value)
+
+    @classmethod
+    def after(cls, value: Any) -> Sort:
+        return cls(">", value)
+
+    @classmethod
+    def between(cls, low: Any, high: Any) -> Sort:
+        return cls("between", low, high)
+
+    def expression(self, name: str, values: dict[str, Any]) -> str:
+        values[":sk"] = self.value
+        if self.operator == "begins_with":
+            return f"begins_with({name}, :sk)"
+        if self.operator == "between":
+            values[":sk_high"] = self.high
+            return f"{name} BETWEEN :sk AND :sk_high"
+        return f"{name} {self.operator} :sk"
+
+
+@dataclass(frozen=True)
+class Filter:
+    """A FilterExpression with the attribute names and values it uses (not `#pk`, `#sk`,
+    `:pk`, `:sk`: the key condition's)."""
+
+    expression: str
+    names: Mapping[str, str] = field(default_factory=dict)
+    values: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class Table:
     client: Any
     name: str
@@ -98,27 +146,39 @@ class Table:
 
     def query_page(
         self,
+        partition: str,
         *,
-        key_condition: str,
-        values: Mapping[str, Any],
         limit: int,
-        start_key: RawItem | None = None,
         index: str | None = None,
+        sort: Sort | None = None,
+        start_key: RawItem | None = None,
         forward: bool = True,
-        names: Mapping[str, str] | None = None,
         consistent: bool = False,
-        item_filter: str | None = None,
+        item_filter: Filter | None = None,
     ) -> tuple[list[dict[str, Any]], RawItem | None]:
-        """One Query for up to `limit` items, and the key to continue from when more exist.
+        """One Query of a partition (of the table, or of an index) for up to `limit` items,
+        and the key to continue from when more exist. The key condition is built here from
+        the index's key attributes (app/db/schema.py).
 
         It asks for one item more than needed, so that "more exist" is known exactly and the
         last page never comes with a cursor that leads to an empty page. With `item_filter`
-        (a FilterExpression) it reads on until the page is full, at most
-        MAX_FILTERED_READS times: past that the page is short but its cursor goes on.
+        it reads on until the page is full, at most MAX_FILTERED_READS times: past that the
+        page is short but its cursor goes on.
         """
+        pk, sk = self.key_attributes[index][-2:]
+        names = {"#pk": pk}
+        values: dict[str, Any] = {":pk": partition}
+        condition = "#pk = :pk"
+        if sort is not None:
+            names["#sk"] = sk
+            condition += " AND " + sort.expression("#sk", values)
+        if item_filter is not None:
+            names.update(item_filter.names)
+            values.update(item_filter.values)
         request: dict[str, Any] = {
             "TableName": self.name,
-            "KeyConditionExpression": key_condition,
+            "KeyConditionExpression": condition,
+            "ExpressionAttributeNames": names,
             "ExpressionAttributeValues": serialize(values),
             "Limit": limit + 1,
             "ScanIndexForward": forward,
@@ -127,10 +187,8 @@ class Table:
             request["IndexName"] = index
         else:
             request["ConsistentRead"] = consistent
-        if names:
-            request["ExpressionAttributeNames"] = dict(names)
-        if item_filter:
-            request["FilterExpression"] = item_filter
+        if item_filter is not None:
+            request["FilterExpression"] = item_filter.expression
         raw_items: list[RawItem] = []
         reads = 0
         while True:
@@ -156,18 +214,14 @@ class Table:
         return [deserialize(item) for item in raw_items], next_key
 
     def query_pages(
-        self, *, key_condition: str, values: Mapping[str, Any], page_size: int = 100
+        self, partition: str, *, sort: Sort | None = None, page_size: int = 100
     ) -> Iterator[list[dict[str, Any]]]:
-        """Every item of a (strongly consistent) Query, page by page. Not for request paths
-        that promise one round trip: this reads until the end."""
+        """Every item of a partition (strongly consistent), page by page. Not for request
+        paths that promise one round trip: this reads until the end."""
         start_key: RawItem | None = None
         while True:
             items, start_key = self.query_page(
-                key_condition=key_condition,
-                values=values,
-                limit=page_size,
-                start_key=start_key,
-                consistent=True,
+                partition, sort=sort, limit=page_size, start_key=start_key, consistent=True
             )
             yield items
             if start_key is None:

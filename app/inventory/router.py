@@ -7,14 +7,14 @@ from typing import Annotated
 from fastapi import Header, Query, Response
 from pydantic import StringConstraints
 
-from app.auth.dependencies import CurrentUser, allow
-from app.core.blocking import blocking
-from app.core.params import CurrentStore, PageCursor, PageLimit, ResourceId, TableDep
-from app.core.responses import problem_responses
 from app.core.roles import Role
-from app.core.routing import APIRouter
 from app.core.text import ID_PATTERN
 from app.db.pagination import Page
+from app.http.access import CurrentUser, allow
+from app.http.blocking import blocking
+from app.http.params import CurrentStore, PageCursor, PageLimit, ResourceId, TableDep
+from app.http.responses import problem_responses
+from app.http.routing import APIRouter
 from app.inventory import service
 from app.inventory.schemas import (
     Movement,

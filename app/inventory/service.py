@@ -9,18 +9,14 @@ from app.core import etags
 from app.core.config import get_settings
 from app.core.errors import ConflictError, InvalidInputError, PreconditionFailedError
 from app.db.codec import RawItem
-from app.db.keys import BY_STOCK, STOCK_KEY, STOCK_KEY_SCALE
 from app.db.pagination import paginate
-from app.db.sharding import MergedListing, merged_page
 from app.db.table import Table
 from app.inventory.schemas import StockLevel
-from app.products import words
-from app.products.repository import from_item
+from app.products import service as products
 from app.products.schemas import ProductRecord
 from app.products.service import ProductNotFoundError
-from app.stock import engine, ledger, limits
+from app.stock import changes, ledger, limits, reading
 from app.stock.model import LedgerEntry, ProductStock
-from app.stock.reading import read_products
 
 
 class NegativeStockError(ConflictError):
@@ -50,38 +46,21 @@ def etag(stock: ProductStock) -> str:
     return etags.strong(stock.version)
 
 
-def _read(table: Table, product_id: str) -> Level:
-    read = read_products(table, [product_id])
-    if product_id not in read.products:
-        raise ProductNotFoundError(product_id)
-    return from_item(read.products[product_id]), read.stock[product_id]
-
-
 def get_level(table: Table, product_id: str) -> Level:
-    return _read(table, product_id)
+    return products.get(table, product_id)
 
 
 def get_levels(table: Table, product_ids: list[str]) -> list[Level]:
     """Several products' levels (a page of the admins' product list), in the order asked,
     without those that do not exist: one read of the definitions, one of the stock."""
-    read = read_products(table, list(dict.fromkeys(product_ids)))
-    return [
-        (from_item(read.products[pid]), read.stock[pid])
-        for pid in dict.fromkeys(product_ids)
-        if pid in read.products
-    ]
+    return products.get_many(table, product_ids)
 
 
-def _commit(table: Table, product_id: str, plan: engine.PlanMaker, actor_id: str) -> Level:
-    product, stock = _read(table, product_id)
-    committed = engine.commit(
-        table, snapshot={product_id: stock}, make_plan=plan, actor_id=actor_id
-    )
-    if committed.crossings:
-        words.refresh(table, product_id)
-    return (
-        _read(table, product_id) if committed.entries or committed.crossings else (product, stock)
-    )
+def _commit(table: Table, product_id: str, plan: changes.PlanMaker, actor_id: str) -> Level:
+    product, stock = products.get(table, product_id)
+    outcome = changes.apply(table, snapshot={product_id: stock}, make_plan=plan, actor_id=actor_id)
+    changed = isinstance(outcome, changes.Committed) and (outcome.entries or outcome.crossings)
+    return products.get(table, product_id) if changed else (product, stock)
 
 
 def set_stock(
@@ -96,13 +75,13 @@ def set_stock(
     """Set an absolute level (a stock count); the ledger records the difference. With
     If-Match, the level must still be the one the caller saw."""
 
-    def plan(snapshot: engine.Snapshot) -> engine.Plan:
+    def plan(snapshot: changes.Snapshot) -> changes.Plan:
         stock = _current(snapshot, product_id)
         if if_match is not None and not etags.if_match_allows(if_match, etag(stock)):
             raise PreconditionFailedError(
                 f"The stock is at version {stock.version}; reload and try again."
             )
-        return engine.Plan(changes=[engine.Change(product_id, "set", target, reason)])
+        return changes.Plan(changes=[changes.Change(product_id, "set", target, reason)])
 
     return _commit(table, product_id, plan, actor_id)
 
@@ -111,7 +90,7 @@ def adjust_stock(table: Table, product_id: str, *, delta: int, reason: str, acto
     """Add to or take from the stock (a delivery, breakage...). Never below zero, never
     above the cap."""
 
-    def plan(snapshot: engine.Snapshot) -> engine.Plan:
+    def plan(snapshot: changes.Snapshot) -> changes.Plan:
         total = _current(snapshot, product_id).total
         if total + delta < 0:
             raise NegativeStockError(
@@ -119,7 +98,7 @@ def adjust_stock(table: Table, product_id: str, *, delta: int, reason: str, acto
                 available=total,
             )
         limits.check_addition(total, delta, what="an adjustment")
-        return engine.Plan(changes=[engine.Change(product_id, "adjustment", delta, reason)])
+        return changes.Plan(changes=[changes.Change(product_id, "adjustment", delta, reason)])
 
     return _commit(table, product_id, plan, actor_id)
 
@@ -129,19 +108,19 @@ def spread_stock(
 ) -> Level:
     """Spread the stock over more buckets, for a product that sells too fast for one."""
 
-    def plan(snapshot: engine.Snapshot) -> engine.Plan:
+    def plan(snapshot: changes.Snapshot) -> changes.Plan:
         stock = _current(snapshot, product_id)
         if buckets < len(stock.buckets):
             raise FewerBucketsError(
                 f"The stock is spread over {len(stock.buckets)} buckets; it can only grow."
             )
-        change = engine.Change(product_id, "set", stock.total, reason, buckets=buckets)
-        return engine.Plan(changes=[change])
+        change = changes.Change(product_id, "set", stock.total, reason, buckets=buckets)
+        return changes.Plan(changes=[change])
 
     return _commit(table, product_id, plan, actor_id)
 
 
-def _current(snapshot: engine.Snapshot, product_id: str) -> ProductStock:
+def _current(snapshot: changes.Snapshot, product_id: str) -> ProductStock:
     if product_id not in snapshot:
         raise ProductNotFoundError(product_id)
     return snapshot[product_id]
@@ -152,58 +131,37 @@ def movements(
 ) -> tuple[list[tuple[LedgerEntry, UserRecord | None]], str | None]:
     """The ledger, newest first, across the product's buckets; each entry with the person
     who made it (None for the system, or someone since deleted): one more read a page."""
-    entries, next_cursor = _ledger_page(table, product_id, limit=limit, cursor=cursor)
-    people = users.get_many(table, user_ids=[entry.actor_id for entry in entries])
-    return [(entry, people.get(entry.actor_id)) for entry in entries], next_cursor
 
-
-def _ledger_page(
-    table: Table, product_id: str, *, limit: int, cursor: str | None
-) -> tuple[list[LedgerEntry], str | None]:
-
-    def fetch(start: RawItem | None) -> tuple[list[LedgerEntry], RawItem | None]:
-        after = start["SK"]["S"] if start else None
-        buckets = int(start["B"]["N"]) if start else None
-        page = ledger.movements_page(
-            table, product_id=product_id, buckets=buckets, limit=limit, after=after
-        )
+    def fetch(*, start_key: RawItem | None) -> tuple[list[LedgerEntry], RawItem | None]:
+        page = ledger.movements_page(table, product_id=product_id, limit=limit, start_key=start_key)
         if page is None:
             raise ProductNotFoundError(product_id)
-        entries, next_after, count = page
-        cursor = {"SK": {"S": str(next_after)}, "B": {"N": str(count)}} if next_after else None
-        return entries, cursor
+        return page
 
-    return paginate(cursor, scope=table.keys.movements_scope(product_id), fetch=fetch)
+    entries, next_cursor = paginate(
+        cursor, scope=table.keys.movements_scope(product_id), fetch=fetch
+    )
+    people = users.get_many(table, user_ids=[entry.actor_id for entry in entries])
+    return [(entry, people.get(entry.actor_id)) for entry in entries], next_cursor
 
 
 def low_stock(
     table: Table, *, threshold: int, limit: int, cursor: str | None
 ) -> tuple[list[Level], str | None]:
-    """Products with stock <= threshold, lowest first: one Query per shard of the sparse
-    low-stock index (in parallel, merged), then the page's products in one BatchGetItem.
+    """Products with stock <= threshold, lowest first: the low-stock index's page
+    (app/stock/reading.py), then the page's products in one BatchGetItem.
 
     A product with several buckets is listed by its bucket 0 (its total can be at most the
     threshold only if that bucket is), with its exact total -- and left out when that is
     above the threshold. Such products sort by bucket 0, an estimate of their place."""
     check_threshold(threshold)
-    listing = MergedListing(
-        index=BY_STOCK,
-        partitions=table.keys.low_stock_listings(),
-        upto=threshold * STOCK_KEY_SCALE + STOCK_KEY_SCALE - 1,
-    )
 
-    def fetch(start: RawItem | None) -> tuple[list[Level], RawItem | None]:
-        after = int(start[STOCK_KEY]["N"]) if start else None
-        entries, next_after = merged_page(table, listing, limit=limit, after=after)
-        ids = [table.keys.product_id_of(entry["PK"]) for entry in entries]
-        read = read_products(table, ids)
-        levels = [
-            (from_item(read.products[pid]), read.stock[pid])
-            for pid in ids
-            if pid in read.products and read.stock[pid].total <= threshold
-        ]
-        next_key = {STOCK_KEY: {"N": str(next_after)}} if next_after is not None else None
-        return levels, next_key
+    def fetch(*, start_key: RawItem | None) -> tuple[list[Level], RawItem | None]:
+        ids, next_key = reading.low_stock_page(
+            table, threshold=threshold, limit=limit, start_key=start_key
+        )
+        found = products.get_many(table, ids)
+        return [level for level in found if level[1].total <= threshold], next_key
 
     return paginate(cursor, scope=table.keys.low_stock_scope(threshold), fetch=fetch)
 

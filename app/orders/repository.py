@@ -8,18 +8,22 @@ Query of the BY_NAME index.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from app.db import transactions as tx
 from app.db.codec import RawItem
 from app.db.expressions import Update
-from app.db.keys import BY_NAME, ORDER_PREFIX
+from app.db.keys import BY_NAME, IDEMPOTENCY, ORDER_PREFIX
 from app.db.sharding import MergedListing, merged_page
-from app.db.table import Table
+from app.db.table import Filter, Table
 from app.orders.schemas import IdempotencyRecord, OrderRecord, OrderStatus
+from app.products.repository import from_item as product_from_item
+from app.products.schemas import ProductRecord
+from app.stock.commit import Snapshot
+from app.stock.reading import read_definitions
 
 _ORDER_FIELDS = set(OrderRecord.model_fields)
-_STATUS = {"#status": "status"}
 
 
 def from_item(item: dict[str, Any]) -> OrderRecord:
@@ -68,6 +72,12 @@ def cancel_action(table: Table, order: OrderRecord, now: str) -> tx.Action:
     return tx.update(table.name, table.keys.order(order.id), update)
 
 
+def _status_filter(status: OrderStatus | None) -> Filter | None:
+    if status is None:
+        return None
+    return Filter("#status = :status", names={"#status": "status"}, values={":status": status})
+
+
 def user_page(
     table: Table,
     *,
@@ -78,35 +88,50 @@ def user_page(
 ) -> tuple[list[OrderRecord], RawItem | None]:
     """A user's orders, newest first: one Query on BY_NAME (a status filter may take more
     reads when many orders of the other status come first)."""
-    values: dict[str, Any] = {":pk": table.keys.user_orders_listing(user_id)}
-    if status is not None:
-        values[":status"] = status
     items, next_key = table.query_page(
+        table.keys.user_orders_listing(user_id),
         index=BY_NAME,
-        key_condition="GSI1PK = :pk",
-        values=values,
         limit=limit,
         start_key=start_key,
         forward=False,
-        names=_STATUS if status else None,
-        item_filter="#status = :status" if status else None,
+        item_filter=_status_filter(status),
     )
     return [from_item(item) for item in items], next_key
 
 
 def store_page(
-    table: Table, *, statuses: Sequence[OrderStatus], limit: int, after: str | None
-) -> tuple[list[OrderRecord], str | None]:
-    """Every order of the store (of these statuses), newest first: one Query per
+    table: Table, *, status: OrderStatus | None, limit: int, start_key: RawItem | None
+) -> tuple[list[OrderRecord], RawItem | None]:
+    """Every order of the store (or those of one status), newest first: one Query per
     partition, in parallel, merged."""
-    one_status = len(statuses) == 1
     listing = MergedListing(
         partitions=table.keys.orders_partitions(),
         descending=True,
         below=ORDER_PREFIX + "\x7f",
-        item_filter="#status = :status" if one_status else None,
-        names=_STATUS if one_status else {},
-        values={":status": statuses[0]} if one_status else {},
+        item_filter=_status_filter(status),
     )
-    items, last = merged_page(table, listing, limit=limit, after=after)
-    return [from_item(item) for item in items], str(last) if last is not None else None
+    items, next_key = merged_page(table, listing, limit=limit, start_key=start_key)
+    return [from_item(item) for item in items], next_key
+
+
+@dataclass(frozen=True)
+class PurchaseRead:
+    """What a purchase reads before it writes, in one round trip."""
+
+    products: dict[str, ProductRecord]
+    stock: Snapshot  # how many buckets each product has, not their levels
+    claim: IdempotencyRecord | None  # a live claim of the purchase's key, if any
+
+
+def read_for_purchase(
+    table: Table, *, product_ids: Sequence[str], user_id: str, key: str | None, now: int
+) -> PurchaseRead:
+    """The products and any earlier claim of the Idempotency-Key, in one eventually
+    consistent BatchGetItem; not the stock levels: a purchase takes its units without
+    reading them first (app/stock/planning.py)."""
+    claim_key = table.keys.idempotency(user_id, key) if key else None
+    read = read_definitions(table, product_ids, also=[claim_key] if claim_key else [])
+    claims = [idempotency_from_item(item) for item in read.others if item["SK"] == IDEMPOTENCY]
+    live = next((claim for claim in claims if claim.expires_at > now), None)
+    products = {pid: product_from_item(item) for pid, item in read.products.items()}
+    return PurchaseRead(products=products, stock=dict(read.stock), claim=live)

@@ -6,14 +6,13 @@ from typing import Annotated
 
 from fastapi import Header, Response, status
 
-from app.auth.dependencies import ANY_USER, CurrentUser, allow
-from app.core.blocking import blocking
-from app.core.errors import ForbiddenError
-from app.core.params import PageCursor, PageLimit, ResourceId, TableDep, UserIdFilter
-from app.core.responses import problem_responses
 from app.core.roles import Role
-from app.core.routing import APIRouter
 from app.db.pagination import Page
+from app.http.access import ANY_USER, CurrentUser, allow
+from app.http.blocking import blocking
+from app.http.params import PageCursor, PageLimit, ResourceId, TableDep, UserIdFilter
+from app.http.responses import problem_responses
+from app.http.routing import APIRouter
 from app.orders import service
 from app.orders.schemas import (
     IDEMPOTENCY_KEY_PATTERN,
@@ -74,11 +73,8 @@ async def list_orders(
     cursor: PageCursor = None,
     user_id: UserIdFilter = None,
 ) -> Page[Order]:
-    owner = user_id or principal.id
-    if owner != principal.id and principal.role != Role.ADMIN:
-        raise ForbiddenError("Only admins may list other users' orders.")
     orders, next_cursor = await blocking(
-        service.list_orders, table, user_id=owner, limit=limit, cursor=cursor
+        service.list_orders, table, viewer=principal, user_id=user_id, limit=limit, cursor=cursor
     )
     return Page[Order](items=[public(o) for o in orders], next_cursor=next_cursor)
 

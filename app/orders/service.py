@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import NoReturn
+from functools import partial
 
 from app.auth import repository as users
 from app.auth.schemas import Principal, UserRecord
 from app.core import metrics
-from app.core.errors import ConflictError, InvalidInputError, NotFoundError
+from app.core.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError
 from app.core.ids import time_sorted_id
 from app.core.roles import Role
 from app.core.timeutil import now_epoch, now_iso
-from app.db.codec import RawItem
 from app.db.pagination import paginate
 from app.db.table import Table
 from app.orders import repository
@@ -23,11 +22,8 @@ from app.orders.schemas import (
     OrderRecord,
     OrderStatus,
 )
-from app.products import words
-from app.products.repository import from_item
 from app.products.schemas import ProductRecord
-from app.stock import engine, limits, spreading
-from app.stock.reading import read_definitions, read_products
+from app.stock import changes, limits, reading
 
 IDEMPOTENCY_TTL_SECONDS = 24 * 3600
 
@@ -59,32 +55,28 @@ class AlreadyCancelledError(ConflictError):
     code, title = "already_cancelled", "Order already cancelled"
 
 
-class _Replay(Exception):  # noqa: N818 - control flow: the key was claimed meanwhile
-    pass
-
-
 def place_order(
     table: Table, request: OrderCreate, *, buyer: Principal, idempotency_key: str | None
 ) -> tuple[OrderRecord, bool]:
     """Place an order, or (same user, same key, same lines) return the one already placed.
     Returns the order and whether it is a replay."""
-    product_ids = [line.product_id for line in request.items]
     fingerprint = request.fingerprint()
-    claim_key = [table.keys.idempotency(buyer.id, idempotency_key)] if idempotency_key else []
-    # the products and any earlier claim of the key, one round trip; not the stock levels:
-    # the purchase takes its units without reading them first (app/stock/engine.py)
-    read = read_definitions(table, product_ids, also=claim_key)
-    claim = next((item for item in read.others if item["SK"] == "IDEMPOTENCY"), None)
-    if claim and idempotency_key:
-        record = repository.idempotency_from_item(claim)
-        if record.expires_at > now_epoch():
-            return _replay(table, record, fingerprint), True
-    products = {pid: from_item(item) for pid, item in read.products.items()}
-    order_id = time_sorted_id()
     now, now_seconds = now_iso(), now_epoch()
+    read = repository.read_for_purchase(
+        table,
+        product_ids=[line.product_id for line in request.items],
+        user_id=buyer.id,
+        key=idempotency_key,
+        now=now_seconds,
+    )
+    if read.claim is not None:
+        return _replay(table, read.claim, fingerprint), True
+    order_id = time_sorted_id()
 
-    def plan(current: engine.Snapshot) -> engine.Plan:
-        order = _order_from(request, products, current, order_id=order_id, buyer=buyer, now=now)
+    def plan(current: changes.Snapshot) -> changes.Plan:
+        order = _order_from(
+            request, read.products, current, order_id=order_id, buyer=buyer, now=now
+        )
         order = order.model_copy(update={"idempotency_key": idempotency_key})
         actions = [repository.put_action(table, order)]
         if idempotency_key:
@@ -97,42 +89,25 @@ def place_order(
                 expires_at=now_seconds + IDEMPOTENCY_TTL_SECONDS,
             )
             actions.append(repository.idempotency_put_action(table, record, now=now_seconds))
-        changes = [
-            engine.Change(line.product_id, "purchase", line.quantity, "purchase", order_id)
+        purchases = [
+            changes.Change(line.product_id, "purchase", line.quantity, "purchase", order_id)
             for line in order.lines
         ]
-        return engine.Plan(
-            changes=changes, actions=actions, on_action_failed=_claimed_meanwhile, result=order
-        )
+        return changes.Plan(changes=purchases, actions=actions, result=order)
 
     try:
-        committed = engine.commit(
-            table, snapshot=dict(read.stock), make_plan=plan, actor_id=buyer.id
-        )
+        outcome = changes.apply(table, snapshot=read.stock, make_plan=plan, actor_id=buyer.id)
     except InsufficientStockError:
         metrics.count(metrics.OUT_OF_STOCK_REJECTIONS)
         raise
-    except _Replay:
+    if isinstance(outcome, changes.Refused):  # the key was claimed meanwhile: its order
         winner = repository.get_idempotency(table, user_id=buyer.id, key=idempotency_key or "")
         if winner is None:  # pragma: no cover - the claim that beat us cannot vanish this fast
-            raise
+            raise IdempotencyKeyReusedError("This Idempotency-Key is in use; try again.")
         return _replay(table, winner, fingerprint), True
-    finally:
-        spreading.relieve(table, product_ids)  # products whose purchases keep colliding
-    _follow_listings(table, committed)
-    order: OrderRecord = committed.plan.result
+    order: OrderRecord = outcome.plan.result
     metrics.count(metrics.ORDERS_PLACED)
     return order, False
-
-
-def _follow_listings(table: Table, committed: engine.Committed) -> None:
-    """A sell-out (or its end) flipped in_stock: the search entries follow."""
-    for product_id in committed.crossings:
-        words.refresh(table, product_id)
-
-
-def _claimed_meanwhile(_: int) -> NoReturn:
-    raise _Replay
 
 
 def _replay(table: Table, record: IdempotencyRecord, fingerprint: str) -> OrderRecord:
@@ -149,7 +124,7 @@ def _replay(table: Table, record: IdempotencyRecord, fingerprint: str) -> OrderR
 def _order_from(
     request: OrderCreate,
     products: dict[str, ProductRecord],
-    stock: engine.Snapshot,
+    stock: changes.Snapshot,
     *,
     order_id: str,
     buyer: Principal,
@@ -220,24 +195,17 @@ def get_order(table: Table, order_id: str, *, viewer: Principal) -> OrderRecord:
 
 
 def list_orders(
-    table: Table,
-    *,
-    user_id: str,
-    limit: int,
-    cursor: str | None,
-    status: OrderStatus | None = None,
+    table: Table, *, viewer: Principal, user_id: str | None, limit: int, cursor: str | None
 ) -> tuple[list[OrderRecord], str | None]:
-    """One user's orders, newest first (optionally of one status)."""
+    """The viewer's orders, newest first; an admin may ask for another user's."""
+    owner = user_id or viewer.id
+    if owner != viewer.id and viewer.role != Role.ADMIN:
+        raise ForbiddenError("Only admins may list other users' orders.")
     return paginate(
         cursor,
-        scope=table.keys.user_orders_scope(user_id, status),
-        fetch=lambda start: repository.user_page(
-            table, user_id=user_id, limit=limit, start_key=start, status=status
-        ),
+        scope=table.keys.user_orders_scope(owner, None),
+        fetch=partial(repository.user_page, table, user_id=owner, limit=limit),
     )
-
-
-_AFTER = "SK"  # a store listing's cursor: the sort key of the last order shown
 
 
 def list_store_orders(
@@ -251,19 +219,16 @@ def list_store_orders(
     """Every order of the store (or of one user), newest first, optionally of one status,
     each with its buyer (None once the account is gone): one more read for the page."""
     if user_id is not None:
-        orders, next_cursor = list_orders(
-            table, user_id=user_id, limit=limit, cursor=cursor, status=status
+        orders, next_cursor = paginate(
+            cursor,
+            scope=table.keys.user_orders_scope(user_id, status),
+            fetch=partial(repository.user_page, table, user_id=user_id, limit=limit, status=status),
         )
     else:
-        statuses: list[OrderStatus] = [status] if status else ["placed", "cancelled"]
-
-        def fetch(start: RawItem | None) -> tuple[list[OrderRecord], RawItem | None]:
-            after = start[_AFTER]["S"] if start else None
-            page, last = repository.store_page(table, statuses=statuses, limit=limit, after=after)
-            return page, {_AFTER: {"S": last}} if last else None
-
         orders, next_cursor = paginate(
-            cursor, scope=table.keys.store_orders_scope(status), fetch=fetch
+            cursor,
+            scope=table.keys.store_orders_scope(status),
+            fetch=partial(repository.store_page, table, status=status, limit=limit),
         )
     buyers = users.get_many(table, user_ids=[order.user_id for order in orders])
     return [(order, buyers.get(order.user_id)) for order in orders], next_cursor
@@ -277,31 +242,24 @@ def cancel_order(table: Table, order_id: str, *, actor: Principal) -> OrderRecor
         raise AlreadyCancelledError("This order is already cancelled.")
     now = now_iso()
 
-    def plan(current: engine.Snapshot) -> engine.Plan:
+    def plan(current: changes.Snapshot) -> changes.Plan:
         returned: dict[str, int] = {}
         for line in order.lines:
             if line.product_id in current:
                 returned[line.product_id] = returned.get(line.product_id, 0) + line.quantity
         for product_id, units in returned.items():
             limits.check_addition(current[product_id].total, units, what="a cancellation")
-        changes = [
-            engine.Change(
+        returns = [
+            changes.Change(
                 line.product_id, "cancellation", line.quantity, "order cancelled", order.id
             )
             for line in order.lines
             if line.product_id in current
         ]
-        return engine.Plan(
-            changes=changes,
-            actions=[repository.cancel_action(table, order, now)],
-            on_action_failed=_already_cancelled,
-        )
+        return changes.Plan(changes=returns, actions=[repository.cancel_action(table, order, now)])
 
-    read = read_products(table, [line.product_id for line in order.lines])
-    committed = engine.commit(table, snapshot=dict(read.stock), make_plan=plan, actor_id=actor.id)
-    _follow_listings(table, committed)
+    snapshot = reading.read_products(table, [line.product_id for line in order.lines]).stock
+    outcome = changes.apply(table, snapshot=snapshot, make_plan=plan, actor_id=actor.id)
+    if isinstance(outcome, changes.Refused):  # cancelled meanwhile
+        raise AlreadyCancelledError("This order is already cancelled.")
     return order.model_copy(update={"status": "cancelled", "cancelled_at": now, "updated_at": now})
-
-
-def _already_cancelled(_: int) -> NoReturn:
-    raise AlreadyCancelledError("This order is already cancelled.")

@@ -39,11 +39,7 @@ def list_all(table: Table) -> list[CategoryCount]:
     counters fit in one 1 MB page up to tens of thousands of categories; past that the
     Query continues)."""
     counts: list[CategoryCount] = []
-    for page in table.query_pages(
-        key_condition="PK = :pk",
-        values={":pk": table.keys.categories_partition()},
-        page_size=1000,
-    ):
+    for page in table.query_pages(table.keys.categories_partition(), page_size=1000):
         counts.extend(
             CategoryCount(category=item["category"], product_count=int(item["product_count"]))
             for item in page

@@ -10,12 +10,11 @@ from app.db import transactions as tx
 from app.db.codec import RawItem
 from app.db.expressions import Update
 from app.db.keys import BY_GROUP, BY_NAME, name_sort_key, search_key
-from app.db.table import Table
+from app.db.table import Filter, Sort, Table
 from app.db.transactions import TransactionCancelled
 from app.products import categories, words
 from app.products.schemas import ProductRecord
-from app.stock import engine
-from app.stock.model import LedgerEntry, ProductStock
+from app.stock.model import ProductStock
 from app.stock.reading import read_products
 
 CATALOG_FIELDS = ("name", "description", "price", "currency", "category", "tags", "sku")
@@ -58,9 +57,15 @@ def _sku_release(table: Table, sku: str, product_id: str) -> tx.Action:
 
 def get(table: Table, *, product_id: str) -> tuple[ProductRecord, ProductStock] | None:
     """The product with its live stock: one round trip (app/stock/reading.py)."""
-    read = read_products(table, [product_id])
-    item = read.products.get(product_id)
-    return (from_item(item), read.stock[product_id]) if item else None
+    return get_many(table, product_ids=[product_id]).get(product_id)
+
+
+def get_many(
+    table: Table, *, product_ids: list[str]
+) -> dict[str, tuple[ProductRecord, ProductStock]]:
+    """Products with their live stock, by id (those that exist): one round trip."""
+    read = read_products(table, list(dict.fromkeys(product_ids)))
+    return {pid: (from_item(item), read.stock[pid]) for pid, item in read.products.items()}
 
 
 def get_definition(table: Table, *, product_id: str) -> ProductRecord | None:
@@ -69,43 +74,29 @@ def get_definition(table: Table, *, product_id: str) -> ProductRecord | None:
 
 
 def new_product_actions(
-    table: Table, *, product: ProductRecord, stock: int, actor_id: str, reason: str
-) -> tuple[list[tx.Action], LedgerEntry | None]:
+    table: Table, *, product: ProductRecord, stock_actions: list[tx.Action]
+) -> list[tx.Action]:
     """Everything a new product is stored as: its SKU claim (first), definition, category
-    count, stock bucket, initial ledger entry and search entries."""
-    stock_actions, entry = engine.initial_actions(
-        table,
-        product_id=product.id,
-        stock=stock,
-        actor_id=actor_id,
-        reason=reason,
-        at=product.created_at,
-    )
+    count, its stock's first actions (app/stock/changes.py) and search entries."""
     sku_claims = [_sku_claim(table, product.sku, product.id)] if product.sku else []
-    actions = [
+    return [
         *sku_claims,
         tx.put(table.name, _item(table, product)),
         categories.count_action(table, product.category, +1),
         *stock_actions,
         *words.write_actions(table, product),
     ]
-    return actions, entry
 
 
-def put_new(
-    table: Table, *, product: ProductRecord, stock: int, actor_id: str, reason: str
-) -> LedgerEntry | None:
+def put_new(table: Table, *, product: ProductRecord, stock_actions: list[tx.Action]) -> None:
     """Store a new product and all that comes with it, all or nothing."""
-    actions, entry = new_product_actions(
-        table, product=product, stock=stock, actor_id=actor_id, reason=reason
-    )
+    actions = new_product_actions(table, product=product, stock_actions=stock_actions)
     try:
         tx.write(table.client, actions)
     except TransactionCancelled as cancelled:
         if product.sku and cancelled.condition_failed(0):
             raise SkuTakenError(f"SKU {product.sku} is already in use.") from cancelled
         raise
-    return entry
 
 
 def _category_moves(table: Table, before: str, after: str) -> list[tx.Action]:
@@ -196,19 +187,18 @@ def list_page(
     keys = table.keys
     if q:
         text = search_key(q)
-        filters = ["(attribute_not_exists(#sku_entry) OR #suffix = :q)"]
-        values: dict[str, Any] = {":pk": keys.words_listing(text), ":q": text}
+        condition = "(attribute_not_exists(#sku_entry) OR #suffix = :q)"
         names = {"#sku_entry": words.SKU_MARK, "#suffix": "suffix"}
+        values: dict[str, Any] = {":q": text}
         if category:
-            filters.append("#category_key = :category")
-            values[":category"] = name_sort_key(category)
+            condition += " AND #category_key = :category"
             names["#category_key"] = "category_key"
+            values[":category"] = name_sort_key(category)
         items, next_key = table.query_page(
+            keys.words_listing(text),
             index=BY_GROUP,
-            key_condition="GSI2PK = :pk AND begins_with(GSI2SK, :q)",
-            values=values,
-            names=names,
-            item_filter=" AND ".join(filters),
+            sort=Sort.begins_with(text),
+            item_filter=Filter(condition, names=names, values=values),
             limit=limit,
             start_key=start_key,
         )
@@ -221,14 +211,7 @@ def list_page(
         if category
         else (BY_NAME, keys.products_listing())
     )
-    pk = "GSI2PK" if index == BY_GROUP else "GSI1PK"
-    items, next_key = table.query_page(
-        index=index,
-        key_condition=f"{pk} = :pk",
-        values={":pk": partition},
-        limit=limit,
-        start_key=start_key,
-    )
+    items, next_key = table.query_page(partition, index=index, limit=limit, start_key=start_key)
     return [from_item(item) for item in items], next_key
 
 

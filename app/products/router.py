@@ -6,15 +6,15 @@ from typing import Annotated, Any
 
 from fastapi import Header, Query, Request, Response, status
 
-from app.auth.dependencies import PUBLIC, CurrentUser, allow
-from app.core.blocking import blocking
-from app.core.caching import cacheable
 from app.core.config import get_settings
-from app.core.params import CurrentStore, PageCursor, PageLimit, ResourceId, TableDep
-from app.core.responses import problem_responses
 from app.core.roles import Role
-from app.core.routing import APIRouter
 from app.db.pagination import Page
+from app.http.access import PUBLIC, CurrentUser, allow
+from app.http.blocking import blocking
+from app.http.caching import cacheable
+from app.http.params import CurrentStore, PageCursor, PageLimit, ResourceId, TableDep
+from app.http.responses import problem_responses
+from app.http.routing import APIRouter
 from app.products import categories, service
 from app.products.schemas import (
     CategoryList,

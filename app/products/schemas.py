@@ -15,7 +15,7 @@ from pydantic import (
     model_validator,
 )
 
-from app.core.money import Money
+from app.core.money import Currency, Money
 from app.core.text import plain_line, plain_text, utf8_at_most
 from app.db.keys import name_sort_key
 
@@ -33,14 +33,6 @@ def _to_cents(value: Decimal) -> Decimal:
     if cents != value:
         raise ValueError("must have at most 2 decimal places")
     return cents.copy_abs() if cents.is_zero() else cents  # "-0" is 0.00
-
-
-def _iso_4217(code: str) -> str:
-    from app.core.currencies import ISO_4217
-
-    if code not in ISO_4217:
-        raise ValueError("must be an ISO 4217 currency code, e.g. EUR")
-    return code
 
 
 def _dedupe(tags: list[str]) -> list[str]:
@@ -68,12 +60,6 @@ Price = Annotated[
     Decimal,
     Field(ge=0, le=MAX_PRICE, description='Decimal with at most 2 places, e.g. "19.99".'),
     AfterValidator(_to_cents),
-]
-Currency = Annotated[
-    str,
-    StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^[A-Za-z]{3}$"),
-    AfterValidator(_iso_4217),
-    Field(description="ISO 4217 code, e.g. EUR."),
 ]
 Label = Annotated[
     str,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from functools import partial
 
 from app.core import etags
 from app.core.config import Settings
@@ -11,7 +12,7 @@ from app.core.timeutil import now_epoch, now_iso
 from app.db.keys import search_key
 from app.db.pagination import paginate
 from app.db.table import Table
-from app.db.transactions import backoff
+from app.db.transactions import Action, backoff
 from app.products import images, repository
 from app.products.repository import ProductChangedError
 from app.products.schemas import (
@@ -24,7 +25,8 @@ from app.products.schemas import (
     ProductUpdate,
 )
 from app.products.words import suffixes
-from app.stock.model import Bucket, ProductStock
+from app.stock import changes
+from app.stock.model import Bucket, LedgerEntry, ProductStock
 
 MAX_UNCONDITIONAL_ATTEMPTS = 8
 INITIAL_STOCK_REASON = "initial stock"
@@ -64,6 +66,31 @@ def get(table: Table, product_id: str) -> tuple[ProductRecord, ProductStock]:
     return found
 
 
+def new_product_actions(
+    table: Table, *, product: ProductRecord, stock: int, actor_id: str, reason: str
+) -> tuple[list[Action], LedgerEntry | None]:
+    """Every action a new product is written with, its stock's included, and its first
+    ledger entry (for bulk loads: the seed, benchmarks)."""
+    stock_actions, entry = changes.first_bucket(
+        table,
+        product_id=product.id,
+        stock=stock,
+        actor_id=actor_id,
+        reason=reason,
+        at=product.created_at,
+    )
+    return repository.new_product_actions(
+        table, product=product, stock_actions=stock_actions
+    ), entry
+
+
+def get_many(table: Table, product_ids: list[str]) -> list[tuple[ProductRecord, ProductStock]]:
+    """Several products with their stock, in the order asked, without those that do not
+    exist: one round trip."""
+    found = repository.get_many(table, product_ids=product_ids)
+    return [found[pid] for pid in dict.fromkeys(product_ids) if pid in found]
+
+
 def _with_words(product: ProductRecord) -> ProductRecord:
     return product.model_copy(update={"words": len(suffixes(product))})
 
@@ -89,9 +116,15 @@ def create(
             updated_at=now,
         )
     )
-    entry = repository.put_new(
-        table, product=product, stock=request.stock, actor_id=actor_id, reason=INITIAL_STOCK_REASON
+    stock_actions, entry = changes.first_bucket(
+        table,
+        product_id=product.id,
+        stock=request.stock,
+        actor_id=actor_id,
+        reason=INITIAL_STOCK_REASON,
+        at=product.created_at,
     )
+    repository.put_new(table, product=product, stock_actions=stock_actions)
     bucket = Bucket(0, request.stock, 1 if entry else 0, now if entry else None)
     return product, ProductStock(product.id, (bucket,))
 
@@ -158,9 +191,7 @@ def list_page(
     return paginate(
         cursor,
         scope=table.keys.products_scope(category=category, q=q),
-        fetch=lambda start: repository.list_page(
-            table, category=category, q=q, limit=limit, start_key=start
-        ),
+        fetch=partial(repository.list_page, table, category=category, q=q, limit=limit),
     )
 
 

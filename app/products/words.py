@@ -9,23 +9,18 @@ whole SKU (a filter, in the same Query).
 
 The entries change only when the product's listing does (its definition, or in_stock):
 a few writes per edit, none per purchase. An edit rewrites them in its own transaction;
-the rare purchase that sells out a product (or a cancellation that brings it back) flips
-`in_stock` on the product in its transaction, and the entries follow right after
-(`refresh`), each conditioned on being older, so a late refresh never undoes a newer one.
+the rare stock change that sells out a product (or brings it back) flips `in_stock`, and
+the stock package brings the entries' `in_stock` along (app/stock/listing.py).
 """
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from app.db import transactions as tx
-from app.db.expressions import Update
 from app.db.keys import name_sort_key, name_suffixes, search_key
 from app.db.table import Table
 from app.products.schemas import ProductRecord
-
-logger = logging.getLogger(__name__)
 
 SKU_MARK = "sku_entry"
 
@@ -53,23 +48,11 @@ def entries(table: Table, product: ProductRecord) -> list[dict[str, Any]]:
     ]
 
 
-def _newer(table: Table, entry: dict[str, Any]) -> tx.Action:
-    """Put an entry unless a newer one is there already."""
-    action = tx.put(table.name, entry, new=False)
-    condition = Update().condition(
-        "attribute_not_exists(PK) OR {listing_seq} < {seq}", seq=entry["listing_seq"]
-    )
-    action["Put"].update(condition.condition_request())
-    return action
-
-
-def write_actions(
-    table: Table, product: ProductRecord, *, had: int = 0, guarded: bool = False
-) -> list[tx.Action]:
+def write_actions(table: Table, product: ProductRecord, *, had: int = 0) -> list[tx.Action]:
     """The product's entries as they should be, and deletes of positions it no longer
     fills (it had `had`)."""
     wanted = entries(table, product)
-    puts = [_newer(table, e) if guarded else tx.put(table.name, e, new=False) for e in wanted]
+    puts = [tx.put(table.name, entry, new=False) for entry in wanted]
     gone = [
         tx.delete(table.name, table.keys.word_entry(product.id, position))
         for position in range(len(wanted), had)
@@ -82,20 +65,3 @@ def delete_actions(table: Table, product: ProductRecord) -> list[tx.Action]:
         tx.delete(table.name, table.keys.word_entry(product.id, position))
         for position in range(product.words)
     ]
-
-
-def refresh(table: Table, product_id: str) -> None:
-    """Bring the entries up to the product as stored now (after an in_stock flip). A
-    failure leaves them one flip behind until the product's next change: logged, not
-    raised -- the stock change it follows has happened."""
-    from app.products.repository import from_item
-
-    try:
-        item = table.get(table.keys.product(product_id))
-        if item is None:
-            return
-        tx.write(table.client, write_actions(table, from_item(item), guarded=True))
-    except tx.TransactionCancelled:
-        return  # a newer state is there already
-    except Exception:
-        logger.exception("search entries not refreshed", extra={"fields": {"id": product_id}})

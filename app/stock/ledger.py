@@ -12,9 +12,10 @@ from __future__ import annotations
 from typing import Any
 
 from app.db import transactions as tx
+from app.db.codec import RawItem
 from app.db.keys import LEDGER_PREFIX, PRODUCT
-from app.db.sharding import MergedListing, Position, merged_page
-from app.db.table import Table
+from app.db.sharding import MergedListing, merged_page
+from app.db.table import Sort, Table
 from app.stock.model import LedgerEntry
 
 # sorts after every ledger key ("LEDGER#<ISO time>#...") and before "PRODUCT"
@@ -32,21 +33,22 @@ def _entries(items: list[dict[str, Any]]) -> list[LedgerEntry]:
 
 
 def movements_page(
-    table: Table, *, product_id: str, buckets: int | None, limit: int, after: Position | None
-) -> tuple[list[LedgerEntry], Position | None, int] | None:
-    """A product's ledger, newest first, across its buckets; None when there is no such
-    product. Returns the entries, where to continue, and the product's bucket count.
+    table: Table, *, product_id: str, limit: int, start_key: RawItem | None
+) -> tuple[list[LedgerEntry], RawItem | None] | None:
+    """A product's ledger, newest first, across its buckets, and the key to continue from;
+    None when there is no such product.
 
     The first page starts with one Query of the product's own partition, newest first from
     the product item (which sorts right after its ledger entries): existence check, bucket
     count and the first entries in one round trip. A product with several buckets then
-    merges the other buckets' partitions in.
+    merges the other buckets' partitions in. The cursor's key is the last entry's sort key
+    and the product's bucket count (`B`).
     """
     keys = table.keys
-    if after is None:
+    if start_key is None:
         items, next_key = table.query_page(
-            key_condition="PK = :pk AND SK <= :product",
-            values={":pk": keys.product_partition(product_id), ":product": PRODUCT},
+            keys.product_partition(product_id),
+            sort=Sort.at_most(PRODUCT),
             limit=limit + 1,
             forward=False,
             consistent=True,
@@ -56,12 +58,27 @@ def movements_page(
         buckets = int(items[0].get("buckets", 1))
         entries = items[1:]
         if buckets == 1:
-            more = next_key is not None
-            return _entries(entries), entries[-1]["SK"] if more and entries else None, 1
+            more = next_key is not None and bool(entries)
+            return _entries(entries), _cursor(entries[-1]["SK"], 1) if more else None
+        after = None
+    else:
+        buckets = int(start_key[_BUCKETS]["N"])
+        after = {"SK": start_key["SK"]}
     listing = MergedListing(
-        partitions=[keys.stock_partition(product_id, n) for n in range(buckets or 1)],
+        partitions=[keys.stock_partition(product_id, n) for n in range(buckets)],
         descending=True,
         below=_AFTER_EVERY_ENTRY,
     )
-    page, next_after = merged_page(table, listing, limit=limit, after=after)
-    return _entries(page), next_after, buckets or 1
+    page, next_key = merged_page(table, listing, limit=limit, start_key=after)
+    return _entries(page), {**next_key, **_cursor_buckets(buckets)} if next_key else None
+
+
+_BUCKETS = "B"
+
+
+def _cursor_buckets(buckets: int) -> RawItem:
+    return {_BUCKETS: {"N": str(buckets)}}
+
+
+def _cursor(sort_key: str, buckets: int) -> RawItem:
+    return {"SK": {"S": sort_key}, **_cursor_buckets(buckets)}

@@ -16,7 +16,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from app.db.keys import PRODUCT, STOCK, Key
+from app.db.codec import RawItem
+from app.db.keys import BY_STOCK, PRODUCT, STOCK, STOCK_KEY_SCALE, Key
+from app.db.sharding import MergedListing, merged_page
 from app.db.table import Table
 from app.stock.model import ProductStock, stock_from
 
@@ -102,7 +104,16 @@ def read_products(table: Table, product_ids: Sequence[str], *, also: Sequence[Ke
     return read
 
 
-def read_stock(table: Table, product_id: str, count: int) -> ProductStock:
-    """One product's buckets, when its bucket count is known."""
-    items = table.batch_get(bucket_keys(table, product_id, range(count)))
-    return stock_from(product_id, count, items)
+def low_stock_page(
+    table: Table, *, threshold: int, limit: int, start_key: RawItem | None
+) -> tuple[list[str], RawItem | None]:
+    """The ids of products whose bucket 0 holds at most `threshold`, lowest first: one
+    Query per shard of the sparse low-stock index (in parallel, merged), and the key to
+    continue from."""
+    listing = MergedListing(
+        index=BY_STOCK,
+        partitions=table.keys.low_stock_listings(),
+        upto=threshold * STOCK_KEY_SCALE + STOCK_KEY_SCALE - 1,
+    )
+    entries, next_key = merged_page(table, listing, limit=limit, start_key=start_key)
+    return [table.keys.product_id_of(entry["PK"]) for entry in entries], next_key

@@ -29,8 +29,9 @@ from app.core.config import get_settings
 from app.core.timeutil import now_iso
 from app.db import transactions as tx
 from app.db.table import Table
-from app.stock import contention, engine, ledger
+from app.stock import actions, contention, ledger
 from app.stock.model import Bucket, LedgerEntry, ProductStock
+from app.stock.planning import BucketWrite, Change
 from app.stock.reading import read_products, remember
 
 logger = logging.getLogger(__name__)
@@ -87,27 +88,25 @@ def spread(table: Table, product_id: str, *, limit: int) -> int | None:
     count = len(stock.buckets) + len(moves)
     at = now_iso()
     reason = f"spread over {count} buckets automatically: purchases were colliding"
-    actions: list[tx.Action] = []
+    writes: list[tx.Action] = []
     entries: list[LedgerEntry | None] = []
     for move in moves:
-        give = engine.BucketWrite(
-            product_id, move.giver, "add", delta=-move.units, above=move.units
-        )
+        give = BucketWrite(product_id, move.giver, "add", delta=-move.units, above=move.units)
         new_bucket = Bucket(move.receiver, 0, 0, None, stored=False)
-        receive = engine.BucketWrite(product_id, new_bucket, "exact", level=move.units)
+        receive = BucketWrite(product_id, new_bucket, "exact", level=move.units)
         for op, units, side in (
             (give, -move.units, "half of this bucket moved to a new one"),
             (receive, move.units, "a new bucket, given half of another"),
         ):
-            change = engine.Change(product_id, "adjustment", units, f"{reason} ({side})")
-            actions.append(engine.bucket_action(table, op, at))
-            entries.append(engine.ledger_entry(op, change, ACTOR_ID, at))
-    actions.append(
-        engine.product_action(table, product_id, buckets=count, buckets_as_read=len(stock.buckets))
+            change = Change(product_id, "adjustment", units, f"{reason} ({side})")
+            writes.append(actions.bucket_action(table, op, at))
+            entries.append(actions.ledger_entry(op, change, ACTOR_ID, at))
+    writes.append(
+        actions.product_action(table, product_id, buckets=count, buckets_as_read=len(stock.buckets))
     )
-    actions += [ledger.put_action(table, entry) for entry in filter(None, entries)]
+    writes += [ledger.put_action(table, entry) for entry in filter(None, entries)]
     try:
-        tx.transact_write(table.client, actions)
+        tx.transact_write(table.client, writes)
     except (tx.TransactionCancelled, tx.ContentionError):
         # another process spread it first, a giver ran low, or the buckets stayed too busy
         logger.info("automatic spread lost a race", extra={"fields": {"product_id": product_id}})

@@ -103,9 +103,8 @@ def list_page(
     table: Table, *, limit: int, start_key: RawItem | None
 ) -> tuple[list[StoreRecord], RawItem | None]:
     items, next_key = table.query_page(
+        stores_listing(),
         index=BY_NAME,
-        key_condition="GSI1PK = :pk",
-        values={":pk": stores_listing()},
         limit=limit,
         start_key=start_key,
     )

@@ -7,15 +7,15 @@ from typing import Annotated
 
 from fastapi import Header, Path, Response, status
 
-from app.auth.dependencies import PUBLIC, allow
 from app.core import etags
-from app.core.blocking import blocking
 from app.core.errors import InvalidInputError
-from app.core.params import CurrentStore, PageCursor, PageLimit, PlatformTableDep
-from app.core.responses import problem_responses
 from app.core.roles import Role
-from app.core.routing import APIRouter
 from app.db.pagination import Page
+from app.http.access import PUBLIC, allow
+from app.http.blocking import blocking
+from app.http.params import CurrentStore, PageCursor, PageLimit, PlatformTableDep
+from app.http.responses import problem_responses
+from app.http.routing import APIRouter
 from app.stores import service
 from app.stores.schemas import (
     SLUG_PATTERN,

@@ -7,8 +7,8 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
+from app.core.money import Currency
 from app.core.text import plain_line
-from app.products.schemas import Currency
 
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{0,38}[a-z0-9]$"  # 2 to 40: letters, digits, hyphens
 Slug = Annotated[str, Field(pattern=SLUG_PATTERN, description="2-40 of a-z, 0-9 and -.")]

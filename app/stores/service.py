@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from app.core.errors import InvalidInputError, PreconditionFailedError
 from app.core.timeutil import now_iso
 from app.db.keys import STORES_SCOPE
@@ -86,5 +88,5 @@ def list_stores(
     return paginate(
         cursor,
         scope=STORES_SCOPE,
-        fetch=lambda start: repository.list_page(table, limit=limit, start_key=start),
+        fetch=partial(repository.list_page, table, limit=limit),
     )

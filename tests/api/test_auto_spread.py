@@ -16,7 +16,7 @@ from fastapi.testclient import TestClient
 from app.core.config import get_settings
 from app.core.roles import Role
 from app.db.table import Table
-from app.stock import contention, engine, spreading
+from app.stock import changes, contention, spreading
 from app.stock.reading import read_products
 from tests.support.accounts import Account, Accounts
 from tests.support.catalog import create_product
@@ -248,10 +248,10 @@ class TestRaces:
         stale = read_products(table, [pid]).stock  # one bucket, 40
         assert spreading.spread(table, pid, limit=16) == 2  # 20 and 20 now
 
-        def count_to_five(_: engine.Snapshot) -> engine.Plan:
-            return engine.Plan(changes=[engine.Change(pid, "set", 5, "count")])
+        def count_to_five(_: changes.Snapshot) -> changes.Plan:
+            return changes.Plan(changes=[changes.Change(pid, "set", 5, "count")])
 
-        engine.commit(table, snapshot=dict(stale), make_plan=count_to_five, actor_id="someone")
+        changes.apply(table, snapshot=dict(stale), make_plan=count_to_five, actor_id="someone")
         stored = stock_record(table, pid)
         assert (stored.total, len(stored.buckets)) == (5, 2)
         check_history(table, [pid], [])

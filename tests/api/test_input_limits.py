@@ -219,16 +219,16 @@ def test_lowering_works_even_above_the_cap(
     client: TestClient, table: Table, admin: Account
 ) -> None:
     """Stock stored above the cap before it held for cancellations can still be lowered."""
-    from app.stock import engine
+    from app.stock import changes
     from app.stock.reading import read_products
 
     product = create_product(client, admin, stock=1_000_000_000)
     read = read_products(table, [product["id"]])
-    engine.commit(
+    changes.apply(
         table,
         snapshot=dict(read.stock),
-        make_plan=lambda _: engine.Plan(
-            changes=[engine.Change(product["id"], "adjustment", 1000, "legacy")]
+        make_plan=lambda _: changes.Plan(
+            changes=[changes.Change(product["id"], "adjustment", 1000, "legacy")]
         ),
         actor_id="test",
     )

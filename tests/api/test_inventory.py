@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from app.core.roles import Role
 from app.db.table import Table
 from app.inventory.schemas import StockSpread
-from app.stock import engine
+from app.stock import changes
 from app.stock.model import MAX_BUCKETS, ProductStock
 from tests.support.accounts import Account, Accounts
 from tests.support.catalog import all_pages, create_product
@@ -411,10 +411,10 @@ class TestLowStock:
         product_id = create_product(client, admin, name="Stale", stock=101)["id"]
         real = stock_record(table, product_id)
         stale = ProductStock(product_id, (replace(real.buckets[0], stock=300),))
-        engine.commit(
+        changes.apply(
             table,
             snapshot={product_id: stale},
-            make_plan=lambda _: engine.Plan([engine.Change(product_id, "purchase", 1, "stale")]),
+            make_plan=lambda _: changes.Plan([changes.Change(product_id, "purchase", 1, "stale")]),
             actor_id=admin.id,
         )
         assert stock_of(table, product_id) == 100
@@ -469,7 +469,7 @@ def buy(client: TestClient, buyer: Account, product_id: str, quantity: int) -> A
 
 
 class TestBuckets:
-    """A hot product's stock spread over several items (app/stock/engine.py)."""
+    """A hot product's stock spread over several items (app/stock/planning.py)."""
 
     def test_admins_spread_the_stock_evenly_and_the_ledger_records_it(
         self, client: TestClient, table: Table, admin: Account, product: dict[str, Any]

@@ -8,7 +8,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.core.roles import Role
-from app.db.table import Table
+from app.db.keys import WORD_PREFIX
+from app.db.table import Sort, Table
 from tests.integration.test_accounts_concurrency import race
 from tests.support.accounts import Account, Accounts
 from tests.support.catalog import all_pages, create_product, product_body
@@ -437,8 +438,7 @@ class TestListing:
         assert (found("kettle"), found("old-1")) == ([], [])
         assert found("teapot") == found("new-1") == ["Steel Teapot"]
         stored_entries = table.query_pages(
-            key_condition="PK = :pk AND begins_with(SK, :w)",
-            values={":pk": table.keys.product_partition(product["id"]), ":w": "WORD#"},
+            table.keys.product_partition(product["id"]), sort=Sort.begins_with(WORD_PREFIX)
         )
         assert sum(len(page) for page in stored_entries) == 3  # 2 words and the SKU
         assert client.delete(url, headers=admin.headers).status_code == 204

@@ -28,7 +28,7 @@ from tests.support.lambda_runtime import lambda_context
 def invoke(
     request: pytest.FixtureRequest, table: Table, monkeypatch: pytest.MonkeyPatch
 ) -> Request:
-    from app.core import blocking
+    from app.http import blocking
     from app.lambda_handler import handler
 
     monkeypatch.setattr(blocking, "_inline", True)  # as the handler module sets it

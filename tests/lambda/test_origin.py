@@ -50,7 +50,7 @@ def invoke(
     monkeypatch: pytest.MonkeyPatch,
 ) -> Callable[..., dict[str, Any]]:
     from app import lambda_handler
-    from app.core import blocking
+    from app.http import blocking
 
     monkeypatch.setattr(blocking, "_inline", True)
     monkeypatch.setattr(lambda_handler, "origin_secret", origin.OriginSecret(secret))

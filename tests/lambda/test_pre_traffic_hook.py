@@ -78,7 +78,8 @@ def test_a_healthy_version_goes_on(
     """The new version is checked the way CloudFront will reach it: with the origin
     secret's header, which its handler demands."""
     from app import lambda_handler
-    from app.core import blocking, origin
+    from app.core import origin
+    from app.http import blocking
 
     monkeypatch.setattr(blocking, "_inline", True)
     check = origin.OriginSecret(lambda: json.dumps(SECRET.values))
@@ -112,7 +113,8 @@ def test_without_the_origin_header_the_check_fails(
 ) -> None:
     """The same healthy version, asked without the header (a hook that forgot it): 403."""
     from app import lambda_handler
-    from app.core import blocking, origin
+    from app.core import origin
+    from app.http import blocking
 
     monkeypatch.setattr(blocking, "_inline", True)
     monkeypatch.delenv("ORIGIN_SECRET_ARN")

@@ -15,14 +15,13 @@ from collections.abc import Iterable
 from typing import Any
 
 from app.db.keys import LEDGER_PREFIX
-from app.db.table import Table
+from app.db.table import Sort, Table
 from tests.support.stock import stock_record
 
 
 def ledger_of(table: Table, product_id: str, bucket: int = 0) -> list[dict[str, Any]]:
     pages = table.query_pages(
-        key_condition="PK = :pk AND begins_with(SK, :prefix)",
-        values={":pk": table.keys.stock_partition(product_id, bucket), ":prefix": LEDGER_PREFIX},
+        table.keys.stock_partition(product_id, bucket), sort=Sort.begins_with(LEDGER_PREFIX)
     )
     return [entry for page in pages for entry in page]
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from fastapi import APIRouter, FastAPI
 
-from app.auth.dependencies import PUBLIC, allow, include_guarded
 from app.core.roles import Role
+from app.http.access import PUBLIC, allow, include_guarded
 
 
 def test_a_route_without_a_policy_is_refused() -> None:

@@ -7,7 +7,7 @@ import threading
 
 import pytest
 
-from app.core import blocking
+from app.http import blocking
 
 
 def where() -> int:
@@ -40,7 +40,7 @@ def test_the_lambda_handler_switches_to_inline() -> None:
     import sys
 
     env = dict(os.environ) | {"APP_ENV": "test", "JWT_SECRET": "s" * 40}
-    probe = "import app.lambda_handler, app.core.blocking as b; print(b._inline)"
+    probe = "import app.lambda_handler, app.http.blocking as b; print(b._inline)"
     result = subprocess.run(
         [sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True
     )

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from app.core import security, signing
+from app.core import keyring, security, signing
 from app.core.config import Settings
 from app.core.security import InvalidTokenError
 from app.db import pagination
@@ -37,7 +37,7 @@ def token_for(settings: Settings) -> str:
 
 
 def test_a_plain_secret_is_one_key() -> None:
-    parsed = signing.parse(A)
+    parsed = keyring.parse(A)
     assert (parsed.current.kid, parsed.current.secret, parsed.previous) == (
         "default",
         A.encode(),
@@ -66,7 +66,7 @@ def test_tokens_name_their_key_and_outlive_one_rotation() -> None:
     from jose import jwt
 
     assert jwt.get_unverified_header(old_token)["kid"] == "k1"
-    after = settings_with(signing.rotated(ring("k1", A), new_kid="k2", new_secret=B))
+    after = settings_with(keyring.rotated(ring("k1", A), new_kid="k2", new_secret=B))
     assert (
         security.decode_token(
             old_token, expected_type="access", store="default", settings=after
@@ -78,7 +78,7 @@ def test_tokens_name_their_key_and_outlive_one_rotation() -> None:
     assert security.decode_token(new_token, expected_type="access", store="default", settings=after)
     # a second rotation drops k1: its tokens are refused
     later = settings_with(
-        signing.rotated(after.jwt_secret.get_secret_value(), new_kid="k3", new_secret=C)
+        keyring.rotated(after.jwt_secret.get_secret_value(), new_kid="k3", new_secret=C)
     )  # type: ignore[union-attr]
     with pytest.raises(InvalidTokenError, match="unknown signing key"):
         security.decode_token(old_token, expected_type="access", store="default", settings=later)
@@ -99,7 +99,7 @@ def test_cursors_survive_a_rotation(monkeypatch: pytest.MonkeyPatch) -> None:
     settings = settings_with(ring("k1", A))
     monkeypatch.setattr(pagination, "get_settings", lambda: settings)
     cursor = pagination.encode_cursor({"PK": {"S": "x"}}, scope="s")
-    rotated = settings_with(signing.rotated(ring("k1", A), new_kid="k2", new_secret=B))
+    rotated = settings_with(keyring.rotated(ring("k1", A), new_kid="k2", new_secret=B))
     monkeypatch.setattr(pagination, "get_settings", lambda: rotated)
     assert pagination.decode_cursor(cursor, scope="s") == {"PK": {"S": "x"}}
     assert pagination.encode_cursor({"PK": {"S": "x"}}, scope="s") != cursor  # signed with k2
@@ -134,7 +134,7 @@ def test_a_rotation_reaches_running_containers(
         cli.main(["rotate-jwt-key", "--secret-id", arn, "--region", "eu-west-1", "--kid", "k2"])
         == 0
     )
-    stored = signing.parse(secrets_manager.get_secret_value(SecretId=arn)["SecretString"])
+    stored = keyring.parse(secrets_manager.get_secret_value(SecretId=arn)["SecretString"])
     assert (stored.current.kid, stored.previous.kid if stored.previous else None) == ("k2", "k1")
     assert stored.previous is not None
     assert stored.previous.secret == A.encode()

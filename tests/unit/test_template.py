@@ -169,16 +169,16 @@ def test_secret_is_generated_not_written_and_outlives_the_stack(
     resources: dict[str, Any], template: dict[str, Any]
 ) -> None:
 
-    from app.core import signing
+    from app.core import keyring
 
     secret = resources["JwtSecret"]["Properties"]
     generated = secret["GenerateSecretString"]
     assert generated["PasswordLength"] >= 32
     assert "SecretString" not in secret
-    # what Secrets Manager makes of it is a key ring the app reads (app/core/signing.py)
+    # what Secrets Manager makes of it is a key ring the app reads (app/core/keyring.py)
     example = json.loads(generated["SecretStringTemplate"])
     example[generated["GenerateStringKey"]] = "x" * generated["PasswordLength"]
-    assert signing.parse(json.dumps(example)).current.kid == "initial"
+    assert keyring.parse(json.dumps(example)).current.kid == "initial"
     assert resources["JwtSecret"]["DeletionPolicy"] == "Retain"
     assert template["Outputs"]["JwtSecretArn"]["Value"] == {"Ref": "JwtSecret"}
 
@@ -441,7 +441,7 @@ def test_the_site_function_sends_deep_links_to_the_app(
 
 
 def test_api_gateway_and_the_app_answer_cors_alike(resources: dict[str, Any]) -> None:
-    from app.core import cors
+    from app.http import cors
 
     config = resources["HttpApi"]["Properties"]["CorsConfiguration"]
     assert config["AllowOrigins"] == {"Ref": "CorsAllowedOrigins"}

@@ -18,12 +18,12 @@ from fastapi.security import OAuth2PasswordBearer
 from app.auth import repository
 from app.auth.schemas import Principal
 from app.core import security
-from app.core.blocking import blocking
 from app.core.config import get_settings
 from app.core.errors import ForbiddenError, UnauthorizedError
-from app.core.params import TableDep
 from app.core.roles import Role
 from app.core.timeutil import now_epoch
+from app.http.blocking import blocking
+from app.http.params import TableDep
 
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="auth/login", auto_error=False)
 

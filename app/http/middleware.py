@@ -10,9 +10,9 @@ from typing import Any
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.core import metrics
-from app.core.errors import problem_response
 from app.core.faults import request_deadline
 from app.core.logging import api_request_id_var, request_id_var
+from app.http.problems import problem_response
 
 logger = logging.getLogger("app.requests")
 

@@ -18,7 +18,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from app.core.errors import PROBLEM_MEDIA_TYPE
+from app.http.problems import PROBLEM_MEDIA_TYPE
 
 
 class FieldError(BaseModel):

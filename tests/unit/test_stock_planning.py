@@ -1,4 +1,4 @@
-"""How the stock engine turns a change into bucket writes (app/stock/engine.py), checked
+"""How a stock change is planned as bucket writes (app/stock/planning.py), checked
 over many bucket layouts: the writes add up, never go below zero, and `in_stock` flips
 exactly when the product sells out or comes back."""
 
@@ -7,8 +7,8 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.stock.engine import BucketWrite, Change, bucket_writes
 from app.stock.model import Bucket, ProductStock
+from app.stock.planning import BucketWrite, Change, bucket_writes
 
 levels = st.lists(st.integers(min_value=0, max_value=50), min_size=1, max_size=8)
 

@@ -5,12 +5,12 @@ from typing import Annotated
 
 from fastapi import Depends, Path, Query, Request
 
-from app.core.blocking import blocking
 from app.core.config import get_settings
 from app.core.logging import store_var
 from app.core.text import ID_PATTERN
 from app.db.pagination import MAX_CURSOR_LENGTH
 from app.db.table import Table, get_table
+from app.http.blocking import blocking
 from app.stores import resolution, tenancy
 from app.stores.schemas import StoreRecord
 
