@@ -20,7 +20,6 @@ from app.auth import passwords
 from app.auth import repository as users
 from app.auth import service as accounts
 from app.auth.repository import EmailTakenError
-from app.core import links
 from app.core.config import Settings
 from app.core.errors import ConflictError
 from app.core.roles import Role
@@ -29,10 +28,9 @@ from app.db.table import Table
 from app.products import repository as products
 from app.products import service as catalog
 from app.products.schemas import ProductCreate
-from app.stores import repository as stores
 from app.stores import service as store_service
 from app.stores.repository import StoreExistsError
-from app.stores.schemas import StoreCreate, StoreRecord
+from app.stores.schemas import StoreCreate
 
 logger = logging.getLogger(__name__)
 
@@ -46,9 +44,10 @@ ACTOR = "bootstrap"
 def ensure_smoke_store(table: Table) -> str:
     """The `smoke` store and its one product (`table`: the platform's, unbound)."""
     try:
-        store_service.create(table, StoreCreate(slug=SMOKE_STORE, name="Smoke test"))
+        store = store_service.create(table, StoreCreate(slug=SMOKE_STORE, name="Smoke test"))
         made = "created"
     except StoreExistsError:
+        store = store_service.get(table, SMOKE_STORE)
         made = "present"
     shop = table.for_store(SMOKE_STORE)
     if products.get_definition(shop, product_id=SMOKE_PRODUCT_ID) is None:
@@ -62,15 +61,11 @@ def ensure_smoke_store(table: Table) -> str:
             stock=SMOKE_STOCK,
         )
         try:
-            catalog.create(shop, item, actor_id=ACTOR, product_id=SMOKE_PRODUCT_ID)
+            catalog.create(shop, item, actor_id=ACTOR, store=store, product_id=SMOKE_PRODUCT_ID)
             made += ", its product created"
         except ConflictError:  # another bootstrap made it meanwhile
             pass
     return f"smoke-test store {SMOKE_STORE!r}: {made}"
-
-
-def _store(table: Table, settings: Settings) -> StoreRecord | None:
-    return stores.get(table, settings.store_id)
 
 
 def ensure_admin(table: Table, *, email: str, settings: Settings) -> str:
@@ -96,18 +91,8 @@ def ensure_admin(table: Table, *, email: str, settings: Settings) -> str:
     else:
         user = users.change_role(store_table, user=user, role=Role.ADMIN, now=now_iso())
         done = "promoted to admin"
-    record = _store(table, settings)
-    page_url = links.app_url(
-        "reset-password",
-        store=settings.store_id,
-        domains=record.domains if record else [],
-        public_app_url=settings.app_url,
-        default_store=settings.store_id,
-    )
-    name = record.name if record else "the shop"
-    sent = passwords.invite(
-        store_table, user=user, store_name=name, page_url=page_url, settings=settings
-    )
+    store = store_service.get(table, settings.store_id)
+    sent = passwords.invite(store_table, user=user, store=store)
     invitation = "invitation mailed" if sent else "the invitation mail FAILED (see the log)"
     return f"{email}: {done}; {invitation}"
 

@@ -148,7 +148,7 @@ def demo_photos(args: argparse.Namespace) -> int:
     table = _store_table(args.store)
     if table is None:
         return 2
-    attached = attach_photos(table, Path(args.images), get_settings())
+    attached = attach_photos(table, Path(args.images))
     print(f"demo photos: {attached} attached")
     return 0
 

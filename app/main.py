@@ -17,9 +17,10 @@ from app.http.middleware import (
     RequestContextMiddleware,
     SecurityHeadersMiddleware,
 )
+from app.http.mounting import LazyRouters, LazyRoutersMiddleware
 from app.http.problems import install_problem_handlers
 from app.http.responses import finalize
-from app.routers import LazyRouters, LazyRoutersMiddleware
+from app.routers import ROUTERS
 
 DESCRIPTION = """
 Product catalog and inventory for an online store.
@@ -48,7 +49,7 @@ def create_app() -> FastAPI:
         docs_url=None,  # /docs and /redoc: app/docs.py, from the app's own files
         redoc_url=None,
     )
-    routers = LazyRouters(app)
+    routers = LazyRouters(app, ROUTERS)
     app.state.routers = routers
     app.add_middleware(LazyRoutersMiddleware, routers=routers)
     app.add_middleware(RequestContextMiddleware)

@@ -6,10 +6,11 @@ import uuid
 from decimal import Decimal
 from pathlib import Path
 
-from app.core.config import Settings
+from app.core.config import get_settings
 from app.db.table import Table
 from app.products import repository, service
 from app.products.schemas import ProductCreate
+from app.stores import service as stores
 
 SEED_NAMESPACE = uuid.UUID("6f1c0a52-3d4e-4b8a-9a61-0c2f6d1e7b90")
 SEED_ACTOR = "seed"
@@ -265,7 +266,7 @@ def seed_id(sku: str, store: str) -> str:
     return str(uuid.uuid5(SEED_NAMESPACE, name))
 
 
-def attach_photos(table: Table, folder: Path, settings: Settings) -> int:
+def attach_photos(table: Table, folder: Path) -> int:
     """Give each demo product its photo from `folder` (<SKU>.webp, as devtools/demo_images.py
     draws them) where it has none, or where its image is gone from the bucket (a local S3
     keeps nothing across restarts); how many were attached."""
@@ -277,9 +278,9 @@ def attach_photos(table: Table, folder: Path, settings: Settings) -> int:
         product = repository.get_definition(table, product_id=seed_id(sku, table.keys.store))
         if product is None or not photo.is_file():
             continue
-        if product.image_key and images.exists(product.image_key, settings):
+        if product.image_key and images.exists(product.image_key, get_settings()):
             continue
-        service.put_image(table, product.id, photo.read_bytes(), settings)
+        service.put_image(table, product.id, photo.read_bytes())
         attached += 1
     return attached
 
@@ -287,6 +288,7 @@ def attach_photos(table: Table, folder: Path, settings: Settings) -> int:
 def seed(table: Table) -> tuple[int, int]:
     """Create the demo products that are not there yet. Returns (created, already there)."""
     created = existing = 0
+    store = stores.get(table, table.keys.store)
     for sku, name, category, price, stock, tags, description in CATALOG:
         product_id = seed_id(sku, table.keys.store)
         if repository.get_definition(table, product_id=product_id) is not None:
@@ -302,6 +304,6 @@ def seed(table: Table) -> tuple[int, int]:
             sku=sku,
             stock=stock,
         )
-        service.create(table, request, actor_id=SEED_ACTOR, product_id=product_id)
+        service.create(table, request, actor_id=SEED_ACTOR, store=store, product_id=product_id)
         created += 1
     return created, existing

@@ -18,6 +18,7 @@ from typing import Annotated
 from fastapi import Header, Request
 from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
 
+from app.core import caches
 from app.core.errors import NotFoundError
 from app.http.access import PUBLIC
 from app.http.routing import APIRouter
@@ -34,6 +35,9 @@ def dist_dir() -> Path | None:
     """Where the built web app is (WEB_DIST_DIR, else web/dist), if it was built."""
     folder = Path(os.environ.get("WEB_DIST_DIR") or DEFAULT_DIST).resolve()
     return folder if (folder / "index.html").is_file() else None
+
+
+caches.register("web dist folder", dist_dir.cache_clear)
 
 
 def content_security_policy(extra_origins: str = "") -> str:

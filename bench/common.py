@@ -57,12 +57,11 @@ def new_table(prefix: str) -> Any:
 def app_table(prefix: str) -> Any:
     """A fresh table that the app's own settings point at (CATALOG_TABLE), as under uvicorn
     or Lambda: for benchmarks that run the real entry points rather than a TestClient."""
-    from app.core.config import get_settings
+    from app.core import caches
     from app.db.table import get_table
 
     os.environ["CATALOG_TABLE"] = new_table(prefix).name
-    get_settings.cache_clear()
-    get_table.cache_clear()
+    caches.reset()
     return get_table()
 
 
@@ -70,10 +69,14 @@ def create_products(table: Any, count: int, **fields: Any) -> list[Any]:
     """`count` products created through the catalog service ("Item 00", "Item 01", ...)."""
     from app.products import service
     from app.products.schemas import ProductCreate
+    from app.stores import service as stores
 
+    store = stores.get(table, table.keys.store)
     values = {"price": Decimal("2.50"), "category": "Bench", "stock": 5} | fields
     return [
-        service.create(table, ProductCreate(name=f"Item {i:02d}", **values), actor_id="bench")[0]
+        service.create(
+            table, ProductCreate(name=f"Item {i:02d}", **values), actor_id="bench", store=store
+        )[0]
         for i in range(count)
     ]
 
@@ -84,16 +87,12 @@ def app_for(table: Any) -> Any:
     POST /products, failed on a missing `catalog` table without it."""
     from fastapi.testclient import TestClient
 
-    from app.core.config import get_settings
-    from app.db.table import get_table
+    from app.core import caches
     from app.http.params import table_dependency
     from app.main import create_app
-    from app.stores import resolution
 
     os.environ["CATALOG_TABLE"] = table.name
-    get_settings.cache_clear()
-    get_table.cache_clear()
-    resolution.forget()
+    caches.reset()
     app = create_app()
     app.dependency_overrides[table_dependency] = lambda: table
     return TestClient(app)

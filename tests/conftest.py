@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from app.core import caches
 from app.core.config import Settings, get_settings
 from app.db.table import Table, get_table
 from devtools import dynamodb_local, processes
@@ -44,12 +45,7 @@ def blocking_work_on_threads(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def reset_caches() -> None:
-    from app.stores import resolution, tenancy
-
-    get_settings.cache_clear()
-    get_table.cache_clear()
-    resolution.forget()
-    tenancy.forget()
+    caches.reset()
 
 
 @pytest.fixture

@@ -18,7 +18,6 @@ from app.http.responses import problem_responses
 from app.http.routing import APIRouter
 
 router = APIRouter(
-    prefix="/admin/users",
     tags=["admin"],
     dependencies=[allow(Role.ADMIN)],
     responses=problem_responses(401, 403),

@@ -20,8 +20,8 @@ import secrets
 
 from app.auth import repository, throttle
 from app.auth.schemas import Principal, UserRecord
-from app.core import mail, metrics, security
-from app.core.config import Settings
+from app.core import links, mail, metrics, security
+from app.core.config import Settings, get_settings
 from app.core.errors import AppError, InvalidInputError, UnauthorizedError
 from app.core.roles import Role
 from app.core.timeutil import now_epoch, now_iso
@@ -29,6 +29,7 @@ from app.db import transactions as tx
 from app.db.expressions import Update
 from app.db.table import Table
 from app.db.transactions import TransactionCancelled
+from app.stores.schemas import StoreRecord
 
 logger = logging.getLogger(__name__)
 
@@ -57,14 +58,9 @@ def _not_the_email(password: str, email: str, *, field: str) -> None:
 
 
 def change(
-    table: Table,
-    principal: Principal,
-    *,
-    current_password: str,
-    new_password: str,
-    client: str,
-    settings: Settings,
+    table: Table, principal: Principal, *, current_password: str, new_password: str, client: str
 ) -> None:
+    settings = get_settings()
     user = principal.user
     attempt = throttle.reserve_attempt(
         table, email=user.email, client=client, now=now_epoch(), settings=settings
@@ -84,13 +80,12 @@ def change(
     throttle.clear(table, attempt)
 
 
-def close_account(
-    table: Table, principal: Principal, *, password: str, client: str, settings: Settings
-) -> None:
+def close_account(table: Table, principal: Principal, *, password: str, client: str) -> None:
     """A user deletes their own account: the password again (counted like a log-in, so a
     stolen token cannot guess it), then the profile, its e-mail claim and its sessions go
     in one transaction (app/auth/repository.delete); the last admin stays (409). Orders
     stay with the store, as when an admin deletes a user."""
+    settings = get_settings()
     user = principal.user
     if user.role == Role.PLATFORM_ADMIN:
         raise repository.OperatorAccountError("Operators' accounts are closed by operators.")
@@ -139,9 +134,22 @@ def _send(to: str, subject: str, text: str, *, user_id: str, settings: Settings)
     return True
 
 
-def request_reset(table: Table, *, email: str, page_url: str | None, settings: Settings) -> None:
-    """Mail a reset link (to `page_url`, the store's reset page: app/core/links.py) if the
-    e-mail has an account and its hourly budget allows. Says nothing either way."""
+def reset_page(store: StoreRecord, settings: Settings) -> str | None:
+    """Where the store's users reset their password (app/core/links.py)."""
+    return links.app_url(
+        "reset-password",
+        store=store.slug,
+        domains=store.domains,
+        public_app_url=settings.app_url,
+        default_store=settings.store_id,
+    )
+
+
+def request_reset(table: Table, *, email: str, store: StoreRecord) -> None:
+    """Mail a link to the store's reset page if the e-mail has an account and its hourly
+    budget allows. Says nothing either way."""
+    settings = get_settings()
+    page_url = reset_page(store, settings)
     user = repository.get_by_email(table, email=email)
     if user is None:
         return
@@ -173,11 +181,12 @@ def request_reset(table: Table, *, email: str, page_url: str | None, settings: S
     )
 
 
-def invite(
-    table: Table, *, user: UserRecord, store_name: str, page_url: str | None, settings: Settings
-) -> bool:
+def invite(table: Table, *, user: UserRecord, store: StoreRecord) -> bool:
     """Invite an account made for someone (a first admin) to choose its password: the reset
     link, valid for `invitation_ttl_seconds`. Whether the mail went."""
+    settings = get_settings()
+    store_name = store.name
+    page_url = reset_page(store, settings)
     if page_url is None:
         return _link_missing(user)
     ttl = settings.invitation_ttl_seconds
@@ -193,7 +202,8 @@ def invite(
     )
 
 
-def confirm_reset(table: Table, *, token: str, password: str, settings: Settings) -> None:
+def confirm_reset(table: Table, *, token: str, password: str) -> None:
+    settings = get_settings()
     key = table.keys.password_reset(_token_hash(token))
     item = table.get(key)
     now = now_epoch()

@@ -20,8 +20,6 @@ from app.auth.schemas import (
     User,
 )
 from app.auth.throttle import client_key
-from app.core import links
-from app.core.config import get_settings
 from app.core.text import utf8_at_most
 from app.http.access import ANY_USER, PUBLIC, CurrentUser
 from app.http.blocking import blocking
@@ -29,9 +27,8 @@ from app.http.params import ClientAddress, CurrentStore, TableDep
 from app.http.responses import problem_responses
 from app.http.routing import APIRouter
 
-public_router = APIRouter(prefix="/auth", tags=["auth"], dependencies=[PUBLIC])
+public_router = APIRouter(tags=["auth"], dependencies=[PUBLIC])
 session_router = APIRouter(
-    prefix="/auth",
     tags=["auth"],
     dependencies=[ANY_USER],
     responses=problem_responses(401),
@@ -72,7 +69,7 @@ class LoginForm:
     summary="Create an account (role: user)",
 )
 async def sign_up(body: SignupRequest, table: TableDep) -> User:
-    return (await blocking(service.sign_up, table, body, get_settings())).public()
+    return (await blocking(service.sign_up, table, body)).public()
 
 
 @public_router.post(
@@ -93,7 +90,6 @@ async def log_in(
         email=form.username,
         password=form.password,
         client=client_key(client),
-        settings=get_settings(),
     )
 
 
@@ -104,9 +100,7 @@ async def log_in(
 )
 async def refresh(body: RefreshRequest, table: TableDep, response: Response) -> TokenPair:
     response.headers.update(NO_STORE)
-    return await blocking(
-        service.refresh, table, refresh_token=body.refresh_token, settings=get_settings()
-    )
+    return await blocking(service.refresh, table, refresh_token=body.refresh_token)
 
 
 @session_router.post(
@@ -127,17 +121,7 @@ async def log_out(principal: CurrentUser, table: TableDep) -> None:
 async def request_password_reset(
     body: PasswordResetRequest, table: TableDep, store: CurrentStore
 ) -> Accepted:
-    settings = get_settings()
-    page_url = links.app_url(
-        "reset-password",
-        store=store.slug,
-        domains=store.domains,
-        public_app_url=settings.app_url,
-        default_store=settings.store_id,
-    )
-    await blocking(
-        passwords.request_reset, table, email=body.email, page_url=page_url, settings=settings
-    )
+    await blocking(passwords.request_reset, table, email=body.email, store=store)
     return Accepted(
         message="If an account uses this e-mail, a link to reset its password is on its way."
     )
@@ -150,13 +134,7 @@ async def request_password_reset(
     summary="Set a new password with the e-mailed token; every session of the account ends",
 )
 async def confirm_password_reset(body: PasswordResetConfirm, table: TableDep) -> None:
-    await blocking(
-        passwords.confirm_reset,
-        table,
-        token=body.token,
-        password=body.password,
-        settings=get_settings(),
-    )
+    await blocking(passwords.confirm_reset, table, token=body.token, password=body.password)
 
 
 @session_router.post(
@@ -175,7 +153,6 @@ async def change_password(
         current_password=body.current_password,
         new_password=body.new_password,
         client=client_key(client),
-        settings=get_settings(),
     )
 
 
@@ -199,5 +176,4 @@ async def close_account(
         principal,
         password=body.password,
         client=client_key(client),
-        settings=get_settings(),
     )

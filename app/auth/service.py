@@ -14,7 +14,7 @@ from app.auth.schemas import (
     UserRecord,
 )
 from app.core import metrics, security
-from app.core.config import Settings
+from app.core.config import Settings, get_settings
 from app.core.errors import TooManyRequestsError, UnauthorizedError
 from app.core.roles import Role
 from app.core.timeutil import now_epoch, now_iso
@@ -37,23 +37,22 @@ def new_user(*, email: str, password: str, name: str, role: Role, settings: Sett
     )
 
 
-def sign_up(table: Table, request: SignupRequest, settings: Settings) -> UserRecord:
+def sign_up(table: Table, request: SignupRequest) -> UserRecord:
     user = new_user(
         email=request.email,
         password=request.password,
         name=request.name,
         role=Role.USER,
-        settings=settings,
+        settings=get_settings(),
     )
     repository.put_new(table, user=user)
     return user
 
 
-def log_in(
-    table: Table, *, email: str, password: str, client: str, settings: Settings
-) -> TokenPair:
+def log_in(table: Table, *, email: str, password: str, client: str) -> TokenPair:
     """Same answer, and about the same time, for an unknown e-mail and a wrong password.
     The attempt is counted before the password is checked (app/auth/throttle.py)."""
+    settings = get_settings()
     now = now_epoch()
     email = email.strip()
     try:
@@ -126,9 +125,10 @@ def _issue_pair(
     return pair, refresh.token_id, refresh.expires_at
 
 
-def refresh(table: Table, *, refresh_token: str, settings: Settings) -> TokenPair:
+def refresh(table: Table, *, refresh_token: str) -> TokenPair:
     """Rotate: the presented refresh token stops working. Presenting one that was already
     rotated means it leaked or was replayed, so the whole session is revoked."""
+    settings = get_settings()
     try:
         claims = security.decode_token(
             refresh_token, expected_type="refresh", store=table.keys.store, settings=settings

@@ -10,7 +10,7 @@ from typing import Literal
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from app.core import keyring
+from app.core import caches, keyring
 from app.core.keyring import MIN_SECRET_BYTES
 
 logger = logging.getLogger(__name__)
@@ -137,3 +137,6 @@ def read_secret(arn: str, region: str) -> str:
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
     return Settings()
+
+
+caches.register("settings", get_settings.cache_clear)

@@ -21,6 +21,7 @@ import threading
 import time
 from dataclasses import dataclass
 
+from app.core import caches
 from app.core.config import Settings, read_secret
 from app.core.keyring import KeyRing, SigningKey, parse
 
@@ -106,3 +107,6 @@ def forget() -> None:
     """After a SnapStart restore: the keys in memory are as old as the snapshot. The next
     use reads the secret afresh (or, without Secrets Manager, the settings again)."""
     _store.forget()
+
+
+caches.register("signing keys", forget)

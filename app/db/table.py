@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
 
+from app.core import caches
 from app.core.config import get_settings
 from app.db.codec import RawItem, deserialize, serialize
 from app.db.keys import Key, Keys
@@ -252,3 +253,6 @@ def get_table() -> Table:
         low_stock_shards=settings.low_stock_shards,
     )
     return Table(client=client, name=settings.catalog_table, keys=keys)
+
+
+caches.register("table", get_table.cache_clear)

@@ -91,17 +91,16 @@ def _policies(dependant: Dependant) -> Iterator[object]:
         yield from _policies(dependency)
 
 
-def include_guarded(app: FastAPI, *routers: APIRouter) -> None:
-    """Include routers whose every route names exactly one access policy; refuse otherwise."""
-    for router in routers:
-        for route in router.routes:
-            if not isinstance(route, APIRoute):
-                continue
-            policies = list(_policies(route.dependant))
-            if len(policies) != 1:
-                methods = sorted(route.methods or ())
-                raise RuntimeError(
-                    f"{methods} {route.path} must name exactly one access policy "
-                    f"(PUBLIC or allow(...)); it names {policies or 'none'}"
-                )
-        app.include_router(router)
+def include_guarded(app: FastAPI, router: APIRouter, *, prefix: str = "") -> None:
+    """Include a router whose every route names exactly one access policy; refuse otherwise."""
+    for route in router.routes:
+        if not isinstance(route, APIRoute):
+            continue
+        policies = list(_policies(route.dependant))
+        if len(policies) != 1:
+            methods = sorted(route.methods or ())
+            raise RuntimeError(
+                f"{methods} {prefix}{route.path} must name exactly one access policy "
+                f"(PUBLIC or allow(...)); it names {policies or 'none'}"
+            )
+    app.include_router(router, prefix=prefix)

@@ -14,6 +14,12 @@ from typing import Any
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 
+def routed_path(scope: Scope) -> str:
+    """The path the app routes on: the request's, without the prefix (`root_path`)."""
+    path, root = str(scope.get("path", "")), str(scope.get("root_path", ""))
+    return path[len(root) :] if root and path.startswith(root) else path
+
+
 def external_prefix(event: dict[str, Any]) -> str:
     context = event.get("requestContext") or {}
     if event.get("version") == "2.0":

@@ -12,6 +12,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from app.core import metrics
 from app.core.faults import request_deadline
 from app.core.logging import api_request_id_var, request_id_var
+from app.http.apigateway import routed_path
 from app.http.problems import problem_response
 
 logger = logging.getLogger("app.requests")
@@ -110,8 +111,7 @@ class SecurityHeadersMiddleware:
             await self.app(scope, receive, send)
             return
         request_headers = dict(scope.get("headers", ()))
-        path, root = scope.get("path", ""), scope.get("root_path", "")
-        path = path[len(root) :] if root and path.startswith(root) else path
+        path = routed_path(scope)
         personal = b"authorization" in request_headers or path.startswith(PERSONAL_PREFIXES)
         secure = (
             scope.get("scheme") == "https" or request_headers.get(b"x-forwarded-proto") == b"https"

@@ -10,15 +10,10 @@ from app.core.logging import store_var
 from app.core.text import ID_PATTERN
 from app.db.pagination import MAX_CURSOR_LENGTH
 from app.db.table import Table, get_table
+from app.http.apigateway import routed_path
 from app.http.blocking import blocking
 from app.stores import resolution, tenancy
 from app.stores.schemas import StoreRecord
-
-
-def _path(request: Request) -> str:
-    root = str(request.scope.get("root_path", ""))
-    path = str(request.scope.get("path", ""))
-    return path[len(root) :] if root and path.startswith(root) else path
 
 
 async def current_store(request: Request) -> StoreRecord:
@@ -27,7 +22,7 @@ async def current_store(request: Request) -> StoreRecord:
     cached: StoreRecord | None = getattr(request.state, "store", None)
     if cached is not None:
         return cached
-    path = _path(request)
+    path = routed_path(request.scope)
     host = request.headers.get("x-forwarded-host") or request.headers.get("host")
     header = request.headers.get("x-store")
     if resolution.is_cached(path=path, host=host, store_header=header):

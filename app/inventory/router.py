@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Header, Query, Response
+from fastapi import Query, Response
 from pydantic import StringConstraints
 
 from app.core.roles import Role
@@ -12,6 +12,7 @@ from app.core.text import ID_PATTERN
 from app.db.pagination import Page
 from app.http.access import CurrentUser, allow
 from app.http.blocking import blocking
+from app.http.conditional import IfMatchHeader
 from app.http.params import CurrentStore, PageCursor, PageLimit, ResourceId, TableDep
 from app.http.responses import problem_responses
 from app.http.routing import APIRouter
@@ -25,7 +26,6 @@ from app.inventory.schemas import (
 )
 
 router = APIRouter(
-    prefix="/inventory",
     tags=["inventory"],
     dependencies=[allow(Role.ADMIN, Role.STOCK_MANAGER)],
     responses=problem_responses(401, 403),
@@ -33,7 +33,6 @@ router = APIRouter(
 
 # how stock is stored is the admins' call
 admin_router = APIRouter(
-    prefix="/inventory",
     tags=["inventory"],
     dependencies=[allow(Role.ADMIN)],
     responses=problem_responses(401, 403),
@@ -60,10 +59,8 @@ async def low_stock(
     limit: PageLimit = 20,
     cursor: PageCursor = None,
 ) -> Page[StockLevel]:
-    if threshold is None:
-        threshold = store.settings.low_stock_threshold
     levels, next_cursor = await blocking(
-        service.low_stock, table, threshold=threshold, limit=limit, cursor=cursor
+        service.low_stock, table, store=store, threshold=threshold, limit=limit, cursor=cursor
     )
     return Page[StockLevel](
         items=[service.level(*found) for found in levels], next_cursor=next_cursor
@@ -104,7 +101,7 @@ async def set_level(
     table: TableDep,
     principal: CurrentUser,
     response: Response,
-    if_match: Annotated[str | None, Header(max_length=200)] = None,
+    if_match: IfMatchHeader,
 ) -> StockLevel:
     product, stock = await blocking(
         service.set_stock,

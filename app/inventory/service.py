@@ -8,6 +8,7 @@ from app.auth.schemas import UserRecord
 from app.core import etags
 from app.core.config import get_settings
 from app.core.errors import ConflictError, InvalidInputError, PreconditionFailedError
+from app.core.etags import IfMatch
 from app.db.codec import RawItem
 from app.db.pagination import paginate
 from app.db.table import Table
@@ -17,6 +18,7 @@ from app.products.schemas import ProductRecord
 from app.products.service import ProductNotFoundError
 from app.stock import changes, ledger, limits, reading
 from app.stock.model import LedgerEntry, ProductStock
+from app.stores.schemas import StoreRecord
 
 
 class NegativeStockError(ConflictError):
@@ -69,7 +71,7 @@ def set_stock(
     *,
     target: int,
     reason: str,
-    if_match: str | None,
+    if_match: IfMatch | None,
     actor_id: str,
 ) -> Level:
     """Set an absolute level (a stock count); the ledger records the difference. With
@@ -77,7 +79,7 @@ def set_stock(
 
     def plan(snapshot: changes.Snapshot) -> changes.Plan:
         stock = _current(snapshot, product_id)
-        if if_match is not None and not etags.if_match_allows(if_match, etag(stock)):
+        if if_match is not None and not if_match.allows(stock.version):
             raise PreconditionFailedError(
                 f"The stock is at version {stock.version}; reload and try again."
             )
@@ -146,24 +148,28 @@ def movements(
 
 
 def low_stock(
-    table: Table, *, threshold: int, limit: int, cursor: str | None
+    table: Table, *, store: StoreRecord, threshold: int | None, limit: int, cursor: str | None
 ) -> tuple[list[Level], str | None]:
-    """Products with stock <= threshold, lowest first: the low-stock index's page
+    """Products with stock <= threshold (by default the store's own low-stock threshold),
+    lowest first: the low-stock index's page
     (app/stock/reading.py), then the page's products in one BatchGetItem.
 
     A product with several buckets is listed by its bucket 0 (its total can be at most the
     threshold only if that bucket is), with its exact total -- and left out when that is
     above the threshold. Such products sort by bucket 0, an estimate of their place."""
+    if threshold is None:
+        threshold = store.settings.low_stock_threshold
     check_threshold(threshold)
+    below = threshold
 
     def fetch(*, start_key: RawItem | None) -> tuple[list[Level], RawItem | None]:
         ids, next_key = reading.low_stock_page(
-            table, threshold=threshold, limit=limit, start_key=start_key
+            table, threshold=below, limit=limit, start_key=start_key
         )
         found = products.get_many(table, ids)
-        return [level for level in found if level[1].total <= threshold], next_key
+        return [level for level in found if level[1].total <= below], next_key
 
-    return paginate(cursor, scope=table.keys.low_stock_scope(threshold), fetch=fetch)
+    return paginate(cursor, scope=table.keys.low_stock_scope(below), fetch=fetch)
 
 
 class ThresholdTooHighError(InvalidInputError):

@@ -22,11 +22,8 @@ from app.orders.schemas import (
     OrderStatus,
 )
 
-router = APIRouter(
-    prefix="/orders", tags=["orders"], dependencies=[ANY_USER], responses=problem_responses(401)
-)
+router = APIRouter(tags=["orders"], dependencies=[ANY_USER], responses=problem_responses(401))
 admin_router = APIRouter(
-    prefix="/admin/orders",
     tags=["admin"],
     dependencies=[allow(Role.ADMIN)],
     responses=problem_responses(401, 403),

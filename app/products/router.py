@@ -6,12 +6,12 @@ from typing import Annotated, Any
 
 from fastapi import Header, Query, Request, Response, status
 
-from app.core.config import get_settings
 from app.core.roles import Role
 from app.db.pagination import Page
 from app.http.access import PUBLIC, CurrentUser, allow
 from app.http.blocking import blocking
 from app.http.caching import cacheable
+from app.http.conditional import IfMatchHeader
 from app.http.params import CurrentStore, PageCursor, PageLimit, ResourceId, TableDep
 from app.http.responses import problem_responses
 from app.http.routing import APIRouter
@@ -29,10 +29,9 @@ from app.products.schemas import (
     SearchText,
 )
 
-public_router = APIRouter(prefix="/products", tags=["products"], dependencies=[PUBLIC])
-categories_router = APIRouter(prefix="/categories", tags=["products"], dependencies=[PUBLIC])
+public_router = APIRouter(tags=["products"], dependencies=[PUBLIC])
+categories_router = APIRouter(tags=["products"], dependencies=[PUBLIC])
 admin_router = APIRouter(
-    prefix="/products",
     tags=["products"],
     dependencies=[allow(Role.ADMIN)],
     responses=problem_responses(401, 403),
@@ -76,12 +75,11 @@ async def list_products(
     ] = None,
     if_none_match: IfNoneMatch = None,
 ) -> Any:
-    settings = get_settings()
     products, next_cursor = await blocking(
         service.list_page, table, category=category, q=q, limit=limit, cursor=cursor
     )
     page = Page[ProductSummary](
-        items=[service.summary(p, settings) for p in products], next_cursor=next_cursor
+        items=[service.summary(p) for p in products], next_cursor=next_cursor
     )
     return cacheable(
         page, max_age=LISTING_MAX_AGE, if_none_match=if_none_match, shared=_shared(request)
@@ -114,7 +112,7 @@ async def get_product(
 ) -> Any:
     product, stock = await blocking(service.get, table, product_id)
     return cacheable(
-        service.public(product, stock, get_settings()),
+        service.public(product, stock),
         max_age=PRODUCT_MAX_AGE,
         if_none_match=if_none_match,
         etag=service.etag(product, stock),
@@ -130,16 +128,10 @@ async def create_product(
     principal: CurrentUser,
     response: Response,
 ) -> Product:
-    product, stock = await blocking(
-        service.create,
-        table,
-        body,
-        actor_id=principal.id,
-        default_currency=store.settings.currency,
-    )
+    product, stock = await blocking(service.create, table, body, actor_id=principal.id, store=store)
     response.headers["Location"] = f"/products/{product.id}"
     response.headers["ETag"] = service.etag(product, stock)
-    return service.public(product, stock, get_settings())
+    return service.public(product, stock)
 
 
 @admin_router.patch(
@@ -152,18 +144,18 @@ async def update_product(
     body: ProductUpdate,
     table: TableDep,
     response: Response,
-    if_match: Annotated[str | None, Header(max_length=200)] = None,
+    if_match: IfMatchHeader,
 ) -> Product:
     product, stock = await blocking(service.update, table, product_id, body, if_match=if_match)
     response.headers["ETag"] = service.etag(product, stock)
-    return service.public(product, stock, get_settings())
+    return service.public(product, stock)
 
 
 @admin_router.delete(
     "/{product_id}", status_code=status.HTTP_204_NO_CONTENT, responses=problem_responses(404)
 )
 async def delete_product(product_id: ResourceId, table: TableDep) -> None:
-    await blocking(service.delete, table, product_id, get_settings())
+    await blocking(service.delete, table, product_id)
 
 
 @admin_router.post(
@@ -174,7 +166,7 @@ async def delete_product(product_id: ResourceId, table: TableDep) -> None:
 async def start_image_upload(
     product_id: ResourceId, body: ImageUploadRequest, table: TableDep
 ) -> ImageUpload:
-    return await blocking(service.start_image_upload, table, product_id, body, get_settings())
+    return await blocking(service.start_image_upload, table, product_id, body)
 
 
 @admin_router.put(
@@ -185,10 +177,9 @@ async def start_image_upload(
 async def set_image(
     product_id: ResourceId, body: ImageConfirm, table: TableDep, response: Response
 ) -> Product:
-    settings = get_settings()
-    product, stock = await blocking(service.set_image, table, product_id, body.upload_key, settings)
+    product, stock = await blocking(service.set_image, table, product_id, body.upload_key)
     response.headers["ETag"] = service.etag(product, stock)
-    return service.public(product, stock, settings)
+    return service.public(product, stock)
 
 
 @admin_router.delete(
@@ -198,4 +189,4 @@ async def set_image(
     summary="Remove the product's image",
 )
 async def delete_image(product_id: ResourceId, table: TableDep) -> None:
-    await blocking(service.remove_image, table, product_id, get_settings())
+    await blocking(service.remove_image, table, product_id)

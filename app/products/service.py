@@ -6,8 +6,9 @@ import uuid
 from functools import partial
 
 from app.core import etags
-from app.core.config import Settings
+from app.core.config import get_settings
 from app.core.errors import NotFoundError, PreconditionFailedError
+from app.core.etags import IfMatch
 from app.core.timeutil import now_epoch, now_iso
 from app.db.keys import search_key
 from app.db.pagination import paginate
@@ -27,6 +28,7 @@ from app.products.schemas import (
 from app.products.words import suffixes
 from app.stock import changes
 from app.stock.model import Bucket, LedgerEntry, ProductStock
+from app.stores.schemas import StoreRecord
 
 MAX_UNCONDITIONAL_ATTEMPTS = 8
 INITIAL_STOCK_REASON = "initial stock"
@@ -43,15 +45,15 @@ class ProductNotFoundError(NotFoundError):
         super().__init__(f"No product with id {product_id}.")
 
 
-def summary(product: ProductRecord, settings: Settings) -> ProductSummary:
+def summary(product: ProductRecord) -> ProductSummary:
     return ProductSummary(
         **product.model_dump(include=set(ProductSummary.model_fields) - {"image_url"}),
-        image_url=images.url_for(product.image_key, settings),
+        image_url=images.url_for(product.image_key, get_settings()),
     )
 
 
-def public(product: ProductRecord, stock: ProductStock, settings: Settings) -> Product:
-    return Product(**summary(product, settings).model_dump(), stock=stock.total)
+def public(product: ProductRecord, stock: ProductStock) -> Product:
+    return Product(**summary(product).model_dump(), stock=stock.total)
 
 
 def etag(product: ProductRecord, stock: ProductStock) -> str:
@@ -100,16 +102,16 @@ def create(
     request: ProductCreate,
     *,
     actor_id: str,
+    store: StoreRecord,
     product_id: str | None = None,
-    default_currency: str = "EUR",
 ) -> tuple[ProductRecord, ProductStock]:
-    """A new product; in `default_currency` (the store's) unless the request names one."""
+    """A new product; in the store's currency unless the request names one."""
     now = now_iso()
     product = _with_words(
         ProductRecord(
             id=product_id or str(uuid.uuid4()),
             **request.model_dump(exclude={"stock", "currency"}),
-            currency=request.currency or default_currency,
+            currency=request.currency or store.settings.currency,
             version=1,
             in_stock=request.stock > 0,
             created_at=now,
@@ -130,14 +132,14 @@ def create(
 
 
 def update(
-    table: Table, product_id: str, request: ProductUpdate, *, if_match: str | None
+    table: Table, product_id: str, request: ProductUpdate, *, if_match: IfMatch | None
 ) -> tuple[ProductRecord, ProductStock]:
     """Apply a partial update. With If-Match, a stale definition is 412 and nothing
     changes; without it, a concurrent edit is re-read and the change applied on top
     (bounded). A purchase meanwhile (it may flip in_stock) never makes an edit stale."""
     for attempt in range(1, MAX_UNCONDITIONAL_ATTEMPTS + 1):
         current, stock = get(table, product_id)
-        if if_match is not None and not etags.if_match_allows_version(if_match, current.version):
+        if if_match is not None and not if_match.allows(current.version):
             raise PreconditionFailedError(
                 f"The product is at version {current.version}; reload and try again."
             )
@@ -159,7 +161,7 @@ def update(
     raise PreconditionFailedError("The product keeps changing; reload and try again.")
 
 
-def delete(table: Table, product_id: str, settings: Settings) -> None:
+def delete(table: Table, product_id: str) -> None:
     """Remove the product; an edit that lands in between is re-read (its category may have
     moved), a removal in between is a 404."""
     for attempt in range(1, MAX_UNCONDITIONAL_ATTEMPTS + 1):
@@ -171,7 +173,7 @@ def delete(table: Table, product_id: str, settings: Settings) -> None:
         except ProductChangedError:
             backoff(attempt)
             continue
-        images.delete(product.image_key, settings)
+        images.delete(product.image_key, get_settings())
         return
     raise PreconditionFailedError("The product keeps changing; reload and try again.")
 
@@ -195,9 +197,7 @@ def list_page(
     )
 
 
-def start_image_upload(
-    table: Table, product_id: str, request: ImageUploadRequest, settings: Settings
-) -> ImageUpload:
+def start_image_upload(table: Table, product_id: str, request: ImageUploadRequest) -> ImageUpload:
     """Authorize one upload to a fresh key under the product's upload prefix. Nothing about
     the product changes until the upload is confirmed (`set_image`)."""
     if repository.get_definition(table, product_id=product_id) is None:
@@ -206,7 +206,7 @@ def start_image_upload(
         key=images.new_upload_key(table.keys.store, product_id),
         content_type=request.content_type,
         content_length=request.content_length,
-        settings=settings,
+        settings=get_settings(),
     )
 
 
@@ -228,9 +228,7 @@ def _change_image(
     raise PreconditionFailedError("The product keeps changing; reload and try again.")
 
 
-def set_image(
-    table: Table, product_id: str, upload_key: str, settings: Settings
-) -> tuple[ProductRecord, ProductStock]:
+def set_image(table: Table, product_id: str, upload_key: str) -> tuple[ProductRecord, ProductStock]:
     """Check the uploaded object and make it the product's image; the previous image is
     deleted. An object that is missing, too large or not really an image is refused (and
     removed)."""
@@ -243,7 +241,7 @@ def set_image(
         raise images.ImageInvalidError(images.USED_UPLOAD)
     try:
         key = images.accept_upload(
-            upload_key, store=table.keys.store, product_id=product_id, settings=settings
+            upload_key, store=table.keys.store, product_id=product_id, settings=get_settings()
         )
     except images.UploadMissingError:
         repository.release_upload(table, upload_key=upload_key)  # nothing was consumed
@@ -253,36 +251,36 @@ def set_image(
     except Exception:
         repository.release_upload(table, upload_key=upload_key)  # S3 trouble: a retry may
         raise
-    return _install_image(table, product_id, key, settings)
+    return _install_image(table, product_id, key)
 
 
-def put_image(table: Table, product_id: str, data: bytes, settings: Settings) -> ProductRecord:
+def put_image(table: Table, product_id: str, data: bytes) -> ProductRecord:
     """Give a product an image an operator holds (the demo catalog's photos), as a
     confirmed upload would; the previous image is deleted."""
-    key = images.store_image(data, store=table.keys.store, product_id=product_id, settings=settings)
-    after, _ = _install_image(table, product_id, key, settings)
+    key = images.store_image(
+        data, store=table.keys.store, product_id=product_id, settings=get_settings()
+    )
+    after, _ = _install_image(table, product_id, key)
     return after
 
 
-def _install_image(
-    table: Table, product_id: str, key: str, settings: Settings
-) -> tuple[ProductRecord, ProductStock]:
+def _install_image(table: Table, product_id: str, key: str) -> tuple[ProductRecord, ProductStock]:
     """Make the stored object `key` the product's image and delete the one it replaces; the
     object goes too when the product is gone meanwhile."""
     try:
         before, after, stock = _change_image(table, product_id, key)
     except ProductNotFoundError:
-        images.delete(key, settings)
+        images.delete(key, get_settings())
         raise
-    images.delete(before.image_key, settings)
+    images.delete(before.image_key, get_settings())
     return after, stock
 
 
-def remove_image(table: Table, product_id: str, settings: Settings) -> None:
+def remove_image(table: Table, product_id: str) -> None:
     product = repository.get_definition(table, product_id=product_id)
     if product is None:
         raise ProductNotFoundError(product_id)
     if product.image_key is None:
         raise ImageNotFoundError("The product has no image.")
     before, _, _ = _change_image(table, product_id, None)
-    images.delete(before.image_key, settings)
+    images.delete(before.image_key, get_settings())

@@ -19,6 +19,8 @@ import time
 from collections import OrderedDict, deque
 from collections.abc import Callable, Iterable
 
+from app.core import caches
+
 WINDOW_SECONDS = 10.0
 COOLDOWN_SECONDS = 30.0
 MAX_TRACKED = 10_000  # products remembered per process (the least recently colliding go)
@@ -67,6 +69,14 @@ class ContentionTracker:
                 due.append(key)
         return due
 
+    def reset(self, clock: Callable[[], float] | None = None) -> None:
+        """Forget every collision (and, for tests, read time from `clock` from now on)."""
+        with self._lock:
+            self._collisions.clear()
+            self._tried.clear()
+            if clock is not None:
+                self._clock = clock
+
     @staticmethod
     def _forget_old(seen: deque[float], now: float) -> None:
         while seen and now - seen[0] > WINDOW_SECONDS:
@@ -74,3 +84,4 @@ class ContentionTracker:
 
 
 tracker = ContentionTracker()
+caches.register("stock.contention", tracker.reset)

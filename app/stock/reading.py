@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from app.core import caches
 from app.db.codec import RawItem
 from app.db.keys import BY_STOCK, PRODUCT, STOCK, STOCK_KEY_SCALE, Key
 from app.db.sharding import MergedListing, merged_page
@@ -26,6 +27,14 @@ MAX_REMEMBERED = 10_000
 
 _bucket_counts: OrderedDict[str, int] = OrderedDict()
 _lock = threading.Lock()
+
+
+def forget() -> None:
+    with _lock:
+        _bucket_counts.clear()
+
+
+caches.register("stock.reading bucket counts", forget)
 
 
 def _remembered(table: Table, product_id: str) -> int:

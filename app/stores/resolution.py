@@ -24,6 +24,7 @@ import time
 from dataclasses import dataclass
 from typing import TypeVar
 
+from app.core import caches
 from app.core.config import get_settings
 from app.core.errors import ForbiddenError, NotFoundError
 from app.db.table import Table
@@ -81,6 +82,9 @@ _cache = _Cache()
 def forget() -> None:
     """After a change to a store, here: the next request reads it again."""
     _cache.clear()
+
+
+caches.register("stores.resolution", forget)
 
 
 def default_slug() -> str:

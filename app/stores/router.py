@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Header, Path, Response, status
+from fastapi import Path, Response, status
 
 from app.core import etags
-from app.core.errors import InvalidInputError
 from app.core.roles import Role
 from app.db.pagination import Page
 from app.http.access import PUBLIC, allow
 from app.http.blocking import blocking
+from app.http.conditional import IfMatchHeader
 from app.http.params import CurrentStore, PageCursor, PageLimit, PlatformTableDep
 from app.http.responses import problem_responses
 from app.http.routing import APIRouter
@@ -26,9 +26,8 @@ from app.stores.schemas import (
     StoreUpdate,
 )
 
-store_router = APIRouter(prefix="/store", tags=["stores"], dependencies=[PUBLIC])
+store_router = APIRouter(tags=["stores"], dependencies=[PUBLIC])
 platform_router = APIRouter(
-    prefix="/platform/stores",
     tags=["platform"],
     dependencies=[allow(Role.PLATFORM_ADMIN)],
     responses=problem_responses(401, 403),
@@ -87,14 +86,8 @@ async def update_store(
     body: StoreUpdate,
     table: PlatformTableDep,
     response: Response,
-    if_match: Annotated[str | None, Header(max_length=100)] = None,
+    if_match: IfMatchHeader,
 ) -> Store:
-    version = None
-    if if_match is not None and if_match.strip() != "*":
-        try:
-            version = int(if_match.strip().removeprefix("W/").strip('"'))
-        except ValueError as error:
-            raise InvalidInputError("If-Match: a version number, as the ETag gave it.") from error
-    record = await blocking(service.update, table, slug, body, if_match=version)
+    record = await blocking(service.update, table, slug, body, if_match=if_match)
     response.headers["ETag"] = etags.strong(record.version)
     return _store(record)

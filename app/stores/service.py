@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import partial
 
 from app.core.errors import InvalidInputError, PreconditionFailedError
+from app.core.etags import IfMatch
 from app.core.timeutil import now_iso
 from app.db.keys import STORES_SCOPE
 from app.db.pagination import paginate
@@ -47,7 +48,7 @@ def get(table: Table, slug: str) -> StoreRecord:
 
 
 def update(
-    table: Table, slug: str, request: StoreUpdate, *, if_match: int | None = None
+    table: Table, slug: str, request: StoreUpdate, *, if_match: IfMatch | None = None
 ) -> StoreRecord:
     """Apply a partial change; with `if_match`, only to the version the caller saw."""
     changes = request.model_dump(exclude_unset=True)
@@ -65,7 +66,7 @@ def update(
             materialized = {"version": 0, "created_at": now, "updated_at": now}
             repository.put_new(table, current.model_copy(update=materialized))
             continue
-        if if_match is not None and current.version != if_match:
+        if if_match is not None and not if_match.allows(current.version):
             raise PreconditionFailedError(f"The store is at version {current.version}.")
         updated = current.model_copy(
             update={**changes, "version": current.version + 1, "updated_at": now_iso()}

@@ -24,6 +24,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+from app.core import caches
 from app.core.config import get_settings
 from app.db.table import Table, dynamodb_client, get_table
 
@@ -100,3 +101,6 @@ def store_table(store: str) -> Table:
 def forget() -> None:
     with _lock:
         _scoped.clear()
+
+
+caches.register("stores.tenancy", forget)

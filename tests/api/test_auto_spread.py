@@ -7,13 +7,14 @@ tests/support/faults.Collisions makes DynamoDB's answer for them."""
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
-from app.core.config import get_settings
+from app.core import caches
 from app.core.roles import Role
 from app.db.table import Table
 from app.stock import changes, contention, spreading
@@ -29,11 +30,12 @@ from tests.support.stock import stock_record
 
 
 @pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
-    """A fresh tracker on a clock the test moves."""
+def clock() -> Iterator[Clock]:
+    """A fresh tracker on a clock the test moves (the real clock again afterwards)."""
     clock = Clock()
-    monkeypatch.setattr(contention, "tracker", contention.ContentionTracker(clock))
-    return clock
+    contention.tracker.reset(clock)
+    yield clock
+    contention.tracker.reset(time.monotonic)
 
 
 @pytest.fixture
@@ -54,7 +56,7 @@ def product(client: TestClient, admin: Account) -> dict[str, Any]:
 def settings(monkeypatch: pytest.MonkeyPatch, **values: int) -> None:
     for name, value in values.items():
         monkeypatch.setenv(name.upper(), str(value))
-    get_settings.cache_clear()
+    caches.reset()
 
 
 def buy(client: TestClient, buyer: Account, product_id: str, quantity: int = 1) -> Any:

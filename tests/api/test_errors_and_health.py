@@ -8,7 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.auth import repository
-from app.db.table import get_table
+from app.core import caches
 from tests.support.http import assert_problem
 
 
@@ -84,10 +84,7 @@ def test_health_503_when_dynamodb_is_down(
     from devtools.dynamodb_local import free_port
 
     monkeypatch.setenv("DYNAMODB_ENDPOINT_URL", f"http://127.0.0.1:{free_port()}")
-    from app.core.config import get_settings
-
-    get_settings.cache_clear()
-    get_table.cache_clear()
+    caches.reset()
     assert_problem(client.get("/health"), 503, "service_unavailable")
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from app import web
+from app.core import caches
 from tests.support.http import assert_problem
 
 
@@ -24,9 +24,9 @@ def dist(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     (tmp_path / "favicon.svg").write_text("<svg/>")
     (tmp_path.parent / "secret.txt").write_text("outside")
     monkeypatch.setenv("WEB_DIST_DIR", str(tmp_path))
-    web.dist_dir.cache_clear()
+    caches.reset()
     yield tmp_path
-    web.dist_dir.cache_clear()
+    caches.reset()
 
 
 def test_browsers_at_the_root_go_to_the_app(client: TestClient) -> None:
@@ -103,10 +103,10 @@ def test_without_a_build_the_app_says_how_to_get_one(
     client: TestClient, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("WEB_DIST_DIR", str(tmp_path / "nothing"))
-    web.dist_dir.cache_clear()
+    caches.reset()
     body = assert_problem(client.get("/app/"), 404)
     assert "make run" in body["detail"]
-    web.dist_dir.cache_clear()
+    caches.reset()
 
 
 @pytest.mark.parametrize("path", ["/docs", "/redoc"])

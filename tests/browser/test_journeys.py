@@ -386,7 +386,8 @@ def test_a_forgotten_password_is_reset_and_changed(context: Any, page: Any, stac
 def test_a_store_of_its_own_opened_with_its_slug(page: Any, stack: Stack) -> None:
     """Development without a store's domain: `?store=<slug>` makes every call carry
     X-Store, the header shows the store's name, and its shoppers sign up there."""
-    from app.stores import repository, resolution
+    from app.core import caches
+    from app.stores import repository
     from app.stores.schemas import StoreRecord
 
     slug = f"north-{uuid.uuid4().hex[:6]}"
@@ -394,7 +395,7 @@ def test_a_store_of_its_own_opened_with_its_slug(page: Any, stack: Stack) -> Non
     repository.put_new(
         stack.table, StoreRecord(slug=slug, name="North Outfitters", created_at=now, updated_at=now)
     )
-    resolution.forget()
+    caches.reset()
     home_admin = stack.person(Role.ADMIN)
     stack.product(home_admin, name=f"Home Only {slug}")
     north = {"X-Store": slug}

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from app.core import origin
+from app.core import caches, origin
 from app.db.table import Table
 from tests.support.accounts import Accounts
 from tests.support.apigateway import body_of, http_api_event, rest_api_event
@@ -145,7 +145,7 @@ def test_no_secret_no_check(app_env: None, monkeypatch: pytest.MonkeyPatch) -> N
 
     monkeypatch.setattr(config, "read_secret", read_secret)
     monkeypatch.setenv("ORIGIN_SECRET_ARN", "arn:aws:secretsmanager:eu-west-1:1:secret:origin")
-    config.get_settings.cache_clear()
+    caches.reset()
     check = origin.from_settings(config.get_settings())
     assert check is not None
     assert check.admits("x")

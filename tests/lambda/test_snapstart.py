@@ -16,8 +16,8 @@ REPORT = textwrap.dedent(
     import random, snapshot_restore_py
     import app.lambda_handler as handler
     from app.core import signing
-    from app.routers import ROUTERS
-    built = handler.app.state.routers.included == set(ROUTERS)
+    routers = handler.app.state.routers
+    built = routers.included == routers.segments
     hooks = [f for f, *_ in snapshot_restore_py._after_restore_registry]
     print("built" if built else "lazy", len(hooks))
     if hooks:

@@ -3,9 +3,10 @@ below the HTTP layer. Read from the source (every import, those inside functions
 for the framework by importing the modules in a fresh interpreter.
 
     core, db                          the bottom: settings, errors, keys, the table
-    stock, auth                       stock and its ledger; accounts and sessions
+    stock, auth, stores               stock and its ledger; accounts and sessions; which
+                                        store a request is in
     products, inventory, orders,      the domains
-      admin, stores
+      admin
     http                              everything that knows FastAPI/Starlette
     routers, web, docs, health        what answers requests
     main, lambda_handler, cli, ...    the entry points
@@ -31,7 +32,7 @@ LAYERS = {
     "app.inventory": 3,
     "app.orders": 3,
     "app.admin": 3,
-    "app.stores": 3,
+    "app.stores": 2,
     "app.http": 4,
     "app.web": 5,
     "app.docs": 5,

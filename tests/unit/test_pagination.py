@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 
+from app.core import caches
 from app.db.pagination import InvalidCursorError, decode_cursor, encode_cursor
 
 KEY = {"PK": {"S": "S#default#USER#1"}, "SK": {"S": "PROFILE"}, "GSI1PK": {"S": "S#default#USERS"}}
@@ -30,10 +31,9 @@ class TestCursors:
             decode_cursor(bad, scope="users")
 
     def test_signed_with_the_secret(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        from app.core.config import get_settings
 
         cursor = encode_cursor(KEY, scope="users")
         monkeypatch.setenv("JWT_SECRET", "another-secret-" + "q" * 40)
-        get_settings.cache_clear()
+        caches.reset()
         with pytest.raises(InvalidCursorError):
             decode_cursor(cursor, scope="users")

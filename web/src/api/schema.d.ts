@@ -2574,6 +2574,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description The ETag you read: the change is made only if it is still current. */
                 "if-match"?: string | null;
             };
             path: {
@@ -3183,6 +3184,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description The ETag you read: the change is made only if it is still current. */
                 "if-match"?: string | null;
             };
             path: {
@@ -4104,6 +4106,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description The ETag you read: the change is made only if it is still current. */
                 "if-match"?: string | null;
             };
             path: {
