@@ -41,11 +41,8 @@ def _api_gateway_request_id(scope: Scope) -> str | None:
     return value if isinstance(value, str) and _SAFE_REQUEST_ID.match(value) else None
 
 
-class RequestContextMiddleware:
-    """Gives every request an id (echoed as X-Request-ID and in every log line, beside API
-    Gateway's own id) and a deadline for its AWS calls (app/core/faults.py), turns an
-    unhandled exception into a bare 500 problem, logged with the stack trace, and counts
-    every 500 (ServerErrors: the metric that rolls a bad release back)."""
+class HttpMiddleware:
+    """An ASGI middleware for HTTP requests: anything else (lifespan) passes straight on."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -54,6 +51,19 @@ class RequestContextMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        await self.handle(scope, receive, send)
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        raise NotImplementedError
+
+
+class RequestContextMiddleware(HttpMiddleware):
+    """Gives every request an id (echoed as X-Request-ID and in every log line, beside API
+    Gateway's own id) and a deadline for its AWS calls (app/core/faults.py), turns an
+    unhandled exception into a bare 500 problem, logged with the stack trace, and counts
+    every 500 (ServerErrors: the metric that rolls a bad release back)."""
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         request_id = _incoming_request_id(scope)
         token = request_id_var.set(request_id)
         api_token = api_request_id_var.set(_api_gateway_request_id(scope))
@@ -98,18 +108,12 @@ PERSONAL_PREFIXES = ("/auth", "/admin", "/orders", "/inventory", "/platform", "/
 _JSON_CSP = b"default-src 'none'; frame-ancestors 'none'"
 
 
-class SecurityHeadersMiddleware:
+class SecurityHeadersMiddleware(HttpMiddleware):
     """Headers every answer carries unless its route set its own: no MIME sniffing, no
     referrer, no framing, and `Cache-Control: no-store` on anything authenticated or
     personal. A 204 carries no Content-Type."""
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         request_headers = dict(scope.get("headers", ()))
         path = routed_path(scope)
         personal = b"authorization" in request_headers or path.startswith(PERSONAL_PREFIXES)

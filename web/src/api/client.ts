@@ -5,7 +5,7 @@
  */
 import createClient, { type Middleware } from "openapi-fetch";
 
-import { freshSession, saveSession } from "../lib/session";
+import { freshSession, saveSession } from "../features/auth/session";
 import { ApiProblem, toProblem } from "./problem";
 import { chosenStore } from "./storeChoice";
 import type { components, paths } from "./schema";

@@ -88,6 +88,11 @@ const FIELD_LABELS: Record<string, string> = {
   token: "Link",
 };
 
+/** A field's name as forms label it ("sku" -> "SKU"). */
+export function fieldLabel(field: string): string {
+  return FIELD_LABELS[field] ?? field;
+}
+
 /** The form field a validation error is about ("body.price" and "price" alike). */
 function fieldOf(error: FieldError): string {
   const parts = error.field.split(".").filter((part) => part !== "body" && !/^\d+$/.test(part));
@@ -162,7 +167,7 @@ export function describeProblem(error: unknown): string {
     case "validation_error": {
       const first = problem.errors?.[0];
       if (!first) return "Some of what you entered is not valid.";
-      const label = FIELD_LABELS[fieldOf(first)] ?? fieldOf(first);
+      const label = fieldLabel(fieldOf(first));
       return `${label}: ${humanize(first)}`;
     }
     case "unauthorized":

@@ -2,9 +2,9 @@ import { type ReactNode, Suspense, useEffect, useState } from "react";
 import { Link, NavLink, useLocation, useNavigate } from "../lib/routing";
 
 import { Loading } from "../components/ui";
-import { useCurrentUser, useLogOut, useSignedIn } from "../lib/auth";
-import { useStore } from "../lib/store";
-import { useCart } from "../lib/useCart";
+import { useCurrentUser, useLogOut, useSignedIn } from "../features/auth/api";
+import { useStore } from "../api/store";
+import { useCart } from "../features/cart/useCart";
 
 /** The site's frame: on a wide screen one row (brand, pages, cart, account); on a phone one
  * short row (brand, cart, Menu) with the pages and the account behind the Menu button. */

@@ -3,7 +3,7 @@ import { Navigate, useLocation } from "../lib/routing";
 
 import type { User } from "../api/client";
 import { Loading } from "../components/ui";
-import { useCurrentUser, useSignedIn } from "../lib/auth";
+import { useCurrentUser, useSignedIn } from "../features/auth/api";
 
 type Role = User["role"];
 

@@ -1,6 +1,6 @@
 import { useEffect } from "react";
 
-import { useStore } from "./store";
+import { useStore } from "../api/store";
 
 /** Each page names itself in the tab and for screen readers, with the store's name. */
 export function usePageTitle(title: string): void {

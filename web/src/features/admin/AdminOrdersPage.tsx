@@ -1,12 +1,10 @@
-import { useQuery } from "@tanstack/react-query";
-
-import { api, unwrap } from "../../api/client";
 import { Empty, ErrorState, Loading, Pager } from "../../components/ui";
 import { useCursorPages } from "../../lib/useCursorPages";
 import { useSearchParam } from "../../lib/useSearchParam";
 import { usePageTitle } from "../../lib/usePageTitle";
-import { OrderList } from "../orders/OrderList";
+import { OrderList } from "../../components/OrderList";
 import { AdminNav } from "./AdminNav";
+import { useStoreOrders } from "./api";
 
 type Status = "" | "placed" | "cancelled";
 
@@ -15,15 +13,7 @@ export default function AdminOrdersPage() {
   const [asked, setStatus] = useSearchParam("status");
   const status: Status = asked === "placed" || asked === "cancelled" ? asked : "";
   const pages = useCursorPages(`all-orders|${status}`);
-  const orders = useQuery({
-    queryKey: ["orders", "all", status, pages.cursor],
-    queryFn: () =>
-      unwrap(
-        api.GET("/admin/orders", {
-          params: { query: { limit: 20, status: status || undefined, cursor: pages.cursor ?? undefined } },
-        }),
-      ),
-  });
+  const orders = useStoreOrders(status, pages.cursor);
   return (
     <section>
       <AdminNav />

@@ -1,26 +1,14 @@
-import { useQuery } from "@tanstack/react-query";
 import { Link } from "../../lib/routing";
 
-import { api, unwrap } from "../../api/client";
 import { ProductImage } from "../../components/ProductImage";
 import { Empty, ErrorState, Loading, Pager, SearchForm } from "../../components/ui";
 import { money } from "../../lib/format";
 import { useCursorPages } from "../../lib/useCursorPages";
 import { usePageTitle } from "../../lib/usePageTitle";
 import { useSearchParam } from "../../lib/useSearchParam";
-import { useProductPage } from "../catalog/queries";
+import { useProductPage } from "../../api/products";
 import { AdminNav } from "./AdminNav";
-
-/** The stock of the products shown, in one request (GET /inventory?product_id=...). */
-function useStockOf(productIds: string[]) {
-  return useQuery({
-    queryKey: ["inventory", "levels", productIds],
-    queryFn: () =>
-      unwrap(api.GET("/inventory", { params: { query: { product_id: productIds } } })),
-    enabled: productIds.length > 0,
-    select: (page) => new Map(page.items.map((level) => [level.product_id, level.stock])),
-  });
-}
+import { useStockOf } from "./api";
 
 export default function AdminProductsPage() {
   usePageTitle("Products");

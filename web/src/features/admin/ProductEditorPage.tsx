@@ -1,15 +1,15 @@
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useEffect, useId, useState } from "react";
 import { useNavigate, useParams } from "../../lib/routing";
 
-import { api, type Product, unwrap, unwrapWithEtag } from "../../api/client";
-import { ApiProblem, fieldErrors } from "../../api/problem";
+import type { Product } from "../../api/client";
+import { ApiProblem, fieldErrors, fieldLabel } from "../../api/problem";
 import { ErrorState, Field, Loading, ProblemMessage } from "../../components/ui";
 import { parseAmount } from "../../lib/decimal";
-import { useStore } from "../../lib/store";
+import { useStore } from "../../api/store";
 import { usePageTitle } from "../../lib/usePageTitle";
 import { AdminNav } from "./AdminNav";
-import { ImageUploader, TYPES, uploadImage } from "./ImageUploader";
+import { IMAGE_TYPES, useDeleteProduct, useEditedProduct, useSaveProduct } from "./api";
+import { ImageUploader } from "./ImageUploader";
 
 interface Draft {
   name: string;
@@ -21,17 +21,6 @@ interface Draft {
   sku: string;
   stock: string;
 }
-
-const LABELS: Record<keyof Draft, string> = {
-  name: "Name",
-  description: "Description",
-  price: "Price",
-  currency: "Currency",
-  category: "Category",
-  tags: "Tags",
-  sku: "SKU",
-  stock: "Stock",
-};
 
 function emptyDraft(currency: string): Draft {
   return { name: "", description: "", price: "", currency, category: "", tags: "", sku: "", stock: "0" };
@@ -53,17 +42,19 @@ function draftOf(product: Product): Draft {
 /** The fields someone else changed between two versions of the product. */
 function changedFields(before: Product, after: Product): string[] {
   const [a, b] = [draftOf(before), draftOf(after)];
-  return (Object.keys(LABELS) as (keyof Draft)[])
+  return (Object.keys(a) as (keyof Draft)[])
     .filter((key) => key !== "stock" && a[key] !== b[key])
-    .map((key) => LABELS[key]);
+    .map((key) => fieldLabel(key));
 }
 
-function bodyOf(draft: Draft, price: string) {
+/** What the form says, as the API takes it; no currency: the store's. */
+function fieldsOf(draft: Draft, price: string) {
+  const currency = draft.currency.trim();
   return {
     name: draft.name.trim(),
     description: draft.description,
     price,
-    currency: draft.currency.trim(),
+    ...(currency ? { currency } : {}),
     category: draft.category.trim(),
     tags: draft.tags
       .split(",")
@@ -73,44 +64,27 @@ function bodyOf(draft: Draft, price: string) {
   };
 }
 
-class DraftError extends Error {
-  constructor(readonly errors: Record<string, string>) {
-    super("The form has mistakes.");
-  }
-}
-
 export default function ProductEditorPage() {
   const { productId } = useParams();
   const creating = !productId;
   const navigate = useNavigate();
-  const queryClient = useQueryClient();
   const store = useStore();
   const photoId = useId();
   const [draft, setDraft] = useState<Draft>(() => emptyDraft(""));
   const [photo, setPhoto] = useState<File | null>(null);
   const [confirmDelete, setConfirmDelete] = useState(false);
+  // mistakes found here, before anything is sent (a price that is not one)
+  const [draftErrors, setDraftErrors] = useState<Record<string, string> | null>(null);
   // after a clash: the latest version is loaded under the admin's own edits, and this says
   // what the other person changed
   const [kept, setKept] = useState<string[] | null>(null);
   usePageTitle(creating ? "New product" : "Edit product");
 
-  const loaded = useQuery({
-    queryKey: ["admin", "product", productId],
-    queryFn: () =>
-      // the latest, not a copy a cache kept: this is what the edit is checked against
-      unwrapWithEtag(
-        api.GET("/products/{product_id}", {
-          params: { path: { product_id: productId ?? "" } },
-          cache: "no-cache",
-        }),
-      ),
-    enabled: !creating,
-    staleTime: Number.POSITIVE_INFINITY, // the form works on what was loaded (its ETag)
-  });
+  const loaded = useEditedProduct(productId);
   const [product, etag] = loaded.data ?? [null, ""];
 
-  // a new product is in the store's currency until the admin says otherwise
-  const storeCurrency = store.data?.currency ?? "EUR";
+  // a new product is in the store's currency (GET /store) until the admin says otherwise
+  const storeCurrency = store.data?.currency ?? "";
   useEffect(() => {
     if (creating) setDraft((d) => (d.currency ? d : { ...d, currency: storeCurrency }));
   }, [creating, storeCurrency]);
@@ -125,58 +99,14 @@ export default function ProductEditorPage() {
     }
   }, [product, filled]);
 
-  const save = useMutation({
-    mutationFn: async () => {
-      const price = parseAmount(draft.price, navigator.language);
-      if (!price.ok) throw new DraftError({ price: price.message });
-      if (creating) {
-        const stock = Number(draft.stock || "0");
-        if (!Number.isInteger(stock) || stock < 0) throw new DraftError({ stock: "Enter 0 or more." });
-        const [created, createdEtag] = await unwrapWithEtag(
-          api.POST("/products", { body: { ...bodyOf(draft, price.value), stock } }),
-        );
-        if (!photo) return { saved: created, etag: createdEtag, photoError: null };
-        try {
-          return { saved: await uploadImage(created.id, photo), etag: "", photoError: null };
-        } catch (error) {
-          return { saved: created, etag: createdEtag, photoError: error };
-        }
-      }
-      const [saved, savedEtag] = await unwrapWithEtag(
-        api.PATCH("/products/{product_id}", {
-          params: { path: { product_id: productId } },
-          headers: { "If-Match": etag },
-          body: bodyOf(draft, price.value),
-        }),
-      );
-      return { saved, etag: savedEtag, photoError: null };
-    },
-    onSuccess: ({ saved, etag: newEtag, photoError }) => {
-      setKept(null);
-      if (newEtag) queryClient.setQueryData(["admin", "product", saved.id], [saved, newEtag]);
-      else void queryClient.invalidateQueries({ queryKey: ["admin", "product", saved.id] });
-      void queryClient.invalidateQueries({ queryKey: ["products"] });
-      void queryClient.invalidateQueries({ queryKey: ["categories"] });
-      void queryClient.invalidateQueries({ queryKey: ["product", saved.id] });
-      if (creating) {
-        navigate(`/admin/products/${saved.id}`, { replace: true, state: { created: true, photoError } });
-      }
-    },
-  });
-  const remove = useMutation({
-    mutationFn: () => unwrap(api.DELETE("/products/{product_id}", { params: { path: { product_id: productId ?? "" } } })),
-    onSuccess: () => {
-      void queryClient.invalidateQueries({ queryKey: ["products"] });
-      void queryClient.invalidateQueries({ queryKey: ["categories"] });
-      navigate("/admin/products", { replace: true });
-    },
-  });
+  const save = useSaveProduct(productId);
+  const remove = useDeleteProduct(productId ?? "");
 
   if (!creating && loaded.isPending) return <Loading label="Loading the product…" />;
   if (!creating && loaded.isError) return <ErrorState error={loaded.error} onRetry={() => loaded.refetch()} />;
 
   const problem = save.error instanceof ApiProblem ? save.error.problem : null;
-  const errors = save.error instanceof DraftError ? { ...save.error.errors } : fieldErrors(problem);
+  const errors = draftErrors ?? fieldErrors(problem);
   if (problem?.code === "sku_taken") errors.sku = "Another product has this SKU.";
   const stale = problem?.status === 412;
 
@@ -184,7 +114,25 @@ export default function ProductEditorPage() {
     setDraft((d) => ({ ...d, [name]: e.target.value }));
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    save.mutate();
+    const price = parseAmount(draft.price, navigator.language);
+    const stock = Number(draft.stock || "0");
+    const mistakes = {
+      ...(price.ok ? {} : { price: price.message }),
+      ...(creating && (!Number.isInteger(stock) || stock < 0) ? { stock: "Enter 0 or more." } : {}),
+    };
+    setDraftErrors(Object.keys(mistakes).length ? mistakes : null);
+    if (!price.ok || Object.keys(mistakes).length) return;
+    save.mutate(
+      { fields: fieldsOf(draft, price.value), stock, photo, etag },
+      {
+        onSuccess: ({ saved, photoError }) => {
+          setKept(null);
+          if (creating) {
+            navigate(`/admin/products/${saved.id}`, { replace: true, state: { created: true, photoError } });
+          }
+        },
+      },
+    );
   };
   /** Take theirs: the latest version replaces what was typed. */
   const discardMine = async () => {
@@ -247,7 +195,7 @@ export default function ProductEditorPage() {
                 <input
                   id={photoId}
                   type="file"
-                  accept={TYPES.join(",")}
+                  accept={IMAGE_TYPES.join(",")}
                   onChange={(event) => setPhoto(event.target.files?.[0] ?? null)}
                 />
                 <p className="hint">Optional: JPEG, PNG or WebP, up to 5 MB; uploaded with the product.</p>
@@ -289,18 +237,14 @@ export default function ProductEditorPage() {
           <div className="editor-side">
             <ImageUploader
               product={product}
-              onChange={() => {
-                void loaded.refetch();
-                void queryClient.invalidateQueries({ queryKey: ["products"] });
-                void queryClient.invalidateQueries({ queryKey: ["product", product.id] });
-              }}
+              onChange={() => void loaded.refetch()}
             />
             <div className="card danger-zone">
               <h2>Delete</h2>
               {confirmDelete ? (
                 <div role="group" aria-label="Delete this product?">
                   <p>Delete {product.name} for good? It leaves the shop at once.</p>
-                  <button type="button" className="button danger" disabled={remove.isPending} onClick={() => remove.mutate()}>
+                  <button type="button" className="button danger" disabled={remove.isPending} onClick={() => remove.mutate(undefined, { onSuccess: () => navigate("/admin/products", { replace: true }) })}>
                     Yes, delete it
                   </button>
                   <button type="button" className="button secondary" onClick={() => setConfirmDelete(false)}>

@@ -1,14 +1,14 @@
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 
-import { api, unwrap, type User } from "../../api/client";
+import type { User } from "../../api/client";
 import { Empty, ErrorState, Loading, Pager, ProblemMessage, SearchForm } from "../../components/ui";
-import { useCurrentUser } from "../../lib/auth";
+import { useCurrentUser } from "../auth/api";
 import { when } from "../../lib/format";
 import { useCursorPages } from "../../lib/useCursorPages";
 import { useSearchParam } from "../../lib/useSearchParam";
 import { usePageTitle } from "../../lib/usePageTitle";
 import { AdminNav } from "./AdminNav";
+import { useChangeRole, useDeleteUser, useUsers } from "./api";
 
 const ROLES: { value: User["role"]; label: string }[] = [
   { value: "user", label: "Shopper" },
@@ -17,18 +17,9 @@ const ROLES: { value: User["role"]; label: string }[] = [
 ];
 
 function UserRow({ user, isMe }: { user: User; isMe: boolean }) {
-  const queryClient = useQueryClient();
   const [confirming, setConfirming] = useState(false);
-  const refresh = () => queryClient.invalidateQueries({ queryKey: ["admin", "users"] });
-  const changeRole = useMutation({
-    mutationFn: (role: User["role"]) =>
-      unwrap(api.PATCH("/admin/users/{user_id}/role", { params: { path: { user_id: user.id } }, body: { role } })),
-    onSuccess: () => void refresh(),
-  });
-  const remove = useMutation({
-    mutationFn: () => unwrap(api.DELETE("/admin/users/{user_id}", { params: { path: { user_id: user.id } } })),
-    onSuccess: () => void refresh(),
-  });
+  const changeRole = useChangeRole(user.id);
+  const remove = useDeleteUser(user.id);
   const selectId = `role-${user.id}`;
   return (
     <tr>
@@ -92,15 +83,7 @@ export default function UsersPage() {
   const { user: me } = useCurrentUser();
   const [prefix, setPrefix] = useSearchParam("email");
   const pages = useCursorPages(`users|${prefix}`);
-  const users = useQuery({
-    queryKey: ["admin", "users", prefix, pages.cursor],
-    queryFn: () =>
-      unwrap(
-        api.GET("/admin/users", {
-          params: { query: { limit: 20, email: prefix || undefined, cursor: pages.cursor ?? undefined } },
-        }),
-      ),
-  });
+  const users = useUsers(prefix, pages.cursor);
   return (
     <section>
       <AdminNav />

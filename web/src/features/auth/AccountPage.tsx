@@ -1,11 +1,10 @@
-import { useMutation } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 
-import { api, unwrap } from "../../api/client";
 import { ApiProblem, fieldErrors } from "../../api/problem";
 import { Field, ProblemMessage } from "../../components/ui";
-import { useCurrentUser } from "../../lib/auth";
+import { useChangePassword, useCurrentUser } from "./api";
 import { usePageTitle } from "../../lib/usePageTitle";
+import { NewPasswordField } from "./NewPasswordField";
 
 const ROLE_WORDS = {
   user: "Shopper",
@@ -19,19 +18,20 @@ export default function AccountPage() {
   const { user } = useCurrentUser();
   const [current, setCurrent] = useState("");
   const [next, setNext] = useState("");
-  const change = useMutation({
-    mutationFn: () =>
-      unwrap(api.POST("/auth/password", { body: { current_password: current, new_password: next } })),
-    onSuccess: () => {
-      setCurrent("");
-      setNext("");
-    },
-  });
+  const change = useChangePassword();
   const errors = fieldErrors(change.error instanceof ApiProblem ? change.error.problem : null);
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    change.mutate();
+    change.mutate(
+      { current_password: current, new_password: next },
+      {
+        onSuccess: () => {
+          setCurrent("");
+          setNext("");
+        },
+      },
+    );
   };
 
   return (
@@ -54,11 +54,7 @@ export default function AccountPage() {
             <input {...props} type="password" autoComplete="current-password" required value={current} onChange={(e) => setCurrent(e.target.value)} />
           )}
         </Field>
-        <Field label="New password" error={errors.new_password} hint="At least 8 characters.">
-          {(props) => (
-            <input {...props} type="password" autoComplete="new-password" required minLength={8} value={next} onChange={(e) => setNext(e.target.value)} />
-          )}
-        </Field>
+        <NewPasswordField label="New password" error={errors.new_password} value={next} onChange={setNext} />
         {Object.keys(errors).length === 0 && <ProblemMessage error={change.error} />}
         {change.isSuccess && (
           <p className="notice success" role="status">

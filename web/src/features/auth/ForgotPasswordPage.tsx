@@ -1,23 +1,20 @@
-import { useMutation } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { Link } from "../../lib/routing";
 
-import { api, unwrap } from "../../api/client";
 import { ApiProblem, fieldErrors } from "../../api/problem";
 import { Field, ProblemMessage } from "../../components/ui";
 import { usePageTitle } from "../../lib/usePageTitle";
+import { useRequestReset } from "./api";
 
 export default function ForgotPasswordPage() {
   usePageTitle("Forgot your password?");
   const [email, setEmail] = useState("");
-  const request = useMutation({
-    mutationFn: () => unwrap(api.POST("/auth/password-reset", { body: { email: email.trim() } })),
-  });
+  const request = useRequestReset();
   const errors = fieldErrors(request.error instanceof ApiProblem ? request.error.problem : null);
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    request.mutate();
+    request.mutate(email);
   };
 
   return (

@@ -1,9 +1,8 @@
-import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { Link, useNavigate, useSearchParams } from "../../lib/routing";
 
 import { Field, ProblemMessage } from "../../components/ui";
-import { logIn } from "../../lib/auth";
+import { useLogIn } from "./api";
 import { usePageTitle } from "../../lib/usePageTitle";
 
 /** Where to go after logging in: a path of this app only (never another site). */
@@ -15,20 +14,16 @@ export default function LoginPage() {
   usePageTitle("Log in");
   const [params] = useSearchParams();
   const navigate = useNavigate();
-  const queryClient = useQueryClient();
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
-  const login = useMutation({
-    mutationFn: async () => {
-      await logIn(email.trim(), password);
-      await queryClient.invalidateQueries({ queryKey: ["me"] });
-    },
-    onSuccess: () => navigate(safeNext(params.get("next")), { replace: true }),
-  });
+  const login = useLogIn();
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    login.mutate();
+    login.mutate(
+      { email, password },
+      { onSuccess: () => navigate(safeNext(params.get("next")), { replace: true }) },
+    );
   };
 
   return (

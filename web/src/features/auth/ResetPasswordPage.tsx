@@ -1,12 +1,11 @@
-import { useMutation } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { Link, useLocation } from "../../lib/routing";
 
-import { api, unwrap } from "../../api/client";
 import { ApiProblem, fieldErrors } from "../../api/problem";
-import { Field, ProblemMessage } from "../../components/ui";
-import { saveSession } from "../../lib/session";
+import { ProblemMessage } from "../../components/ui";
+import { useConfirmReset } from "./api";
 import { usePageTitle } from "../../lib/usePageTitle";
+import { NewPasswordField } from "./NewPasswordField";
 
 /** The link from the e-mail: /app/reset-password#token=... (in the fragment, the token
  * never reaches a server log or a Referer header). */
@@ -14,17 +13,14 @@ export default function ResetPasswordPage() {
   usePageTitle("Choose a new password");
   const token = new URLSearchParams(useLocation().hash.slice(1)).get("token") ?? "";
   const [password, setPassword] = useState("");
-  const reset = useMutation({
-    mutationFn: () => unwrap(api.POST("/auth/password-reset/confirm", { body: { token, password } })),
-    onSuccess: () => saveSession(null), // every session of the account has ended
-  });
+  const reset = useConfirmReset();
   const error = reset.error;
   const problem = error instanceof ApiProblem ? error.problem : null;
   const errors = fieldErrors(problem);
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    reset.mutate();
+    reset.mutate({ token, password });
   };
 
   if (reset.isSuccess) {
@@ -46,19 +42,7 @@ export default function ResetPasswordPage() {
         </p>
       ) : (
         <form className="form" onSubmit={submit} noValidate>
-          <Field label="New password" error={errors.password} hint="At least 8 characters.">
-            {(props) => (
-              <input
-                {...props}
-                type="password"
-                autoComplete="new-password"
-                required
-                minLength={8}
-                value={password}
-                onChange={(e) => setPassword(e.target.value)}
-              />
-            )}
-          </Field>
+          <NewPasswordField label="New password" error={errors.password} value={password} onChange={setPassword} />
           {Object.keys(errors).length === 0 && <ProblemMessage error={error} />}
           {problem?.code === "invalid_token" && (
             <p>

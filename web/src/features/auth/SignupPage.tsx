@@ -1,26 +1,17 @@
-import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { Link, useNavigate } from "../../lib/routing";
 
-import { api, unwrap } from "../../api/client";
 import { ApiProblem, fieldErrors } from "../../api/problem";
 import { Field, ProblemMessage } from "../../components/ui";
-import { logIn } from "../../lib/auth";
+import { useSignUp } from "./api";
 import { usePageTitle } from "../../lib/usePageTitle";
+import { NewPasswordField } from "./NewPasswordField";
 
 export default function SignupPage() {
   usePageTitle("Sign up");
   const navigate = useNavigate();
-  const queryClient = useQueryClient();
   const [form, setForm] = useState({ email: "", password: "", name: "" });
-  const signup = useMutation({
-    mutationFn: async () => {
-      await unwrap(api.POST("/auth/signup", { body: { ...form, email: form.email.trim() } }));
-      await logIn(form.email.trim(), form.password);
-      await queryClient.invalidateQueries({ queryKey: ["me"] });
-    },
-    onSuccess: () => navigate("/", { replace: true }),
-  });
+  const signup = useSignUp();
   const error = signup.error;
   const problem = error instanceof ApiProblem ? error.problem : null;
   const errors = fieldErrors(problem);
@@ -28,7 +19,7 @@ export default function SignupPage() {
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    signup.mutate();
+    signup.mutate(form, { onSuccess: () => navigate("/", { replace: true }) });
   };
 
   const set = (name: keyof typeof form) => (e: { target: { value: string } }) =>
@@ -43,19 +34,12 @@ export default function SignupPage() {
             <input {...props} type="email" autoComplete="email" required value={form.email} onChange={set("email")} />
           )}
         </Field>
-        <Field label="Password" error={errors.password} hint="At least 8 characters.">
-          {(props) => (
-            <input
-              {...props}
-              type="password"
-              autoComplete="new-password"
-              required
-              minLength={8}
-              value={form.password}
-              onChange={set("password")}
-            />
-          )}
-        </Field>
+        <NewPasswordField
+          label="Password"
+          error={errors.password}
+          value={form.password}
+          onChange={(password) => setForm((f) => ({ ...f, password }))}
+        />
         <Field label="Name" error={errors.name}>
           {(props) => <input {...props} autoComplete="name" required value={form.name} onChange={set("name")} />}
         </Field>

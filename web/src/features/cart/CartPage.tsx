@@ -1,17 +1,16 @@
-import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { Link, useNavigate } from "../../lib/routing";
 
-import { api, unwrap } from "../../api/client";
 import { ApiProblem, shortageMessages } from "../../api/problem";
 import { ProductImage } from "../../components/ProductImage";
 import { Empty, ProblemMessage } from "../../components/ui";
-import { useSignedIn } from "../../lib/auth";
-import { type CartLine, lineTotal, MAX_QUANTITY, orderRequest, totals } from "../../lib/cart";
+import { useSignedIn } from "../auth/api";
+import { usePlaceOrder } from "./api";
+import { type CartLine, lineTotal, MAX_QUANTITY, totals } from "./cart";
 import { money, stockWords } from "../../lib/format";
-import { useCart } from "../../lib/useCart";
+import { useCart } from "./useCart";
 import { usePageTitle } from "../../lib/usePageTitle";
-import { useLiveProducts } from "../catalog/queries";
+import { useLiveProducts } from "../../api/products";
 
 /** What is wrong with a typed quantity, in words; null when it can be ordered. */
 export function quantityProblem(text: string, available: number | undefined): string | null {
@@ -75,26 +74,18 @@ export default function CartPage() {
   const { cart, setQuantity, remove, clear } = useCart();
   const signedIn = useSignedIn();
   const navigate = useNavigate();
-  const queryClient = useQueryClient();
   const live = useLiveProducts(cart.lines.map((line) => line.productId));
   // what a line's input holds while it cannot be ordered (0, empty, over the stock)
   const [typed, setTyped] = useState<Record<string, string | null>>({});
 
-  const place = useMutation({
-    mutationFn: () =>
-      unwrap(
-        api.POST("/orders", {
-          body: orderRequest(cart),
-          // the same key for every try of this cart: a retry never buys twice
-          headers: { "Idempotency-Key": cart.checkoutKey },
-        }),
-      ),
-    onSuccess: (order) => {
-      clear();
-      void queryClient.invalidateQueries({ queryKey: ["orders"] });
-      navigate(`/orders/${order.id}`, { state: { placed: true } });
-    },
-  });
+  const place = usePlaceOrder();
+  const placeOrder = () =>
+    place.mutate(cart, {
+      onSuccess: (order) => {
+        clear();
+        navigate(`/orders/${order.id}`, { state: { placed: true } });
+      },
+    });
 
   const problem = place.error instanceof ApiProblem ? place.error.problem : null;
   const names = Object.fromEntries(cart.lines.map((l) => [l.productId, l.name]));
@@ -189,7 +180,7 @@ export default function CartPage() {
             type="button"
             className="button large"
             disabled={place.isPending || short.length > 0}
-            onClick={() => place.mutate()}
+            onClick={() => placeOrder()}
           >
             Place order
           </button>

@@ -1,7 +1,7 @@
 import { useState } from "react";
 
 import type { Product } from "../../api/client";
-import { useCart } from "../../lib/useCart";
+import { useCart } from "../cart/useCart";
 
 /** "Add to cart" for a product in stock (described by the product's name for screen readers). */
 export function AddToCart({

@@ -8,7 +8,8 @@ import { money } from "../../lib/format";
 import { useCursorPages } from "../../lib/useCursorPages";
 import { usePageTitle } from "../../lib/usePageTitle";
 import { AddToCart } from "./AddToCart";
-import { useCategories, useProductPage } from "./queries";
+import { useProductPage } from "../../api/products";
+import { useCategories } from "./api";
 
 function ProductCard({ product, priority }: { product: ProductSummary; priority: boolean }) {
   const nameId = useId();

@@ -7,7 +7,7 @@ import { ErrorState, Loading } from "../../components/ui";
 import { money, stockWords } from "../../lib/format";
 import { usePageTitle } from "../../lib/usePageTitle";
 import { AddToCart } from "./AddToCart";
-import { useLiveProduct } from "./queries";
+import { useLiveProduct } from "../../api/products";
 
 export default function ProductPage() {
   const { productId = "" } = useParams();

@@ -1,13 +1,12 @@
-import { useQuery } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { Link } from "../../lib/routing";
 
-import { api, unwrap } from "../../api/client";
 import { Empty, ErrorState, Field, Loading, Pager } from "../../components/ui";
 import { when } from "../../lib/format";
 import { useCursorPages } from "../../lib/useCursorPages";
 import { useSearchParam } from "../../lib/useSearchParam";
 import { usePageTitle } from "../../lib/usePageTitle";
+import { useLowStock } from "./api";
 
 const DEFAULT_THRESHOLD = 5;
 /** The highest threshold the API lists (its low-stock index holds only low levels). */
@@ -21,15 +20,7 @@ export default function InventoryPage() {
     asked && Number.isInteger(parsed) && parsed >= 0 && parsed <= CEILING ? parsed : DEFAULT_THRESHOLD;
   const [draft, setDraft] = useState(String(threshold));
   const pages = useCursorPages(`low-stock|${threshold}`);
-  const levels = useQuery({
-    queryKey: ["inventory", "low-stock", threshold, pages.cursor],
-    queryFn: () =>
-      unwrap(
-        api.GET("/inventory/low-stock", {
-          params: { query: { threshold, limit: 25, cursor: pages.cursor ?? undefined } },
-        }),
-      ),
-  });
+  const levels = useLowStock(threshold, pages.cursor);
 
   const show = (value: number) => {
     setAsked(value === DEFAULT_THRESHOLD ? "" : String(value));

@@ -1,14 +1,13 @@
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { Link, useParams } from "../../lib/routing";
 
-import { api, unwrap, unwrapWithEtag } from "../../api/client";
 import { ApiProblem, fieldErrors } from "../../api/problem";
 import { Empty, ErrorState, Field, Loading, Pager, ProblemMessage } from "../../components/ui";
-import { useCurrentUser } from "../../lib/auth";
+import { useCurrentUser } from "../auth/api";
 import { when } from "../../lib/format";
 import { useCursorPages } from "../../lib/useCursorPages";
 import { usePageTitle } from "../../lib/usePageTitle";
+import { useAdjustStock, useMovements, useReloadStock, useSetLevel, useStockLevel } from "./api";
 
 const KIND_WORDS: Record<string, string> = {
   initial: "Initial stock",
@@ -32,18 +31,7 @@ function Movements({ productId, buckets }: { productId: string; buckets: number 
   const pages = useCursorPages(`ledger|${productId}`);
   // orders are their buyers' and the admins' to open (GET /orders/{id})
   const isAdmin = useCurrentUser().user?.role === "admin";
-  const movements = useQuery({
-    queryKey: ["inventory", productId, "movements", pages.cursor],
-    queryFn: () =>
-      unwrap(
-        api.GET("/inventory/{product_id}/movements", {
-          params: {
-            path: { product_id: productId },
-            query: { limit: 20, cursor: pages.cursor ?? undefined },
-          },
-        }),
-      ),
-  });
+  const movements = useMovements(productId, pages.cursor);
   if (movements.isPending) return <Loading label="Loading the ledger…" />;
   if (movements.isError) return <ErrorState error={movements.error} onRetry={() => movements.refetch()} />;
   if (movements.data.items.length === 0) return <Empty>No stock movements yet.</Empty>;
@@ -101,48 +89,16 @@ function Movements({ productId, buckets }: { productId: string; buckets: number 
 
 export default function StockPage() {
   const { productId = "" } = useParams();
-  const queryClient = useQueryClient();
-  const level = useQuery({
-    queryKey: ["inventory", productId, "level"],
-    queryFn: () =>
-      unwrapWithEtag(api.GET("/inventory/{product_id}", { params: { path: { product_id: productId } } })),
-  });
+  const level = useStockLevel(productId);
   const [target, setTarget] = useState("");
   const [setReason, setSetReason] = useState("");
   const [delta, setDelta] = useState("");
   const [adjustReason, setAdjustReason] = useState("");
   usePageTitle(level.data ? `Stock: ${level.data[0].name}` : "Stock");
 
-  const refresh = () => queryClient.invalidateQueries({ queryKey: ["inventory", productId] });
-  const setLevel = useMutation({
-    mutationFn: () =>
-      unwrap(
-        api.PUT("/inventory/{product_id}", {
-          params: { path: { product_id: productId } },
-          headers: { "If-Match": level.data?.[1] ?? "*" },
-          body: { stock: Number(target), reason: setReason.trim() },
-        }),
-      ),
-    onSuccess: () => {
-      setTarget("");
-      setSetReason("");
-      void refresh();
-    },
-  });
-  const adjust = useMutation({
-    mutationFn: () =>
-      unwrap(
-        api.POST("/inventory/{product_id}/adjustments", {
-          params: { path: { product_id: productId } },
-          body: { delta: Number(delta), reason: adjustReason.trim() },
-        }),
-      ),
-    onSuccess: () => {
-      setDelta("");
-      setAdjustReason("");
-      void refresh();
-    },
-  });
+  const setLevel = useSetLevel(productId);
+  const reload = useReloadStock(productId);
+  const adjust = useAdjustStock(productId);
 
   if (level.isPending) return <Loading label="Loading the stock level…" />;
   if (level.isError) return <ErrorState error={level.error} onRetry={() => level.refetch()} />;
@@ -154,11 +110,27 @@ export default function StockPage() {
 
   const onSet = (event: FormEvent) => {
     event.preventDefault();
-    setLevel.mutate();
+    setLevel.mutate(
+      { stock: Number(target), reason: setReason.trim(), etag: level.data?.[1] ?? "*" },
+      {
+        onSuccess: () => {
+          setTarget("");
+          setSetReason("");
+        },
+      },
+    );
   };
   const onAdjust = (event: FormEvent) => {
     event.preventDefault();
-    adjust.mutate();
+    adjust.mutate(
+      { delta: Number(delta), reason: adjustReason.trim() },
+      {
+        onSuccess: () => {
+          setDelta("");
+          setAdjustReason("");
+        },
+      },
+    );
   };
 
   return (
@@ -202,7 +174,7 @@ export default function StockPage() {
                 className="button secondary small"
                 onClick={() => {
                   setLevel.reset();
-                  void refresh();
+                  reload();
                 }}
               >
                 Reload the level

@@ -1,37 +1,21 @@
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { Link, useLocation, useParams } from "../../lib/routing";
 
-import { api, unwrap } from "../../api/client";
 import { ApiProblem } from "../../api/problem";
 import { ErrorState, Loading, ProblemMessage } from "../../components/ui";
 import { money, when } from "../../lib/format";
 import { usePageTitle } from "../../lib/usePageTitle";
+import { useCancelOrder, useOrder } from "./api";
 
 export default function OrderPage() {
   const { orderId = "" } = useParams();
   const location = useLocation();
   const justPlaced = Boolean((location.state as { placed?: boolean } | null)?.placed);
-  const queryClient = useQueryClient();
   const [confirming, setConfirming] = useState(false);
   usePageTitle(`Order ${orderId.slice(0, 8)}`);
 
-  const order = useQuery({
-    queryKey: ["orders", "one", orderId],
-    queryFn: () => unwrap(api.GET("/orders/{order_id}", { params: { path: { order_id: orderId } } })),
-  });
-  const cancel = useMutation({
-    mutationFn: () =>
-      unwrap(api.POST("/orders/{order_id}/cancel", { params: { path: { order_id: orderId } } })),
-    onSuccess: (cancelled) => {
-      queryClient.setQueryData(["orders", "one", orderId], cancelled);
-      void queryClient.invalidateQueries({ queryKey: ["orders"] });
-      for (const line of cancelled.lines) {
-        void queryClient.invalidateQueries({ queryKey: ["product", line.product_id] });
-      }
-      setConfirming(false);
-    },
-  });
+  const order = useOrder(orderId);
+  const cancel = useCancelOrder(orderId);
 
   if (order.isPending) return <Loading label="Loading the order…" />;
   if (order.isError) {
@@ -104,7 +88,7 @@ export default function OrderPage() {
               type="button"
               className="button danger"
               disabled={cancel.isPending}
-              onClick={() => cancel.mutate()}
+              onClick={() => cancel.mutate(undefined, { onSuccess: () => setConfirming(false) })}
             >
               Yes, cancel the order
             </button>

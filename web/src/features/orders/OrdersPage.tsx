@@ -1,20 +1,15 @@
-import { useQuery } from "@tanstack/react-query";
 import { Link } from "../../lib/routing";
 
-import { api, unwrap } from "../../api/client";
 import { Empty, ErrorState, Loading, Pager } from "../../components/ui";
 import { useCursorPages } from "../../lib/useCursorPages";
 import { usePageTitle } from "../../lib/usePageTitle";
-import { OrderList } from "./OrderList";
+import { OrderList } from "../../components/OrderList";
+import { useMyOrders } from "./api";
 
 export default function OrdersPage() {
   usePageTitle("Your orders");
   const pages = useCursorPages("my-orders");
-  const orders = useQuery({
-    queryKey: ["orders", "mine", pages.cursor],
-    queryFn: () =>
-      unwrap(api.GET("/orders", { params: { query: { limit: 20, cursor: pages.cursor ?? undefined } } })),
-  });
+  const orders = useMyOrders(pages.cursor);
   return (
     <section>
       <h1>Your orders</h1>

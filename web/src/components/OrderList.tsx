@@ -1,7 +1,7 @@
-import { Link } from "../../lib/routing";
+import { Link } from "../lib/routing";
 
-import type { Order } from "../../api/client";
-import { money, when } from "../../lib/format";
+import type { Order } from "../api/client";
+import { money, when } from "../lib/format";
 
 /** Orders as a table (a list of cards on narrow screens, by CSS). */
 export function OrderList({ orders, showBuyer = false }: { orders: Order[]; showBuyer?: boolean }) {

@@ -1,7 +1,12 @@
 import { useQueries, useQuery, useQueryClient, type QueryClient } from "@tanstack/react-query";
 
-import { api, unwrap, type Product } from "../../api/client";
-import { ApiProblem, toProblem } from "../../api/problem";
+/**
+ * Reading products, for every page that shows them: the catalog, the cart (live stock of
+ * its lines) and the admins' product list.
+ */
+import { api, unwrap, type Product } from "./client";
+import { keys } from "./keys";
+import { ApiProblem, toProblem } from "./problem";
 
 /** Live stock: how often the product page and the cart look again (the API answers 304,
  * with no body, while nothing changed). */
@@ -14,7 +19,7 @@ async function fetchProduct(
   productId: string,
   signal: AbortSignal,
 ): Promise<Product> {
-  const previous = queryClient.getQueryData<Product>(["product", productId]);
+  const previous = queryClient.getQueryData<Product>(keys.products.live(productId));
   const etag = etags.get(productId);
   const { data, error, response } = await api.GET("/products/{product_id}", {
     params: { path: { product_id: productId } },
@@ -30,7 +35,7 @@ async function fetchProduct(
 
 function productQuery(queryClient: QueryClient, productId: string, live: boolean) {
   return {
-    queryKey: ["product", productId],
+    queryKey: keys.products.live(productId),
     queryFn: ({ signal }: { signal: AbortSignal }) => fetchProduct(queryClient, productId, signal),
     refetchInterval: live ? LIVE_INTERVAL_MS : (false as const),
     staleTime: live ? 0 : 10_000,
@@ -48,14 +53,6 @@ export function useLiveProducts(productIds: string[]) {
   return useQueries({ queries: productIds.map((id) => productQuery(queryClient, id, true)) });
 }
 
-export function useCategories() {
-  return useQuery({
-    queryKey: ["categories"],
-    queryFn: () => unwrap(api.GET("/categories")),
-    staleTime: 60_000,
-  });
-}
-
 /** A page of the catalog. Shoppers take it from a cache (it may be a few seconds old);
  * admins ask for the latest (`fresh`), so a product they just created or deleted shows. */
 export function useProductPage(
@@ -63,7 +60,7 @@ export function useProductPage(
   { fresh = false }: { fresh?: boolean } = {},
 ) {
   return useQuery({
-    queryKey: ["products", params, fresh],
+    queryKey: keys.products.page(params, fresh),
     queryFn: () =>
       unwrap(
         api.GET("/products", {

@@ -8,7 +8,7 @@
  * the stored session first: if another tab has refreshed meanwhile, its tokens are used.
  */
 
-import { storedValue } from "./storedValue";
+import { storedValue } from "../../lib/storedValue";
 
 export interface Session {
   accessToken: string;

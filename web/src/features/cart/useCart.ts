@@ -1,7 +1,7 @@
 import { useCallback, useMemo, useSyncExternalStore } from "react";
 
 import * as cart from "./cart";
-import { storedValue } from "./storedValue";
+import { storedValue } from "../../lib/storedValue";
 
 const stored = storedValue("catalog.cart.v1");
 const newKey = (): string => crypto.randomUUID();

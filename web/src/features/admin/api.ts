@@ -1,0 +1,188 @@
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+
+import { api, type Product, type Schemas, unwrap, unwrapWithEtag, type User } from "../../api/client";
+import { keys } from "../../api/keys";
+import { ApiProblem, toProblem } from "../../api/problem";
+
+/** Every order of the store (of one status), newest first, a page at a time. */
+export function useStoreOrders(status: "" | "placed" | "cancelled", cursor: string | null) {
+  return useQuery({
+    queryKey: keys.orders.store(status, cursor),
+    queryFn: () =>
+      unwrap(
+        api.GET("/admin/orders", {
+          params: { query: { limit: 20, status: status || undefined, cursor: cursor ?? undefined } },
+        }),
+      ),
+  });
+}
+
+/** The stock of the products shown, in one request (GET /inventory?product_id=...). */
+export function useStockOf(productIds: string[]) {
+  return useQuery({
+    queryKey: keys.inventory.levels(productIds),
+    queryFn: () => unwrap(api.GET("/inventory", { params: { query: { product_id: productIds } } })),
+    enabled: productIds.length > 0,
+    select: (page) => new Map(page.items.map((level) => [level.product_id, level.stock])),
+  });
+}
+
+export function useUsers(prefix: string, cursor: string | null) {
+  return useQuery({
+    queryKey: keys.users.page(prefix, cursor),
+    queryFn: () =>
+      unwrap(
+        api.GET("/admin/users", {
+          params: { query: { limit: 20, email: prefix || undefined, cursor: cursor ?? undefined } },
+        }),
+      ),
+  });
+}
+
+export function useChangeRole(userId: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (role: User["role"]) =>
+      unwrap(api.PATCH("/admin/users/{user_id}/role", { params: { path: { user_id: userId } }, body: { role } })),
+    onSuccess: () => void queryClient.invalidateQueries({ queryKey: keys.users.all }),
+  });
+}
+
+export function useDeleteUser(userId: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: () => unwrap(api.DELETE("/admin/users/{user_id}", { params: { path: { user_id: userId } } })),
+    onSuccess: () => void queryClient.invalidateQueries({ queryKey: keys.users.all }),
+  });
+}
+
+/** The product being edited and its ETag: the latest, not a copy a cache kept (the edit
+ * is checked against it), loaded once; `refetch` reloads it. */
+export function useEditedProduct(productId: string | undefined) {
+  return useQuery({
+    queryKey: keys.editedProduct(productId ?? ""),
+    queryFn: () =>
+      unwrapWithEtag(
+        api.GET("/products/{product_id}", {
+          params: { path: { product_id: productId ?? "" } },
+          cache: "no-cache",
+        }),
+      ),
+    enabled: Boolean(productId),
+    staleTime: Number.POSITIVE_INFINITY,
+  });
+}
+
+type ProductFields = Omit<Schemas["ProductCreate"], "stock">;
+
+/** Every listing, product page and category count shows the product anew. */
+function useCatalogChanged() {
+  const queryClient = useQueryClient();
+  return () => {
+    void queryClient.invalidateQueries({ queryKey: keys.products.all });
+    void queryClient.invalidateQueries({ queryKey: keys.categories });
+  };
+}
+
+export interface Saved {
+  saved: Product;
+  etag: string; // empty when a photo was added since: the product is read again
+  photoError: unknown;
+}
+
+/** Create a product (with its photo, if one is given: uploaded once it exists), or save
+ * an edit on the condition that the product is still the version loaded (`etag`). */
+export function useSaveProduct(productId: string | undefined) {
+  const queryClient = useQueryClient();
+  const catalogChanged = useCatalogChanged();
+  return useMutation({
+    mutationFn: async (input: {
+      fields: ProductFields;
+      stock: number;
+      photo: File | null;
+      etag: string;
+    }): Promise<Saved> => {
+      if (!productId) {
+        const [created, etag] = await unwrapWithEtag(
+          api.POST("/products", { body: { ...input.fields, stock: input.stock } }),
+        );
+        if (!input.photo) return { saved: created, etag, photoError: null };
+        try {
+          return { saved: await uploadImage(created.id, input.photo), etag: "", photoError: null };
+        } catch (error) {
+          return { saved: created, etag, photoError: error };
+        }
+      }
+      const [saved, etag] = await unwrapWithEtag(
+        api.PATCH("/products/{product_id}", {
+          params: { path: { product_id: productId } },
+          headers: { "If-Match": input.etag },
+          body: input.fields,
+        }),
+      );
+      return { saved, etag, photoError: null };
+    },
+    onSuccess: ({ saved, etag }) => {
+      catalogChanged();
+      if (etag) queryClient.setQueryData(keys.editedProduct(saved.id), [saved, etag]);
+      else void queryClient.invalidateQueries({ queryKey: keys.editedProduct(saved.id) });
+    },
+  });
+}
+
+export function useDeleteProduct(productId: string) {
+  const catalogChanged = useCatalogChanged();
+  return useMutation({
+    mutationFn: () =>
+      unwrap(api.DELETE("/products/{product_id}", { params: { path: { product_id: productId } } })),
+    onSuccess: catalogChanged,
+  });
+}
+
+export const IMAGE_TYPES = ["image/jpeg", "image/png", "image/webp"] as const;
+const MAX_IMAGE_BYTES = 5 * 1024 * 1024;
+
+function refused(detail: string): ApiProblem {
+  const problem = { status: 422, code: "image_invalid", title: "Image refused", type: "", detail };
+  return new ApiProblem(toProblem(problem, 422));
+}
+
+/** Ticket from the API, upload straight to S3, confirmation (the API checks the file). */
+function isImageType(type: string): type is (typeof IMAGE_TYPES)[number] {
+  return (IMAGE_TYPES as readonly string[]).includes(type);
+}
+
+async function uploadImage(productId: string, file: File): Promise<Product> {
+  const contentType = file.type;
+  if (!isImageType(contentType)) throw refused("Choose a JPEG, PNG or WebP image.");
+  if (file.size > MAX_IMAGE_BYTES) throw refused("The image is larger than 5 MB.");
+  const path = { product_id: productId };
+  const ticket = await unwrap(
+    api.POST("/products/{product_id}/image-upload", {
+      params: { path },
+      body: { content_type: contentType, content_length: file.size },
+    }),
+  );
+  const form = new FormData();
+  for (const [name, value] of Object.entries(ticket.fields)) form.append(name, value);
+  form.append("file", file); // S3 wants the file last
+  const stored = await fetch(ticket.url, { method: "POST", body: form });
+  if (!stored.ok) throw new ApiProblem(toProblem(null, stored.status));
+  return unwrap(
+    api.PUT("/products/{product_id}/image", { params: { path }, body: { upload_key: ticket.upload_key } }),
+  );
+}
+
+export function useUploadImage(productId: string) {
+  const catalogChanged = useCatalogChanged();
+  return useMutation({ mutationFn: (file: File) => uploadImage(productId, file), onSuccess: catalogChanged });
+}
+
+export function useRemoveImage(productId: string) {
+  const catalogChanged = useCatalogChanged();
+  return useMutation({
+    mutationFn: () =>
+      unwrap(api.DELETE("/products/{product_id}/image", { params: { path: { product_id: productId } } })),
+    onSuccess: catalogChanged,
+  });
+}
