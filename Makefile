@@ -10,8 +10,10 @@ AWS_VENV := .tools/aws-venv
 CHECKOV_VENV := .tools/checkov-venv
 SAM      := SAM_CLI_TELEMETRY=0 $(CURDIR)/$(AWS_VENV)/bin/sam
 ENV      ?= dev
+# pytest-xdist workers: the cores there are, at most 4 (each starts its own DynamoDB Local)
+WORKERS  ?= $(shell n=$$(nproc 2>/dev/null || echo 2); [ $$n -gt 4 ] && n=4; echo $$n)
 
-.PHONY: help install tools run seed test lint format lock clean \
+.PHONY: help install tools run seed test check lint format lock clean \
 	aws-tools validate package deploy destroy smoke bench \
 	web web-client web-dev web-test screenshots demo demo-images
 
@@ -39,7 +41,13 @@ seed: install tools ## load the demo catalog into the local database (STORE=slug
 
 test: install tools web aws-tools ## run every test: the web app's (Vitest), then the rest (pytest)
 	cd web && npm test --silent
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(WORKERS) $(PYTEST_ARGS)
+
+check: install ## in under a minute: lint, types and the unit tests (no DynamoDB, no browser)
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(PY) -m mypy
+	$(PY) -m pytest -q -n $(WORKERS) -p no:cacheprovider tests/unit $(PYTEST_ARGS)
 
 web: install ## build the web app into web/dist when its sources changed (needs Node >= 20.19)
 	$(PY) -m devtools.web build
@@ -49,6 +57,7 @@ web-test: web ## the web app's unit tests (Vitest)
 
 web-client: install ## regenerate web/openapi.json and the typed client from the app
 	$(PY) -m devtools.openapi_dump web/openapi.json
+	$(PY) -m devtools.api_reference docs/API.md
 	$(PY) -m devtools.web install
 	cd web && npx --no-install openapi-typescript openapi.json -o src/api/schema.d.ts
 

@@ -19,7 +19,6 @@ from app.http.middleware import (
 )
 from app.http.mounting import LazyRouters, LazyRoutersMiddleware
 from app.http.problems import install_problem_handlers
-from app.http.responses import finalize
 from app.routers import ROUTERS
 
 DESCRIPTION = """
@@ -63,6 +62,8 @@ def create_app() -> FastAPI:
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
+            from app.http.responses import finalize  # the document's own models: not per request
+
             routers.ensure_all()
             app.openapi_schema = finalize(build_openapi())
         return app.openapi_schema

@@ -1,14 +1,21 @@
-"""Settings from the environment (pydantic-settings), read once and cached."""
+"""Settings from the environment, read once and cached.
+
+Each field is read from the environment variable of its name in capitals (`CATALOG_TABLE`
+for `catalog_table`; any case is accepted), and validated by pydantic; a value given to
+`Settings(...)` wins over the environment. A plain pydantic model rather than
+pydantic-settings: these are flat values, and a Lambda cold start would pay 18 ms to import
+a library for them (docs/PERFORMANCE.md, "Cold start").
+"""
 
 from __future__ import annotations
 
 import logging
+import os
 import secrets
 from functools import lru_cache
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import Field, SecretStr, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
 
 from app.core import caches, keyring
 from app.core.keyring import MIN_SECRET_BYTES
@@ -16,8 +23,18 @@ from app.core.keyring import MIN_SECRET_BYTES
 logger = logging.getLogger(__name__)
 
 
-class Settings(BaseSettings):
-    model_config = SettingsConfigDict(extra="ignore", case_sensitive=False)
+class Settings(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=False)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_environment(cls, given: Any) -> Any:
+        """What the environment says, under what the caller gave."""
+        if not isinstance(given, dict):
+            return given
+        environment = {name.lower(): value for name, value in os.environ.items()}
+        found = {name: environment[name] for name in cls.model_fields if name in environment}
+        return found | given
 
     app_env: Literal["local", "test", "prod"] = "prod"
     catalog_table: str = "catalog"

@@ -1,30 +1,8 @@
 """Every key of the single table, every index and what it holds, every cursor scope.
 
-Each partition key of a store's data starts with the store prefix `S#<store>#`: stores
-share the table, and a store's keys can only be built from `Keys(store)`, which the HTTP
-layer makes from the resolved store (app/stores/resolution.py). The stores themselves live
-under `P#` (the platform), outside every store. Nothing a purchase writes lands in a
-partition shared by the whole store (docs/PERFORMANCE.md, "Partition heat"):
-
-| item | partition key | sort key |
-|---|---|---|
-| user, its sessions | `USER#<id>` | `PROFILE`, `SESSION#<sid>` |
-| product (its definition) | `PRODUCT#<id>` | `PRODUCT` |
-| its name's word entries (search) | `PRODUCT#<id>` | `WORD#<n>` |
-| stock bucket 0 and its ledger | `PRODUCT#<id>` | `STOCK`, `LEDGER#<time>#<entry>` |
-| stock bucket b > 0 and its ledger | `PRODUCT#<id>#<b>` | `STOCK`, `LEDGER#<time>#<entry>` |
-| order | `ORDERS#<shard of its id>` | `ORDER#<id>` (ids sort by time) |
-| an image upload's claim | `UPLOAD#<upload key>` | `CLAIM` (expires after a day) |
-
-Indexes (the same three serve several kinds of item):
-
-- BY_NAME (GSI1): users by creation time; products by name; a user's orders by time.
-- BY_GROUP (GSI2): products of a category by name; users by e-mail; products by the words
-  of their names (one entry per word position, partitioned by the first character).
-- BY_STOCK (GSI3, sort key `stock_key`, a number): stock bucket 0 of products whose stock
-  is low, spread over `low_stock_shards` partitions. Sparse: a bucket carries the index's
-  partition key while its stock is at most the low-stock ceiling, so buying a well-stocked
-  product writes no index entry at all.
+Each partition key of a store's data starts with the store prefix `S#<store>#`, and a
+store's keys can only be built from `Keys(store)`; the stores themselves live under `P#`.
+The items, their keys and indexes are described once, in docs/ARCHITECTURE.md ("One table").
 
 Listings sort on `name_sort_key(name) + NAME_ID_SEPARATOR + id`. The separator sorts before
 every character a name may hold, so "Widget" comes before "Widget Pro".

@@ -91,16 +91,21 @@ def _policies(dependant: Dependant) -> Iterator[object]:
         yield from _policies(dependency)
 
 
+def policies(route: APIRoute) -> list[object]:
+    """The access policies a route names (its router's and its own): `anyone` or guards."""
+    return list(_policies(route.dependant))
+
+
 def include_guarded(app: FastAPI, router: APIRouter, *, prefix: str = "") -> None:
     """Include a router whose every route names exactly one access policy; refuse otherwise."""
     for route in router.routes:
         if not isinstance(route, APIRoute):
             continue
-        policies = list(_policies(route.dependant))
-        if len(policies) != 1:
+        named = policies(route)
+        if len(named) != 1:
             methods = sorted(route.methods or ())
             raise RuntimeError(
                 f"{methods} {prefix}{route.path} must name exactly one access policy "
-                f"(PUBLIC or allow(...)); it names {policies or 'none'}"
+                f"(PUBLIC or allow(...)); it names {named or 'none'}"
             )
     app.include_router(router, prefix=prefix)

@@ -54,9 +54,12 @@ def client_address(request: Request) -> str | None:
 ClientAddress = Annotated[str | None, Depends(client_address)]
 
 
-async def table_dependency(store: CurrentStore) -> Table:
+async def table_dependency(request: Request) -> Table:
     """The table for a request, its keys bound to the request's store: every key a request
-    builds is in its store. `async` so FastAPI does not hop to a worker thread for it."""
+    builds is in its store. `async` so FastAPI does not hop to a worker thread for it; the
+    store is looked up directly rather than as a sub-dependency (one fewer dependency to
+    solve on every request)."""
+    store = await current_store(request)
     return tenancy.store_table(store.slug)
 
 

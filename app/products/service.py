@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from functools import partial
+from typing import Any
 
 from app.core import etags
 from app.core.config import get_settings
@@ -45,15 +46,21 @@ class ProductNotFoundError(NotFoundError):
         super().__init__(f"No product with id {product_id}.")
 
 
+_SHOWN = set(ProductSummary.model_fields) - {"image_url"}  # what a shopper sees as stored
+
+
+def _shown(product: ProductRecord) -> dict[str, Any]:
+    return product.model_dump(include=_SHOWN) | {
+        "image_url": images.url_for(product.image_key, get_settings())
+    }
+
+
 def summary(product: ProductRecord) -> ProductSummary:
-    return ProductSummary(
-        **product.model_dump(include=set(ProductSummary.model_fields) - {"image_url"}),
-        image_url=images.url_for(product.image_key, get_settings()),
-    )
+    return ProductSummary.model_validate(_shown(product))
 
 
 def public(product: ProductRecord, stock: ProductStock) -> Product:
-    return Product(**summary(product).model_dump(), stock=stock.total)
+    return Product.model_validate(_shown(product) | {"stock": stock.total})
 
 
 def etag(product: ProductRecord, stock: ProductStock) -> str:

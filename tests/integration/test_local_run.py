@@ -201,7 +201,7 @@ def test_a_signal_to_make_stops_everything_within_five_seconds(data_dir: Path, s
     run.start()
     assert run.process is not None
     # the servers it starts listen on 127.0.0.1 only -- but DynamoDB Local, which cannot
-    # be told where to listen (README: "What make run starts")
+    # be told where to listen (docs/DEVELOPING.md: "What `make run` starts")
     assert listening_addresses(run.api_port) == {"127.0.0.1"}
     assert listening_addresses(int(run.env["S3_PORT"])) == {"127.0.0.1"}
     os.kill(run.process.pid, signum)  # to make alone, as `kill -INT <pid of make>` does
