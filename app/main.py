@@ -36,9 +36,16 @@ def create_app() -> FastAPI:
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         # Under a server, refuse to start with bad settings (e.g. no JWT_SECRET in prod),
         # and build every route now rather than on first use.
-        configure_logging(get_settings().log_level)
+        settings = get_settings()
+        configure_logging(settings.log_level)
         routers.ensure_all()
-        yield
+        if settings.live_mode != "local":
+            yield
+            return
+        from app.live.local import serve_live_stock  # the stream, read in this process
+
+        with serve_live_stock():
+            yield
 
     app = FastAPI(
         title="Product Catalog & Inventory",

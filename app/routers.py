@@ -22,4 +22,6 @@ ROUTERS = (
     Mount("app.orders.router:router", "/orders"),
     Mount("app.stores.router:store_router", "/store"),
     Mount("app.stores.router:platform_router", "/platform/stores"),
+    Mount("app.live.router:router", "/live"),
+    Mount("app.live.realtime:router", paths=("/event",)),
 )

@@ -20,6 +20,7 @@ BENCHMARKS = [
     "cost_model",
     "partition_heat",
     "tenant_isolation",
+    "live_stock",
     "web_bundle",
     "lighthouse",
 ]

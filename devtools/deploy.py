@@ -29,6 +29,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 import tomllib
 from dataclasses import dataclass
 from email.utils import parseaddr
@@ -179,6 +180,16 @@ def secret_version(secrets: Any, secret_id: str | None) -> str:
     return next((v for v, stages in versions.items() if "AWSCURRENT" in stages), "")
 
 
+LIVE_KEY_DAYS = 364  # AppSync API keys last at most 365 days
+
+
+def live_key_expiry(now: float) -> int:
+    """When the live-stock API key is to expire: LIVE_KEY_DAYS from now, on the hour (as
+    AppSync wants). Every deploy extends it, so a stack deployed once a year never sees its
+    subscribers refused."""
+    return int((now + LIVE_KEY_DAYS * 86_400) // 3600 * 3600)
+
+
 def site_parameters(
     env: Environment,
     *,
@@ -197,6 +208,7 @@ def site_parameters(
         parameters["OriginSecretVersion"] = origin_secret_version
     if not parameters.get("PublicAppUrl") and existing and existing.get("SiteUrl"):
         parameters["PublicAppUrl"] = existing["SiteUrl"]
+    parameters["LiveKeyExpires"] = str(live_key_expiry(time.time()))
     template = cloudformation.load(TEMPLATE)
     parameters["ReleaseId"] = release.release_id(template, parameters, package_sha256)
     return parameters

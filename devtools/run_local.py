@@ -57,6 +57,7 @@ def local_jwt_secret() -> str:
 def local_environment() -> dict[str, str]:
     env = dict(os.environ)
     env.setdefault("APP_ENV", "local")
+    env.setdefault("LIVE_MODE", "local")  # /event/realtime, fed by DynamoDB Local's stream
     env.setdefault("CATALOG_TABLE", "catalog")
     env.setdefault("AWS_REGION", "us-east-1")
     env.setdefault("DYNAMODB_ENDPOINT_URL", f"http://127.0.0.1:{DYNAMODB_PORT}")

@@ -82,7 +82,7 @@ def table(
     monkeypatch.setenv("CATALOG_TABLE", f"test-{uuid.uuid4().hex[:12]}")
     reset_caches()
     table = get_table()
-    table.create()
+    table.create(stream=False)  # a stream per test table slows DynamoDB Local down (table.py)
     yield table
     table.client.delete_table(TableName=table.name)
 

@@ -111,6 +111,16 @@ class Settings(BaseModel):
     # a first admin's invitation (app/bootstrap.py): the password-reset link, valid longer
     invitation_ttl_seconds: int = Field(default=72 * 3600, gt=0)
 
+    # live stock (app/live/): "appsync" on AWS (the Event API's domains and the subscribers'
+    # API key come from the template), "local" under `make run` (this process serves
+    # /event/realtime and reads DynamoDB Local's stream), "off" otherwise (GET /live is 404
+    # and the web app polls)
+    live_mode: Literal["off", "local", "appsync"] = "off"
+    live_http_domain: str | None = None
+    live_realtime_domain: str | None = None
+    live_api_key: str = ""
+    live_keepalive_seconds: int = Field(default=60, ge=1)
+
     @model_validator(mode="after")
     def _require_strong_secret_outside_dev(self) -> Settings:
         if self.jwt_secret is None and self.jwt_secret_arn:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 Key = dict[str, str]
@@ -77,6 +77,30 @@ def stock_key(stock: int, product_id: str) -> int:
 
 
 # --- the platform: the stores themselves (not inside any store) --------------------------------
+@dataclass(frozen=True)
+class ProductItem:
+    """What the key of a product's definition or of one of its stock buckets names."""
+
+    store: str
+    product_id: str
+    bucket: int | None  # None: the definition
+
+
+def product_item_of(key: Mapping[str, str]) -> ProductItem | None:
+    """The store, product and bucket a key names (`S#<store>#PRODUCT#<id>[#<b>]`, SK
+    `PRODUCT` or `STOCK`), or None for any other item: how a change stream tells them."""
+    sk = key.get("SK")
+    if sk not in (PRODUCT, STOCK):
+        return None
+    parts = key.get("PK", "").split("#")
+    if len(parts) not in (4, 5) or parts[0] != "S" or parts[2] != "PRODUCT":
+        return None
+    if sk == PRODUCT:
+        return ProductItem(parts[1], parts[3], None) if len(parts) == 4 else None
+    bucket = parts[4] if len(parts) == 5 else "0"
+    return ProductItem(parts[1], parts[3], int(bucket)) if bucket.isdigit() else None
+
+
 PLATFORM_PREFIX = "P#"
 STORE = "STORE"
 

@@ -7,6 +7,8 @@ from typing import Any
 from app.db.keys import BY_GROUP, BY_NAME, BY_STOCK, STOCK_KEY
 
 TTL_ATTRIBUTE = "expires_at"
+# the change stream live stock (and whatever else follows changes) is read from
+STREAM = {"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"}
 
 # index name -> (partition key, sort key, sort key type, projection)
 INDEXES: dict[str, tuple[str, str, str, str]] = {
@@ -45,8 +47,8 @@ def global_secondary_indexes() -> list[dict[str, Any]]:
     ]
 
 
-def create_table_request(table_name: str) -> dict[str, Any]:
-    return {
+def create_table_request(table_name: str, *, stream: bool = True) -> dict[str, Any]:
+    request = {
         "TableName": table_name,
         "BillingMode": "PAY_PER_REQUEST",
         "AttributeDefinitions": attribute_definitions(),
@@ -57,3 +59,6 @@ def create_table_request(table_name: str) -> dict[str, Any]:
         "GlobalSecondaryIndexes": global_secondary_indexes(),
         "SSESpecification": {"Enabled": True},
     }
+    if stream:
+        request["StreamSpecification"] = STREAM
+    return request

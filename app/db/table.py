@@ -12,7 +12,7 @@ from app.core import caches
 from app.core.config import get_settings
 from app.db.codec import RawItem, deserialize, serialize
 from app.db.keys import Key, Keys
-from app.db.schema import INDEX_KEY_ATTRIBUTES, TTL_ATTRIBUTE, create_table_request
+from app.db.schema import INDEX_KEY_ATTRIBUTES, STREAM, TTL_ATTRIBUTE, create_table_request
 
 MAX_FILTERED_READS = 10
 BATCH_GET_LIMIT = 100
@@ -228,12 +228,18 @@ class Table:
             if start_key is None:
                 return
 
-    def create(self) -> bool:
-        """Create the table (and turn on TTL) unless it exists. True when created."""
+    def create(self, *, stream: bool = True) -> bool:
+        """Create the table (and turn on TTL) unless it exists, in which case its stream is
+        turned on if it is not yet (tables made before there was one). True when created.
+        `stream=False` is for tests' throwaway tables: DynamoDB Local slows down for every
+        new table the more tables with streams it has seen come and go."""
         client = self.client
         try:
-            client.create_table(**create_table_request(self.name))
+            client.create_table(**create_table_request(self.name, stream=stream))
         except client.exceptions.ResourceInUseException:
+            described = client.describe_table(TableName=self.name)["Table"]
+            if stream and not described.get("StreamSpecification", {}).get("StreamEnabled"):
+                client.update_table(TableName=self.name, StreamSpecification=STREAM)
             return False
         client.get_waiter("table_exists").wait(TableName=self.name)
         client.update_time_to_live(

@@ -12,7 +12,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, FastAPI
 from fastapi.dependencies.models import Dependant
-from fastapi.routing import APIRoute
+from fastapi.routing import APIRoute, APIWebSocketRoute
 from fastapi.security import OAuth2PasswordBearer
 
 from app.auth import repository
@@ -91,7 +91,7 @@ def _policies(dependant: Dependant) -> Iterator[object]:
         yield from _policies(dependency)
 
 
-def policies(route: APIRoute) -> list[object]:
+def policies(route: APIRoute | APIWebSocketRoute) -> list[object]:
     """The access policies a route names (its router's and its own): `anyone` or guards."""
     return list(_policies(route.dependant))
 
@@ -99,11 +99,11 @@ def policies(route: APIRoute) -> list[object]:
 def include_guarded(app: FastAPI, router: APIRouter, *, prefix: str = "") -> None:
     """Include a router whose every route names exactly one access policy; refuse otherwise."""
     for route in router.routes:
-        if not isinstance(route, APIRoute):
+        if not isinstance(route, APIRoute | APIWebSocketRoute):
             continue
         named = policies(route)
         if len(named) != 1:
-            methods = sorted(route.methods or ())
+            methods = sorted(getattr(route, "methods", None) or ("WEBSOCKET",))
             raise RuntimeError(
                 f"{methods} {prefix}{route.path} must name exactly one access policy "
                 f"(PUBLIC or allow(...)); it names {named or 'none'}"

@@ -86,6 +86,6 @@ class LazyRoutersMiddleware:
         self.routers = routers
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
+        if scope["type"] in ("http", "websocket"):
             self.routers.ensure_for(routed_path(scope))
         await self.app(scope, receive, send)

@@ -31,6 +31,10 @@ def test_a_server_builds_every_route_at_startup(table: Table) -> None:
         assert app.state.routers.included == app.state.routers.segments
 
 
+# modules that define routers without being named `router`
+ROUTER_MODULES = {"app.web", "app.docs", "app.health", "app.live.realtime"}
+
+
 def test_every_router_is_mounted_once() -> None:
     """app/routers.py names every APIRouter the app's modules define, each once."""
     import importlib
@@ -42,7 +46,7 @@ def test_every_router_is_mounted_once() -> None:
 
     defined = set()
     for module in pkgutil.walk_packages(package.__path__, "app."):
-        if module.name.endswith("router") or module.name in {"app.web", "app.docs", "app.health"}:
+        if module.name.endswith("router") or module.name in ROUTER_MODULES:
             loaded = importlib.import_module(module.name)
             defined |= {
                 f"{module.name}:{name}"

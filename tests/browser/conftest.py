@@ -108,6 +108,7 @@ def stack(
         MAIL_OUTBOX_DIR=str(outbox),
         PUBLIC_APP_URL=url,
         CORS_ALLOWED_ORIGINS=SMOKE_ORIGIN,
+        LIVE_MODE="local",
     )
     # what a deployment runs before anyone comes (app/bootstrap.py): the smoke-test store
     subprocess.run([sys.executable, "-m", "app.cli", "bootstrap"], env=env, check=True)

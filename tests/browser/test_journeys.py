@@ -112,6 +112,16 @@ def test_shopper_buys_sees_the_order_and_cancels_it(context: Any, page: Any, sta
     assert stack.http.get(f"/products/{mug['id']}").json()["stock"] == 20
     assert watcher.errors == []
 
+    # from here on the page hears no pushed level (the socket stays up, so it does not poll
+    # either): what it knows is what it last read
+    def withhold_levels(socket: Any) -> None:
+        server = socket.connect_to_server()
+        server.on_message(
+            lambda message: None if '"type":"data"' in message else socket.send(message)
+        )
+
+    page.route_web_socket("**/event/realtime", withhold_levels)
+
     # asking for more than there is: flagged as it is typed, before anything is sent
     page.goto(f"/app/products/{kettle['id']}")
     page.get_by_role("button", name="Add to cart").click()
@@ -125,8 +135,8 @@ def test_shopper_buys_sees_the_order_and_cancels_it(context: Any, page: Any, sta
     expect(page.get_by_text("Enter 1 or more, or remove the item.")).to_be_visible()
     expect(page.get_by_role("button", name="Place order")).to_be_disabled()
     no_serious_violations(page)
-    # the stock falls after the cart last looked (its next look is held back): the order
-    # is refused per line, in words, and nothing is sold
+    # the stock falls after the cart last looked (its next look and the push are held
+    # back): the order is refused per line, in words, and nothing is sold
     kettle_path = f"**/products/{kettle['id']}"
     page.route(kettle_path, lambda route: route.fulfill(status=304))
     quantity.fill("5")

@@ -160,6 +160,9 @@ AWS_METRICS: dict[tuple[str, str], list[set[str]]] = {
     ("AWS/Lambda", "Errors"): [{"FunctionName"}, {"FunctionName", "Resource"}],
     ("AWS/Lambda", "Throttles"): [{"FunctionName"}, {"FunctionName", "Resource"}],
     ("AWS/Lambda", "Duration"): [{"FunctionName"}, {"FunctionName", "Resource"}],
+    # Lambda publishes a stream-mapped function's iterator age per function (and resource)
+    ("AWS/Lambda", "IteratorAge"): [{"FunctionName"}, {"FunctionName", "Resource"}],
+    ("AWS/SQS", "ApproximateNumberOfMessagesVisible"): [{"QueueName"}],
     ("AWS/DynamoDB", "ThrottledRequests"): [{"TableName", "Operation"}],
     ("AWS/DynamoDB", "SystemErrors"): [{"TableName", "Operation"}],
     # CloudFront's metrics exist in us-east-1 only, with Region=Global; a CloudFront-scope

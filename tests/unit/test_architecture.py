@@ -5,8 +5,8 @@ for the framework by importing the modules in a fresh interpreter.
     core, db                          the bottom: settings, errors, keys, the table
     stock, auth, stores               stock and its ledger; accounts and sessions; which
                                         store a request is in
-    products, inventory, orders,      the domains
-      admin
+    products, inventory, orders,      the domains (live: the stream consumer and
+      admin, live                       its publishers)
     http                              everything that knows FastAPI/Starlette
     routers, web, docs, health        what answers requests
     main, lambda_handler, cli, ...    the entry points
@@ -32,6 +32,8 @@ LAYERS = {
     "app.inventory": 3,
     "app.orders": 3,
     "app.admin": 3,
+    "app.live.realtime": 5,  # the local WebSocket endpoint: what answers requests
+    "app.live": 3,
     "app.stores": 2,
     "app.http": 4,
     "app.web": 5,

@@ -271,3 +271,18 @@ def test_nothing_deploys_without_a_region_an_alarm_address_or_the_tested_package
     assert deploy.checked_package(hashlib.sha256(b"what CI built").hexdigest())
     with pytest.raises(SystemExit, match="not the"):
         deploy.checked_package("0" * 64)
+
+
+def test_every_deploy_extends_the_live_stock_key_to_almost_a_year_on_the_hour() -> None:
+    now = 1_796_556_000.5  # 2026-12-06, mid-hour
+    expiry = deploy.live_key_expiry(now)
+    assert expiry % 3600 == 0
+    assert 363 * 86_400 < expiry - now <= 364 * 86_400  # AppSync takes 1 to 365 days
+
+
+def test_the_live_key_expiry_does_not_make_a_new_function_version() -> None:
+    """A key extended at each deploy must not publish a version (and a canary) each time."""
+    from devtools import cloudformation, release
+
+    template = cloudformation.load(deploy.TEMPLATE)
+    assert "LiveKeyExpires" not in release.function_parameters(template)

@@ -43,6 +43,7 @@ def test_the_table_is_the_one_create_table_makes(resources: dict[str, Any]) -> N
     }
     assert table["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}
     assert table["SSESpecification"] == {"SSEEnabled": True}
+    assert table["StreamSpecification"] == {"StreamViewType": schema.STREAM["StreamViewType"]}
     assert table["DeletionProtectionEnabled"] == {"Ref": "TableDeletionProtection"}
     assert resources["CatalogTable"]["DeletionPolicy"] == "Retain"
 
@@ -336,6 +337,8 @@ def test_monitoring(resources: dict[str, Any]) -> None:
         "DynamoDbThrottlesAlarm",
         "DynamoDbErrorsAlarm",
         "FailedLoginsAlarm",
+        "StreamIteratorAgeAlarm",
+        "StreamFailuresAlarm",
     }
     for name in alarms:  # everyone hears when it fires and when it is over
         properties = resources[name]["Properties"]
@@ -352,7 +355,7 @@ def test_monitoring(resources: dict[str, Any]) -> None:
         metrics.FAILED_LOGINS,
         metrics.THROTTLED_LOGINS,
     } <= set(re.findall(r'"([A-Za-z]+)"', dashboard))
-    for log_group in ("FunctionLogGroup", "ApiAccessLogGroup"):
+    for log_group in ("FunctionLogGroup", "ApiAccessLogGroup", "StreamFunctionLogGroup"):
         assert resources[log_group]["Properties"]["RetentionInDays"] == {"Ref": "LogRetentionDays"}
 
 
@@ -480,3 +483,89 @@ def test_the_viewers_host_reaches_the_api_for_store_resolution(
     cache = resources["ApiCachePolicy"]["Properties"]["CachePolicyConfig"]
     headers_in_key = cache["ParametersInCacheKeyAndForwardedToOrigin"]["HeadersConfig"]["Headers"]
     assert {"X-Store", "X-Forwarded-Host"} <= set(headers_in_key)  # one store's copy per store
+
+
+def _all_statements(resources: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """Every IAM statement of the template: (resource name, statement)."""
+    found = []
+    for name, resource in resources.items():
+        properties = resource.get("Properties", {})
+        documents = [p for p in properties.get("Policies", []) if isinstance(p, dict)]
+        documents += [p.get("PolicyDocument", {}) for p in properties.get("Policies", [])]
+        if resource["Type"] == "AWS::IAM::Policy":
+            documents.append(properties["PolicyDocument"])
+        for document in documents:
+            found += [(name, statement) for statement in document.get("Statement", [])]
+    return found
+
+
+def test_live_stock_subscribers_use_an_api_key_and_only_the_stream_function_publishes(
+    resources: dict[str, Any],
+) -> None:
+    events = resources["LiveApi"]["Properties"]["EventConfig"]
+    assert events["ConnectionAuthModes"] == [{"AuthType": "API_KEY"}]
+    assert events["DefaultSubscribeAuthModes"] == [{"AuthType": "API_KEY"}]
+    assert events["DefaultPublishAuthModes"] == [{"AuthType": "AWS_IAM"}]
+    namespace = resources["LiveStockNamespace"]["Properties"]
+    from app.live import channels
+
+    assert namespace["Name"] == channels.NAMESPACE
+    assert namespace["PublishAuthModes"] == [{"AuthType": "AWS_IAM"}]
+    assert namespace["SubscribeAuthModes"] == [{"AuthType": "API_KEY"}]
+    assert resources["LiveApiKey"]["Properties"]["ApiId"] == {"Fn::GetAtt": ["LiveApi", "ApiId"]}
+    publishers = {
+        name
+        for name, statement in _all_statements(resources)
+        if any("appsync" in action for action in _actions(statement))
+    }
+    assert publishers == {"StreamFunction"}
+    [publish] = [
+        s
+        for n, s in _all_statements(resources)
+        if n == "StreamFunction" and s["Sid"] == "PublishStock"
+    ]
+    assert publish["Action"] == "appsync:EventPublish"
+    assert publish["Resource"]["Fn::Sub"].endswith("apis/${LiveApi.ApiId}/channelNamespace/stock")
+    # the API function tells browsers where to subscribe, with the key; it cannot publish
+    variables = resources["CatalogFunction"]["Properties"]["Environment"]["Variables"]
+    assert variables["LIVE_MODE"] == "appsync"
+    assert variables["LIVE_API_KEY"] == {"Fn::GetAtt": ["LiveApiKey", "ApiKey"]}
+    csp = resources["WebHeadersPolicy"]["Properties"]["ResponseHeadersPolicyConfig"]
+    policy = csp["SecurityHeadersConfig"]["ContentSecurityPolicy"]["ContentSecurityPolicy"]
+    assert "wss://${LiveApi.Dns.Realtime}" in policy["Fn::Sub"]
+
+
+def _actions(statement: dict[str, Any]) -> list[str]:
+    actions = statement.get("Action", [])
+    return actions if isinstance(actions, list) else [actions]
+
+
+def test_the_stream_function_reads_the_stream_in_order_and_reports_partial_failures(
+    resources: dict[str, Any],
+) -> None:
+    assert resources["CatalogTable"]["Properties"]["StreamSpecification"] == {
+        "StreamViewType": "NEW_AND_OLD_IMAGES"
+    }
+    function = resources["StreamFunction"]["Properties"]
+    assert function["Handler"] == "app.stream_handler.handler"
+    source = function["Events"]["TableStream"]
+    assert source["Type"] == "DynamoDB"
+    mapping = source["Properties"]
+    assert mapping["Stream"] == {"Fn::GetAtt": ["CatalogTable", "StreamArn"]}
+    assert mapping["MaximumBatchingWindowInSeconds"] == 1
+    assert mapping["ParallelizationFactor"] == 1
+    assert mapping["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+    assert mapping["BisectBatchOnFunctionError"] is True
+    assert mapping["DestinationConfig"]["OnFailure"]["Destination"] == {
+        "Fn::GetAtt": ["StreamFailuresQueue", "Arn"]
+    }
+    patterns = [json.loads(f["Pattern"]) for f in mapping["FilterCriteria"]["Filters"]]
+    assert {"dynamodb": {"Keys": {"SK": {"S": ["STOCK"]}}}} in patterns
+    statements = {s["Sid"]: s for n, s in _all_statements(resources) if n == "StreamFunction"}
+    assert set(statements) == {"ReadStock", "PublishStock"}
+    assert statements["ReadStock"]["Action"] == "dynamodb:BatchGetItem"
+    age = resources["StreamIteratorAgeAlarm"]["Properties"]
+    assert (age["MetricName"], age["Dimensions"][0]["Value"]) == (
+        "IteratorAge",
+        {"Ref": "StreamFunction"},
+    )

@@ -1,4 +1,5 @@
 import { useQueries, useQuery, useQueryClient, type QueryClient } from "@tanstack/react-query";
+import { useEffect, useSyncExternalStore } from "react";
 
 /**
  * Reading products, for every page that shows them: the catalog, the cart (live stock of
@@ -6,11 +7,67 @@ import { useQueries, useQuery, useQueryClient, type QueryClient } from "@tanstac
  */
 import { api, unwrap, type Product } from "./client";
 import { keys } from "./keys";
+import { live, type LiveEvent, type LiveStatus } from "./live";
 import { ApiProblem, toProblem } from "./problem";
 
-/** Live stock: how often the product page and the cart look again (the API answers 304,
- * with no body, while nothing changed). */
-export const LIVE_INTERVAL_MS = 3_000;
+/** Live stock is pushed (api/live.ts); while it cannot be, the product page and the cart
+ * look again (the API answers 304, with no body, while nothing changed): every 3 s on a
+ * deployment that pushes nothing, every 10 s while the push is down for a moment. */
+export const POLL_INTERVAL_MS = 3_000;
+export const FALLBACK_INTERVAL_MS = 10_000;
+
+export function pollInterval(status: LiveStatus): number | false {
+  if (status === "up") return false;
+  return status === "off" ? POLL_INTERVAL_MS : FALLBACK_INTERVAL_MS;
+}
+
+/** Whether stock is being pushed to this page right now. */
+export function useLiveStatus(): LiveStatus {
+  return useSyncExternalStore(
+    (onChange) => live.onStatus(onChange),
+    () => live.status,
+  );
+}
+
+/** A pushed level, written into the product's query (no request); a product that is gone
+ * is read again (and answers 404). */
+export function applyLiveEvent(queryClient: QueryClient, event: LiveEvent) {
+  const key = keys.products.live(event.product_id);
+  if (event.deleted || event.stock === undefined) {
+    void queryClient.invalidateQueries({ queryKey: key });
+    return;
+  }
+  queryClient.setQueryData<Product>(key, (old) =>
+    old ? { ...old, stock: event.stock!, in_stock: event.in_stock ?? event.stock! > 0 } : old,
+  );
+}
+
+/** Subscribes the products' channels while shown; after a reconnection, reads them again
+ * (what changed while the socket was down was not pushed). */
+function usePushedStock(productIds: string[]) {
+  const queryClient = useQueryClient();
+  const ids = productIds.join(",");
+  useEffect(() => {
+    const wanted = ids ? ids.split(",") : [];
+    const unsubscribe = wanted.map((id) =>
+      live.subscribe(id, (event) => applyLiveEvent(queryClient, event)),
+    );
+    let wasUp = live.status === "up";
+    const stopWatching = live.onStatus(() => {
+      const up = live.status === "up";
+      if (up && !wasUp) {
+        wanted.forEach((id) =>
+          void queryClient.invalidateQueries({ queryKey: keys.products.live(id) }),
+        );
+      }
+      wasUp = up;
+    });
+    return () => {
+      stopWatching();
+      unsubscribe.forEach((stop) => stop());
+    };
+  }, [ids, queryClient]);
+}
 
 const etags = new Map<string, string>();
 
@@ -33,24 +90,28 @@ async function fetchProduct(
   return data;
 }
 
-function productQuery(queryClient: QueryClient, productId: string, live: boolean) {
+function productQuery(queryClient: QueryClient, productId: string, status: LiveStatus) {
   return {
     queryKey: keys.products.live(productId),
     queryFn: ({ signal }: { signal: AbortSignal }) => fetchProduct(queryClient, productId, signal),
-    refetchInterval: live ? LIVE_INTERVAL_MS : (false as const),
-    staleTime: live ? 0 : 10_000,
+    refetchInterval: pollInterval(status),
+    staleTime: 0,
   };
 }
 
-/** A product with its stock as it is now (re-read every few seconds while shown). */
+/** A product with its stock as it is now: pushed while shown, or re-read every few
+ * seconds while it cannot be. */
 export function useLiveProduct(productId: string) {
   const queryClient = useQueryClient();
-  return useQuery(productQuery(queryClient, productId, true));
+  usePushedStock([productId]);
+  return useQuery(productQuery(queryClient, productId, useLiveStatus()));
 }
 
 export function useLiveProducts(productIds: string[]) {
   const queryClient = useQueryClient();
-  return useQueries({ queries: productIds.map((id) => productQuery(queryClient, id, true)) });
+  const status = useLiveStatus();
+  usePushedStock(productIds);
+  return useQueries({ queries: productIds.map((id) => productQuery(queryClient, id, status)) });
 }
 
 /** A page of the catalog. Shoppers take it from a cache (it may be a few seconds old);

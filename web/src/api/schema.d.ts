@@ -547,6 +547,23 @@ export interface paths {
         patch: operations["update_store_platform_stores__slug__patch"];
         trace?: never;
     };
+    "/live": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Where and how to subscribe to live stock (AWS AppSync Events' protocol) */
+        get: operations["get_live_live_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -642,6 +659,36 @@ export interface components {
             content_type: "image/jpeg" | "image/png" | "image/webp";
             /** Content Length */
             content_length: number;
+        };
+        /** LiveChannels */
+        LiveChannels: {
+            /**
+             * Product Stock
+             * @description A product's stock channel; fill in `{product_id}` (or `*` for every product).
+             * @example /stock/default/{product_id}
+             */
+            product_stock: string;
+        };
+        /** LiveInfo */
+        LiveInfo: {
+            /**
+             * Protocol
+             * @constant
+             */
+            protocol: "aws-appsync-events";
+            /**
+             * Realtime Url
+             * @description The WebSocket endpoint to connect to.
+             */
+            realtime_url: string;
+            /**
+             * Auth
+             * @description The headers a subscriber sends: base64url-encoded in the `header-...` subprotocol when connecting, and as `authorization` with each subscribe message.
+             */
+            auth: {
+                [key: string]: string;
+            };
+            channels: components["schemas"]["LiveChannels"];
         };
         /**
          * Movement
@@ -4195,6 +4242,46 @@ export interface operations {
             };
             /** @description Invalid input */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (DynamoDB, S3) is unavailable or throttling, or the outcome of a write is unknown (code outcome_unknown); try again after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_live_live_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LiveInfo"];
+                };
+            };
+            /** @description Not found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -7,11 +7,12 @@ import { ErrorState, Loading } from "../../components/ui";
 import { money, stockWords } from "../../lib/format";
 import { usePageTitle } from "../../lib/usePageTitle";
 import { AddToCart } from "./AddToCart";
-import { useLiveProduct } from "../../api/products";
+import { FALLBACK_INTERVAL_MS, useLiveProduct, useLiveStatus } from "../../api/products";
 
 export default function ProductPage() {
   const { productId = "" } = useParams();
   const product = useLiveProduct(productId);
+  const status = useLiveStatus();
   const nameId = useId();
   usePageTitle(product.data?.name ?? "Product");
 
@@ -42,6 +43,13 @@ export default function ProductPage() {
         <p className={data.stock > 0 ? "stock in" : "stock out"} aria-live="polite">
           <span data-testid="live-stock">{stockWords(data.stock)}</span>
         </p>
+        {status !== "off" && (
+          <p className={`live-status ${status}`} data-testid="live-status" data-status={status}>
+            {status === "up"
+              ? "Live"
+              : `Checked every ${FALLBACK_INTERVAL_MS / 1000} s while reconnecting`}
+          </p>
+        )}
         <AddToCart product={data} available={data.stock > 0} describedBy={nameId} />
         {data.description && <p className="description">{data.description}</p>}
         <dl className="facts">

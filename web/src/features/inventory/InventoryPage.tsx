@@ -6,7 +6,7 @@ import { when } from "../../lib/format";
 import { useCursorPages } from "../../lib/useCursorPages";
 import { useSearchParam } from "../../lib/useSearchParam";
 import { usePageTitle } from "../../lib/usePageTitle";
-import { useLowStock } from "./api";
+import { useLiveInventory, useLowStock } from "./api";
 
 const DEFAULT_THRESHOLD = 5;
 /** The highest threshold the API lists (its low-stock index holds only low levels). */
@@ -21,6 +21,7 @@ export default function InventoryPage() {
   const [draft, setDraft] = useState(String(threshold));
   const pages = useCursorPages(`low-stock|${threshold}`);
   const levels = useLowStock(threshold, pages.cursor);
+  useLiveInventory();
 
   const show = (value: number) => {
     setAsked(value === DEFAULT_THRESHOLD ? "" : String(value));

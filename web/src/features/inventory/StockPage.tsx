@@ -7,7 +7,14 @@ import { useCurrentUser } from "../auth/api";
 import { when } from "../../lib/format";
 import { useCursorPages } from "../../lib/useCursorPages";
 import { usePageTitle } from "../../lib/usePageTitle";
-import { useAdjustStock, useMovements, useReloadStock, useSetLevel, useStockLevel } from "./api";
+import {
+  useAdjustStock,
+  useLiveInventory,
+  useMovements,
+  useReloadStock,
+  useSetLevel,
+  useStockLevel,
+} from "./api";
 
 const KIND_WORDS: Record<string, string> = {
   initial: "Initial stock",
@@ -90,6 +97,7 @@ function Movements({ productId, buckets }: { productId: string; buckets: number 
 export default function StockPage() {
   const { productId = "" } = useParams();
   const level = useStockLevel(productId);
+  useLiveInventory(productId);
   const [target, setTarget] = useState("");
   const [setReason, setSetReason] = useState("");
   const [delta, setDelta] = useState("");

@@ -1,7 +1,30 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useEffect } from "react";
 
 import { api, unwrap, unwrapWithEtag } from "../../api/client";
 import { keys } from "../../api/keys";
+import { EVERY_PRODUCT, live } from "../../api/live";
+
+/** Staff pages follow stock as it moves: a pushed change of `productId` (or of any
+ * product: EVERY_PRODUCT) reads the inventory again, at most once a second. */
+export function useLiveInventory(productId: string = EVERY_PRODUCT) {
+  const queryClient = useQueryClient();
+  useEffect(() => {
+    let pending: ReturnType<typeof setTimeout> | undefined;
+    const queryKey =
+      productId === EVERY_PRODUCT ? keys.inventory.all : keys.inventory.product(productId);
+    const stop = live.subscribe(productId, () => {
+      pending ??= setTimeout(() => {
+        pending = undefined;
+        void queryClient.invalidateQueries({ queryKey });
+      }, 1_000);
+    });
+    return () => {
+      clearTimeout(pending);
+      stop();
+    };
+  }, [productId, queryClient]);
+}
 
 /** Products at or below a stock level, lowest first, a page at a time. */
 export function useLowStock(threshold: number, cursor: string | null) {

@@ -1,0 +1,26 @@
+"""Live stock under `make run`: the stream poller feeding the consumer, which publishes to
+this process's WebSocket subscribers (the hub), for as long as the server runs."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from app.db.table import get_table
+from app.live.consumer import LiveStock
+from app.live.hub import HubPublisher
+from app.live.local_stream import StreamPoller
+from app.stores import tenancy
+
+
+@contextmanager
+def serve_live_stock() -> Iterator[StreamPoller]:
+    table = get_table()
+    table.create()  # the stream must exist before the poller looks for it (idempotent)
+    poller = StreamPoller(table, LiveStock(HubPublisher(), tenancy.store_table))
+    thread = poller.start()
+    try:
+        yield poller
+    finally:
+        poller.stop.set()
+        thread.join(timeout=5)

@@ -1,0 +1,71 @@
+"""AWS Lambda entry point for the table's change stream (DynamoDB Streams).
+
+Lambda's event source mapping hands over batches of records (a one-second batching window,
+only stock buckets and removed products: infra/template.yaml's filter); the consumer
+publishes each changed product's level to AWS AppSync Events (app/live/). What it could not
+publish after a few tries is reported as a partial batch failure from that product's first
+record on, so Lambda retries from there; levels are absolute, so a replay does no harm.
+Later consumers of the stream (events, webhooks) hang from here too.
+
+No API settings: this function holds no signing keys and serves no requests; it reads its
+table, region and Event API from its own environment.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from typing import Any
+
+import boto3  # noqa: F401 - every batch reads the table: load the SDK with the container
+from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools.metrics import MetricUnit
+
+from app.db.keys import Keys
+from app.db.table import Table, dynamodb_client
+from app.live.appsync import AppSyncPublisher
+from app.live.consumer import LiveStock
+
+logger = Logger(service="catalog-stream")
+metrics = Metrics(namespace="Catalog", service="catalog-stream")
+
+
+@lru_cache(maxsize=1)
+def _base_table() -> Table:
+    region = os.environ["AWS_REGION"]
+    return Table(
+        client=dynamodb_client(None, region), name=os.environ["CATALOG_TABLE"], keys=Keys("default")
+    )
+
+
+def _table_for_store(store: str) -> Table:
+    return _base_table().for_store(store)
+
+
+@lru_cache(maxsize=1)
+def live_stock() -> LiveStock:
+    """One per container: its coalescer remembers what was published, across batches."""
+    publisher = AppSyncPublisher(os.environ["LIVE_HTTP_DOMAIN"], os.environ["AWS_REGION"])
+    return LiveStock(publisher, _table_for_store)
+
+
+def process(records: list[dict[str, Any]], live: LiveStock) -> dict[str, Any]:
+    before = live.published
+    live.add(records)
+    failed = live.drain()
+    metrics.add_metric(
+        name="LiveEventsPublished", unit=MetricUnit.Count, value=live.published - before
+    )
+    if failed:
+        first = min(failed, key=int)
+        logger.warning(
+            "live stock: %d product(s) not published; retrying from %s", len(failed), first
+        )
+        return {"batchItemFailures": [{"itemIdentifier": first}]}
+    return {"batchItemFailures": []}
+
+
+@logger.inject_lambda_context(clear_state=True)
+@metrics.log_metrics
+def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    return process(event.get("Records", []), live_stock())
