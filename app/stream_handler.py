@@ -1,11 +1,11 @@
 """AWS Lambda entry point for the table's change stream (DynamoDB Streams).
 
 Lambda's event source mapping hands over batches of records (a one-second batching window,
-only stock buckets and removed products: infra/template.yaml's filter); the consumer
-publishes each changed product's level to AWS AppSync Events (app/live/). What it could not
-publish after a few tries is reported as a partial batch failure from that product's first
-record on, so Lambda retries from there; levels are absolute, so a replay does no harm.
-Later consumers of the stream (events, webhooks) hang from here too.
+only stock buckets, products and orders: infra/template.yaml's filter); the consumers
+publish each changed product's level to AWS AppSync Events (app/live/) and the catalog's
+events to the stack's EventBridge bus (app/events/). What could not be published is
+reported as a partial batch failure from its first record on, so Lambda retries from there;
+levels are absolute and events carry their record's id, so a replay does no harm.
 
 No API settings: this function holds no signing keys and serves no requests; it reads its
 table, region and Event API from its own environment.
@@ -23,6 +23,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 
 from app.db.keys import Keys
 from app.db.table import Table, dynamodb_client
+from app.events.publishing import EventBridgePublisher, EventsOut
 from app.live.appsync import AppSyncPublisher
 from app.live.consumer import LiveStock
 
@@ -49,13 +50,29 @@ def live_stock() -> LiveStock:
     return LiveStock(publisher, _table_for_store)
 
 
-def process(records: list[dict[str, Any]], live: LiveStock) -> dict[str, Any]:
+@lru_cache(maxsize=1)
+def events_out() -> EventsOut:
+    return EventsOut(EventBridgePublisher(os.environ["EVENT_BUS_NAME"]), _table_for_store)
+
+
+def process(
+    records: list[dict[str, Any]], live: LiveStock, events: EventsOut | None = None
+) -> dict[str, Any]:
+    """Live stock first (its levels are absolute), then the catalog's events (each with
+    its record's id: at least once). A failure of either retries the batch from the first
+    record it could not handle."""
     before = live.published
     live.add(records)
     failed = live.drain()
     metrics.add_metric(
         name="LiveEventsPublished", unit=MetricUnit.Count, value=live.published - before
     )
+    if events is not None:
+        published = events.published
+        failed += events.process(records)
+        metrics.add_metric(
+            name="CatalogEventsPublished", unit=MetricUnit.Count, value=events.published - published
+        )
     if failed:
         first = min(failed, key=int)
         logger.warning(
@@ -68,4 +85,4 @@ def process(records: list[dict[str, Any]], live: LiveStock) -> dict[str, Any]:
 @logger.inject_lambda_context(clear_state=True)
 @metrics.log_metrics
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    return process(event.get("Records", []), live_stock())
+    return process(event.get("Records", []), live_stock(), events_out())

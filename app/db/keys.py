@@ -21,6 +21,7 @@ PROFILE = "PROFILE"
 SESSION_PREFIX = "SESSION#"
 PRODUCT = "PRODUCT"
 STOCK = "STOCK"
+REMOVED = "REMOVED"  # a removed product's last word: what it was, who removed it (a day)
 WORD_PREFIX = "WORD#"
 LEDGER_PREFIX = "LEDGER#"
 ORDER_PREFIX = "ORDER#"
@@ -195,6 +196,9 @@ class Keys:
 
     def product(self, product_id: str) -> Key:
         return {"PK": self.product_partition(product_id), "SK": PRODUCT}
+
+    def product_removal(self, product_id: str) -> Key:
+        return {"PK": self.product_partition(product_id), "SK": REMOVED}
 
     def product_id_of(self, partition: str) -> str:
         """The product whose partition (or bucket 0's) this is."""

@@ -1,5 +1,6 @@
-"""Live stock under `make run`: the stream poller feeding the consumer, which publishes to
-this process's WebSocket subscribers (the hub), for as long as the server runs."""
+"""The change stream under `make run`: the poller feeding live stock (published to this
+process's WebSocket subscribers, the hub) and the catalog's events (into the log: EventBridge
+is not emulated), for as long as the server runs."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from app.db.table import get_table
+from app.events.publishing import EventsOut, LogPublisher
 from app.live.consumer import LiveStock
 from app.live.hub import HubPublisher
 from app.live.local_stream import StreamPoller
@@ -17,7 +19,10 @@ from app.stores import tenancy
 def serve_live_stock() -> Iterator[StreamPoller]:
     table = get_table()
     table.create()  # the stream must exist before the poller looks for it (idempotent)
-    poller = StreamPoller(table, LiveStock(HubPublisher(), tenancy.store_table))
+    events = EventsOut(LogPublisher(), tenancy.store_table)
+    poller = StreamPoller(
+        table, LiveStock(HubPublisher(), tenancy.store_table), also=[events.process]
+    )
     thread = poller.start()
     try:
         yield poller

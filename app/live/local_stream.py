@@ -4,7 +4,8 @@ On AWS, Lambda's event source mapping reads the table's stream and invokes the s
 function with batches; here a thread does the same with the DynamoDB Streams API against
 DynamoDB Local: the shards open at start are read from their latest record, shards that
 appear later from their first, every `interval` seconds; each batch goes to the same
-`LiveStock` the Lambda uses, which publishes to the in-process hub.
+`LiveStock` the Lambda uses, which publishes to the in-process hub, and to the other
+consumers (the catalog's events, into the log).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from app.db.table import Table
@@ -24,11 +26,19 @@ IDLE_INTERVAL = 0.25  # the longest wait between polls of a quiet stream
 
 
 class StreamPoller:
-    def __init__(self, table: Table, live: LiveStock, *, interval: float = 0.1) -> None:
+    def __init__(
+        self,
+        table: Table,
+        live: LiveStock,
+        *,
+        interval: float = 0.1,
+        also: Sequence[Callable[[list[dict[str, Any]]], object]] = (),
+    ) -> None:
         import boto3
 
         self.table = table
         self.live = live
+        self.also = also  # other consumers of each batch (the catalog's events)
         self.interval = interval
         meta = table.client.meta
         credentials = table.client._request_signer._credentials  # DynamoDB Local's, any will do
@@ -90,6 +100,8 @@ class StreamPoller:
             records = answer.get("Records", [])
             if records:
                 self.live.add(records)
+                for consume in self.also:
+                    consume(records)
                 read += len(records)
         self.live.flush()
         return read

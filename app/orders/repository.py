@@ -66,8 +66,10 @@ def get_idempotency(table: Table, *, user_id: str, key: str) -> IdempotencyRecor
     return idempotency_from_item(item) if item else None
 
 
-def cancel_action(table: Table, order: OrderRecord, now: str) -> tx.Action:
-    update = Update().set({"status": "cancelled", "cancelled_at": now, "updated_at": now})
+def cancel_action(table: Table, order: OrderRecord, now: str, actor_id: str) -> tx.Action:
+    update = Update().set(
+        {"status": "cancelled", "cancelled_at": now, "updated_at": now, "cancelled_by": actor_id}
+    )
     update.condition("{status} = {placed}", placed="placed")
     return tx.update(table.name, table.keys.order(order.id), update)
 

@@ -256,7 +256,9 @@ def cancel_order(table: Table, order_id: str, *, actor: Principal) -> OrderRecor
             for line in order.lines
             if line.product_id in current
         ]
-        return changes.Plan(changes=returns, actions=[repository.cancel_action(table, order, now)])
+        return changes.Plan(
+            changes=returns, actions=[repository.cancel_action(table, order, now, actor.id)]
+        )
 
     snapshot = reading.read_products(table, [line.product_id for line in order.lines]).stock
     outcome = changes.apply(table, snapshot=snapshot, make_plan=plan, actor_id=actor.id)

@@ -124,7 +124,14 @@ def update(table: Table, *, current: ProductRecord, updated: ProductRecord) -> N
     changes = _as_read(current).set(
         {
             **updated.model_dump(
-                include={*CATALOG_FIELDS, "image_key", "version", "updated_at", "words"}
+                include={
+                    *CATALOG_FIELDS,
+                    "image_key",
+                    "version",
+                    "updated_at",
+                    "words",
+                    "changed_by",
+                }
             ),
             **table.keys.product_index_attributes(
                 product_id=updated.id, name=updated.name, category=updated.category
@@ -151,12 +158,22 @@ def update(table: Table, *, current: ProductRecord, updated: ProductRecord) -> N
         raise
 
 
-def delete(table: Table, *, product: ProductRecord) -> None:
+def delete(table: Table, *, product: ProductRecord, actor_id: str, now: str, expires: int) -> None:
     """Remove the product as it was read, freeing its SKU, leaving its category's count
     and removing its search entries and stock buckets; its ledger stays, as history. A
-    purchase racing the delete finds its bucket gone and fails (app/stock/engine.py)."""
+    purchase racing the delete finds its bucket gone and fails (app/stock/changes.py).
+    A short-lived record of the removal (what the product was, who removed it) is written
+    with it: a removed item cannot say who removed it, and the change stream tells."""
+    removal = {
+        **table.keys.product_removal(product.id),
+        "product": product.model_dump(include={*CATALOG_FIELDS, "image_key", "version"}),
+        "removed_by": actor_id,
+        "removed_at": now,
+        "expires_at": expires,
+    }
     actions: list[tx.Action] = [
         tx.delete(table.name, table.keys.product(product.id), _as_read(product)),
+        tx.put(table.name, removal),
         categories.count_action(table, product.category, -1),
         *words.delete_actions(table, product),
         *(

@@ -145,8 +145,11 @@ async def update_product(
     table: TableDep,
     response: Response,
     if_match: IfMatchHeader,
+    principal: CurrentUser,
 ) -> Product:
-    product, stock = await blocking(service.update, table, product_id, body, if_match=if_match)
+    product, stock = await blocking(
+        service.update, table, product_id, body, if_match=if_match, actor_id=principal.id
+    )
     response.headers["ETag"] = service.etag(product, stock)
     return service.public(product, stock)
 
@@ -154,8 +157,8 @@ async def update_product(
 @admin_router.delete(
     "/{product_id}", status_code=status.HTTP_204_NO_CONTENT, responses=problem_responses(404)
 )
-async def delete_product(product_id: ResourceId, table: TableDep) -> None:
-    await blocking(service.delete, table, product_id)
+async def delete_product(product_id: ResourceId, table: TableDep, principal: CurrentUser) -> None:
+    await blocking(service.delete, table, product_id, actor_id=principal.id)
 
 
 @admin_router.post(
@@ -175,9 +178,15 @@ async def start_image_upload(
     summary="Make an uploaded file the product's image (checked; the previous one is deleted)",
 )
 async def set_image(
-    product_id: ResourceId, body: ImageConfirm, table: TableDep, response: Response
+    product_id: ResourceId,
+    body: ImageConfirm,
+    table: TableDep,
+    response: Response,
+    principal: CurrentUser,
 ) -> Product:
-    product, stock = await blocking(service.set_image, table, product_id, body.upload_key)
+    product, stock = await blocking(
+        service.set_image, table, product_id, body.upload_key, actor_id=principal.id
+    )
     response.headers["ETag"] = service.etag(product, stock)
     return service.public(product, stock)
 
@@ -188,5 +197,5 @@ async def set_image(
     responses=problem_responses(404),
     summary="Remove the product's image",
 )
-async def delete_image(product_id: ResourceId, table: TableDep) -> None:
-    await blocking(service.remove_image, table, product_id)
+async def delete_image(product_id: ResourceId, table: TableDep, principal: CurrentUser) -> None:
+    await blocking(service.remove_image, table, product_id, actor_id=principal.id)

@@ -165,6 +165,7 @@ class ProductRecord(BaseModel):
     listing_seq: int = 0  # moves with everything listings copy: definition and in_stock
     created_at: str
     updated_at: str
+    changed_by: str | None = None  # who made the definition as it is (events name them)
 
 
 class ProductSummary(BaseModel):

@@ -123,6 +123,7 @@ def create(
             in_stock=request.stock > 0,
             created_at=now,
             updated_at=now,
+            changed_by=actor_id,
         )
     )
     stock_actions, entry = changes.first_bucket(
@@ -138,8 +139,25 @@ def create(
     return product, ProductStock(product.id, (bucket,))
 
 
+def _edited(current: ProductRecord, actor_id: str, changes: dict[str, Any]) -> ProductRecord:
+    """The next version of a product's definition: `changes`, when and by whom."""
+    return current.model_copy(
+        update={
+            **changes,
+            "version": current.version + 1,
+            "updated_at": now_iso(),
+            "changed_by": actor_id,
+        }
+    )
+
+
 def update(
-    table: Table, product_id: str, request: ProductUpdate, *, if_match: IfMatch | None
+    table: Table,
+    product_id: str,
+    request: ProductUpdate,
+    *,
+    if_match: IfMatch | None,
+    actor_id: str,
 ) -> tuple[ProductRecord, ProductStock]:
     """Apply a partial update. With If-Match, a stale definition is 412 and nothing
     changes; without it, a concurrent edit is re-read and the change applied on top
@@ -150,15 +168,7 @@ def update(
             raise PreconditionFailedError(
                 f"The product is at version {current.version}; reload and try again."
             )
-        updated = _with_words(
-            current.model_copy(
-                update={
-                    **request.changes(),
-                    "version": current.version + 1,
-                    "updated_at": now_iso(),
-                }
-            )
-        )
+        updated = _with_words(_edited(current, actor_id, request.changes()))
         try:
             repository.update(table, current=current, updated=updated)
         except ProductChangedError:
@@ -168,7 +178,10 @@ def update(
     raise PreconditionFailedError("The product keeps changing; reload and try again.")
 
 
-def delete(table: Table, product_id: str) -> None:
+REMOVAL_RECORD_SECONDS = 24 * 3600
+
+
+def delete(table: Table, product_id: str, *, actor_id: str) -> None:
     """Remove the product; an edit that lands in between is re-read (its category may have
     moved), a removal in between is a 404."""
     for attempt in range(1, MAX_UNCONDITIONAL_ATTEMPTS + 1):
@@ -176,7 +189,13 @@ def delete(table: Table, product_id: str) -> None:
         if product is None:
             raise ProductNotFoundError(product_id)
         try:
-            repository.delete(table, product=product)
+            repository.delete(
+                table,
+                product=product,
+                actor_id=actor_id,
+                now=now_iso(),
+                expires=now_epoch() + REMOVAL_RECORD_SECONDS,
+            )
         except ProductChangedError:
             backoff(attempt)
             continue
@@ -218,14 +237,12 @@ def start_image_upload(table: Table, product_id: str, request: ImageUploadReques
 
 
 def _change_image(
-    table: Table, product_id: str, key: str | None
+    table: Table, product_id: str, key: str | None, actor_id: str
 ) -> tuple[ProductRecord, ProductRecord, ProductStock]:
     """Point the product at another image (None: none); returns it before and after."""
     for attempt in range(1, MAX_UNCONDITIONAL_ATTEMPTS + 1):
         current, stock = get(table, product_id)
-        updated = current.model_copy(
-            update={"image_key": key, "version": current.version + 1, "updated_at": now_iso()}
-        )
+        updated = _edited(current, actor_id, {"image_key": key})
         try:
             repository.update(table, current=current, updated=updated)
         except ProductChangedError:
@@ -235,7 +252,9 @@ def _change_image(
     raise PreconditionFailedError("The product keeps changing; reload and try again.")
 
 
-def set_image(table: Table, product_id: str, upload_key: str) -> tuple[ProductRecord, ProductStock]:
+def set_image(
+    table: Table, product_id: str, upload_key: str, *, actor_id: str
+) -> tuple[ProductRecord, ProductStock]:
     """Check the uploaded object and make it the product's image; the previous image is
     deleted. An object that is missing, too large or not really an image is refused (and
     removed)."""
@@ -258,24 +277,28 @@ def set_image(table: Table, product_id: str, upload_key: str) -> tuple[ProductRe
     except Exception:
         repository.release_upload(table, upload_key=upload_key)  # S3 trouble: a retry may
         raise
-    return _install_image(table, product_id, key)
+    return _install_image(table, product_id, key, actor_id)
 
 
-def put_image(table: Table, product_id: str, data: bytes) -> ProductRecord:
+def put_image(
+    table: Table, product_id: str, data: bytes, *, actor_id: str = "system"
+) -> ProductRecord:
     """Give a product an image an operator holds (the demo catalog's photos), as a
     confirmed upload would; the previous image is deleted."""
     key = images.store_image(
         data, store=table.keys.store, product_id=product_id, settings=get_settings()
     )
-    after, _ = _install_image(table, product_id, key)
+    after, _ = _install_image(table, product_id, key, actor_id)
     return after
 
 
-def _install_image(table: Table, product_id: str, key: str) -> tuple[ProductRecord, ProductStock]:
+def _install_image(
+    table: Table, product_id: str, key: str, actor_id: str
+) -> tuple[ProductRecord, ProductStock]:
     """Make the stored object `key` the product's image and delete the one it replaces; the
     object goes too when the product is gone meanwhile."""
     try:
-        before, after, stock = _change_image(table, product_id, key)
+        before, after, stock = _change_image(table, product_id, key, actor_id)
     except ProductNotFoundError:
         images.delete(key, get_settings())
         raise
@@ -283,11 +306,11 @@ def _install_image(table: Table, product_id: str, key: str) -> tuple[ProductReco
     return after, stock
 
 
-def remove_image(table: Table, product_id: str) -> None:
+def remove_image(table: Table, product_id: str, *, actor_id: str) -> None:
     product = repository.get_definition(table, product_id=product_id)
     if product is None:
         raise ProductNotFoundError(product_id)
     if product.image_key is None:
         raise ImageNotFoundError("The product has no image.")
-    before, _, _ = _change_image(table, product_id, None)
+    before, _, _ = _change_image(table, product_id, None, actor_id)
     images.delete(before.image_key, get_settings())

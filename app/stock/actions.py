@@ -22,19 +22,24 @@ from app.stock import ledger
 from app.stock.model import Bucket, LedgerEntry, new_entry
 from app.stock.planning import BucketWrite, Change
 
+CHANGED_BY = "changed_by"  # on a stock bucket: who made its last change
+STOCK_CHANGED_BY = "stock_changed_by"  # on a product: who last flipped its in_stock
+STOCK_CHANGED_AT = "stock_changed_at"
+
 
 def _low_ceiling() -> int:
     return get_settings().low_stock_ceiling
 
 
-def bucket_action(table: Table, op: BucketWrite, at: str) -> Action:
-    """The write (or check) of one bucket that `op` describes."""
+def bucket_action(table: Table, op: BucketWrite, at: str, actor_id: str) -> Action:
+    """The write (or check) of one bucket that `op` describes; a write records who made it
+    (`changed_by`: the change stream tells the world, app/events/)."""
     key = table.keys.stock_bucket(op.product_id, op.seen.number)
     low_index = op.seen.number == 0
     update = Update()
     if op.mode == "add":
         update.add("stock", op.delta).add(STOCK_KEY, op.delta * STOCK_KEY_SCALE).add("seq", 1)
-        update.set({"updated_at": at})
+        update.set({"updated_at": at, CHANGED_BY: actor_id})
         update.condition("{stock} > {above}", above=op.above)
         if low_index and not op.blind and op.seen.stock + op.delta <= _low_ceiling():
             update.set(table.keys.low_stock_attributes(op.product_id))
@@ -52,6 +57,7 @@ def bucket_action(table: Table, op: BucketWrite, at: str) -> Action:
                 STOCK_KEY: stock_key(op.level, op.product_id),
                 "seq": op.seen.seq + 1,
                 "updated_at": at,
+                CHANGED_BY: actor_id,
             }
         )
         if low_index:
@@ -101,6 +107,8 @@ def product_action(
     in_stock: bool | None = None,
     buckets: int | None = None,
     buckets_as_read: int | None = None,
+    actor_id: str | None = None,
+    at: str | None = None,
 ) -> Action:
     """The product's part of a stock change: `in_stock` and its bucket count, when they
     change, on the condition that the product exists and (with `buckets_as_read`) still has
@@ -119,6 +127,8 @@ def product_action(
     update.add("listing_seq", 1)
     if in_stock is not None:
         update.set({"in_stock": in_stock})
+        if actor_id is not None:  # who sold the last unit, or brought it back, and when
+            update.set({STOCK_CHANGED_BY: actor_id, STOCK_CHANGED_AT: at})
     if buckets is not None:
         update.set({"buckets": buckets})
     return tx.update(table.name, key, update)
@@ -148,6 +158,7 @@ def initial_actions(
         STOCK_KEY: stock_key(stock, product_id),
         "seq": 1 if entry else 0,
         "updated_at": at if entry else None,
+        CHANGED_BY: actor_id,
     }
     if stock <= _low_ceiling():
         item.update(table.keys.low_stock_attributes(product_id))

@@ -123,7 +123,7 @@ def _writes(table: Table, plan: Plan, snapshot: Snapshot, actor_id: str) -> _Wri
             bucket_counts[change.product_id] = count
         if stock.known and (change.kind in STAFF_KINDS or crossing is not None):
             planned_over[change.product_id] = len(stock.buckets)
-    actions = [bucket_action(table, op, at) for op in ops]
+    actions = [bucket_action(table, op, at, actor_id) for op in ops]
     products = sorted(set(crossings) | set(bucket_counts) | set(planned_over))
     actions += [
         product_action(
@@ -132,6 +132,8 @@ def _writes(table: Table, plan: Plan, snapshot: Snapshot, actor_id: str) -> _Wri
             in_stock=crossings.get(pid),
             buckets=bucket_counts.get(pid),
             buckets_as_read=planned_over.get(pid),
+            actor_id=actor_id,
+            at=at,
         )
         for pid in products
     ]

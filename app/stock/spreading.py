@@ -99,7 +99,7 @@ def spread(table: Table, product_id: str, *, limit: int) -> int | None:
             (receive, move.units, "a new bucket, given half of another"),
         ):
             change = Change(product_id, "adjustment", units, f"{reason} ({side})")
-            writes.append(actions.bucket_action(table, op, at))
+            writes.append(actions.bucket_action(table, op, at, ACTOR_ID))
             entries.append(actions.ledger_entry(op, change, ACTOR_ID, at))
     writes.append(
         actions.product_action(table, product_id, buckets=count, buckets_as_read=len(stock.buckets))

@@ -13,6 +13,7 @@ import pytest
 
 from app.core.config import Settings
 from app.db import schema
+from app.db.keys import ORDER_PREFIX, PRODUCT, REMOVED, STOCK
 from tests.support.cloudformation import load_template
 
 REPO = Path(__file__).resolve().parents[2]
@@ -560,10 +561,27 @@ def test_the_stream_function_reads_the_stream_in_order_and_reports_partial_failu
         "Fn::GetAtt": ["StreamFailuresQueue", "Arn"]
     }
     patterns = [json.loads(f["Pattern"]) for f in mapping["FilterCriteria"]["Filters"]]
-    assert {"dynamodb": {"Keys": {"SK": {"S": ["STOCK"]}}}} in patterns
+    assert patterns == [
+        {"dynamodb": {"Keys": {"SK": {"S": [STOCK, PRODUCT, REMOVED]}}}},  # stock, products
+        {"dynamodb": {"Keys": {"SK": {"S": [{"prefix": ORDER_PREFIX}]}}}},  # order events
+    ]
     statements = {s["Sid"]: s for n, s in _all_statements(resources) if n == "StreamFunction"}
-    assert set(statements) == {"ReadStock", "PublishStock"}
+    assert set(statements) == {"ReadStock", "ReadActors", "PublishStock", "PublishEvents"}
     assert statements["ReadStock"]["Action"] == "dynamodb:BatchGetItem"
+    assert statements["ReadActors"]["Action"] == "dynamodb:GetItem"
+    assert statements["PublishEvents"] == {
+        "Sid": "PublishEvents",
+        "Effect": "Allow",
+        "Action": "events:PutEvents",
+        "Resource": {"Fn::GetAtt": ["CatalogEventBus", "Arn"]},
+    }
+    assert function["Environment"]["Variables"]["EVENT_BUS_NAME"] == {"Ref": "CatalogEventBus"}
+    putters = {
+        name
+        for name, statement in _all_statements(resources)
+        if any(action.startswith("events:") for action in _actions(statement))
+    }
+    assert putters == {"StreamFunction"}
     age = resources["StreamIteratorAgeAlarm"]["Properties"]
     assert (age["MetricName"], age["Dimensions"][0]["Value"]) == (
         "IteratorAge",

@@ -1,0 +1,229 @@
+"""The catalog's events, read off change-stream records.
+
+Each record is one item's change, with its old and new images. The events (source
+`catalog`, names in shared/DESIGN.md):
+
+- `ProductCreated` / `ProductUpdated` / `ProductDeleted`: a product's definition was
+  written, changed (`before`/`after`: the fields that changed), or removed (`before`: what
+  it was, from the short-lived removal record its deletion writes);
+- `StockChanged`: a stock bucket's level moved (`before`/`after` are the bucket's levels;
+  a product spread over several buckets changes one bucket at a time);
+- `StockOut` / `StockBackIn`: the product's `in_stock` flipped, once per crossing;
+- `OrderPlaced` / `OrderCancelled`: an order was written, or its status became cancelled.
+
+Every event names its store, its ids, when, and who: the item records who made the
+change (`changed_by` on buckets, `stock_changed_by` on products, the buyer on a new order,
+`cancelled_by` on a cancelled one, `changed_by` on a product's definition, `removed_by` on
+its removal record), and `actor()` turns that id into `{id, email}` (or
+`{system: true}` for the service's own changes, such as spreading).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+from app.db.codec import deserialize
+from app.db.keys import ORDER_PREFIX, PRODUCT, REMOVED, STOCK
+
+SOURCE = "catalog"
+DETAIL_TYPES = (
+    "ProductCreated",
+    "ProductUpdated",
+    "ProductDeleted",
+    "StockChanged",
+    "StockLow",
+    "StockOut",
+    "StockBackIn",
+    "OrderPlaced",
+    "OrderCancelled",
+    "ImportFinished",
+)
+SYSTEM = "system"
+
+Actor = dict[str, Any]
+ActorLookup = Callable[[str, str | None], Actor]  # (store, actor id) -> {id, email} | {system}
+
+
+@dataclass(frozen=True)
+class CatalogEvent:
+    id: str  # the stream record's id: the same on a replay, so receivers can dedupe
+    detail_type: str
+    detail: dict[str, Any]
+    sequence: str  # the stream record's sequence number (a partial batch failure names it)
+
+    def detail_json(self) -> str:
+        return json.dumps({"event_id": self.id, **self.detail}, default=_plain, sort_keys=True)
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else str(value)
+    raise TypeError(f"{type(value).__name__} is not JSON")
+
+
+def _record_time(change: Mapping[str, Any]) -> str:
+    stamp = change.get("ApproximateCreationDateTime")
+    if isinstance(stamp, datetime):
+        return stamp.astimezone(UTC).isoformat()
+    if isinstance(stamp, int | float | Decimal):
+        return datetime.fromtimestamp(float(stamp), UTC).isoformat()
+    return datetime.now(UTC).isoformat()
+
+
+def events_from(records: Iterable[Mapping[str, Any]], actor: ActorLookup) -> list[CatalogEvent]:
+    found: list[CatalogEvent] = []
+    for record in records:
+        change = record.get("dynamodb") or {}
+        keys = {name: value.get("S", "") for name, value in (change.get("Keys") or {}).items()}
+        parts = keys.get("PK", "").split("#")
+        if len(parts) < 3 or parts[0] != "S":
+            continue  # the platform's items (stores) and anything not a store's
+        store = parts[1]
+        old = deserialize(change["OldImage"]) if change.get("OldImage") else None
+        new = deserialize(change["NewImage"]) if change.get("NewImage") else None
+        made = _derive(store, keys.get("SK", ""), old, new, actor, _record_time(change))
+        if made is not None:
+            detail_type, detail = made
+            found.append(
+                CatalogEvent(
+                    id=str(record.get("eventID", change.get("SequenceNumber", ""))),
+                    detail_type=detail_type,
+                    detail={"store": store, **detail},
+                    sequence=str(change.get("SequenceNumber", "")),
+                )
+            )
+    return found
+
+
+Derived = tuple[str, dict[str, Any]] | None
+Image = dict[str, Any] | None
+
+
+# what a product's definition is, as events show it (its stock is in StockChanged)
+PRODUCT_FIELDS = (
+    "name",
+    "description",
+    "price",
+    "currency",
+    "category",
+    "tags",
+    "sku",
+    "image_key",
+)
+
+
+def _derive(store: str, sk: str, old: Image, new: Image, actor: ActorLookup, at: str) -> Derived:
+    if new is None:
+        return None  # removals: a product's says so with its removal record (REMOVED)
+    if sk == STOCK:
+        return _stock_changed(store, old, new, actor, at)
+    if sk == PRODUCT:
+        return _product_event(store, old, new, actor, at)
+    if sk == REMOVED and isinstance(new.get("product"), dict):
+        return "ProductDeleted", {
+            "product_id": new["product"].get("id") or new["PK"].rsplit("#", 1)[-1],
+            "before": _product_view(new["product"]),
+            "actor": actor(store, new.get("removed_by")),
+            "at": new.get("removed_at") or at,
+        }
+    if sk.startswith(ORDER_PREFIX):
+        return _order_event(store, old, new, actor, at)
+    return None
+
+
+def _product_view(product: Mapping[str, Any]) -> dict[str, Any]:
+    return {name: product.get(name) for name in PRODUCT_FIELDS}
+
+
+def _product_event(
+    store: str, old: Image, new: dict[str, Any], actor: ActorLookup, at: str
+) -> Derived:
+    if old is None:
+        return "ProductCreated", {
+            "product_id": new["id"],
+            "after": _product_view(new),
+            "actor": actor(store, new.get("changed_by")),
+            "at": new.get("created_at") or at,
+        }
+    before, after = _product_view(old), _product_view(new)
+    changed = [name for name in PRODUCT_FIELDS if before[name] != after[name]]
+    if changed:
+        return "ProductUpdated", {
+            "product_id": new["id"],
+            "before": {name: before[name] for name in changed},
+            "after": {name: after[name] for name in changed},
+            "actor": actor(store, new.get("changed_by")),
+            "at": new.get("updated_at") or at,
+        }
+    return _stock_crossing(store, old, new, actor, at)
+
+
+def _stock_changed(
+    store: str, old: Image, new: dict[str, Any], actor: ActorLookup, at: str
+) -> Derived:
+    before = int(old["stock"]) if old is not None else None
+    after = int(new["stock"])
+    if before == after:
+        return None
+    return "StockChanged", {
+        "product_id": new["product_id"],
+        "bucket": int(new.get("bucket", 0)),
+        "before": None if before is None else {"stock": before},
+        "after": {"stock": after},
+        "actor": actor(store, new.get("changed_by")),
+        "at": new.get("updated_at") or at,
+    }
+
+
+def _stock_crossing(
+    store: str, old: dict[str, Any], new: dict[str, Any], actor: ActorLookup, at: str
+) -> Derived:
+    if "in_stock" not in new or bool(old.get("in_stock")) == bool(new["in_stock"]):
+        return None
+    return ("StockBackIn" if new["in_stock"] else "StockOut"), {
+        "product_id": new["id"],
+        "before": {"in_stock": bool(old.get("in_stock"))},
+        "after": {"in_stock": bool(new["in_stock"])},
+        "actor": actor(store, new.get("stock_changed_by")),
+        "at": new.get("stock_changed_at") or at,
+    }
+
+
+def _order_event(
+    store: str, old: Image, new: dict[str, Any], actor: ActorLookup, at: str
+) -> Derived:
+    if old is None:
+        return "OrderPlaced", {
+            "order_id": new["id"],
+            "user_id": new["user_id"],
+            "after": _order_view(new),
+            "actor": actor(store, new["user_id"]),
+            "at": new.get("created_at") or at,
+        }
+    if old.get("status") != "cancelled" and new.get("status") == "cancelled":
+        return "OrderCancelled", {
+            "order_id": new["id"],
+            "user_id": new["user_id"],
+            "before": {"status": old.get("status")},
+            "after": {"status": "cancelled"},
+            "actor": actor(store, new.get("cancelled_by")),
+            "at": new.get("cancelled_at") or at,
+        }
+    return None
+
+
+def _order_view(order: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "status": order.get("status"),
+        "currency": order.get("currency"),
+        "total": order.get("total"),
+        "lines": [
+            {"product_id": line.get("product_id"), "quantity": line.get("quantity")}
+            for line in order.get("lines", [])
+        ],
+    }

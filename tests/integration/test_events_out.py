@@ -1,0 +1,223 @@
+"""The catalog's events, read off DynamoDB Local's real change stream after real requests,
+and published to EventBridge (the client stubbed at its boundary: EventBridge is not
+emulated here)."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from botocore.stub import Stubber
+from fastapi.testclient import TestClient
+
+from app.core.roles import Role
+from app.db.table import Table
+from app.events.actors import actor_lookup
+from app.events.catalog import CatalogEvent, events_from
+from app.events.publishing import EventBridgePublisher, EventsOut
+from app.live.consumer import LiveStock
+from app.stream_handler import process
+from tests.support.accounts import Accounts
+from tests.support.catalog import create_product
+
+pytestmark = pytest.mark.dynamodb
+
+
+def stream_records(table: Table) -> list[dict[str, Any]]:
+    """Every record the table's stream holds, oldest first (each shard from its start)."""
+    import boto3
+
+    meta = table.client.meta
+    credentials = table.client._request_signer._credentials
+    streams = boto3.client(
+        "dynamodbstreams",
+        endpoint_url=meta.endpoint_url,
+        region_name=meta.region_name,
+        aws_access_key_id=credentials.access_key,
+        aws_secret_access_key=credentials.secret_key,
+    )
+    arn = table.client.describe_table(TableName=table.name)["Table"]["LatestStreamArn"]
+    records: list[dict[str, Any]] = []
+    for shard in streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"]:
+        iterator = streams.get_shard_iterator(
+            StreamArn=arn, ShardId=shard["ShardId"], ShardIteratorType="TRIM_HORIZON"
+        )["ShardIterator"]
+        while iterator:
+            answer = streams.get_records(ShardIterator=iterator)
+            records += answer["Records"]
+            iterator = answer.get("NextShardIterator") if answer["Records"] else None
+    return sorted(records, key=lambda r: int(r["dynamodb"]["SequenceNumber"]))
+
+
+@pytest.fixture
+def streamed(table: Table) -> Table:
+    table.create()  # the test table has no stream of its own: this turns it on
+    return table
+
+
+def test_stock_and_order_events_name_what_changed_and_who_did_it(
+    streamed: Table, client: TestClient, accounts: Accounts
+) -> None:
+    admin = accounts.make(Role.ADMIN)
+    product = create_product(client, admin, stock=3)
+    buyer = accounts.make()
+    body = {"items": [{"product_id": product["id"], "quantity": 3}]}
+    order = client.post("/orders", headers=buyer.headers, json=body).json()
+    delivery = {"delta": 2, "reason": "delivery"}
+    adjusted = client.post(
+        f"/inventory/{product['id']}/adjustments", headers=admin.headers, json=delivery
+    )
+    assert adjusted.status_code == 200
+    assert client.post(f"/orders/{order['id']}/cancel", headers=buyer.headers).status_code == 200
+
+    events = events_from(stream_records(streamed), actor_lookup(streamed.for_store))
+    told = [
+        (e.detail_type, e.detail.get("before"), e.detail.get("after"), e.detail["actor"])
+        for e in events
+        if e.detail_type not in ("OrderPlaced", "ProductCreated")
+    ]
+    as_admin = {"id": admin.id, "email": admin.email}
+    as_buyer = {"id": buyer.id, "email": buyer.email}
+    # request by request, in order (a request's own events in any order: one transaction)
+    groups = [
+        [("StockChanged", None, {"stock": 3}, as_admin)],  # the new product's first bucket
+        [
+            ("StockChanged", {"stock": 3}, {"stock": 0}, as_buyer),
+            ("StockOut", {"in_stock": True}, {"in_stock": False}, as_buyer),
+        ],
+        [
+            ("StockChanged", {"stock": 0}, {"stock": 2}, as_admin),
+            ("StockBackIn", {"in_stock": False}, {"in_stock": True}, as_admin),
+        ],
+        [
+            ("OrderCancelled", {"status": "placed"}, {"status": "cancelled"}, as_buyer),
+            ("StockChanged", {"stock": 2}, {"stock": 5}, as_buyer),
+        ],
+    ]
+    position = 0
+    for group in groups:
+        got = told[position : position + len(group)]
+        assert sorted(got, key=repr) == sorted(group, key=repr), (got, group)
+        position += len(group)
+    assert position == len(told)
+    # a crossing is dated like the change that made it (not the stream's coarse clock)
+    out = next(e for e in events if e.detail_type == "StockOut")
+    sold = next(e for e in events if e.detail.get("after") == {"stock": 0})
+    assert out.detail["at"] == sold.detail["at"]
+    placed = next(e for e in events if e.detail_type == "OrderPlaced")
+    assert placed.detail["order_id"] == order["id"]
+    assert placed.detail["actor"] == as_buyer
+    assert placed.detail["after"]["lines"] == [{"product_id": product["id"], "quantity": 3}]
+    assert all(e.detail["store"] == "default" for e in events)
+    assert len({e.id for e in events}) == len(events)  # one id per event: receivers dedupe
+
+
+class Failing:
+    def __init__(self) -> None:
+        self.sent: list[CatalogEvent] = []
+
+    def publish(self, events: Any) -> list[CatalogEvent]:
+        self.sent += events
+        return [e for e in events if e.detail_type == "OrderPlaced"]
+
+
+def test_product_events_say_what_changed_and_who_removed_it(
+    streamed: Table, client: TestClient, accounts: Accounts
+) -> None:
+    admin, other_admin = accounts.make(Role.ADMIN), accounts.make(Role.ADMIN)
+    product = create_product(client, admin, name="Blue Kettle", price="30.00", stock=1)
+    edit = {"name": "Red Kettle", "price": "32.50"}
+    assert (
+        client.patch(
+            f"/products/{product['id']}", headers=other_admin.headers, json=edit
+        ).status_code
+        == 200
+    )
+    assert client.delete(f"/products/{product['id']}", headers=admin.headers).status_code == 204
+
+    events = [
+        e
+        for e in events_from(stream_records(streamed), actor_lookup(streamed.for_store))
+        if e.detail_type.startswith("Product")
+    ]
+    assert [e.detail_type for e in events] == ["ProductCreated", "ProductUpdated", "ProductDeleted"]
+    created, updated, deleted = (e.detail for e in events)
+    assert created["after"]["name"] == "Blue Kettle"
+    assert created["actor"]["email"] == admin.email
+    assert (updated["before"], updated["after"]) == (
+        {"name": "Blue Kettle", "price": Decimal("30.00")},
+        {"name": "Red Kettle", "price": Decimal("32.50")},
+    )
+    assert updated["actor"] == {"id": other_admin.id, "email": other_admin.email}
+    assert deleted["product_id"] == product["id"]
+    assert deleted["before"]["name"] == "Red Kettle"
+    assert deleted["actor"] == {"id": admin.id, "email": admin.email}
+    assert json.loads(events[1].detail_json())["after"]["price"] == "32.50"  # money as text
+    # the removal record goes by itself after a day (TTL)
+    removal = streamed.get(streamed.keys.product_removal(product["id"]))
+    assert removal is not None
+    assert removal["expires_at"] > 0
+
+
+def test_an_event_not_published_retries_the_batch_from_its_record(
+    streamed: Table, client: TestClient, accounts: Accounts
+) -> None:
+    admin = accounts.make(Role.ADMIN)
+    product = create_product(client, admin, stock=3)
+    buyer = accounts.make()
+    body = {"items": [{"product_id": product["id"], "quantity": 1}]}
+    assert client.post("/orders", headers=buyer.headers, json=body).status_code == 201
+    records = stream_records(streamed)
+
+    class Quiet:
+        def publish(self, channel: str, events: Any) -> None:
+            pass
+
+    answer = process(
+        records, LiveStock(Quiet(), streamed.for_store), EventsOut(Failing(), streamed.for_store)
+    )
+    order_record = next(r for r in records if r["dynamodb"]["Keys"]["SK"]["S"].startswith("ORDER#"))
+    assert answer == {
+        "batchItemFailures": [{"itemIdentifier": order_record["dynamodb"]["SequenceNumber"]}]
+    }
+
+
+def event(n: int, kind: str = "StockChanged") -> CatalogEvent:
+    return CatalogEvent(
+        id=f"e{n}", detail_type=kind, detail={"store": "default", "n": n}, sequence=str(n)
+    )
+
+
+def test_eventbridge_gets_ten_entries_a_call_and_failed_entries_come_back() -> None:
+    import boto3
+
+    client = boto3.client("events", region_name="us-east-1")
+    publisher = EventBridgePublisher("catalog-dev-bus", client=client)
+    events = [event(n) for n in range(12)]
+    with Stubber(client) as stub:
+        first = [publisher.entry(e) for e in events[:10]]
+        stub.add_response(
+            "put_events",
+            {
+                "FailedEntryCount": 1,
+                "Entries": [{"EventId": "x"}] * 9 + [{"ErrorCode": "InternalFailure"}],
+            },
+            {"Entries": first},
+        )
+        stub.add_response(
+            "put_events",
+            {"FailedEntryCount": 0, "Entries": [{"EventId": "y"}] * 2},
+            {"Entries": [publisher.entry(e) for e in events[10:]]},
+        )
+        failed = publisher.publish(events)
+        stub.assert_no_pending_responses()
+    assert [e.id for e in failed] == ["e9"]
+    sent = first[0]
+    assert (sent["Source"], sent["DetailType"], sent["EventBusName"]) == (
+        "catalog",
+        "StockChanged",
+        "catalog-dev-bus",
+    )
+    assert json.loads(sent["Detail"]) == {"event_id": "e0", "store": "default", "n": 0}
