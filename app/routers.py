@@ -14,6 +14,7 @@ ROUTERS = (
     Mount("app.auth.router:session_router", "/auth"),
     Mount("app.admin.router:router", "/admin/users"),
     Mount("app.orders.router:admin_router", "/admin/orders"),
+    Mount("app.audit.router:router", "/admin/audit"),
     Mount("app.products.router:public_router", "/products"),
     Mount("app.products.router:admin_router", "/products"),
     Mount("app.products.router:categories_router", "/categories"),

@@ -21,6 +21,8 @@ PROFILE = "PROFILE"
 SESSION_PREFIX = "SESSION#"
 PRODUCT = "PRODUCT"
 STOCK = "STOCK"
+AUDIT_PREFIX = "AUDIT#"
+AUDIT_SHARDS = 16  # the audit log's partitions: a store's purchases write entries fast
 REMOVED = "REMOVED"  # a removed product's last word: what it was, who removed it (a day)
 WORD_PREFIX = "WORD#"
 LEDGER_PREFIX = "LEDGER#"
@@ -196,6 +198,19 @@ class Keys:
 
     def product(self, product_id: str) -> Key:
         return {"PK": self.product_partition(product_id), "SK": PRODUCT}
+
+    # --- the audit log ---------------------------------------------------------------------
+    def audit_partitions(self) -> list[str]:
+        return [self._pk("AUDIT", str(shard)) for shard in range(AUDIT_SHARDS)]
+
+    def audit_entry(self, at: str, event_id: str) -> Key:
+        """An entry sorts by when, in one of AUDIT_SHARDS partitions (by its event's id: a
+        replayed event lands on the same key)."""
+        partition = self._pk("AUDIT", str(shard_of(event_id, AUDIT_SHARDS)))
+        return {"PK": partition, "SK": f"{AUDIT_PREFIX}{at}#{event_id}"}
+
+    def audit_scope(self, actor: str | None, entity: str | None) -> str:
+        return f"audit|{self.store}|{actor or ''}|{entity or ''}"
 
     def product_removal(self, product_id: str) -> Key:
         return {"PK": self.product_partition(product_id), "SK": REMOVED}

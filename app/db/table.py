@@ -15,6 +15,7 @@ from app.db.keys import Key, Keys
 from app.db.schema import INDEX_KEY_ATTRIBUTES, STREAM, TTL_ATTRIBUTE, create_table_request
 
 MAX_FILTERED_READS = 10
+BATCH_WRITE_LIMIT = 25
 BATCH_GET_LIMIT = 100
 
 
@@ -133,6 +134,20 @@ class Table:
                 found.extend(deserialize(item) for item in response["Responses"].get(self.name, []))
                 request = response.get("UnprocessedKeys") or {}
         return found
+
+    def batch_put(self, items: Sequence[Mapping[str, Any]]) -> None:
+        """Put items, 25 per BatchWriteItem (retrying what DynamoDB leaves); unconditional:
+        for items whose key makes a repeat harmless (the audit log)."""
+        for start in range(0, len(items), BATCH_WRITE_LIMIT):
+            request: dict[str, Any] = {
+                self.name: [
+                    {"PutRequest": {"Item": serialize(item)}}
+                    for item in items[start : start + BATCH_WRITE_LIMIT]
+                ]
+            }
+            while request:
+                response = self.client.batch_write_item(RequestItems=request)
+                request = response.get("UnprocessedItems") or {}
 
     def batch_delete(self, keys: Sequence[Key]) -> None:
         """Delete up to 25 items in one BatchWriteItem (retrying what DynamoDB leaves)."""

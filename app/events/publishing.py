@@ -81,7 +81,17 @@ class EventsOut:
         self.published = 0
 
     def process(self, records: Sequence[Any]) -> list[str]:
+        """Publish the batch's events and write their audit entries; the sequence numbers
+        of the records to retry from (a failed audit write retries them all: its entries'
+        keys make a repeat harmless)."""
+        from app.audit import recording
+
         events = events_from(records, actor_lookup(self.table_for_store))
         failed = self.publisher.publish(events)
         self.published += len(events) - len(failed)
+        try:
+            recording.record(self.table_for_store, events)
+        except Exception:
+            logger.exception("events: writing %d audit entries failed", len(events))
+            return [event.sequence for event in events]
         return [event.sequence for event in failed]

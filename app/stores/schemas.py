@@ -44,6 +44,7 @@ class StoreSettings(BaseModel):
 
     currency: Currency = "EUR"  # new products' currency when none is given
     low_stock_threshold: Annotated[int, Field(ge=0, le=100)] = 5  # the inventory's default
+    audit_retention_days: Annotated[int, Field(ge=1, le=3650)] = 365  # then entries expire
 
 
 class StoreRecord(BaseModel):

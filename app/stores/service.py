@@ -68,10 +68,17 @@ def update(
             continue
         if if_match is not None and not if_match.allows(current.version):
             raise PreconditionFailedError(f"The store is at version {current.version}.")
-        updated = current.model_copy(
-            update={**changes, "version": current.version + 1, "updated_at": now_iso()}
+        # settings are patched field by field: those not named keep their values
+        settings = {**current.settings.model_dump(), **changes.get("settings", {})}
+        updated = StoreRecord.model_validate(
+            {
+                **current.model_dump(),
+                **changes,
+                "settings": settings,
+                "version": current.version + 1,
+                "updated_at": now_iso(),
+            }
         )
-        updated = StoreRecord.model_validate(updated.model_dump())
         try:
             repository.update(table, current=current, updated=updated)
         except StoreChangedError:

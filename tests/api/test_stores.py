@@ -135,7 +135,11 @@ class TestPlatform:
         )
         assert created.status_code == 201
         assert created.headers["location"] == "/platform/stores/north"
-        assert created.json()["settings"] == {"currency": "SEK", "low_stock_threshold": 3}
+        assert created.json()["settings"] == {
+            "currency": "SEK",
+            "low_stock_threshold": 3,
+            "audit_retention_days": 365,  # the default
+        }
         stored = table.get(store_key("north"))
         assert stored is not None
         assert (stored["status"], stored["domains"]) == ("active", ["shop.north.example"])
@@ -240,6 +244,19 @@ class TestPerStore:
         assert three["id"] not in [i["product_id"] for i in low]
         here = Accounts(client, table).make(Role.ADMIN)
         assert create_product(client, here, currency=None)["currency"] == "EUR"
+
+    def test_a_settings_patch_keeps_the_settings_it_does_not_name(
+        self, client: TestClient, operator: Account
+    ) -> None:
+        new_store(client, operator, "north", settings={"currency": "SEK", "low_stock_threshold": 2})
+        patched = client.patch(
+            "/platform/stores/north",
+            headers=operator.headers,
+            json={"settings": {"audit_retention_days": 30}},
+        )
+        assert patched.status_code == 200, patched.text
+        settings = client.get("/platform/stores/north", headers=operator.headers).json()["settings"]
+        assert settings == {"currency": "SEK", "low_stock_threshold": 2, "audit_retention_days": 30}
 
     def test_admins_cannot_grant_or_touch_the_operator_role(
         self, client: TestClient, accounts: Accounts, operator: Account

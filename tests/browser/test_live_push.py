@@ -104,3 +104,20 @@ def test_the_cart_and_the_stock_page_follow_pushed_stock(
     adjust(stack, admin, vase["id"], -3)  # 3 left, the cart wants 4: flagged before ordering
     expect(page.get_by_text("Only 3 left.")).to_be_visible(timeout=3_000)
     expect(staff.get_by_test_id("stock-level")).to_have_text("3", timeout=3_000)
+
+
+def test_the_audit_page_says_who_changed_what(page: Any, stack: Stack) -> None:
+    """The stack reads its own change stream (as `make run` does): the audit log fills."""
+    admin = stack.person(Role.ADMIN)
+    name = f"Clock {uuid.uuid4().hex[:6]}"
+    clock = stack.product(admin, name=name, stock=2)
+    edit = {"name": f"Wall {name}"}
+    assert (
+        stack.http.patch(f"/products/{clock['id']}", headers=admin.headers, json=edit).status_code
+        == 200
+    )
+    log_in(page, admin)
+    page.goto("/app/admin/audit?entity=product")
+    rows = page.get_by_role("row").filter(has_text=clock["id"][:8])
+    expect(rows.filter(has_text="product update")).to_contain_text(f"name: {name} → Wall {name}")
+    expect(rows.filter(has_text="product create")).to_contain_text(admin.email)

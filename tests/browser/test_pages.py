@@ -41,6 +41,7 @@ def pages_of(world: dict[str, Any]) -> list[tuple[str, str]]:
         (f"/app/admin/products/{product['id']}", f"Edit {product['name']}"),
         ("/app/admin/users", "Users"),
         ("/app/admin/orders", "All orders"),
+        ("/app/admin/audit", "Audit"),
         ("/app/no-such-page", "Page not found"),
     ]
 

@@ -35,6 +35,7 @@ LAYERS = {
     "app.live.realtime": 5,  # the local WebSocket endpoint: what answers requests
     "app.live": 3,
     "app.events": 3,
+    "app.audit": 3,
     "app.stores": 2,
     "app.http": 4,
     "app.web": 5,

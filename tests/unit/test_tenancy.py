@@ -63,6 +63,9 @@ def partition_keys(keys: Keys) -> Iterator[tuple[str, str]]:
         "q": None,
         "store": "x",
         "upload_key": "up",
+        "event_id": "ev",
+        "actor": None,
+        "entity": None,
     }
     for name, method in inspect.getmembers(keys, inspect.ismethod):
         if name.startswith("_") or name.endswith("_scope") or name == "product_id_of":

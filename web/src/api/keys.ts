@@ -33,6 +33,7 @@ export const keys = {
     movements: (productId: string, cursor: string | null) =>
       ["inventory", "product", productId, "movements", cursor] as const,
   },
+  audit: (entity: string, cursor: string | null) => ["audit", entity, cursor] as const,
   users: {
     all: ["users"] as const,
     page: (prefix: string, cursor: string | null) => ["users", "page", prefix, cursor] as const,

@@ -244,6 +244,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/admin/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Who changed what in the store, newest first (from the catalog's events) */
+        get: operations["list_audit_admin_audit_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/products": {
         parameters: {
             query?: never;
@@ -581,6 +598,40 @@ export interface components {
             /** Password */
             password: string;
         };
+        /** AuditEntry */
+        AuditEntry: {
+            /** At */
+            at: string;
+            /**
+             * Actor
+             * @description `{id, email}` of a person, or `{system: true}`.
+             */
+            actor: {
+                [key: string]: unknown;
+            };
+            /**
+             * Action
+             * @description create, update, delete, or a named verb (adjust, cancel...).
+             */
+            action: string;
+            /**
+             * Entity
+             * @enum {string}
+             */
+            entity: "product" | "stock" | "order" | "user" | "store" | "webhook";
+            /** Entity Id */
+            entity_id: string;
+            /** Before */
+            before?: {
+                [key: string]: unknown;
+            } | null;
+            /** After */
+            after?: {
+                [key: string]: unknown;
+            } | null;
+            /** Event Id */
+            event_id: string;
+        };
         /** Body_log_in_auth_login_post */
         Body_log_in_auth_login_post: {
             /**
@@ -788,6 +839,13 @@ export interface components {
             product_id: string;
             /** Quantity */
             quantity: number;
+        };
+        /** Page[AuditEntry] */
+        Page_AuditEntry_: {
+            /** Items */
+            items: components["schemas"]["AuditEntry"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
         };
         /** Page[Movement] */
         Page_Movement_: {
@@ -1163,6 +1221,11 @@ export interface components {
              * @default 5
              */
             low_stock_threshold: number;
+            /**
+             * Audit Retention Days
+             * @default 365
+             */
+            audit_retention_days: number;
         };
         /** StoreUpdate */
         StoreUpdate: {
@@ -2300,6 +2363,73 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Page_Order_"];
+                };
+            };
+            /** @description Missing, invalid or expired token, or the session has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (DynamoDB, S3) is unavailable or throttling, or the outcome of a write is unknown (code outcome_unknown); try again after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_audit_admin_audit_get: {
+        parameters: {
+            query?: {
+                /** @description Items per page (1..100). */
+                limit?: number;
+                /** @description `next_cursor` of the previous page. */
+                cursor?: string | null;
+                /** @description Only this person's changes. */
+                actor?: string | null;
+                /** @description Only changes of this kind of thing. */
+                entity?: ("product" | "stock" | "order" | "user" | "store" | "webhook") | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_AuditEntry_"];
                 };
             };
             /** @description Missing, invalid or expired token, or the session has ended */

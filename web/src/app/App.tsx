@@ -24,6 +24,7 @@ const AdminProductsPage = lazy(() => import("../features/admin/AdminProductsPage
 const ProductEditorPage = lazy(() => import("../features/admin/ProductEditorPage"));
 const UsersPage = lazy(() => import("../features/admin/UsersPage"));
 const AdminOrdersPage = lazy(() => import("../features/admin/AdminOrdersPage"));
+const AuditPage = lazy(() => import("../features/admin/AuditPage"));
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -100,6 +101,11 @@ function Pages() {
       <Route path="/admin/orders">
         <RequireRole roles={["admin"]}>
           <AdminOrdersPage />
+        </RequireRole>
+      </Route>
+      <Route path="/admin/audit">
+        <RequireRole roles={["admin"]}>
+          <AuditPage />
         </RequireRole>
       </Route>
       <Route component={NotFoundPage} />

@@ -6,6 +6,7 @@ export function AdminNav() {
       <NavLink to="/admin/products">Products</NavLink>
       <NavLink to="/admin/users">Users</NavLink>
       <NavLink to="/admin/orders">Orders</NavLink>
+      <NavLink to="/admin/audit">Audit</NavLink>
     </nav>
   );
 }

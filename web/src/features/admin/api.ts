@@ -17,6 +17,21 @@ export function useStoreOrders(status: "" | "placed" | "cancelled", cursor: stri
   });
 }
 
+export type AuditEntity = "" | "product" | "stock" | "order";
+
+/** Who changed what, newest first, optionally of one kind of thing (GET /admin/audit). */
+export function useAudit(entity: AuditEntity, cursor: string | null) {
+  return useQuery({
+    queryKey: keys.audit(entity, cursor),
+    queryFn: () =>
+      unwrap(
+        api.GET("/admin/audit", {
+          params: { query: { limit: 25, entity: entity || undefined, cursor: cursor ?? undefined } },
+        }),
+      ),
+  });
+}
+
 /** The stock of the products shown, in one request (GET /inventory?product_id=...). */
 export function useStockOf(productIds: string[]) {
   return useQuery({

@@ -1,0 +1,1 @@
+"""The audit log: who changed what, before and after, from the catalog's events."""
