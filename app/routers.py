@@ -17,6 +17,7 @@ ROUTERS = (
     Mount("app.audit.router:router", "/admin/audit"),
     Mount("app.products.router:public_router", "/products"),
     Mount("app.products.router:admin_router", "/products"),
+    Mount("app.notifications.router:router", "/products"),
     Mount("app.products.router:categories_router", "/categories"),
     Mount("app.inventory.router:router", "/inventory"),
     Mount("app.inventory.router:admin_router", "/inventory"),

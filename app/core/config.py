@@ -120,9 +120,14 @@ class Settings(BaseModel):
     live_realtime_domain: str | None = None
     live_api_key: str = ""
     live_keepalive_seconds: int = Field(default=60, ge=1)
+    # false in processes that sign and check no tokens (the stream function): they need no
+    # signing key, so none is required of them
+    signs_tokens: bool = True
 
     @model_validator(mode="after")
     def _require_strong_secret_outside_dev(self) -> Settings:
+        if not self.signs_tokens:
+            return self
         if self.jwt_secret is None and self.jwt_secret_arn:
             self.jwt_secret = SecretStr(read_secret(self.jwt_secret_arn, self.aws_region))
         secret = self.jwt_secret.get_secret_value() if self.jwt_secret else ""

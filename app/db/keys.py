@@ -23,6 +23,7 @@ PRODUCT = "PRODUCT"
 STOCK = "STOCK"
 AUDIT_PREFIX = "AUDIT#"
 AUDIT_SHARDS = 16  # the audit log's partitions: a store's purchases write entries fast
+NOTIFY_PREFIX = "NOTIFY#"  # a shopper's back-in-stock request, in the product's partition
 REMOVED = "REMOVED"  # a removed product's last word: what it was, who removed it (a day)
 WORD_PREFIX = "WORD#"
 LEDGER_PREFIX = "LEDGER#"
@@ -211,6 +212,9 @@ class Keys:
 
     def audit_scope(self, actor: str | None, entity: str | None) -> str:
         return f"audit|{self.store}|{actor or ''}|{entity or ''}"
+
+    def back_in_stock_request(self, product_id: str, user_id: str) -> Key:
+        return {"PK": self.product_partition(product_id), "SK": NOTIFY_PREFIX + user_id}
 
     def product_removal(self, product_id: str) -> Key:
         return {"PK": self.product_partition(product_id), "SK": REMOVED}

@@ -85,12 +85,14 @@ class EventsOut:
         of the records to retry from (a failed audit write retries them all: its entries'
         keys make a repeat harmless)."""
         from app.audit import recording
+        from app.notifications import reactions
 
         events = events_from(records, actor_lookup(self.table_for_store))
         failed = self.publisher.publish(events)
         self.published += len(events) - len(failed)
         try:
             recording.record(self.table_for_store, events)
+            reactions.react(self.table_for_store, events)  # each mail at most once
         except Exception:
             logger.exception("events: writing %d audit entries failed", len(events))
             return [event.sequence for event in events]

@@ -121,3 +121,29 @@ def test_the_audit_page_says_who_changed_what(page: Any, stack: Stack) -> None:
     rows = page.get_by_role("row").filter(has_text=clock["id"][:8])
     expect(rows.filter(has_text="product update")).to_contain_text(f"name: {name} → Wall {name}")
     expect(rows.filter(has_text="product create")).to_contain_text(admin.email)
+
+
+def test_a_shopper_asks_to_be_told_and_gets_one_mail_when_it_is_back(
+    page: Any, stack: Stack
+) -> None:
+    from tests.support.mail import mails
+
+    admin = stack.person(Role.ADMIN)
+    name = f"Kite {uuid.uuid4().hex[:6]}"
+    kite = stack.product(admin, name=name, stock=0)
+    page.goto(f"/app/products/{kite['id']}")
+    expect(page.get_by_role("link", name="Log in")).to_be_visible()  # a visitor: log in first
+    shopper = stack.person(Role.USER)
+    log_in(page, shopper)
+    page.goto(f"/app/products/{kite['id']}")
+    page.get_by_role("button", name="Tell me when it's back").click()
+    expect(page.get_by_text("We will e-mail you once when it is back.")).to_be_visible()
+    adjust(stack, admin, kite["id"], 3)
+    # the stack reads its own change stream, as `make run` does: the mail arrives
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        sent = [m for m in mails(stack.outbox) if m["Subject"] == f"{name} is back"]
+        if sent:
+            break
+        time.sleep(0.2)
+    assert [m["To"] for m in sent] == [shopper.email]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,7 +14,7 @@ from botocore.stub import Stubber
 from fastapi.testclient import TestClient
 
 from app.core.roles import Role
-from app.db.table import Table
+from app.db.table import Sort, Table
 from app.events.actors import actor_lookup
 from app.events.catalog import CatalogEvent, events_from
 from app.events.publishing import EventBridgePublisher, EventsOut
@@ -308,3 +309,49 @@ def test_the_audit_log_says_who_changed_what_newest_first(
 
     # only admins read it
     assert client.get("/admin/audit", headers=buyer.headers).status_code == 403
+
+
+def test_back_in_stock_mails_each_asker_once_when_it_is_back(
+    streamed: Table, client: TestClient, accounts: Accounts, outbox: Path
+) -> None:
+    from app.events.publishing import LogPublisher
+    from tests.support.mail import mails
+
+    admin = accounts.make(Role.ADMIN)
+    lamp = create_product(client, admin, name="Moon Lamp", stock=0)
+    in_stock = create_product(client, admin, name="Sun Lamp", stock=1)
+    shoppers = [accounts.make(), accounts.make()]
+    path = f"/products/{lamp['id']}/back-in-stock"
+    for shopper in shoppers:
+        assert client.post(path, headers=shopper.headers).status_code == 204
+    assert client.post(path, headers=shoppers[0].headers).status_code == 204  # again: one
+    assert client.post(path).status_code == 401
+    refused = client.post(f"/products/{in_stock['id']}/back-in-stock", headers=shoppers[0].headers)
+    assert (refused.status_code, refused.json()["code"]) == (409, "in_stock")
+    unknown = client.post(
+        "/products/00000000-0000-0000-0000-000000000000/back-in-stock", headers=shoppers[0].headers
+    )
+    assert unknown.status_code == 404
+
+    consumer = EventsOut(LogPublisher(), streamed.for_store)
+    consumer.process(stream_records(streamed))
+    assert mails(outbox) == []  # not back yet: nothing sent
+    restock = {"delta": 5, "reason": "delivery"}
+    assert (
+        client.post(
+            f"/inventory/{lamp['id']}/adjustments", headers=admin.headers, json=restock
+        ).status_code
+        == 200
+    )
+    records = stream_records(streamed)
+    consumer.process(records)
+    consumer.process(records)  # a replay of the batch: no second mail
+    sent = mails(outbox)
+    assert sorted(m["To"] for m in sent) == sorted(s.email for s in shoppers)
+    assert all(m["Subject"] == "Moon Lamp is back" for m in sent)
+    assert f"https://shop.example.com/app/products/{lamp['id']}" in sent[0].get_content()
+    # the requests are done: selling out and coming back again mails nobody
+    requests = streamed.query_page(
+        streamed.keys.product_partition(lamp["id"]), sort=Sort.begins_with("NOTIFY#"), limit=10
+    )[0]
+    assert requests == []

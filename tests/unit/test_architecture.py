@@ -36,6 +36,7 @@ LAYERS = {
     "app.live": 3,
     "app.events": 3,
     "app.audit": 3,
+    "app.notifications": 3,
     "app.stores": 2,
     "app.http": 4,
     "app.web": 5,

@@ -87,3 +87,12 @@ def test_a_short_secret_from_secrets_manager_is_refused(
     arn = stored_secret("short")
     with pytest.raises(ValidationError):
         Settings(app_env="prod", jwt_secret_arn=arn, aws_region="eu-west-1")
+
+
+def test_a_process_that_signs_no_tokens_needs_no_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The stream function (mail, events) runs in prod without the signing key."""
+    monkeypatch.delenv("JWT_SECRET", raising=False)
+    settings = Settings(app_env="prod", signs_tokens=False)
+    assert settings.jwt_secret is None
+    with pytest.raises(ValidationError, match="JWT_SECRET"):
+        Settings(app_env="prod")  # the API still refuses to start without it

@@ -588,9 +588,14 @@ def test_the_stream_function_reads_the_stream_in_order_and_reports_partial_failu
         "ReadStock",
         "ReadActors",
         "WriteAudit",
+        "BackInStockRequests",
+        "BackInStockMail",
         "PublishStock",
         "PublishEvents",
     }
+    variables = function["Environment"]["Variables"]
+    assert (variables["APP_ENV"], variables["SIGNS_TOKENS"]) == ("prod", "false")
+    assert "JWT_SECRET_ARN" not in variables  # it signs nothing: no key to read
     assert statements["WriteAudit"]["Action"] == "dynamodb:BatchWriteItem"
     assert statements["ReadStock"]["Action"] == "dynamodb:BatchGetItem"
     assert statements["ReadActors"]["Action"] == "dynamodb:GetItem"

@@ -7,6 +7,7 @@ import { ErrorState, Loading } from "../../components/ui";
 import { money, stockWords } from "../../lib/format";
 import { usePageTitle } from "../../lib/usePageTitle";
 import { AddToCart } from "./AddToCart";
+import { BackInStock } from "./BackInStock";
 import { FALLBACK_INTERVAL_MS, useLiveProduct, useLiveStatus } from "../../api/products";
 
 export default function ProductPage() {
@@ -51,6 +52,7 @@ export default function ProductPage() {
           </p>
         )}
         <AddToCart product={data} available={data.stock > 0} describedBy={nameId} />
+        {data.stock <= 0 && <BackInStock productId={data.id} />}
         {data.description && <p className="description">{data.description}</p>}
         <dl className="facts">
           {data.sku && (

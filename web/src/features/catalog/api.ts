@@ -1,4 +1,4 @@
-import { useQuery } from "@tanstack/react-query";
+import { useMutation, useQuery } from "@tanstack/react-query";
 
 import { api, unwrap } from "../../api/client";
 import { keys } from "../../api/keys";
@@ -9,5 +9,17 @@ export function useCategories() {
     queryKey: keys.categories,
     queryFn: () => unwrap(api.GET("/categories")),
     staleTime: 60_000,
+  });
+}
+
+/** "Tell me when it's back": one e-mail when the sold-out product is in stock again. */
+export function useAskBackInStock(productId: string) {
+  return useMutation({
+    mutationFn: () =>
+      unwrap(
+        api.POST("/products/{product_id}/back-in-stock", {
+          params: { path: { product_id: productId } },
+        }),
+      ),
   });
 }

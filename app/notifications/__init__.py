@@ -1,0 +1,1 @@
+"""Mail the catalog sends shoppers when it changes: back-in-stock notices."""

@@ -1,0 +1,92 @@
+""" "Tell me when it's back": a shopper's request, kept in the product's partition until
+the product is back (or 90 days), and one mail when it is -- sent by the change stream's
+consumer on `StockBackIn`, never from the request path."""
+
+from __future__ import annotations
+
+import logging
+
+from app.auth.schemas import UserRecord
+from app.core import links, mail, metrics
+from app.core.config import Settings
+from app.core.errors import ConflictError
+from app.core.timeutil import now_epoch, now_iso
+from app.db import transactions as tx
+from app.db.expressions import Update
+from app.db.keys import NOTIFY_PREFIX
+from app.db.table import Sort, Table
+from app.db.transactions import TransactionCancelled
+from app.products import service as products
+from app.stores.schemas import StoreRecord
+
+logger = logging.getLogger(__name__)
+
+REQUEST_DAYS = 90
+
+
+class InStockError(ConflictError):
+    code, title = "in_stock", "The product is in stock"
+
+    def __init__(self) -> None:
+        super().__init__("It is in stock now: order it instead.")
+
+
+def ask(table: Table, product_id: str, user: UserRecord) -> None:
+    """Record the request (again is harmless); 404 for an unknown product, 409 while it
+    is in stock."""
+    product, stock = products.get(table, product_id)
+    if stock.total > 0:
+        raise InStockError()
+    item = {
+        **table.keys.back_in_stock_request(product.id, user.id),
+        "user_id": user.id,
+        "email": user.email,
+        "name": user.name,
+        "asked_at": now_iso(),
+        "expires_at": now_epoch() + REQUEST_DAYS * 86_400,
+    }
+    tx.write(table.client, [tx.put(table.name, item, new=False)])
+
+
+def fulfil(table: Table, product_id: str, store: StoreRecord, settings: Settings) -> int:
+    """Mail everyone who asked about the product, once each: a request is removed before
+    its mail goes (a replayed event finds it gone). The number of mails sent."""
+    try:
+        product, _ = products.get(table, product_id)
+    except products.ProductNotFoundError:
+        return 0  # removed since: nothing to tell
+    page = links.app_url(
+        f"products/{product_id}",
+        store=store.slug,
+        domains=store.domains,
+        public_app_url=settings.app_url,
+        default_store=settings.store_id,
+    )
+    sent = 0
+    for requests in table.query_pages(
+        table.keys.product_partition(product_id), sort=Sort.begins_with(NOTIFY_PREFIX)
+    ):
+        for request in requests:
+            key = {"PK": request["PK"], "SK": request["SK"]}
+            try:
+                tx.write(
+                    table.client,
+                    [tx.delete(table.name, key, Update().condition("attribute_exists(PK)"))],
+                )
+            except TransactionCancelled:
+                continue  # another consumer took it
+            try:
+                mail.send(
+                    to=request["email"],
+                    subject=f"{product.name} is back",
+                    text=f"Hello {request.get('name') or ''},\n\n{product.name} is back in "
+                    f"stock at {store.name}"
+                    + (f":\n\n{page}\n" if page else ".\n")
+                    + "\nYou asked us to tell you once; this was it.\n",
+                    settings=settings,
+                )
+                sent += 1
+            except Exception:
+                logger.exception("back-in-stock mail failed")
+                metrics.count(metrics.MAIL_FAILURES)
+    return sent
