@@ -36,17 +36,12 @@ def _epoch(at: str) -> int:
     return int(datetime.fromisoformat(at.replace("Z", "+00:00")).timestamp())
 
 
-def _plain(value: Any) -> Any:
-    """Stored as the event shows it: money as text, counts as numbers."""
-    return json.loads(json.dumps(value, default=str)) if value is not None else None
-
-
 def entry_item(table: Table, event: CatalogEvent, retention_days: int) -> dict[str, Any] | None:
     kind = ENTRIES.get(event.detail_type)
     if kind is None:
         return None
     entity, action = kind
-    detail = json.loads(event.detail_json())
+    detail = json.loads(event.detail_json())  # as the event shows it: money as text
     at = str(detail["at"])
     return {
         **table.keys.audit_entry(at, event.id),
@@ -57,8 +52,8 @@ def entry_item(table: Table, event: CatalogEvent, retention_days: int) -> dict[s
         "action": action,
         "entity": entity,
         "entity_id": _entity_id(detail),
-        "before": _plain(detail.get("before")),
-        "after": _plain(detail.get("after")),
+        "before": detail.get("before"),
+        "after": detail.get("after"),
         "expires_at": _epoch(at) + retention_days * DAY,
     }
 

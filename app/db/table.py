@@ -136,29 +136,20 @@ class Table:
         return found
 
     def batch_put(self, items: Sequence[Mapping[str, Any]]) -> None:
-        """Put items, 25 per BatchWriteItem (retrying what DynamoDB leaves); unconditional:
-        for items whose key makes a repeat harmless (the audit log)."""
-        for start in range(0, len(items), BATCH_WRITE_LIMIT):
-            request: dict[str, Any] = {
-                self.name: [
-                    {"PutRequest": {"Item": serialize(item)}}
-                    for item in items[start : start + BATCH_WRITE_LIMIT]
-                ]
-            }
-            while request:
-                response = self.client.batch_write_item(RequestItems=request)
-                request = response.get("UnprocessedItems") or {}
+        """Put items unconditionally: for items whose key makes a repeat harmless (the
+        audit log)."""
+        self._batch_write([{"PutRequest": {"Item": serialize(item)}} for item in items])
 
     def batch_delete(self, keys: Sequence[Key]) -> None:
-        """Delete up to 25 items in one BatchWriteItem (retrying what DynamoDB leaves)."""
-        if not keys:
-            return
-        request: dict[str, Any] = {
-            self.name: [{"DeleteRequest": {"Key": serialize(key)}} for key in keys]
-        }
-        while request:
-            response = self.client.batch_write_item(RequestItems=request)
-            request = response.get("UnprocessedItems") or {}
+        self._batch_write([{"DeleteRequest": {"Key": serialize(key)}} for key in keys])
+
+    def _batch_write(self, requests: Sequence[dict[str, Any]]) -> None:
+        """BatchWriteItem, 25 requests a call, retrying what DynamoDB leaves unprocessed."""
+        for start in range(0, len(requests), BATCH_WRITE_LIMIT):
+            pending: dict[str, Any] = {self.name: list(requests[start : start + BATCH_WRITE_LIMIT])}
+            while pending:
+                response = self.client.batch_write_item(RequestItems=pending)
+                pending = response.get("UnprocessedItems") or {}
 
     def query_page(
         self,

@@ -25,6 +25,22 @@ SHARD_REFRESH_SECONDS = 2.0
 IDLE_INTERVAL = 0.25  # the longest wait between polls of a quiet stream
 
 
+def streams_client(table: Table) -> Any:
+    """A DynamoDB Streams client for the table's endpoint, with the table client's own
+    credentials (DynamoDB Local takes any, but botocore insists on some)."""
+    import boto3
+
+    meta = table.client.meta
+    credentials = table.client._request_signer._credentials
+    return boto3.client(
+        "dynamodbstreams",
+        endpoint_url=meta.endpoint_url,
+        region_name=meta.region_name,
+        aws_access_key_id=credentials.access_key,
+        aws_secret_access_key=credentials.secret_key,
+    )
+
+
 class StreamPoller:
     def __init__(
         self,
@@ -34,21 +50,11 @@ class StreamPoller:
         interval: float = 0.1,
         also: Sequence[Callable[[list[dict[str, Any]]], object]] = (),
     ) -> None:
-        import boto3
-
         self.table = table
         self.live = live
         self.also = also  # other consumers of each batch (the catalog's events)
         self.interval = interval
-        meta = table.client.meta
-        credentials = table.client._request_signer._credentials  # DynamoDB Local's, any will do
-        self.streams = boto3.client(
-            "dynamodbstreams",
-            endpoint_url=meta.endpoint_url,
-            region_name=meta.region_name,
-            aws_access_key_id=credentials.access_key,
-            aws_secret_access_key=credentials.secret_key,
-        )
+        self.streams = streams_client(table)
         self._iterators: dict[str, str | None] = {}  # shard id -> iterator (None: closed)
         self._stream_arn: str | None = None
         self._refreshed = 0.0

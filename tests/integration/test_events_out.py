@@ -28,17 +28,9 @@ pytestmark = pytest.mark.dynamodb
 
 def stream_records(table: Table) -> list[dict[str, Any]]:
     """Every record the table's stream holds, oldest first (each shard from its start)."""
-    import boto3
+    from app.live.local_stream import streams_client
 
-    meta = table.client.meta
-    credentials = table.client._request_signer._credentials
-    streams = boto3.client(
-        "dynamodbstreams",
-        endpoint_url=meta.endpoint_url,
-        region_name=meta.region_name,
-        aws_access_key_id=credentials.access_key,
-        aws_secret_access_key=credentials.secret_key,
-    )
+    streams = streams_client(table)
     arn = table.client.describe_table(TableName=table.name)["Table"]["LatestStreamArn"]
     records: list[dict[str, Any]] = []
     for shard in streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"]:
