@@ -15,7 +15,7 @@ WORKERS  ?= $(shell n=$$(nproc 2>/dev/null || echo 2); [ $$n -gt 4 ] && n=4; ech
 
 .PHONY: help install tools run seed test check lint format lock clean \
 	aws-tools validate package deploy destroy smoke bench \
-	web web-client web-dev web-test screenshots demo demo-images
+	web web-client web-dev web-test screenshots demo demo-images webhook-echo
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -35,6 +35,9 @@ tools: ## install Java (if missing) and DynamoDB Local under .tools/
 
 run: install tools ## the web app and API on 127.0.0.1:8000 (DynamoDB Local :8001, S3 :8002)
 	$(PY) -m devtools.run_local serve
+
+webhook-echo: install ## print the webhooks make run sends to http://127.0.0.1:8765/ (SECRET=whsec_...: check signatures)
+	$(PY) -m devtools.webhook_echo $(if $(SECRET),--secret $(SECRET),) $(if $(FAIL),--fail $(FAIL),)
 
 seed: install tools ## load the demo catalog into the local database (STORE=slug: into that store)
 	$(PY) -m devtools.run_local seed $(if $(STORE),--store $(STORE),)

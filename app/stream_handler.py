@@ -3,7 +3,8 @@
 Lambda's event source mapping hands over batches of records (a one-second batching window,
 only stock buckets, products and orders: infra/template.yaml's filter); the consumers
 publish each changed product's level to AWS AppSync Events (app/live/) and the catalog's
-events to the stack's EventBridge bus (app/events/). What could not be published is
+events to the stack's EventBridge bus (app/events/), queuing the webhooks' deliveries
+(app/webhooks/). What could not be published is
 reported as a partial batch failure from its first record on, so Lambda retries from there;
 levels are absolute and events carry their record's id, so a replay does no harm.
 
@@ -21,26 +22,18 @@ import boto3  # noqa: F401 - every batch reads the table: load the SDK with the 
 from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 
-from app.db.keys import Keys
-from app.db.table import Table, dynamodb_client
+from app.db.table import Table, environment_table
 from app.events.publishing import EventBridgePublisher, EventsOut
 from app.live.appsync import AppSyncPublisher
 from app.live.consumer import LiveStock
+from app.webhooks.queues import SqsDeliveries
 
 logger = Logger(service="catalog-stream")
 metrics = Metrics(namespace="Catalog", service="catalog-stream")
 
 
-@lru_cache(maxsize=1)
-def _base_table() -> Table:
-    region = os.environ["AWS_REGION"]
-    return Table(
-        client=dynamodb_client(None, region), name=os.environ["CATALOG_TABLE"], keys=Keys("default")
-    )
-
-
 def _table_for_store(store: str) -> Table:
-    return _base_table().for_store(store)
+    return environment_table().for_store(store)
 
 
 @lru_cache(maxsize=1)
@@ -52,7 +45,11 @@ def live_stock() -> LiveStock:
 
 @lru_cache(maxsize=1)
 def events_out() -> EventsOut:
-    return EventsOut(EventBridgePublisher(os.environ["EVENT_BUS_NAME"]), _table_for_store)
+    return EventsOut(
+        EventBridgePublisher(os.environ["EVENT_BUS_NAME"]),
+        _table_for_store,
+        webhooks=SqsDeliveries(os.environ["WEBHOOK_QUEUE_URL"]),
+    )
 
 
 def process(

@@ -21,6 +21,7 @@ BENCHMARKS = [
     "partition_heat",
     "tenant_isolation",
     "live_stock",
+    "events_out",
     "web_bundle",
     "lighthouse",
 ]

@@ -55,8 +55,11 @@ async def get_user(user_id: ResourceId, table: TableDep) -> User:
     responses=problem_responses(404, 409, 422),
     summary="Change a user's role (effective on their live tokens at once)",
 )
-async def change_role(user_id: ResourceId, body: RoleChange, table: TableDep) -> User:
-    return (await blocking(service.change_role, table, user_id, body.role)).public()
+async def change_role(
+    user_id: ResourceId, body: RoleChange, table: TableDep, principal: CurrentUser
+) -> User:
+    changed = await blocking(service.change_role, table, user_id, body.role, actor=principal)
+    return changed.public()
 
 
 @router.delete(

@@ -49,11 +49,11 @@ def _not_an_operator(user: UserRecord) -> UserRecord:
     return user
 
 
-def change_role(table: Table, user_id: str, role: Role) -> UserRecord:
+def change_role(table: Table, user_id: str, role: Role, *, actor: Principal) -> UserRecord:
     user = _not_an_operator(get_user(table, user_id))
     if user.role == role:
         return user
-    return repository.change_role(table, user=user, role=role, now=now_iso())
+    return repository.change_role(table, user=user, role=role, now=now_iso(), actor_id=actor.id)
 
 
 def clear_login_throttle(table: Table, user_id: str) -> None:
@@ -64,4 +64,5 @@ def clear_login_throttle(table: Table, user_id: str) -> None:
 def delete_user(table: Table, user_id: str, *, actor: Principal) -> None:
     if user_id == actor.id:
         raise SelfDeletionError("You cannot delete your own account.")
-    repository.delete(table, user=_not_an_operator(get_user(table, user_id)))
+    user = _not_an_operator(get_user(table, user_id))
+    repository.delete(table, user=user, actor_id=actor.id, now=now_iso())

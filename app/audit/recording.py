@@ -19,17 +19,24 @@ ENTRIES = {
     "ProductUpdated": ("product", "update"),
     "ProductDeleted": ("product", "delete"),
     "StockChanged": ("stock", "adjust"),
+    "StockLow": ("stock", "low"),
     "StockOut": ("stock", "out"),
     "StockBackIn": ("stock", "back_in"),
     "OrderPlaced": ("order", "create"),
     "OrderCancelled": ("order", "cancel"),
+    # the audit log's own (app/audit/changes.py), not published
+    "UserRoleChanged": ("user", "role"),
+    "UserDeleted": ("user", "delete"),
+    "StoreUpdated": ("store", "update"),
+    "WebhookCreated": ("webhook", "create"),
+    "WebhookDeleted": ("webhook", "delete"),
 }
 DAY = 86_400
 DEFAULT_RETENTION_DAYS = 365
 
 
 def _entity_id(detail: dict[str, Any]) -> str:
-    return str(detail.get("product_id") or detail.get("order_id") or "")
+    return str(detail.get("entity_id") or detail.get("product_id") or detail.get("order_id") or "")
 
 
 def _epoch(at: str) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from app.audit.schemas import AuditEntry
@@ -38,4 +39,16 @@ def page(
 
 
 def _entry(item: dict[str, Any]) -> AuditEntry:
-    return AuditEntry.model_validate({k: v for k, v in item.items() if k in FIELDS})
+    return AuditEntry.model_validate({k: _json(v) for k, v in item.items() if k in FIELDS})
+
+
+def _json(value: Any) -> Any:
+    """As the event said it: numbers as numbers (DynamoDB gives Decimals back; money was
+    written as text and stays so)."""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, dict):
+        return {k: _json(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_json(v) for v in value]
+    return value

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
+
+from botocore.exceptions import ClientError
 
 from app.auth.schemas import SessionRecord, UserRecord
 from app.core.errors import ConflictError, ForbiddenError, NotFoundError
-from app.core.roles import Role
+from app.core.roles import SYSTEM_ACTOR, Role
 from app.db import transactions as tx
-from app.db.codec import RawItem
+from app.db.codec import RawItem, deserialize, serialize
 from app.db.expressions import Update
-from app.db.keys import BY_GROUP, BY_NAME, PROFILE, SESSION_PREFIX
+from app.db.keys import BY_GROUP, BY_NAME, BY_STOCK, PROFILE, SESSION_PREFIX
 from app.db.table import Sort, Table
 from app.db.transactions import TransactionCancelled
 
@@ -59,6 +62,69 @@ def get_by_email(table: Table, *, email: str) -> UserRecord | None:
     return get(table, user_id=link["user_id"]) if link else None
 
 
+STAFF_ROLES = (Role.STOCK_MANAGER, Role.ADMIN)
+
+
+def is_staff(role: Role) -> bool:
+    """A store's staff: who keeps its stock (and gets its low-stock mail)."""
+    return role in STAFF_ROLES
+
+
+def staff(table: Table) -> list[UserRecord]:
+    """The store's stock managers and admins: one Query of the staff listing (a sparse
+    index entry on their profiles), then their profiles in one BatchGetItem per 100."""
+    ids: list[str] = []
+    start_key = None
+    while True:
+        items, start_key = table.query_page(
+            table.keys.staff_listing(), index=BY_STOCK, limit=500, start_key=start_key
+        )
+        ids += [table.keys.user_id_of(item["PK"]) for item in items]
+        if start_key is None:
+            break
+    found = table.batch_get([table.keys.user(user_id) for user_id in ids])
+    return [user for user in map(_user_from_item, found) if is_staff(user.role)]
+
+
+def mail_token(table: Table, *, user: UserRecord, new_token: str) -> str:
+    """The user's unsubscribe-link token: theirs if they have one, else `new_token`, kept."""
+    if user.mail_token:
+        return user.mail_token
+    answer = table.client.update_item(
+        TableName=table.name,
+        Key=serialize(table.keys.user(user.id)),
+        UpdateExpression="SET mail_token = if_not_exists(mail_token, :new)",
+        ConditionExpression="attribute_exists(PK)",
+        ExpressionAttributeValues=serialize({":new": new_token}),
+        ReturnValues="UPDATED_NEW",
+    )
+    return str(deserialize(answer["Attributes"])["mail_token"])
+
+
+def set_mail_opt_out(
+    table: Table, *, user_id: str, topic: str, opted_out: bool, token: str | None = None
+) -> bool:
+    """Add `topic` to (or take it from) the user's mail opt-outs; with `token`, only if it
+    is the user's unsubscribe token. False when there is no such user (or token)."""
+    request: dict[str, Any] = {
+        "TableName": table.name,
+        "Key": serialize(table.keys.user(user_id)),
+        "UpdateExpression": ("ADD" if opted_out else "DELETE") + " mail_opt_outs :topic",
+        "ConditionExpression": "attribute_exists(PK)",
+        "ExpressionAttributeValues": serialize({":topic": {topic}}),
+    }
+    if token is not None:
+        request["ConditionExpression"] += " AND mail_token = :token"
+        request["ExpressionAttributeValues"] = serialize({":topic": {topic}, ":token": token})
+    try:
+        table.client.update_item(**request)
+    except ClientError as error:
+        if tx.is_condition_failure(error):
+            return False
+        raise
+    return True
+
+
 def _admin_count_change(table: Table, delta: int) -> tx.Action:
     """An action moving the admin count; removing one needs another to remain."""
     change = Update().add("admins", delta)
@@ -72,12 +138,14 @@ def put_new(table: Table, *, user: UserRecord) -> None:
     when sign-ups race."""
     profile = {
         **table.keys.user(user.id),
-        **user.model_dump(mode="json"),
+        **user.model_dump(mode="json", exclude={"mail_token", "mail_opt_outs"}),
         "email_key": user.email.casefold(),
         **table.keys.user_index_attributes(
             user_id=user.id, email=user.email, created_at=user.created_at
         ),
     }
+    if is_staff(user.role):
+        profile.update(table.keys.staff_attributes(True))
     actions = [
         tx.put(table.name, {**table.keys.email(user.email), "user_id": user.id}),
         tx.put(table.name, profile),
@@ -132,9 +200,19 @@ def set_password(
         raise UserChangedError() from cancelled
 
 
-def change_role(table: Table, *, user: UserRecord, role: Role, now: str) -> UserRecord:
-    """Set a user's role if it is still what the caller saw; keep the admin count true."""
-    change = Update().set({"role": role.value, "updated_at": now})
+def change_role(
+    table: Table, *, user: UserRecord, role: Role, now: str, actor_id: str = SYSTEM_ACTOR
+) -> UserRecord:
+    """Set a user's role if it is still what the caller saw; keep the admin count true.
+    `actor_id` is who changed it (for the audit log; the CLI and bootstrap: the system)."""
+    change = Update().set(
+        {
+            "role": role.value,
+            "updated_at": now,
+            "changed_by": actor_id,
+            **table.keys.staff_attributes(is_staff(role)),
+        }
+    )
     change.condition("{role} = {seen}", seen=user.role.value)
     actions = [tx.update(table.name, table.keys.user(user.id), change)]
     removes_admin = user.role == Role.ADMIN and role != Role.ADMIN
@@ -146,10 +224,20 @@ def change_role(table: Table, *, user: UserRecord, role: Role, now: str) -> User
     return user.model_copy(update={"role": role, "updated_at": now})
 
 
-def delete(table: Table, *, user: UserRecord) -> None:
+def delete(table: Table, *, user: UserRecord, actor_id: str, now: str) -> None:
     """Remove the user and free the e-mail in one transaction. Sessions die with the
-    profile (every request reads it); their items are removed afterwards."""
+    profile (every request reads it); their items are removed afterwards. A record of the
+    removal (who, whom) is written with it, kept a day: the change stream tells the audit
+    log."""
+    removal = {
+        **table.keys.user_removal(user.id),
+        "user": {"id": user.id, "email": user.email, "role": user.role.value},
+        "removed_by": actor_id,
+        "removed_at": now,
+        "expires_at": int(datetime.fromisoformat(now.replace("Z", "+00:00")).timestamp()) + 86_400,
+    }
     actions = [
+        tx.put(table.name, removal, new=False),
         tx.delete(
             table.name,
             table.keys.user(user.id),

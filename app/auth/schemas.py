@@ -126,6 +126,10 @@ class UserRecord(BaseModel):
     credentials: int = 0
     sessions_not_before: str | None = None
     kept_session: str | None = None
+    # mail: the token of the user's unsubscribe links (made with the first such mail), and
+    # the kinds of mail they asked not to get (app/notifications/subscriptions.py)
+    mail_token: str | None = None
+    mail_opt_outs: set[str] = set()
 
     def person(self) -> Person:
         return Person(id=self.id, email=self.email, name=self.name)

@@ -123,6 +123,8 @@ class Settings(BaseModel):
     # false in processes that sign and check no tokens (the stream function): they need no
     # signing key, so none is required of them
     signs_tokens: bool = True
+    # webhooks: the SQS queue of deliveries on AWS; without one, a thread of this process
+    webhook_queue_url: str | None = None
 
     @model_validator(mode="after")
     def _require_strong_secret_outside_dev(self) -> Settings:

@@ -11,3 +11,8 @@ class Role(StrEnum):
 
 
 STORE_ROLES = (Role.USER, Role.STOCK_MANAGER, Role.ADMIN)  # what a store's admins may grant
+
+
+# who made a change the service made by itself (spreading, the CLI, bootstrap): recorded
+# where a person's id would be (`changed_by`, ledger entries), shown as `{system: true}`
+SYSTEM_ACTOR = "system"

@@ -14,6 +14,7 @@ import hashlib
 import unicodedata
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 Key = dict[str, str]
 
@@ -23,7 +24,12 @@ PRODUCT = "PRODUCT"
 STOCK = "STOCK"
 AUDIT_PREFIX = "AUDIT#"
 AUDIT_SHARDS = 16  # the audit log's partitions: a store's purchases write entries fast
-NOTIFY_PREFIX = "NOTIFY#"  # a shopper's back-in-stock request, in the product's partition
+WEBHOOK_PREFIX = "WEBHOOK#"
+DELIVERY_PREFIX = "DELIVERY#"
+# a shopper's back-in-stock request, in the product's partition; like every other item there
+# but the ledger's, it sorts after PRODUCT: the ledger is read as "everything up to PRODUCT"
+NOTIFY_PREFIX = "WATCH#"
+STOCK_LOW = "STOCK_LOW"  # a product below its store's low-stock threshold (one per crossing)
 REMOVED = "REMOVED"  # a removed product's last word: what it was, who removed it (a day)
 WORD_PREFIX = "WORD#"
 LEDGER_PREFIX = "LEDGER#"
@@ -146,6 +152,13 @@ class Keys:
     def user(self, user_id: str) -> Key:
         return {"PK": self.user_partition(user_id), "SK": PROFILE}
 
+    def user_removal(self, user_id: str) -> Key:
+        """A removed account's last word (who removed it), kept a day for the stream."""
+        return {"PK": self.user_partition(user_id), "SK": REMOVED}
+
+    def user_id_of(self, partition: str) -> str:
+        return partition.removeprefix(self.user_partition(""))
+
     def session(self, user_id: str, session_id: str) -> Key:
         return {"PK": self.user_partition(user_id), "SK": SESSION_PREFIX + session_id}
 
@@ -168,6 +181,15 @@ class Keys:
             "GSI2PK": self.users_by_email(),
             "GSI2SK": f"{email.casefold()}{NAME_ID_SEPARATOR}{user_id}",
         }
+
+    def staff_listing(self) -> str:
+        return self._pk("STAFF")
+
+    def staff_attributes(self, staff: bool) -> dict[str, Any]:
+        """What lists a stock manager's or admin's profile in the staff listing (those the
+        store's low-stock mail goes to): a sparse entry in the BY_STOCK index, whose
+        partitions are otherwise the low-stock listing's. None values take it out."""
+        return {"GSI3PK": self.staff_listing() if staff else None, STOCK_KEY: 0 if staff else None}
 
     def admin_counter(self) -> Key:
         return {"PK": self._pk("COUNTER"), "SK": "ADMINS"}
@@ -215,6 +237,39 @@ class Keys:
 
     def back_in_stock_request(self, product_id: str, user_id: str) -> Key:
         return {"PK": self.product_partition(product_id), "SK": NOTIFY_PREFIX + user_id}
+
+    # --- webhooks ------------------------------------------------------------------------
+    def webhooks_partition(self) -> str:
+        return self._pk("WEBHOOKS")
+
+    def webhook(self, webhook_id: str) -> Key:
+        return {"PK": self.webhooks_partition(), "SK": WEBHOOK_PREFIX + webhook_id}
+
+    def webhook_counter(self) -> Key:
+        """How many webhooks the store has: the limit is a condition on it."""
+        return {"PK": self.webhooks_partition(), "SK": "COUNT"}
+
+    def deliveries_partition(self, webhook_id: str) -> str:
+        return self._pk("WEBHOOK", webhook_id)
+
+    def delivery(self, webhook_id: str, at: str, event_id: str) -> Key:
+        """A delivery sorts by its event's time (the same on a replay of the event)."""
+        return {
+            "PK": self.deliveries_partition(webhook_id),
+            "SK": f"{DELIVERY_PREFIX}{at}#{event_id}",
+        }
+
+    def webhook_removal(self, webhook_id: str) -> Key:
+        return {"PK": self.deliveries_partition(webhook_id), "SK": REMOVED}
+
+    def deliveries_scope(self, webhook_id: str) -> str:
+        return f"deliveries|{self.store}|{webhook_id}"
+
+    def stock_low(self, product_id: str) -> Key:
+        """Says the product is below its store's low-stock threshold: written by the
+        stream's consumer when a decrease takes it there (the write is the `StockLow`
+        event, once per crossing), removed when its stock rises above again."""
+        return {"PK": self.product_partition(product_id), "SK": STOCK_LOW}
 
     def product_removal(self, product_id: str) -> Key:
         return {"PK": self.product_partition(product_id), "SK": REMOVED}

@@ -256,6 +256,19 @@ class Table:
 
 
 @lru_cache(maxsize=1)
+def environment_table() -> Table:
+    """The table as a Lambda function without API settings (the stream's consumer, the
+    webhook worker) reaches it: named by CATALOG_TABLE in AWS_REGION, any store's through
+    `for_store`."""
+    import os
+
+    region = os.environ["AWS_REGION"]
+    return Table(
+        client=dynamodb_client(None, region), name=os.environ["CATALOG_TABLE"], keys=Keys("default")
+    )
+
+
+@lru_cache(maxsize=1)
 def get_table() -> Table:
     settings = get_settings()
     client = dynamodb_client(settings.dynamodb_endpoint_url, settings.aws_region)
@@ -268,3 +281,4 @@ def get_table() -> Table:
 
 
 caches.register("table", get_table.cache_clear)
+caches.register("environment table", environment_table.cache_clear)

@@ -9,6 +9,8 @@ Each record is one item's change, with its old and new images. The events (sourc
 - `StockChanged`: a stock bucket's level moved (`before`/`after` are the bucket's levels;
   a product spread over several buckets changes one bucket at a time);
 - `StockOut` / `StockBackIn`: the product's `in_stock` flipped, once per crossing;
+- `StockLow`: the product's total fell to its store's low-stock threshold or below, once
+  per crossing (from its low-stock mark, app/notifications/low_stock.py);
 - `OrderPlaced` / `OrderCancelled`: an order was written, or its status became cancelled.
 
 Every event names its store, its ids, when, and who: the item records who made the
@@ -25,13 +27,14 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal, get_args
 
+from app.core.roles import SYSTEM_ACTOR
 from app.db.codec import deserialize
-from app.db.keys import ORDER_PREFIX, PRODUCT, REMOVED, STOCK
+from app.db.keys import ORDER_PREFIX, PRODUCT, REMOVED, STOCK, STOCK_LOW
 
 SOURCE = "catalog"
-DETAIL_TYPES = (
+DetailType = Literal[
     "ProductCreated",
     "ProductUpdated",
     "ProductDeleted",
@@ -42,8 +45,9 @@ DETAIL_TYPES = (
     "OrderPlaced",
     "OrderCancelled",
     "ImportFinished",
-)
-SYSTEM = "system"
+]
+DETAIL_TYPES: tuple[str, ...] = get_args(DetailType)
+SYSTEM = SYSTEM_ACTOR
 
 Actor = dict[str, Any]
 ActorLookup = Callable[[str, str | None], Actor]  # (store, actor id) -> {id, email} | {system}
@@ -120,24 +124,43 @@ PRODUCT_FIELDS = (
 def _derive(store: str, sk: str, old: Image, new: Image, actor: ActorLookup, at: str) -> Derived:
     if new is None:
         return None  # removals: a product's says so with its removal record (REMOVED)
-    if sk == STOCK:
-        return _stock_changed(store, old, new, actor, at)
-    if sk == PRODUCT:
-        return _product_event(store, old, new, actor, at)
-    if sk == REMOVED and isinstance(new.get("product"), dict):
-        return "ProductDeleted", {
-            "product_id": new["product"].get("id") or new["PK"].rsplit("#", 1)[-1],
-            "before": _product_view(new["product"]),
-            "actor": actor(store, new.get("removed_by")),
-            "at": new.get("removed_at") or at,
-        }
-    if sk.startswith(ORDER_PREFIX):
-        return _order_event(store, old, new, actor, at)
-    return None
+    handler = _BY_SORT_KEY.get(sk) or (_order_event if sk.startswith(ORDER_PREFIX) else None)
+    return handler(store, old, new, actor, at) if handler else None
+
+
+def _product_deleted(
+    store: str, old: Image, new: dict[str, Any], actor: ActorLookup, at: str
+) -> Derived:
+    if not isinstance(new.get("product"), dict):
+        return None
+    return "ProductDeleted", {
+        "product_id": new["product"].get("id") or new["PK"].rsplit("#", 1)[-1],
+        "before": _product_view(new["product"]),
+        "actor": actor(store, new.get("removed_by")),
+        "at": new.get("removed_at") or at,
+    }
+
+
+def _stock_low(store: str, old: Image, new: dict[str, Any], actor: ActorLookup, at: str) -> Derived:
+    if old is not None:
+        return None  # the mark's own updates (its mail sent)
+    return "StockLow", {
+        "product_id": new["product_id"],
+        "after": {"stock": int(new["stock"]), "threshold": int(new["threshold"])},
+        "actor": actor(store, new.get("changed_by")),
+        "at": new.get("at") or at,
+    }
+
+
+def _money(value: Any) -> str | None:
+    """As the API writes money: a string with two places ("12.50", never 12.5)."""
+    return None if value is None else f"{Decimal(str(value)):.2f}"
 
 
 def _product_view(product: Mapping[str, Any]) -> dict[str, Any]:
-    return {name: product.get(name) for name in PRODUCT_FIELDS}
+    view = {name: product.get(name) for name in PRODUCT_FIELDS}
+    view["price"] = _money(view["price"])
+    return view
 
 
 def _product_event(
@@ -221,9 +244,17 @@ def _order_view(order: Mapping[str, Any]) -> dict[str, Any]:
     return {
         "status": order.get("status"),
         "currency": order.get("currency"),
-        "total": order.get("total"),
+        "total": _money(order.get("total")),
         "lines": [
             {"product_id": line.get("product_id"), "quantity": line.get("quantity")}
             for line in order.get("lines", [])
         ],
     }
+
+
+_BY_SORT_KEY = {
+    STOCK: _stock_changed,
+    PRODUCT: _product_event,
+    REMOVED: _product_deleted,
+    STOCK_LOW: _stock_low,
+}

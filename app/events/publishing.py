@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from app.db.table import Table
 from app.events.actors import actor_lookup
 from app.events.catalog import SOURCE, CatalogEvent, events_from
+
+if TYPE_CHECKING:
+    from app.webhooks.queues import DeliveryQueue
 
 logger = logging.getLogger("app.events")
 
@@ -75,25 +78,36 @@ class EventsOut:
     """The stream consumer for the catalog's events: a batch of records in, the stream
     sequence numbers of the events that could not be published out."""
 
-    def __init__(self, publisher: EventPublisher, table_for_store: Callable[[str], Table]) -> None:
+    def __init__(
+        self,
+        publisher: EventPublisher,
+        table_for_store: Callable[[str], Table],
+        webhooks: DeliveryQueue | None = None,
+    ) -> None:
         self.publisher = publisher
         self.table_for_store = table_for_store
+        self.webhooks = webhooks  # where webhook deliveries are queued (none: not sent)
         self.published = 0
 
     def process(self, records: Sequence[Any]) -> list[str]:
-        """Publish the batch's events and write their audit entries; the sequence numbers
-        of the records to retry from (a failed audit write retries them all: its entries'
-        keys make a repeat harmless)."""
-        from app.audit import recording
+        """Publish the batch's events, queue their webhook deliveries, write their audit
+        entries and send their mails; the sequence numbers of the records to retry from (a
+        failure after publishing retries them all: deliveries and audit entries are keyed
+        by event, mails are taken off before they are sent)."""
+        from app.audit import changes, recording
         from app.notifications import reactions
+        from app.webhooks.fanout import fan_out
 
-        events = events_from(records, actor_lookup(self.table_for_store))
+        actor = actor_lookup(self.table_for_store)
+        events = events_from(records, actor)
         failed = self.publisher.publish(events)
         self.published += len(events) - len(failed)
         try:
-            recording.record(self.table_for_store, events)
+            if self.webhooks is not None:
+                fan_out(self.table_for_store, events, self.webhooks)
+            recording.record(self.table_for_store, [*events, *changes.changes_from(records, actor)])
             reactions.react(self.table_for_store, events)  # each mail at most once
         except Exception:
-            logger.exception("events: writing %d audit entries failed", len(events))
+            logger.exception("events: following up %d events failed", len(events))
             return [event.sequence for event in events]
         return [event.sequence for event in failed]

@@ -13,13 +13,14 @@ from app.live.consumer import LiveStock
 from app.live.hub import HubPublisher
 from app.live.local_stream import StreamPoller
 from app.stores import tenancy
+from app.webhooks.queues import delivery_queue
 
 
 @contextmanager
 def serve_live_stock() -> Iterator[StreamPoller]:
     table = get_table()
     table.create()  # the stream must exist before the poller looks for it (idempotent)
-    events = EventsOut(LogPublisher(), tenancy.store_table)
+    events = EventsOut(LogPublisher(), tenancy.store_table, webhooks=delivery_queue())
     poller = StreamPoller(
         table, LiveStock(HubPublisher(), tenancy.store_table), also=[events.process]
     )

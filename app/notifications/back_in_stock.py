@@ -6,16 +6,19 @@ from __future__ import annotations
 
 import logging
 
+from app.auth import repository as users
 from app.auth.schemas import UserRecord
-from app.core import links, mail, metrics
+from app.core import links
 from app.core.config import Settings
 from app.core.errors import ConflictError
 from app.core.timeutil import now_epoch, now_iso
 from app.db import transactions as tx
+from app.db.codec import serialize
 from app.db.expressions import Update
 from app.db.keys import NOTIFY_PREFIX
 from app.db.table import Sort, Table
 from app.db.transactions import TransactionCancelled
+from app.notifications import subscriptions
 from app.products import service as products
 from app.stores.schemas import StoreRecord
 
@@ -46,6 +49,16 @@ def ask(table: Table, product_id: str, user: UserRecord) -> None:
         "expires_at": now_epoch() + REQUEST_DAYS * 86_400,
     }
     tx.write(table.client, [tx.put(table.name, item, new=False)])
+    subscriptions.resubscribe(table, user, "back_in_stock")  # asking again undoes an opt-out
+
+
+def withdraw(table: Table, product_id: str, user: UserRecord) -> None:
+    """Take the request back (none: nothing to do); 404 for an unknown product."""
+    products.get(table, product_id)
+    table.client.delete_item(
+        TableName=table.name,
+        Key=serialize(table.keys.back_in_stock_request(product_id, user.id)),
+    )
 
 
 def fulfil(table: Table, product_id: str, store: StoreRecord, settings: Settings) -> int:
@@ -66,8 +79,10 @@ def fulfil(table: Table, product_id: str, store: StoreRecord, settings: Settings
     for requests in table.query_pages(
         table.keys.product_partition(product_id), sort=Sort.begins_with(NOTIFY_PREFIX)
     ):
+        people = users.get_many(table, user_ids=[request["user_id"] for request in requests])
         for request in requests:
             key = {"PK": request["PK"], "SK": request["SK"]}
+            person = people.get(request["user_id"])
             try:
                 tx.write(
                     table.client,
@@ -75,18 +90,17 @@ def fulfil(table: Table, product_id: str, store: StoreRecord, settings: Settings
                 )
             except TransactionCancelled:
                 continue  # another consumer took it
-            try:
-                mail.send(
-                    to=request["email"],
-                    subject=f"{product.name} is back",
-                    text=f"Hello {request.get('name') or ''},\n\n{product.name} is back in "
-                    f"stock at {store.name}"
-                    + (f":\n\n{page}\n" if page else ".\n")
-                    + "\nYou asked us to tell you once; this was it.\n",
-                    settings=settings,
-                )
-                sent += 1
-            except Exception:
-                logger.exception("back-in-stock mail failed")
-                metrics.count(metrics.MAIL_FAILURES)
+            if person is None or not subscriptions.wants(person, "back_in_stock"):
+                continue  # removed since, or asked for no such mail
+            sent += subscriptions.send(
+                table,
+                person,
+                "back_in_stock",
+                store=store,
+                settings=settings,
+                subject=f"{product.name} is back",
+                text=f"Hello {person.name},\n\n{product.name} is back in stock at {store.name}"
+                + (f":\n\n{page}\n" if page else ".\n")
+                + "\nYou asked us to tell you once; this was it.\n",
+            )
     return sent

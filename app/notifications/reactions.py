@@ -1,26 +1,41 @@
-"""What the catalog's events set off (called by the stream's consumer, app/events/)."""
+"""What the catalog's events set off (called by the stream's consumer, app/events/): the
+low-stock marks and mails, and the back-in-stock mails."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from functools import cache
 
 from app.core.config import get_settings
 from app.db.table import Table
 from app.events.catalog import CatalogEvent
-from app.notifications import back_in_stock
+from app.notifications import back_in_stock, low_stock
 from app.stores import service as stores
 from app.stores.resolution import StoreNotFoundError
+from app.stores.schemas import StoreRecord
 
 
 def react(table_for_store: Callable[[str], Table], events: Sequence[CatalogEvent]) -> None:
-    """A product back in stock: mail those who asked."""
-    for event in events:
-        if event.detail_type != "StockBackIn":
-            continue
-        store_slug = str(event.detail["store"])
-        table = table_for_store(store_slug)
+    """Each store is read once per batch (the default store may have no item)."""
+
+    @cache
+    def store_of(slug: str) -> StoreRecord | None:
         try:
-            store = stores.get(table, store_slug)  # the default store may have no item
+            return stores.get(table_for_store(slug), slug)
         except StoreNotFoundError:
-            continue  # a store removed since
-        back_in_stock.fulfil(table, str(event.detail["product_id"]), store, get_settings())
+            return None  # a store removed since
+
+    low_stock.track(table_for_store, events, store_of)
+    settings = get_settings()
+    for event in events:
+        if event.detail_type not in ("StockBackIn", "StockLow"):
+            continue
+        slug = str(event.detail["store"])
+        store = store_of(slug)
+        if store is None:
+            continue
+        table = table_for_store(slug)
+        if event.detail_type == "StockBackIn":
+            back_in_stock.fulfil(table, str(event.detail["product_id"]), store, settings)
+        else:
+            low_stock.mail_staff(table, event, store, settings)

@@ -10,6 +10,7 @@ from app.core import etags
 from app.core.config import get_settings
 from app.core.errors import NotFoundError, PreconditionFailedError
 from app.core.etags import IfMatch
+from app.core.roles import SYSTEM_ACTOR
 from app.core.timeutil import now_epoch, now_iso
 from app.db.keys import search_key
 from app.db.pagination import paginate
@@ -281,7 +282,7 @@ def set_image(
 
 
 def put_image(
-    table: Table, product_id: str, data: bytes, *, actor_id: str = "system"
+    table: Table, product_id: str, data: bytes, *, actor_id: str = SYSTEM_ACTOR
 ) -> ProductRecord:
     """Give a product an image an operator holds (the demo catalog's photos), as a
     confirmed upload would; the previous image is deleted."""

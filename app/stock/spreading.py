@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 from app.core import metrics
 from app.core.config import get_settings
+from app.core.roles import SYSTEM_ACTOR
 from app.core.timeutil import now_iso
 from app.db import transactions as tx
 from app.db.table import Table
@@ -36,7 +37,7 @@ from app.stock.reading import read_products, remember
 
 logger = logging.getLogger(__name__)
 
-ACTOR_ID = "system"
+ACTOR_ID = SYSTEM_ACTOR
 # a move is 4 actions (give, receive, an entry each); with the product's, within 100
 MAX_NEW_BUCKETS = 24
 

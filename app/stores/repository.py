@@ -74,12 +74,23 @@ def put_new(table: Table, record: StoreRecord) -> None:
         raise
 
 
+UPDATED_FIELDS = ("name", "status", "domains", "settings", "version", "updated_at", "changed_by")
+
+
 def update(table: Table, *, current: StoreRecord, updated: StoreRecord) -> None:
     """Write `updated` if the store is still as read, moving its domain claims with it."""
     changes = Update().set(
         updated.model_dump(
             mode="json",
-            include={"name", "status", "domains", "settings", "version", "updated_at"},
+            include={
+                "name",
+                "status",
+                "domains",
+                "settings",
+                "version",
+                "updated_at",
+                "changed_by",
+            },
         )
     )
     changes.condition("{version} = {seen}", seen=current.version)

@@ -10,7 +10,7 @@ from fastapi import Path, Response, status
 from app.core import etags
 from app.core.roles import Role
 from app.db.pagination import Page
-from app.http.access import PUBLIC, allow
+from app.http.access import PUBLIC, CurrentUser, allow
 from app.http.blocking import blocking
 from app.http.conditional import IfMatchHeader
 from app.http.params import CurrentStore, PageCursor, PageLimit, PlatformTableDep
@@ -87,7 +87,10 @@ async def update_store(
     table: PlatformTableDep,
     response: Response,
     if_match: IfMatchHeader,
+    principal: CurrentUser,
 ) -> Store:
-    record = await blocking(service.update, table, slug, body, if_match=if_match)
+    record = await blocking(
+        service.update, table, slug, body, if_match=if_match, actor_id=principal.id
+    )
     response.headers["ETag"] = etags.strong(record.version)
     return _store(record)

@@ -56,6 +56,7 @@ class StoreRecord(BaseModel):
     version: int = 1
     created_at: str
     updated_at: str
+    changed_by: str | None = None  # who made the last change (the audit log tells)
 
     @property
     def active(self) -> bool:

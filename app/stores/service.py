@@ -6,6 +6,7 @@ from functools import partial
 
 from app.core.errors import InvalidInputError, PreconditionFailedError
 from app.core.etags import IfMatch
+from app.core.roles import SYSTEM_ACTOR
 from app.core.timeutil import now_iso
 from app.db.keys import STORES_SCOPE
 from app.db.pagination import paginate
@@ -48,7 +49,12 @@ def get(table: Table, slug: str) -> StoreRecord:
 
 
 def update(
-    table: Table, slug: str, request: StoreUpdate, *, if_match: IfMatch | None = None
+    table: Table,
+    slug: str,
+    request: StoreUpdate,
+    *,
+    if_match: IfMatch | None = None,
+    actor_id: str = SYSTEM_ACTOR,
 ) -> StoreRecord:
     """Apply a partial change; with `if_match`, only to the version the caller saw."""
     changes = request.model_dump(exclude_unset=True)
@@ -77,6 +83,7 @@ def update(
                 "settings": settings,
                 "version": current.version + 1,
                 "updated_at": now_iso(),
+                "changed_by": actor_id,
             }
         )
         try:

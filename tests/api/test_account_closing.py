@@ -3,6 +3,7 @@ remove the account it made, and what any shopper may do)."""
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -34,7 +35,12 @@ def test_the_account_and_its_sessions_are_gone(
     assert_problem(login, 401)
     assert table.get(table.keys.user(me.id)) is None
     assert table.get(table.keys.email(me.email)) is None
-    assert not [i for i in scan(table) if i["PK"] == table.keys.user_partition(me.id)]
+    # nothing of the account is left but the day-long record of who closed it (the audit
+    # log's, from the change stream)
+    (left,) = [i for i in scan(table) if i["PK"] == table.keys.user_partition(me.id)]
+    assert left["SK"] == "REMOVED"
+    assert (left["removed_by"], left["user"]["email"]) == (me.id, me.email)
+    assert int(left["expires_at"]) <= time.time() + 86_400 + 5
     # the e-mail is free again
     assert accounts.sign_up(me.email).id != me.id
     check_invariants(table)

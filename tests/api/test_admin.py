@@ -191,7 +191,8 @@ class TestDelete:
             KeyConditionExpression="PK = :pk",
             ExpressionAttributeValues={":pk": {"S": table.keys.user_partition(user.id)}},
         )["Items"]
-        assert remaining == []
+        # only the day-long record of who removed whom (the audit log's, from the stream)
+        assert [(i["SK"]["S"], i["removed_by"]["S"]) for i in remaining] == [("REMOVED", admin.id)]
         assert_problem(client.get("/auth/me", headers=user.headers), 401)
         assert_problem(
             client.post("/auth/refresh", json={"refresh_token": user.refresh_token}), 401

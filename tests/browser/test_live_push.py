@@ -111,7 +111,7 @@ def test_the_audit_page_says_who_changed_what(page: Any, stack: Stack) -> None:
     admin = stack.person(Role.ADMIN)
     name = f"Clock {uuid.uuid4().hex[:6]}"
     clock = stack.product(admin, name=name, stock=2)
-    edit = {"name": f"Wall {name}"}
+    edit = {"name": f"Wall {name}", "price": "15.00"}  # it was 12.50
     assert (
         stack.http.patch(f"/products/{clock['id']}", headers=admin.headers, json=edit).status_code
         == 200
@@ -119,7 +119,10 @@ def test_the_audit_page_says_who_changed_what(page: Any, stack: Stack) -> None:
     log_in(page, admin)
     page.goto("/app/admin/audit?entity=product")
     rows = page.get_by_role("row").filter(has_text=clock["id"][:8])
-    expect(rows.filter(has_text="product update")).to_contain_text(f"name: {name} → Wall {name}")
+    updated = rows.filter(has_text="product update")
+    expect(updated).to_contain_text(f"name: {name} → Wall {name}")
+    expect(updated).to_contain_text("price: 12.50 → 15.00")
+    expect(updated).to_contain_text(admin.email)
     expect(rows.filter(has_text="product create")).to_contain_text(admin.email)
 
 

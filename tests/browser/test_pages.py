@@ -42,6 +42,7 @@ def pages_of(world: dict[str, Any]) -> list[tuple[str, str]]:
         ("/app/admin/users", "Users"),
         ("/app/admin/orders", "All orders"),
         ("/app/admin/audit", "Audit"),
+        ("/app/admin/webhooks", "Webhooks"),
         ("/app/no-such-page", "Page not found"),
     ]
 

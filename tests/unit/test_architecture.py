@@ -37,6 +37,7 @@ LAYERS = {
     "app.events": 3,
     "app.audit": 3,
     "app.notifications": 3,
+    "app.webhooks": 3,
     "app.stores": 2,
     "app.http": 4,
     "app.web": 5,

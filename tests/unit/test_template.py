@@ -13,7 +13,16 @@ import pytest
 
 from app.core.config import Settings
 from app.db import schema
-from app.db.keys import ORDER_PREFIX, PRODUCT, REMOVED, STOCK
+from app.db.keys import (
+    ORDER_PREFIX,
+    PRODUCT,
+    PROFILE,
+    REMOVED,
+    STOCK,
+    STOCK_LOW,
+    STORE,
+    WEBHOOK_PREFIX,
+)
 from tests.support.cloudformation import load_template
 
 REPO = Path(__file__).resolve().parents[2]
@@ -355,6 +364,7 @@ def test_monitoring(resources: dict[str, Any]) -> None:
         "FailedLoginsAlarm",
         "StreamIteratorAgeAlarm",
         "StreamFailuresAlarm",
+        "WebhookDeadLettersAlarm",
     }
     for name in alarms:  # everyone hears when it fires and when it is over
         properties = resources[name]["Properties"]
@@ -580,8 +590,12 @@ def test_the_stream_function_reads_the_stream_in_order_and_reports_partial_failu
     }
     patterns = [json.loads(f["Pattern"]) for f in mapping["FilterCriteria"]["Filters"]]
     assert patterns == [
-        {"dynamodb": {"Keys": {"SK": {"S": [STOCK, PRODUCT, REMOVED]}}}},  # stock, products
-        {"dynamodb": {"Keys": {"SK": {"S": [{"prefix": ORDER_PREFIX}]}}}},  # order events
+        {"dynamodb": {"Keys": {"SK": {"S": [STOCK, PRODUCT, REMOVED, STOCK_LOW, PROFILE, STORE]}}}},
+        {
+            "dynamodb": {
+                "Keys": {"SK": {"S": [{"prefix": ORDER_PREFIX}, {"prefix": WEBHOOK_PREFIX}]}}
+            }
+        },
     ]
     statements = {s["Sid"]: s for n, s in _all_statements(resources) if n == "StreamFunction"}
     assert set(statements) == {
@@ -592,6 +606,10 @@ def test_the_stream_function_reads_the_stream_in_order_and_reports_partial_failu
         "BackInStockMail",
         "PublishStock",
         "PublishEvents",
+        "RecordDeliveries",
+        "QueueDeliveries",
+        "LowStockMarks",
+        "StaffListing",
     }
     variables = function["Environment"]["Variables"]
     assert (variables["APP_ENV"], variables["SIGNS_TOKENS"]) == ("prod", "false")
@@ -617,3 +635,49 @@ def test_the_stream_function_reads_the_stream_in_order_and_reports_partial_failu
         "IteratorAge",
         {"Ref": "StreamFunction"},
     )
+
+
+def test_webhooks_are_delivered_from_a_queue_with_backoff_and_a_dead_letter_queue(
+    resources: dict[str, Any],
+) -> None:
+    from app.webhooks.delivery import MAX_DELAY_SECONDS, RETRY_WINDOW_SECONDS, backoff_seconds
+
+    queue = resources["WebhookQueue"]["Properties"]
+    function = resources["WebhookFunction"]["Properties"]
+    assert function["Handler"] == "app.webhook_handler.handler"
+    # SQS's visibility timeout holds a backoff of at most 12 hours
+    assert MAX_DELAY_SECONDS <= 12 * 3600
+    # retries stop at 24 h; a message outlives them, and the redrive net is wider than them
+    assert int(queue["MessageRetentionPeriod"]) > RETRY_WINDOW_SECONDS
+    attempts, waited = 1, 0
+    while waited < RETRY_WINDOW_SECONDS:
+        waited += backoff_seconds(attempts)
+        attempts += 1
+    assert queue["RedrivePolicy"]["maxReceiveCount"] > attempts
+    assert queue["RedrivePolicy"]["deadLetterTargetArn"] == {
+        "Fn::GetAtt": ["WebhookDeadLetterQueue", "Arn"]
+    }
+    assert queue["VisibilityTimeout"] >= 6 * function["Timeout"]
+    source = function["Events"]["Deliveries"]
+    assert source["Type"] == "SQS"
+    assert source["Properties"]["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+    statements = {s["Sid"]: s for n, s in _all_statements(resources) if n == "WebhookFunction"}
+    assert {sid: s["Action"] for sid, s in statements.items()} == {
+        "ReadWebhooks": "dynamodb:GetItem",
+        "RecordAttempts": "dynamodb:UpdateItem",
+        "BackOff": "sqs:ChangeMessageVisibility",
+        "DeadLetter": "sqs:SendMessage",
+    }
+    variables = function["Environment"]["Variables"]
+    assert variables["WEBHOOK_QUEUE_URL"] == {"Ref": "WebhookQueue"}
+    assert variables["WEBHOOK_DEAD_LETTER_URL"] == {"Ref": "WebhookDeadLetterQueue"}
+    assert (variables["APP_ENV"], variables["SIGNS_TOKENS"]) == ("prod", "false")  # https only
+    senders = {
+        name
+        for name, statement in _all_statements(resources)
+        if "sqs:SendMessage" in _actions(statement)
+        and statement["Resource"] == {"Fn::GetAtt": ["WebhookQueue", "Arn"]}
+    }
+    assert senders == {"StreamFunction", "CatalogFunction"}
+    dead = resources["WebhookDeadLettersAlarm"]["Properties"]
+    assert dead["Dimensions"][0]["Value"] == {"Fn::GetAtt": ["WebhookDeadLetterQueue", "QueueName"]}

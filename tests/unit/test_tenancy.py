@@ -66,9 +66,15 @@ def partition_keys(keys: Keys) -> Iterator[tuple[str, str]]:
         "event_id": "ev",
         "actor": None,
         "entity": None,
+        "webhook_id": "w",
+        "staff": True,
     }
     for name, method in inspect.getmembers(keys, inspect.ismethod):
-        if name.startswith("_") or name.endswith("_scope") or name == "product_id_of":
+        if (
+            name.startswith("_")
+            or name.endswith("_scope")
+            or name in ("product_id_of", "user_id_of")
+        ):
             continue
         arguments = {p: samples[p] for p in inspect.signature(method).parameters}
         built: Any = method(**arguments)

@@ -34,6 +34,10 @@ export const keys = {
       ["inventory", "product", productId, "movements", cursor] as const,
   },
   audit: (entity: string, cursor: string | null) => ["audit", entity, cursor] as const,
+  webhooks: {
+    all: ["webhooks"] as const,
+    deliveries: (webhookId: string) => ["webhooks", "deliveries", webhookId] as const,
+  },
   users: {
     all: ["users"] as const,
     page: (prefix: string, cursor: string | null) => ["users", "page", prefix, cursor] as const,

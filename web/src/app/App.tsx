@@ -14,6 +14,7 @@ const LoginPage = lazy(() => import("../features/auth/LoginPage"));
 const SignupPage = lazy(() => import("../features/auth/SignupPage"));
 const ForgotPasswordPage = lazy(() => import("../features/auth/ForgotPasswordPage"));
 const ResetPasswordPage = lazy(() => import("../features/auth/ResetPasswordPage"));
+const UnsubscribePage = lazy(() => import("../features/auth/UnsubscribePage"));
 const AccountPage = lazy(() => import("../features/auth/AccountPage"));
 const CartPage = lazy(() => import("../features/cart/CartPage"));
 const OrdersPage = lazy(() => import("../features/orders/OrdersPage"));
@@ -25,6 +26,7 @@ const ProductEditorPage = lazy(() => import("../features/admin/ProductEditorPage
 const UsersPage = lazy(() => import("../features/admin/UsersPage"));
 const AdminOrdersPage = lazy(() => import("../features/admin/AdminOrdersPage"));
 const AuditPage = lazy(() => import("../features/admin/AuditPage"));
+const WebhooksPage = lazy(() => import("../features/admin/WebhooksPage"));
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -50,6 +52,7 @@ function Pages() {
       <Route path="/signup" component={SignupPage} />
       <Route path="/forgot-password" component={ForgotPasswordPage} />
       <Route path="/reset-password" component={ResetPasswordPage} />
+      <Route path="/unsubscribe" component={UnsubscribePage} />
       <Route path="/account">
         <RequireRole>
           <AccountPage />
@@ -106,6 +109,11 @@ function Pages() {
       <Route path="/admin/audit">
         <RequireRole roles={["admin"]}>
           <AuditPage />
+        </RequireRole>
+      </Route>
+      <Route path="/admin/webhooks">
+        <RequireRole roles={["admin"]}>
+          <WebhooksPage />
         </RequireRole>
       </Route>
       <Route component={NotFoundPage} />

@@ -7,6 +7,7 @@ export function AdminNav() {
       <NavLink to="/admin/users">Users</NavLink>
       <NavLink to="/admin/orders">Orders</NavLink>
       <NavLink to="/admin/audit">Audit</NavLink>
+      <NavLink to="/admin/webhooks">Webhooks</NavLink>
     </nav>
   );
 }

@@ -6,13 +6,14 @@ import { usePageTitle } from "../../lib/usePageTitle";
 import { AdminNav } from "./AdminNav";
 import { type AuditEntity, useAudit } from "./api";
 
-const ENTITIES: AuditEntity[] = ["product", "stock", "order"];
+const ENTITIES: AuditEntity[] = ["product", "stock", "order", "user", "store", "webhook"];
 
 /** A change's before and after, in a line: "name: Lamp → Desk Lamp". */
 function change(before: Record<string, unknown> | null, after: Record<string, unknown> | null) {
   const fields = [...new Set([...Object.keys(before ?? {}), ...Object.keys(after ?? {})])];
   if (fields.length > 4) return after ? "created" : "removed";
-  const show = (value: unknown) => (value === undefined || value === null ? "–" : String(value));
+  const show = (value: unknown) =>
+    value === undefined || value === null ? "–" : Array.isArray(value) ? value.join(", ") : String(value);
   return fields
     .map((field) =>
       before ? `${field}: ${show(before[field])} → ${show(after?.[field])}` : `${field}: ${show(after?.[field])}`,
@@ -43,6 +44,9 @@ export default function AuditPage() {
           <option value="product">Products</option>
           <option value="stock">Stock</option>
           <option value="order">Orders</option>
+          <option value="user">People</option>
+          <option value="store">Store settings</option>
+          <option value="webhook">Webhooks</option>
         </select>
       </div>
       {audit.isPending ? (

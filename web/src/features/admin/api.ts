@@ -17,7 +17,7 @@ export function useStoreOrders(status: "" | "placed" | "cancelled", cursor: stri
   });
 }
 
-export type AuditEntity = "" | "product" | "stock" | "order";
+export type AuditEntity = "" | "product" | "stock" | "order" | "user" | "store" | "webhook";
 
 /** Who changed what, newest first, optionally of one kind of thing (GET /admin/audit). */
 export function useAudit(entity: AuditEntity, cursor: string | null) {
@@ -29,6 +29,59 @@ export function useAudit(entity: AuditEntity, cursor: string | null) {
           params: { query: { limit: 25, entity: entity || undefined, cursor: cursor ?? undefined } },
         }),
       ),
+  });
+}
+
+export type WebhookEvent = Schemas["WebhookCreate"]["events"][number];
+
+/** The store's webhooks (their secrets are never shown again). */
+export function useWebhooks() {
+  return useQuery({
+    queryKey: keys.webhooks.all,
+    queryFn: () => unwrap(api.GET("/admin/webhooks")),
+  });
+}
+
+/** Register a webhook: the answer holds its secret, once. */
+export function useCreateWebhook() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (body: Schemas["WebhookCreate"]) => unwrap(api.POST("/admin/webhooks", { body })),
+    onSuccess: () => void queryClient.invalidateQueries({ queryKey: keys.webhooks.all }),
+  });
+}
+
+export function useDeleteWebhook(webhookId: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: () =>
+      unwrap(api.DELETE("/admin/webhooks/{webhook_id}", { params: { path: { webhook_id: webhookId } } })),
+    onSuccess: () => void queryClient.invalidateQueries({ queryKey: keys.webhooks.all }),
+  });
+}
+
+/** Send the webhook a signed test event; its deliveries are read again shortly after. */
+export function useSendTestEvent(webhookId: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: () =>
+      unwrap(api.POST("/admin/webhooks/{webhook_id}/test", { params: { path: { webhook_id: webhookId } } })),
+    onSuccess: () => void queryClient.invalidateQueries({ queryKey: keys.webhooks.deliveries(webhookId) }),
+  });
+}
+
+/** The webhook's latest deliveries; while one is on its way, read again every 2 seconds. */
+export function useDeliveries(webhookId: string) {
+  return useQuery({
+    queryKey: keys.webhooks.deliveries(webhookId),
+    queryFn: () =>
+      unwrap(
+        api.GET("/admin/webhooks/{webhook_id}/deliveries", {
+          params: { path: { webhook_id: webhookId }, query: { limit: 10 } },
+        }),
+      ),
+    refetchInterval: (query) =>
+      query.state.data?.items.some((item) => item.status === "pending") ? 2000 : false,
   });
 }
 

@@ -98,3 +98,10 @@ export function useChangePassword() {
     mutationFn: (body: Schemas["PasswordChange"]) => unwrap(api.POST("/auth/password", { body })),
   });
 }
+
+/** Stop a kind of mail, from the link at the end of one (no log-in: the link is the key). */
+export function useUnsubscribe() {
+  return useMutation({
+    mutationFn: (body: Schemas["Unsubscribe"]) => unwrap(api.POST("/notifications/unsubscribe", { body })),
+  });
+}

@@ -2,12 +2,13 @@ import { Link } from "../../lib/routing";
 
 import { ApiProblem } from "../../api/problem";
 import { useSignedIn } from "../auth/api";
-import { useAskBackInStock } from "./api";
+import { useAskBackInStock, useWithdrawBackInStock } from "./api";
 
 /** On a sold-out product: ask for one e-mail when it is back (visitors log in first). */
 export function BackInStock({ productId }: { productId: string }) {
   const signedIn = useSignedIn();
   const ask = useAskBackInStock(productId);
+  const withdraw = useWithdrawBackInStock(productId);
   if (!signedIn) {
     return (
       <p className="muted">
@@ -16,7 +17,19 @@ export function BackInStock({ productId }: { productId: string }) {
     );
   }
   if (ask.isSuccess) {
-    return <p role="status">We will e-mail you once when it is back.</p>;
+    return (
+      <p role="status">
+        We will e-mail you once when it is back.{" "}
+        <button
+          type="button"
+          className="button link"
+          disabled={withdraw.isPending}
+          onClick={() => withdraw.mutate(undefined, { onSuccess: () => ask.reset() })}
+        >
+          Don't tell me
+        </button>
+      </p>
+    );
   }
   const problem = ask.error instanceof ApiProblem ? ask.error.problem.detail : null;
   return (

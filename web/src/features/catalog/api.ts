@@ -23,3 +23,15 @@ export function useAskBackInStock(productId: string) {
       ),
   });
 }
+
+/** Take the request back (right after asking: "Don't tell me"). */
+export function useWithdrawBackInStock(productId: string) {
+  return useMutation({
+    mutationFn: () =>
+      unwrap(
+        api.DELETE("/products/{product_id}/back-in-stock", {
+          params: { path: { product_id: productId } },
+        }),
+      ),
+  });
+}
