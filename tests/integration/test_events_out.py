@@ -354,3 +354,36 @@ def test_back_in_stock_mails_each_asker_once_when_it_is_back(
         streamed.keys.product_partition(lamp["id"]), sort=Sort.begins_with(NOTIFY_PREFIX), limit=10
     )[0]
     assert requests == []
+
+
+def test_a_count_and_a_spread_name_their_stock_changes_and_who_made_them(
+    streamed: Table, client: TestClient, accounts: Accounts
+) -> None:
+    admin = accounts.make(Role.ADMIN)
+    keeper = accounts.make(Role.STOCK_MANAGER)
+    product = create_product(client, admin, stock=10)
+    counted = client.put(
+        f"/inventory/{product['id']}",
+        headers=keeper.headers,
+        json={"stock": 8, "reason": "count"},
+    )
+    assert counted.status_code == 200, counted.text
+    spread = client.put(
+        f"/inventory/{product['id']}/buckets", headers=admin.headers, json={"buckets": 2}
+    )
+    assert spread.status_code == 200, spread.text
+
+    events = events_from(stream_records(streamed), actor_lookup(streamed.for_store))
+    changes = [
+        (e.detail["bucket"], e.detail["before"], e.detail["after"], e.detail["actor"].get("email"))
+        for e in events
+        if e.detail_type == "StockChanged"
+    ]
+    assert changes[0] == (0, None, {"stock": 10}, admin.email)  # created with its stock
+    assert changes[1] == (0, {"stock": 10}, {"stock": 8}, keeper.email)  # the count
+    # the spread moves half to a new bucket, in one write: the total stays 8
+    assert sorted(changes[2:], key=repr) == sorted(
+        [(0, {"stock": 8}, {"stock": 4}, admin.email), (1, None, {"stock": 4}, admin.email)],
+        key=repr,
+    )
+    assert not [e for e in events if e.detail_type in ("StockLow", "StockOut", "StockBackIn")]
