@@ -117,6 +117,7 @@ PRODUCT_FIELDS = (
     "category",
     "tags",
     "sku",
+    "status",
     "image_key",
 )
 
@@ -160,6 +161,7 @@ def _money(value: Any) -> str | None:
 def _product_view(product: Mapping[str, Any]) -> dict[str, Any]:
     view = {name: product.get(name) for name in PRODUCT_FIELDS}
     view["price"] = _money(view["price"])
+    view["status"] = view["status"] or "active"  # stored before statuses: active
     return view
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, FastAPI
+from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute, APIWebSocketRoute
 from fastapi.security import OAuth2PasswordBearer
@@ -22,6 +22,7 @@ from app.core.config import get_settings
 from app.core.errors import ForbiddenError, UnauthorizedError
 from app.core.roles import Role
 from app.core.timeutil import now_epoch
+from app.db.table import Table
 from app.http.blocking import blocking
 from app.http.params import TableDep
 
@@ -53,6 +54,22 @@ async def get_principal(
 
 
 CurrentUser = Annotated[Principal, Depends(get_principal)]
+
+STAFF = frozenset({Role.STOCK_MANAGER, Role.ADMIN})
+
+
+async def staff_principal(request: Request, table: Table) -> Principal | None:
+    """On a public route, the caller if their token is a staff member's (stock manager,
+    admin); None for anyone else, a bad token included. Read only when a route needs it
+    (a draft product asked for), so public reads pay nothing for it."""
+    token = await oauth2_scheme(request)
+    if not token:
+        return None
+    try:
+        principal = await get_principal(table, token)
+    except UnauthorizedError:
+        return None
+    return principal if principal.user.role in STAFF else None
 
 
 class RoleGuard:

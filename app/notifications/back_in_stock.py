@@ -37,7 +37,7 @@ class InStockError(ConflictError):
 def ask(table: Table, product_id: str, user: UserRecord) -> None:
     """Record the request (again is harmless); 404 for an unknown product, 409 while it
     is in stock."""
-    product, stock = products.get(table, product_id)
+    product, stock = products.get_shown(table, product_id, staff=False)
     if stock.total > 0:
         raise InStockError()
     item = {

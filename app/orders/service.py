@@ -23,6 +23,7 @@ from app.orders.schemas import (
     OrderStatus,
 )
 from app.products.schemas import ProductRecord
+from app.products.service import NotForSaleError, for_sale
 from app.stock import changes, limits, reading
 
 IDEMPOTENCY_TTL_SECONDS = 24 * 3600
@@ -138,6 +139,14 @@ def _order_from(
     ]
     if missing:
         raise UnknownProductsError(f"No such products: {', '.join(missing)}.", product_ids=missing)
+    withdrawn = [
+        line.product_id for line in request.items if not for_sale(products[line.product_id])
+    ]
+    if withdrawn:
+        raise NotForSaleError(
+            f"Not for sale: {', '.join(products[pid].name for pid in withdrawn)}.",
+            product_ids=withdrawn,
+        )
     currencies = {products[line.product_id].currency for line in request.items}
     if len(currencies) > 1:
         raise MixedCurrenciesError(

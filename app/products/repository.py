@@ -17,7 +17,16 @@ from app.products.schemas import ProductRecord
 from app.stock.model import ProductStock
 from app.stock.reading import read_products
 
-CATALOG_FIELDS = ("name", "description", "price", "currency", "category", "tags", "sku")
+CATALOG_FIELDS = (
+    "name",
+    "description",
+    "price",
+    "currency",
+    "category",
+    "tags",
+    "sku",
+    "status",
+)
 
 
 class SkuTakenError(ConflictError):
@@ -191,22 +200,40 @@ def delete(table: Table, *, product: ProductRecord, actor_id: str, now: str, exp
         raise
 
 
+def _status_filter(status: str | None) -> tuple[str, dict[str, str], dict[str, Any]]:
+    """The condition that keeps one status (None: every product). A product stored before
+    statuses existed has none, and is active."""
+    if status is None:
+        return "", {}, {}
+    names, values = {"#status": "status"}, {":status": status}
+    if status == "active":
+        return "(attribute_not_exists(#status) OR #status = :status)", names, values
+    return "#status = :status", names, values
+
+
+def _joined(*conditions: str) -> str:
+    return " AND ".join(c for c in conditions if c)
+
+
 def list_page(
     table: Table,
     *,
     category: str | None,
     q: str | None,
+    status: str | None,
     limit: int,
     start_key: RawItem | None,
 ) -> tuple[list[ProductRecord], RawItem | None]:
     """One Query: the name index (BY_NAME), a category's (BY_GROUP), or -- with `q` -- the
-    search entries (BY_GROUP), filtered by category when one is given."""
+    search entries (BY_GROUP), filtered by category when one is given; and by status
+    (shoppers: active only), a filter in the same Query."""
     keys = table.keys
+    kept, names, values = _status_filter(status)
     if q:
         text = search_key(q)
-        condition = "(attribute_not_exists(#sku_entry) OR #suffix = :q)"
-        names = {"#sku_entry": words.SKU_MARK, "#suffix": "suffix"}
-        values: dict[str, Any] = {":q": text}
+        condition = _joined("(attribute_not_exists(#sku_entry) OR #suffix = :q)", kept)
+        names |= {"#sku_entry": words.SKU_MARK, "#suffix": "suffix"}
+        values |= {":q": text}
         if category:
             condition += " AND #category_key = :category"
             names["#category_key"] = "category_key"
@@ -228,7 +255,13 @@ def list_page(
         if category
         else (BY_NAME, keys.products_listing())
     )
-    items, next_key = table.query_page(partition, index=index, limit=limit, start_key=start_key)
+    items, next_key = table.query_page(
+        partition,
+        index=index,
+        limit=limit,
+        start_key=start_key,
+        item_filter=Filter(kept, names=names, values=values) if kept else None,
+    )
     return [from_item(item) for item in items], next_key
 
 

@@ -6,9 +6,10 @@ from typing import Annotated, Any
 
 from fastapi import Header, Query, Request, Response, status
 
+from app.core.errors import ForbiddenError
 from app.core.roles import Role
 from app.db.pagination import Page
-from app.http.access import PUBLIC, CurrentUser, allow
+from app.http.access import PUBLIC, CurrentUser, allow, staff_principal
 from app.http.blocking import blocking
 from app.http.caching import cacheable
 from app.http.conditional import IfMatchHeader
@@ -24,6 +25,7 @@ from app.products.schemas import (
     Label,
     Product,
     ProductCreate,
+    ProductStatus,
     ProductSummary,
     ProductUpdate,
     SearchText,
@@ -57,7 +59,7 @@ def _shared(request: Request) -> bool:
 @public_router.get(
     "",
     response_model=Page[ProductSummary],
-    responses={**NOT_MODIFIED, **problem_responses(422)},
+    responses={**NOT_MODIFIED, **problem_responses(403, 422)},
     summary="Browse or search the catalog",
 )
 async def list_products(
@@ -73,10 +75,25 @@ async def list_products(
             "(case- and accent-insensitive), or an exact SKU."
         ),
     ] = None,
+    shown: Annotated[
+        ProductStatus | None,
+        Query(
+            alias="status",
+            description="Staff only for draft and archived (shoppers see active products).",
+        ),
+    ] = None,
     if_none_match: IfNoneMatch = None,
 ) -> Any:
+    if shown not in (None, "active") and await staff_principal(request, table) is None:
+        raise ForbiddenError("Only stock managers and admins see draft and archived products.")
     products, next_cursor = await blocking(
-        service.list_page, table, category=category, q=q, limit=limit, cursor=cursor
+        service.list_page,
+        table,
+        category=category,
+        q=q,
+        limit=limit,
+        cursor=cursor,
+        status=shown or "active",
     )
     page = Page[ProductSummary](
         items=[service.summary(p) for p in products], next_cursor=next_cursor
@@ -111,6 +128,8 @@ async def get_product(
     request: Request, product_id: ResourceId, table: TableDep, if_none_match: IfNoneMatch = None
 ) -> Any:
     product, stock = await blocking(service.get, table, product_id)
+    if not service.for_sale(product) and await staff_principal(request, table) is None:
+        raise service.ProductNotFoundError(product_id)  # drafts are staff's only
     return cacheable(
         service.public(product, stock),
         max_age=PRODUCT_MAX_AGE,

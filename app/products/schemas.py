@@ -85,6 +85,13 @@ Stock = Annotated[int, Field(ge=0, le=1_000_000_000, strict=True)]
 _STOCK_IS_INVENTORY = "stock is not editable here: use PUT /inventory/{id} or its adjustments"
 
 
+ProductStatus = Literal["draft", "active", "archived"]
+STATUS_DESCRIPTION = (
+    "draft: being prepared; active: listed, found and sold; archived: no longer sold (its "
+    "orders and ledger stay readable). Only active products are shown to shoppers."
+)
+
+
 class ProductCreate(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
@@ -116,6 +123,7 @@ class ProductCreate(BaseModel):
     stock: Stock = Field(
         default=0, description="Initial stock; later changes go through /inventory."
     )
+    status: ProductStatus = Field(default="active", description=STATUS_DESCRIPTION)
 
 
 class ProductUpdate(BaseModel):
@@ -130,6 +138,7 @@ class ProductUpdate(BaseModel):
     category: Label | None = None
     tags: Tags | None = None
     sku: Sku | None = None
+    status: ProductStatus | None = Field(default=None, description=STATUS_DESCRIPTION)
 
     @model_validator(mode="before")
     @classmethod
@@ -157,6 +166,7 @@ class ProductRecord(BaseModel):
     category: str
     tags: list[str]
     sku: str | None = None
+    status: ProductStatus = "active"  # items from before statuses existed are active
     image_key: str | None = None
     version: int
     in_stock: bool = False  # stock > 0, kept exact by every stock change (app/stock/engine)
@@ -180,6 +190,7 @@ class ProductSummary(BaseModel):
     category: str
     tags: list[str]
     sku: str | None
+    status: ProductStatus
     in_stock: bool
     image_url: str | None
     version: int

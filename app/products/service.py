@@ -8,7 +8,7 @@ from typing import Any
 
 from app.core import etags
 from app.core.config import get_settings
-from app.core.errors import NotFoundError, PreconditionFailedError
+from app.core.errors import ConflictError, NotFoundError, PreconditionFailedError
 from app.core.etags import IfMatch
 from app.core.roles import SYSTEM_ACTOR
 from app.core.timeutil import now_epoch, now_iso
@@ -24,6 +24,7 @@ from app.products.schemas import (
     Product,
     ProductCreate,
     ProductRecord,
+    ProductStatus,
     ProductSummary,
     ProductUpdate,
 )
@@ -212,16 +213,38 @@ def list_page(
     q: str | None,
     limit: int,
     cursor: str | None,
+    status: ProductStatus | None = "active",
 ) -> tuple[list[ProductRecord], str | None]:
-    """A catalog page, or search results. A search that is empty once folded (" ", a lone
-    accent, a no-break space) is no search: the catalog itself."""
+    """A catalog page, or search results, of products in `status` (None: all). A search
+    that is empty once folded (" ", a lone accent, a no-break space) is no search: the
+    catalog itself."""
     if q is not None and not search_key(q):
         q = None
     return paginate(
         cursor,
-        scope=table.keys.products_scope(category=category, q=q),
-        fetch=partial(repository.list_page, table, category=category, q=q, limit=limit),
+        scope=table.keys.products_scope(category=category, q=q, status=status),
+        fetch=partial(
+            repository.list_page, table, category=category, q=q, status=status, limit=limit
+        ),
     )
+
+
+class NotForSaleError(ConflictError):
+    code, title = "not_for_sale", "Not for sale"
+
+
+def for_sale(product: ProductRecord) -> bool:
+    """Only active products are shown to shoppers, found and sold."""
+    return product.status == "active"
+
+
+def get_shown(table: Table, product_id: str, *, staff: bool) -> tuple[ProductRecord, ProductStock]:
+    """A product as its reader may see it: a draft or an archived one is staff's only (404
+    for anyone else, as if it did not exist)."""
+    product, stock = get(table, product_id)
+    if not staff and not for_sale(product):
+        raise ProductNotFoundError(product_id)
+    return product, stock
 
 
 def start_image_upload(table: Table, product_id: str, request: ImageUploadRequest) -> ImageUpload:

@@ -52,6 +52,7 @@ class TestCreate:
             "category",
             "tags",
             "sku",
+            "status",
             "stock",
             "in_stock",
             "image_url",
@@ -59,6 +60,7 @@ class TestCreate:
             "created_at",
             "updated_at",
         }
+        assert product["status"] == "active"  # what a new product is unless told
         item = stored(table, product["id"])
         assert item is not None
         assert str(item["price"]) == "19.99"

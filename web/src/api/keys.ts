@@ -10,7 +10,7 @@ export const keys = {
   categories: ["categories"] as const,
   products: {
     all: ["products"] as const,
-    page: (params: { q?: string; category?: string; cursor: string | null }, fresh: boolean) =>
+    page: (params: { q?: string; category?: string; status?: string; cursor: string | null }, fresh: boolean) =>
       ["products", "page", params, fresh] as const,
     live: (productId: string) => ["products", "live", productId] as const,
   },

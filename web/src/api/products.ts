@@ -116,8 +116,10 @@ export function useLiveProducts(productIds: string[]) {
 
 /** A page of the catalog. Shoppers take it from a cache (it may be a few seconds old);
  * admins ask for the latest (`fresh`), so a product they just created or deleted shows. */
+export type ProductStatus = "draft" | "active" | "archived";
+
 export function useProductPage(
-  params: { q?: string; category?: string; cursor: string | null },
+  params: { q?: string; category?: string; status?: ProductStatus; cursor: string | null },
   { fresh = false }: { fresh?: boolean } = {},
 ) {
   return useQuery({
@@ -130,6 +132,7 @@ export function useProductPage(
               limit: 12,
               q: params.q || undefined,
               category: params.category || undefined,
+              status: params.status,
               cursor: params.cursor ?? undefined,
             },
           },

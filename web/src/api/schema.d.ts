@@ -1080,6 +1080,11 @@ export interface components {
             tags: string[];
             /** Sku */
             sku: string | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "draft" | "active" | "archived";
             /** In Stock */
             in_stock: boolean;
             /** Image Url */
@@ -1148,6 +1153,13 @@ export interface components {
              * @default 0
              */
             stock: number;
+            /**
+             * Status
+             * @description draft: being prepared; active: listed, found and sold; archived: no longer sold (its orders and ledger stay readable). Only active products are shown to shoppers.
+             * @default active
+             * @enum {string}
+             */
+            status: "draft" | "active" | "archived";
         };
         /**
          * ProductSummary
@@ -1171,6 +1183,11 @@ export interface components {
             tags: string[];
             /** Sku */
             sku: string | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "draft" | "active" | "archived";
             /** In Stock */
             in_stock: boolean;
             /** Image Url */
@@ -1207,6 +1224,11 @@ export interface components {
             tags?: string[] | null;
             /** Sku */
             sku?: string | null;
+            /**
+             * Status
+             * @description draft: being prepared; active: listed, found and sold; archived: no longer sold (its orders and ledger stay readable). Only active products are shown to shoppers.
+             */
+            status?: ("draft" | "active" | "archived") | null;
         };
         /** RefreshRequest */
         RefreshRequest: {
@@ -3031,6 +3053,8 @@ export interface operations {
                 category?: string | null;
                 /** @description The start of any word of the name, or several words in a row (case- and accent-insensitive), or an exact SKU. */
                 q?: string | null;
+                /** @description Staff only for draft and archived (shoppers see active products). */
+                status?: ("draft" | "active" | "archived") | null;
             };
             header?: {
                 "if-none-match"?: string | null;
@@ -3055,6 +3079,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description The caller's role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description Invalid input */
             422: {

@@ -6,15 +6,19 @@ import { money } from "../../lib/format";
 import { useCursorPages } from "../../lib/useCursorPages";
 import { usePageTitle } from "../../lib/usePageTitle";
 import { useSearchParam } from "../../lib/useSearchParam";
-import { useProductPage } from "../../api/products";
+import { type ProductStatus, useProductPage } from "../../api/products";
 import { AdminNav } from "./AdminNav";
 import { useStockOf } from "./api";
+
+const STATUSES: ProductStatus[] = ["active", "draft", "archived"];
 
 export default function AdminProductsPage() {
   usePageTitle("Products");
   const [q, setQ] = useSearchParam("q");
-  const pages = useCursorPages(`admin-products|${q}`);
-  const products = useProductPage({ q, cursor: pages.cursor }, { fresh: true });
+  const [asked, setStatus] = useSearchParam("status");
+  const status: ProductStatus = STATUSES.includes(asked as ProductStatus) ? (asked as ProductStatus) : "active";
+  const pages = useCursorPages(`admin-products|${q}|${status}`);
+  const products = useProductPage({ q, status, cursor: pages.cursor }, { fresh: true });
   const stock = useStockOf(products.data?.items.map((p) => p.id) ?? []);
 
   return (
@@ -27,13 +31,21 @@ export default function AdminProductsPage() {
         </Link>
       </div>
       <SearchForm label="Search products" initial={q} onSearch={setQ} />
+      <div className="inline-form">
+        <label htmlFor="product-status">Show</label>
+        <select id="product-status" value={status} onChange={(event) => setStatus(event.target.value)}>
+          <option value="active">Active (shoppers see these)</option>
+          <option value="draft">Drafts</option>
+          <option value="archived">Archived</option>
+        </select>
+      </div>
       {products.isPending ? (
         <Loading label="Loading products…" />
       ) : products.isError ? (
         <ErrorState error={products.error} onRetry={() => products.refetch()} />
       ) : products.data.items.length === 0 ? (
         <Empty>
-          <p>{q ? "No products match." : "No products yet."}</p>
+          <p>{q ? "No products match." : status === "active" ? "No products yet." : `No ${status} products.`}</p>
         </Empty>
       ) : (
         <>
@@ -60,6 +72,7 @@ export default function AdminProductsPage() {
                     </td>
                     <td data-label="Name">
                       <Link to={`/admin/products/${product.id}`}>{product.name}</Link>
+                      {product.status !== "active" && <span className={`status ${product.status}`}> {product.status}</span>}
                     </td>
                     <td data-label="Category">{product.category}</td>
                     <td data-label="SKU">{product.sku ?? "—"}</td>

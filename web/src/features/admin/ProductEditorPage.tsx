@@ -5,6 +5,7 @@ import type { Product } from "../../api/client";
 import { ApiProblem, fieldErrors, fieldLabel } from "../../api/problem";
 import { ErrorState, Field, Loading, ProblemMessage } from "../../components/ui";
 import { parseAmount } from "../../lib/decimal";
+import type { ProductStatus } from "../../api/products";
 import { useStore } from "../../api/store";
 import { usePageTitle } from "../../lib/usePageTitle";
 import { AdminNav } from "./AdminNav";
@@ -20,10 +21,21 @@ interface Draft {
   tags: string;
   sku: string;
   stock: string;
+  status: ProductStatus;
 }
 
 function emptyDraft(currency: string): Draft {
-  return { name: "", description: "", price: "", currency, category: "", tags: "", sku: "", stock: "0" };
+  return {
+    name: "",
+    description: "",
+    price: "",
+    currency,
+    category: "",
+    tags: "",
+    sku: "",
+    stock: "0",
+    status: "active",
+  };
 }
 
 function draftOf(product: Product): Draft {
@@ -36,6 +48,7 @@ function draftOf(product: Product): Draft {
     tags: product.tags.join(", "),
     sku: product.sku ?? "",
     stock: String(product.stock),
+    status: product.status,
   };
 }
 
@@ -61,6 +74,7 @@ function fieldsOf(draft: Draft, price: string) {
       .map((tag) => tag.trim())
       .filter(Boolean),
     sku: draft.sku.trim() || null,
+    status: draft.status,
   };
 }
 
@@ -184,6 +198,19 @@ export default function ProductEditorPage() {
           </Field>
           <Field label="SKU" error={errors.sku}>
             {(props) => <input {...props} maxLength={64} value={draft.sku} onChange={set("sku")} />}
+          </Field>
+          <Field label="Status" error={errors.status} hint="Only active products are shown to shoppers and sold.">
+            {(props) => (
+              <select
+                {...props}
+                value={draft.status}
+                onChange={(event) => setDraft((d) => ({ ...d, status: event.target.value as ProductStatus }))}
+              >
+                <option value="active">Active</option>
+                <option value="draft">Draft</option>
+                <option value="archived">Archived</option>
+              </select>
+            )}
           </Field>
           {creating && (
             <>
