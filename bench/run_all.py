@@ -22,6 +22,7 @@ BENCHMARKS = [
     "tenant_isolation",
     "live_stock",
     "events_out",
+    "transfer",
     "web_bundle",
     "lighthouse",
 ]

@@ -125,6 +125,8 @@ class Settings(BaseModel):
     signs_tokens: bool = True
     # webhooks: the SQS queue of deliveries on AWS; without one, a thread of this process
     webhook_queue_url: str | None = None
+    # jobs (exports): the SQS queue the jobs function drains on AWS; without one, a thread
+    jobs_queue_url: str | None = None
 
     @model_validator(mode="after")
     def _require_strong_secret_outside_dev(self) -> Settings:

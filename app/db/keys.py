@@ -238,6 +238,10 @@ class Keys:
     def back_in_stock_request(self, product_id: str, user_id: str) -> Key:
         return {"PK": self.product_partition(product_id), "SK": NOTIFY_PREFIX + user_id}
 
+    # --- jobs (exports, imports) ---------------------------------------------------------
+    def job(self, job_id: str) -> Key:
+        return {"PK": self._pk("JOB", job_id), "SK": "JOB"}
+
     # --- webhooks ------------------------------------------------------------------------
     def webhooks_partition(self) -> str:
         return self._pk("WEBHOOKS")

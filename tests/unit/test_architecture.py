@@ -38,6 +38,7 @@ LAYERS = {
     "app.audit": 3,
     "app.notifications": 3,
     "app.webhooks": 3,
+    "app.transfer": 3,
     "app.stores": 2,
     "app.http": 4,
     "app.web": 5,

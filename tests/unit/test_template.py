@@ -365,6 +365,7 @@ def test_monitoring(resources: dict[str, Any]) -> None:
         "StreamIteratorAgeAlarm",
         "StreamFailuresAlarm",
         "WebhookDeadLettersAlarm",
+        "JobsDeadLettersAlarm",
     }
     for name in alarms:  # everyone hears when it fires and when it is over
         properties = resources[name]["Properties"]
@@ -679,5 +680,8 @@ def test_webhooks_are_delivered_from_a_queue_with_backoff_and_a_dead_letter_queu
         and statement["Resource"] == {"Fn::GetAtt": ["WebhookQueue", "Arn"]}
     }
     assert senders == {"StreamFunction", "CatalogFunction"}
+    jobs = resources["JobsFunction"]["Properties"]
+    assert jobs["Handler"] == "app.jobs_handler.handler"
+    assert resources["JobsQueue"]["Properties"]["VisibilityTimeout"] >= 6 * jobs["Timeout"]
     dead = resources["WebhookDeadLettersAlarm"]["Properties"]
     assert dead["Dimensions"][0]["Value"] == {"Fn::GetAtt": ["WebhookDeadLetterQueue", "QueueName"]}

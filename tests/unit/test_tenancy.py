@@ -68,6 +68,7 @@ def partition_keys(keys: Keys) -> Iterator[tuple[str, str]]:
         "entity": None,
         "webhook_id": "w",
         "staff": True,
+        "job_id": "j",
     }
     for name, method in inspect.getmembers(keys, inspect.ismethod):
         if (

@@ -34,6 +34,7 @@ export const keys = {
       ["inventory", "product", productId, "movements", cursor] as const,
   },
   audit: (entity: string, cursor: string | null) => ["audit", entity, cursor] as const,
+  exports: (exportId: string) => ["exports", exportId] as const,
   webhooks: {
     all: ["webhooks"] as const,
     deliveries: (webhookId: string) => ["webhooks", "deliveries", webhookId] as const,

@@ -8,6 +8,7 @@ import { usePageTitle } from "../../lib/usePageTitle";
 import { useSearchParam } from "../../lib/useSearchParam";
 import { type ProductStatus, useProductPage } from "../../api/products";
 import { AdminNav } from "./AdminNav";
+import { ExportButton } from "./ExportButton";
 import { useStockOf } from "./api";
 
 const STATUSES: ProductStatus[] = ["active", "draft", "archived"];
@@ -29,6 +30,9 @@ export default function AdminProductsPage() {
         <Link to="/admin/products/new" className="button">
           New product
         </Link>
+      </div>
+      <div className="page-tools">
+        <ExportButton />
       </div>
       <SearchForm label="Search products" initial={q} onSearch={setQ} />
       <div className="inline-form">

@@ -254,3 +254,22 @@ export function useRemoveImage(productId: string) {
     onSuccess: catalogChanged,
   });
 }
+
+/** Start a CSV export of the whole catalog (a job: it runs off the request). */
+export function useStartExport() {
+  return useMutation({
+    mutationFn: () => unwrap(api.POST("/admin/exports")),
+  });
+}
+
+/** An export's progress, read every second until it is done (or failed). */
+export function useExport(exportId: string | null) {
+  return useQuery({
+    queryKey: keys.exports(exportId ?? ""),
+    queryFn: () =>
+      unwrap(api.GET("/admin/exports/{export_id}", { params: { path: { export_id: exportId ?? "" } } })),
+    enabled: exportId !== null,
+    refetchInterval: (query) =>
+      query.state.data && ["done", "failed"].includes(query.state.data.status) ? false : 1000,
+  });
+}

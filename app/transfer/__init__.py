@@ -1,0 +1,2 @@
+"""Moving a catalog in and out: CSV exports (and, next, imports), run as jobs off the
+request path."""

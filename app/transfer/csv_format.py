@@ -1,0 +1,75 @@
+"""The catalog's CSV (shared/DESIGN.md, "Variants, status, import/export"): UTF-8 with a
+header row, one row per variant; rows with the same `handle` are one product, `sku` is a
+variant's key. Tags are separated by `|` (a tag may hold a comma). An export names each
+product by its id as its handle."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable, Iterator
+from typing import TextIO
+
+from app.products.schemas import ProductRecord
+
+COLUMNS = (
+    "handle",
+    "name",
+    "description",
+    "category",
+    "tags",
+    "status",
+    "option1_name",
+    "option1_value",
+    "option2_name",
+    "option2_value",
+    "option3_name",
+    "option3_value",
+    "sku",
+    "price",
+    "currency",
+    "stock",
+)
+TAG_SEPARATOR = "|"
+
+
+def product_rows(product: ProductRecord, stock: int) -> list[dict[str, str]]:
+    """A product's rows (one: a product without options has exactly one variant)."""
+    return [
+        {
+            "handle": product.id,
+            "name": product.name,
+            "description": product.description,
+            "category": product.category,
+            "tags": TAG_SEPARATOR.join(product.tags),
+            "status": product.status,
+            "sku": product.sku or "",
+            "price": f"{product.price:.2f}",
+            "currency": product.currency,
+            "stock": str(stock),
+        }
+    ]
+
+
+def write(rows: Iterable[dict[str, str]], into: TextIO) -> int:
+    """Write the header and the rows (CRLF, as RFC 4180 says); how many rows."""
+    writer = csv.DictWriter(into, fieldnames=COLUMNS, restval="", lineterminator="\r\n")
+    writer.writeheader()
+    count = 0
+    for row in rows:
+        writer.writerow(row)
+        count += 1
+    return count
+
+
+def read(text: Iterable[str]) -> Iterator[dict[str, str]]:
+    """The rows of a CSV as dicts by column name (a BOM, CRLF and quoted newlines are
+    fine; columns in any order, names case-insensitive)."""
+    reader = csv.reader(text)
+    header = next(reader, None)
+    if header is None:
+        return
+    names = [name.lstrip("\ufeff").strip().lower() for name in header]
+    for values in reader:
+        if not any(value.strip() for value in values):
+            continue
+        yield dict(zip(names, values, strict=False))
