@@ -18,19 +18,15 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from app.core.config import get_settings
-from app.db.codec import deserialize
 from app.db.keys import PROFILE, REMOVED, STORE, WEBHOOK_PREFIX
+from app.db.stream_records import stream_changes
 from app.events.catalog import ActorLookup, CatalogEvent
 
 
 def changes_from(records: Iterable[Mapping[str, Any]], actor: ActorLookup) -> list[CatalogEvent]:
     found: list[CatalogEvent] = []
-    for record in records:
-        change = record.get("dynamodb") or {}
-        keys = {name: value.get("S", "") for name, value in (change.get("Keys") or {}).items()}
-        parts, sk = keys.get("PK", "").split("#"), keys.get("SK", "")
-        old = deserialize(change["OldImage"]) if change.get("OldImage") else None
-        new = deserialize(change["NewImage"]) if change.get("NewImage") else None
+    for change in stream_changes(records):
+        parts, sk, old, new = change.pk.split("#"), change.sk, change.old, change.new
         if parts[:2] == ["P", "STORE"] and sk == STORE and len(parts) == 3:
             made = _store(parts[2], old, new, actor)
         elif len(parts) >= 3 and parts[0] == "S" and new is not None:
@@ -41,10 +37,10 @@ def changes_from(records: Iterable[Mapping[str, Any]], actor: ActorLookup) -> li
             detail_type, detail = made
             found.append(
                 CatalogEvent(
-                    id=str(record.get("eventID", change.get("SequenceNumber", ""))),
+                    id=change.event_id,
                     detail_type=detail_type,
                     detail=detail,
-                    sequence=str(change.get("SequenceNumber", "")),
+                    sequence=change.sequence,
                 )
             )
     return found

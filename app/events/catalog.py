@@ -30,8 +30,8 @@ from decimal import Decimal
 from typing import Any, Literal, get_args
 
 from app.core.roles import SYSTEM_ACTOR
-from app.db.codec import deserialize
 from app.db.keys import ORDER_PREFIX, PRODUCT, REMOVED, STOCK, STOCK_LOW
+from app.db.stream_records import stream_changes
 
 SOURCE = "catalog"
 DetailType = Literal[
@@ -81,24 +81,20 @@ def _record_time(change: Mapping[str, Any]) -> str:
 
 def events_from(records: Iterable[Mapping[str, Any]], actor: ActorLookup) -> list[CatalogEvent]:
     found: list[CatalogEvent] = []
-    for record in records:
-        change = record.get("dynamodb") or {}
-        keys = {name: value.get("S", "") for name, value in (change.get("Keys") or {}).items()}
-        parts = keys.get("PK", "").split("#")
+    for change in stream_changes(records):
+        parts = change.pk.split("#")
         if len(parts) < 3 or parts[0] != "S":
             continue  # the platform's items (stores) and anything not a store's
         store = parts[1]
-        old = deserialize(change["OldImage"]) if change.get("OldImage") else None
-        new = deserialize(change["NewImage"]) if change.get("NewImage") else None
-        made = _derive(store, keys.get("SK", ""), old, new, actor, _record_time(change))
+        made = _derive(store, change.sk, change.old, change.new, actor, _record_time(change.change))
         if made is not None:
             detail_type, detail = made
             found.append(
                 CatalogEvent(
-                    id=str(record.get("eventID", change.get("SequenceNumber", ""))),
+                    id=change.event_id,
                     detail_type=detail_type,
                     detail={"store": store, **detail},
-                    sequence=str(change.get("SequenceNumber", "")),
+                    sequence=change.sequence,
                 )
             )
     return found
