@@ -186,6 +186,8 @@ class ProductSummary(BaseModel):
     name: str
     description: str
     price: Money
+    price_min: Money = Field(description="The lowest price of its variants (one: its price).")
+    price_max: Money = Field(description="The highest price of its variants (one: its price).")
     currency: str
     category: str
     tags: list[str]

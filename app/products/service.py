@@ -48,12 +48,16 @@ class ProductNotFoundError(NotFoundError):
         super().__init__(f"No product with id {product_id}.")
 
 
-_SHOWN = set(ProductSummary.model_fields) - {"image_url"}  # what a shopper sees as stored
+# what a shopper sees as stored (the rest is worked out here)
+_SHOWN = set(ProductSummary.model_fields) - {"image_url", "price_min", "price_max"}
 
 
 def _shown(product: ProductRecord) -> dict[str, Any]:
     return product.model_dump(include=_SHOWN) | {
-        "image_url": images.url_for(product.image_key, get_settings())
+        "image_url": images.url_for(product.image_key, get_settings()),
+        # a product's one variant: its own price (listings span a product's variants)
+        "price_min": product.price,
+        "price_max": product.price,
     }
 
 

@@ -41,6 +41,8 @@ def test_a_draft_is_invisible_to_shoppers_and_not_sold(
     draft = create_product(client, admin, name="Garden Table", status="draft", category="Garden")
     assert draft["status"] == "draft"
     assert live["status"] == "active"
+    (item,) = client.get("/products").json()["items"]
+    assert (item["price_min"], item["price_max"]) == (live["price"], live["price"])  # one variant
 
     for headers in (None, shopper.headers):
         assert listed(client, headers) == [live["id"]]

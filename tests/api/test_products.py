@@ -48,6 +48,8 @@ class TestCreate:
             "name",
             "description",
             "price",
+            "price_min",
+            "price_max",
             "currency",
             "category",
             "tags",
@@ -61,6 +63,7 @@ class TestCreate:
             "updated_at",
         }
         assert product["status"] == "active"  # what a new product is unless told
+        assert product["price_min"] == product["price_max"] == "19.99"  # its one variant
         item = stored(table, product["id"])
         assert item is not None
         assert str(item["price"]) == "19.99"

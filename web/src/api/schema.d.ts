@@ -1131,6 +1131,16 @@ export interface components {
             description: string;
             /** Price */
             price: string;
+            /**
+             * Price Min
+             * @description The lowest price of its variants (one: its price).
+             */
+            price_min: string;
+            /**
+             * Price Max
+             * @description The highest price of its variants (one: its price).
+             */
+            price_max: string;
             /** Currency */
             currency: string;
             /** Category */
@@ -1234,6 +1244,16 @@ export interface components {
             description: string;
             /** Price */
             price: string;
+            /**
+             * Price Min
+             * @description The lowest price of its variants (one: its price).
+             */
+            price_min: string;
+            /**
+             * Price Max
+             * @description The highest price of its variants (one: its price).
+             */
+            price_max: string;
             /** Currency */
             currency: string;
             /** Category */
