@@ -55,23 +55,6 @@ class Queued:
         self.messages += messages
 
 
-def stream_records(table: Any) -> list[dict[str, Any]]:
-    from app.live.local_stream import streams_client
-
-    streams = streams_client(table)
-    arn = table.client.describe_table(TableName=table.name)["Table"]["LatestStreamArn"]
-    records: list[dict[str, Any]] = []
-    for shard in streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"]:
-        iterator = streams.get_shard_iterator(
-            StreamArn=arn, ShardId=shard["ShardId"], ShardIteratorType="TRIM_HORIZON"
-        )["ShardIterator"]
-        while iterator:
-            answer = streams.get_records(ShardIterator=iterator)
-            records += answer["Records"]
-            iterator = answer.get("NextShardIterator") if answer["Records"] else None
-    return sorted(records, key=lambda r: int(r["dynamodb"]["SequenceNumber"]))
-
-
 @dataclass(frozen=True)
 class Measured:
     events: int
@@ -82,12 +65,14 @@ class Measured:
     hook_writes: float  # more write units per event for the webhook
 
 
-def consume(products: int, purchases: int) -> Measured:
+def history(products: int, purchases: int) -> tuple[Any, list[dict[str, Any]]]:
+    """A fresh table with its stream, the products made and bought through the API (one
+    webhook subscribed to everything), and every record its stream then holds."""
     from app.auth import repository
     from app.core.roles import Role
     from app.core.timeutil import now_iso
     from app.events.catalog import DETAIL_TYPES
-    from app.events.publishing import EventsOut
+    from app.live.local_stream import every_record
 
     table = new_table("events")
     table.create()  # the stream
@@ -112,8 +97,13 @@ def consume(products: int, purchases: int) -> Measured:
     for n in range(purchases):
         order = {"items": [{"product_id": ids[n % products], "quantity": 1}]}
         client.post("/orders", headers=headers, json=order).raise_for_status()
-    records = stream_records(table)
+    return table, every_record(table)
 
+
+def consume(products: int, purchases: int) -> Measured:
+    from app.events.publishing import EventsOut
+
+    table, records = history(products, purchases)
     units = {"read": 0.0, "write": 0.0}
 
     def ask_capacity(params: dict[str, Any], **_: Any) -> None:

@@ -11,7 +11,7 @@ from typing import Any
 
 from app.db.table import Table
 from app.events.catalog import CatalogEvent
-from app.stores import repository as stores
+from app.stores.schemas import StoreRecord
 
 # detail-type -> (entity, action)
 ENTRIES = {
@@ -65,11 +65,16 @@ def entry_item(table: Table, event: CatalogEvent, retention_days: int) -> dict[s
     }
 
 
-def record(table_for_store: Callable[[str], Table], events: Sequence[CatalogEvent]) -> None:
-    """Write the events' audit entries, each store's with its own retention."""
+def record(
+    table_for_store: Callable[[str], Table],
+    events: Sequence[CatalogEvent],
+    store_of: Callable[[str], StoreRecord | None],
+) -> None:
+    """Write the events' audit entries, each store's with its own retention (`store_of`:
+    the batch's store lookup, app/stores/service.py)."""
     retention: dict[str, int] = {}
     for store in {str(event.detail["store"]) for event in events}:
-        found = stores.get(table_for_store(store), store)
+        found = store_of(store)
         retention[store] = found.settings.audit_retention_days if found else DEFAULT_RETENTION_DAYS
     by_store: dict[str, list[dict[str, Any]]] = {}
     for event in events:

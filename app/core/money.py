@@ -7,10 +7,13 @@ from pydantic import AfterValidator, Field, PlainSerializer, StringConstraints
 
 from app.core.currencies import ISO_4217
 
-Money = Annotated[
-    Decimal,
-    PlainSerializer(lambda value: f"{value:.2f}", return_type=str, when_used="json"),
-]
+
+def as_text(value: Decimal) -> str:
+    """Money as the API writes it: two places ("30.00", never 30 or 30.0)."""
+    return f"{value:.2f}"
+
+
+Money = Annotated[Decimal, PlainSerializer(as_text, return_type=str, when_used="json")]
 
 
 def _iso_4217(code: str) -> str:

@@ -29,6 +29,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any, Literal, get_args
 
+from app.core import money
 from app.core.roles import SYSTEM_ACTOR
 from app.db.keys import ORDER_PREFIX, PRODUCT, REMOVED, STOCK, STOCK_LOW
 from app.db.stream_records import stream_changes
@@ -151,7 +152,7 @@ def _stock_low(store: str, old: Image, new: dict[str, Any], actor: ActorLookup, 
 
 def _money(value: Any) -> str | None:
     """As the API writes money: a string with two places ("12.50", never 12.5)."""
-    return None if value is None else f"{Decimal(str(value)):.2f}"
+    return None if value is None else money.as_text(Decimal(str(value)))
 
 
 def _product_view(product: Mapping[str, Any]) -> dict[str, Any]:

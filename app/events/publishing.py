@@ -96,6 +96,7 @@ class EventsOut:
         by event, mails are taken off before they are sent)."""
         from app.audit import changes, recording
         from app.notifications import reactions
+        from app.stores import service as stores
         from app.webhooks.fanout import fan_out
 
         actor = actor_lookup(self.table_for_store)
@@ -105,8 +106,10 @@ class EventsOut:
         try:
             if self.webhooks is not None:
                 fan_out(self.table_for_store, events, self.webhooks)
-            recording.record(self.table_for_store, [*events, *changes.changes_from(records, actor)])
-            reactions.react(self.table_for_store, events)  # each mail at most once
+            store_of = stores.batch_lookup(self.table_for_store)  # each store read once
+            audited = [*events, *changes.changes_from(records, actor)]
+            recording.record(self.table_for_store, audited, store_of)
+            reactions.react(self.table_for_store, events, store_of)  # each mail at most once
         except Exception:
             logger.exception("events: following up %d events failed", len(events))
             return [event.sequence for event in events]

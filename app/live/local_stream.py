@@ -41,6 +41,23 @@ def streams_client(table: Table) -> Any:
     )
 
 
+def every_record(table: Table) -> list[dict[str, Any]]:
+    """Every record the table's stream holds, oldest first, each shard read from its start
+    (tests and benchmarks: what a consumer would be handed over a whole run)."""
+    streams = streams_client(table)
+    arn = table.client.describe_table(TableName=table.name)["Table"]["LatestStreamArn"]
+    records: list[dict[str, Any]] = []
+    for shard in streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"]:
+        iterator = streams.get_shard_iterator(
+            StreamArn=arn, ShardId=shard["ShardId"], ShardIteratorType="TRIM_HORIZON"
+        )["ShardIterator"]
+        while iterator:
+            answer = streams.get_records(ShardIterator=iterator)
+            records += answer["Records"]
+            iterator = answer.get("NextShardIterator") if answer["Records"] else None
+    return sorted(records, key=lambda r: int(r["dynamodb"]["SequenceNumber"]))
+
+
 class StreamPoller:
     def __init__(
         self,

@@ -4,27 +4,20 @@ low-stock marks and mails, and the back-in-stock mails."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from functools import cache
 
 from app.core.config import get_settings
 from app.db.table import Table
 from app.events.catalog import CatalogEvent
 from app.notifications import back_in_stock, low_stock
-from app.stores import service as stores
-from app.stores.resolution import StoreNotFoundError
 from app.stores.schemas import StoreRecord
 
 
-def react(table_for_store: Callable[[str], Table], events: Sequence[CatalogEvent]) -> None:
-    """Each store is read once per batch (the default store may have no item)."""
-
-    @cache
-    def store_of(slug: str) -> StoreRecord | None:
-        try:
-            return stores.get(table_for_store(slug), slug)
-        except StoreNotFoundError:
-            return None  # a store removed since
-
+def react(
+    table_for_store: Callable[[str], Table],
+    events: Sequence[CatalogEvent],
+    store_of: Callable[[str], StoreRecord | None],
+) -> None:
+    """`store_of`: the batch's store lookup (app/stores/service.py, batch_lookup)."""
     low_stock.track(table_for_store, events, store_of)
     settings = get_settings()
     for event in events:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from functools import partial
+from collections.abc import Callable
+from functools import cache, partial
 
 from app.core.errors import InvalidInputError, PreconditionFailedError
 from app.core.etags import IfMatch
@@ -46,6 +47,20 @@ def get(table: Table, slug: str) -> StoreRecord:
     if store is None:
         raise StoreNotFoundError(f"No store {slug!r}.")
     return store
+
+
+def batch_lookup(table_for_store: Callable[[str], Table]) -> Callable[[str], StoreRecord | None]:
+    """For one batch of the change stream: each store read once, None for one removed
+    since (the default store has a record even without an item)."""
+
+    @cache
+    def store_of(slug: str) -> StoreRecord | None:
+        try:
+            return get(table_for_store(slug), slug)
+        except StoreNotFoundError:
+            return None
+
+    return store_of
 
 
 def update(

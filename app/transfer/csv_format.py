@@ -9,6 +9,7 @@ import csv
 from collections.abc import Iterable, Iterator
 from typing import TextIO
 
+from app.core import money
 from app.products.schemas import ProductRecord
 
 COLUMNS = (
@@ -43,7 +44,7 @@ def product_rows(product: ProductRecord, stock: int) -> list[dict[str, str]]:
             "tags": TAG_SEPARATOR.join(product.tags),
             "status": product.status,
             "sku": product.sku or "",
-            "price": f"{product.price:.2f}",
+            "price": money.as_text(product.price),
             "currency": product.currency,
             "stock": str(stock),
         }

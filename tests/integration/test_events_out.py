@@ -27,21 +27,10 @@ pytestmark = pytest.mark.dynamodb
 
 
 def stream_records(table: Table) -> list[dict[str, Any]]:
-    """Every record the table's stream holds, oldest first (each shard from its start)."""
-    from app.live.local_stream import streams_client
+    """Every record the table's stream holds, oldest first."""
+    from app.live.local_stream import every_record
 
-    streams = streams_client(table)
-    arn = table.client.describe_table(TableName=table.name)["Table"]["LatestStreamArn"]
-    records: list[dict[str, Any]] = []
-    for shard in streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"]:
-        iterator = streams.get_shard_iterator(
-            StreamArn=arn, ShardId=shard["ShardId"], ShardIteratorType="TRIM_HORIZON"
-        )["ShardIterator"]
-        while iterator:
-            answer = streams.get_records(ShardIterator=iterator)
-            records += answer["Records"]
-            iterator = answer.get("NextShardIterator") if answer["Records"] else None
-    return sorted(records, key=lambda r: int(r["dynamodb"]["SequenceNumber"]))
+    return every_record(table)
 
 
 @pytest.fixture
