@@ -17,6 +17,7 @@ ROUTERS = (
     Mount("app.audit.router:router", "/admin/audit"),
     Mount("app.webhooks.router:router", "/admin/webhooks"),
     Mount("app.transfer.router:exports_router", "/admin/exports"),
+    Mount("app.transfer.router:imports_router", "/admin/imports"),
     Mount("app.products.router:public_router", "/products"),
     Mount("app.products.router:admin_router", "/products"),
     Mount("app.notifications.router:router", "/products"),

@@ -40,6 +40,13 @@ class Update:
                 self._set.append(f"{self.name(attribute)} = {self.value(value)}")
         return self
 
+    def append(self, attribute: str, values: list[Any]) -> Update:
+        """SET a list attribute to itself (or nothing) followed by `values`."""
+        name = self.name(attribute)
+        empty, more = self.value([]), self.value(values)
+        self._set.append(f"{name} = list_append(if_not_exists({name}, {empty}), {more})")
+        return self
+
     def add(self, attribute: str, amount: int) -> Update:
         self._add.append(f"{self.name(attribute)} {self.value(amount)}")
         return self

@@ -35,6 +35,9 @@ WORD_PREFIX = "WORD#"
 LEDGER_PREFIX = "LEDGER#"
 ORDER_PREFIX = "ORDER#"
 IDEMPOTENCY = "IDEMPOTENCY"
+JOB = "JOB"
+IMPORT_ROW_PREFIX = "ROW#"
+IMPORT_CHUNK_PREFIX = "CHUNK#"
 NAME_ID_SEPARATOR = "\x1f"  # ASCII unit separator: names may not contain control characters
 
 BY_NAME = "GSI1"
@@ -239,8 +242,20 @@ class Keys:
         return {"PK": self.product_partition(product_id), "SK": NOTIFY_PREFIX + user_id}
 
     # --- jobs (exports, imports) ---------------------------------------------------------
+    def job_partition(self, job_id: str) -> str:
+        return self._pk("JOB", job_id)
+
     def job(self, job_id: str) -> Key:
-        return {"PK": self._pk("JOB", job_id), "SK": "JOB"}
+        return {"PK": self.job_partition(job_id), "SK": JOB}
+
+    def import_row(self, job_id: str, row: int) -> Key:
+        """What an import did with a product, by the product's first row: written with the
+        product's change, so a retried chunk counts it once (the item expires with the job)."""
+        return {"PK": self.job_partition(job_id), "SK": f"{IMPORT_ROW_PREFIX}{row:09d}"}
+
+    def import_chunk(self, job_id: str, chunk: int) -> Key:
+        """Says a chunk of an import is counted in the job's totals (once)."""
+        return {"PK": self.job_partition(job_id), "SK": f"{IMPORT_CHUNK_PREFIX}{chunk:06d}"}
 
     # --- webhooks ------------------------------------------------------------------------
     def webhooks_partition(self) -> str:

@@ -11,7 +11,9 @@ Each record is one item's change, with its old and new images. The events (sourc
 - `StockOut` / `StockBackIn`: the product's `in_stock` flipped, once per crossing;
 - `StockLow`: the product's total fell to its store's low-stock threshold or below, once
   per crossing (from its low-stock mark, app/notifications/low_stock.py);
-- `OrderPlaced` / `OrderCancelled`: an order was written, or its status became cancelled.
+- `OrderPlaced` / `OrderCancelled`: an order was written, or its status became cancelled;
+- `ImportFinished`: a CSV import's job ended (`done`, or `failed` on its file), with its
+  totals (app/transfer/imports.py).
 
 Every event names its store, its ids, when, and who: the item records who made the
 change (`changed_by` on buckets, `stock_changed_by` on products, the buyer on a new order,
@@ -31,7 +33,7 @@ from typing import Any, Literal, get_args
 
 from app.core import money
 from app.core.roles import SYSTEM_ACTOR
-from app.db.keys import ORDER_PREFIX, PRODUCT, REMOVED, STOCK, STOCK_LOW
+from app.db.keys import JOB, ORDER_PREFIX, PRODUCT, REMOVED, STOCK, STOCK_LOW
 from app.db.stream_records import stream_changes
 
 SOURCE = "catalog"
@@ -251,7 +253,30 @@ def _order_view(order: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
+def _import_finished(
+    store: str, old: Image, new: dict[str, Any], actor: ActorLookup, at: str
+) -> Derived:
+    """An import's job reached its end (done, or failed before any row): its totals."""
+    ended = new.get("status") in ("done", "failed")
+    if new.get("kind") != "import" or not ended or (old or {}).get("status") == new["status"]:
+        return None
+    invalid = int(new.get("invalid", 0))
+    return "ImportFinished", {
+        "import_id": new.get("id"),
+        "status": new["status"],
+        "dry_run": bool(new.get("dry_run")),
+        "rows_total": int(new.get("rows_total", 0)),
+        "created": int(new.get("created", 0)),
+        "updated": int(new.get("updated", 0)),
+        "unchanged": int(new.get("unchanged", 0)),
+        "failed": invalid + int(new.get("failed", 0)),
+        "actor": actor(store, new.get("created_by")),
+        "at": new.get("finished_at") or at,
+    }
+
+
 _BY_SORT_KEY = {
+    JOB: _import_finished,
     STOCK: _stock_changed,
     PRODUCT: _product_event,
     REMOVED: _product_deleted,

@@ -166,7 +166,7 @@ def accept_upload(upload_key: str, *, store: str, product_id: str, settings: Set
 # S3 says 404 for a missing key -- or 403 to a caller without s3:ListBucket, as HeadObject
 # does on AWS when the role may only read uploads/* objects (the template grants the listing
 # too; both answers mean the same here).
-_MISSING = {"404", "NoSuchKey", "NotFound", "403", "AccessDenied", "Forbidden"}
+MISSING_CODES = {"404", "NoSuchKey", "NotFound", "403", "AccessDenied", "Forbidden"}
 
 
 @contextmanager
@@ -176,7 +176,7 @@ def _missing_upload() -> Iterator[None]:
     try:
         yield
     except ClientError as error:
-        if error.response.get("Error", {}).get("Code") in _MISSING:
+        if error.response.get("Error", {}).get("Code") in MISSING_CODES:
             raise UploadMissingError(USED_UPLOAD) from None
         raise
 
@@ -219,7 +219,7 @@ def exists(key: str, settings: Settings) -> bool:
     try:
         _client(settings).head_object(Bucket=settings.images_bucket, Key=key)
     except ClientError as error:
-        if error.response.get("Error", {}).get("Code") in _MISSING:
+        if error.response.get("Error", {}).get("Code") in MISSING_CODES:
             return False
         raise
     return True

@@ -3,6 +3,7 @@ entries, and the listings."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from app.core.errors import ConflictError
@@ -126,10 +127,23 @@ def _as_read(current: ProductRecord) -> Update:
     return condition
 
 
-def update(table: Table, *, current: ProductRecord, updated: ProductRecord) -> None:
-    """Write `updated` (its catalog fields, image, version) if the product is still as
-    `current` was read, with the SKU claims, category counts and search entries that move
-    with it. Stock is not touched: it lives in buckets of its own."""
+@dataclass(frozen=True)
+class DefinitionChange:
+    """A product's edit as writes: the product item's update (on the condition that it is
+    as read) and what moves with it (SKU claims, category counts, search entries). The
+    SKU claim, when there is one, is `others[0]`."""
+
+    product: Update
+    others: list[tx.Action]
+    claims_sku: bool
+
+
+def definition_change(
+    table: Table, *, current: ProductRecord, updated: ProductRecord
+) -> DefinitionChange:
+    """The writes that turn `current` into `updated` (its catalog fields, image, version).
+    Stock is not touched: it lives in buckets of its own; `updated.in_stock` is what its
+    search entries say (the stock change written with it may flip it)."""
     changes = _as_read(current).set(
         {
             **updated.model_dump(
@@ -148,21 +162,31 @@ def update(table: Table, *, current: ProductRecord, updated: ProductRecord) -> N
         }
     )
     changes.add("listing_seq", 1)
-    claims_sku = bool(updated.sku) and current.sku != updated.sku
-    actions: list[tx.Action] = [tx.update(table.name, table.keys.product(current.id), changes)]
+    # a claim is case-insensitive: a SKU whose case alone changes keeps its claim
+    moves_sku = (current.sku or "").casefold() != (updated.sku or "").casefold()
+    claims_sku = bool(updated.sku) and moves_sku
+    others: list[tx.Action] = []
     if claims_sku and updated.sku:
-        actions.append(_sku_claim(table, updated.sku, current.id))
-    if current.sku and current.sku != updated.sku:
-        actions.append(_sku_release(table, current.sku, current.id))
-    actions += _category_moves(table, current.category, updated.category)
+        others.append(_sku_claim(table, updated.sku, current.id))
+    if current.sku and moves_sku:
+        others.append(_sku_release(table, current.sku, current.id))
+    others += _category_moves(table, current.category, updated.category)
     listed = updated.model_copy(update={"listing_seq": current.listing_seq + 1})
-    actions += words.write_actions(table, listed, had=current.words)
+    others += words.write_actions(table, listed, had=current.words)
+    return DefinitionChange(changes, others, claims_sku)
+
+
+def update(table: Table, *, current: ProductRecord, updated: ProductRecord) -> None:
+    """Write `updated` if the product is still as `current` was read, with the SKU claims,
+    category counts and search entries that move with it."""
+    change = definition_change(table, current=current, updated=updated)
+    product = tx.update(table.name, table.keys.product(current.id), change.product)
     try:
-        tx.write(table.client, actions)
+        tx.write(table.client, [product, *change.others])
     except TransactionCancelled as cancelled:
         if cancelled.condition_failed(0):
             raise ProductChangedError from cancelled
-        if claims_sku and cancelled.condition_failed(1):
+        if change.claims_sku and cancelled.condition_failed(1):
             raise SkuTakenError(f"SKU {updated.sku} is already in use.") from cancelled
         raise
 

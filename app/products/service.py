@@ -110,6 +110,26 @@ def _with_words(product: ProductRecord) -> ProductRecord:
     return product.model_copy(update={"words": len(suffixes(product))})
 
 
+def new_record(
+    request: ProductCreate, *, currency: str, actor_id: str, product_id: str | None = None
+) -> ProductRecord:
+    """A new product's definition, as it is first stored (`currency`: unless the request
+    names one)."""
+    now = now_iso()
+    return _with_words(
+        ProductRecord(
+            id=product_id or str(uuid.uuid4()),
+            **request.model_dump(exclude={"stock", "currency"}),
+            currency=request.currency or currency,
+            version=1,
+            in_stock=request.stock > 0,
+            created_at=now,
+            updated_at=now,
+            changed_by=actor_id,
+        )
+    )
+
+
 def create(
     table: Table,
     request: ProductCreate,
@@ -119,19 +139,10 @@ def create(
     product_id: str | None = None,
 ) -> tuple[ProductRecord, ProductStock]:
     """A new product; in the store's currency unless the request names one."""
-    now = now_iso()
-    product = _with_words(
-        ProductRecord(
-            id=product_id or str(uuid.uuid4()),
-            **request.model_dump(exclude={"stock", "currency"}),
-            currency=request.currency or store.settings.currency,
-            version=1,
-            in_stock=request.stock > 0,
-            created_at=now,
-            updated_at=now,
-            changed_by=actor_id,
-        )
+    product = new_record(
+        request, currency=store.settings.currency, actor_id=actor_id, product_id=product_id
     )
+    now = product.created_at
     stock_actions, entry = changes.first_bucket(
         table,
         product_id=product.id,
@@ -145,15 +156,17 @@ def create(
     return product, ProductStock(product.id, (bucket,))
 
 
-def _edited(current: ProductRecord, actor_id: str, changes: dict[str, Any]) -> ProductRecord:
+def edited(current: ProductRecord, actor_id: str, changes: dict[str, Any]) -> ProductRecord:
     """The next version of a product's definition: `changes`, when and by whom."""
-    return current.model_copy(
-        update={
-            **changes,
-            "version": current.version + 1,
-            "updated_at": now_iso(),
-            "changed_by": actor_id,
-        }
+    return _with_words(
+        current.model_copy(
+            update={
+                **changes,
+                "version": current.version + 1,
+                "updated_at": now_iso(),
+                "changed_by": actor_id,
+            }
+        )
     )
 
 
@@ -174,7 +187,7 @@ def update(
             raise PreconditionFailedError(
                 f"The product is at version {current.version}; reload and try again."
             )
-        updated = _with_words(_edited(current, actor_id, request.changes()))
+        updated = edited(current, actor_id, request.changes())
         try:
             repository.update(table, current=current, updated=updated)
         except ProductChangedError:
@@ -270,7 +283,7 @@ def _change_image(
     """Point the product at another image (None: none); returns it before and after."""
     for attempt in range(1, MAX_UNCONDITIONAL_ATTEMPTS + 1):
         current, stock = get(table, product_id)
-        updated = _edited(current, actor_id, {"image_key": key})
+        updated = edited(current, actor_id, {"image_key": key})
         try:
             repository.update(table, current=current, updated=updated)
         except ProductChangedError:

@@ -109,11 +109,14 @@ def product_action(
     buckets_as_read: int | None = None,
     actor_id: str | None = None,
     at: str | None = None,
+    definition: Update | None = None,
 ) -> Action:
     """The product's part of a stock change: `in_stock` and its bucket count, when they
     change, on the condition that the product exists and (with `buckets_as_read`) still has
-    the buckets the change was planned over. Nothing to change: a check only."""
-    update = Update().condition("attribute_exists(PK)")
+    the buckets the change was planned over. Nothing to change: a check only. With
+    `definition` (a change of the product's fields, with its own conditions and its own
+    `listing_seq` step), the stock's part is added to it."""
+    update = (definition or Update()).condition("attribute_exists(PK)")
     if buckets_as_read is not None:
         update.condition(
             "attribute_not_exists({buckets}) OR {buckets} = {count}"
@@ -122,9 +125,10 @@ def product_action(
             count=buckets_as_read,
         )
     key = table.keys.product(product_id)
-    if in_stock is None and buckets is None:
+    if definition is None and in_stock is None and buckets is None:
         return tx.check(table.name, key, update)
-    update.add("listing_seq", 1)
+    if definition is None:
+        update.add("listing_seq", 1)
     if in_stock is not None:
         update.set({"in_stock": in_stock})
         if actor_id is not None:  # who sold the last unit, or brought it back, and when

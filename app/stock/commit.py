@@ -37,7 +37,7 @@ CONTENTION_BUDGET_SECONDS (and the request's deadline); then 503 with Retry-Afte
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -45,6 +45,7 @@ from app.core.errors import InvalidInputError
 from app.core.faults import remaining_seconds
 from app.core.timeutil import now_iso
 from app.db import transactions as tx
+from app.db.expressions import Update
 from app.db.table import Table
 from app.db.transactions import Action, ContentionError, TransactionCancelled, TransactionThrottled
 from app.stock import contention, ledger
@@ -70,6 +71,11 @@ class Plan:
     actions: Sequence[Action] = ()
     # whatever the caller wants back from the plan that was written (e.g. the order)
     result: Any = None
+    # changes to products' definitions written by the same transaction (an import row that
+    # sets a product's fields and counts its stock): merged into the product's own stock
+    # action, since one transaction may touch an item only once. Their conditions failing
+    # is a `Refused` (the product changed since it was read).
+    product_changes: Mapping[str, Update] = field(default_factory=dict)
 
 
 PlanMaker = Callable[[Snapshot], Plan]
@@ -89,7 +95,7 @@ class Refused:
     meanwhile, the order was cancelled meanwhile...): nothing was written."""
 
     plan: Plan
-    action: int  # its index in `plan.actions`
+    action: int | None  # its index in `plan.actions`; None: a product of `product_changes`
 
 
 Outcome = Committed | Refused
@@ -124,7 +130,9 @@ def _writes(table: Table, plan: Plan, snapshot: Snapshot, actor_id: str) -> _Wri
         if stock.known and (change.kind in STAFF_KINDS or crossing is not None):
             planned_over[change.product_id] = len(stock.buckets)
     actions = [bucket_action(table, op, at, actor_id) for op in ops]
-    products = sorted(set(crossings) | set(bucket_counts) | set(planned_over))
+    products = sorted(
+        set(crossings) | set(bucket_counts) | set(planned_over) | set(plan.product_changes)
+    )
     actions += [
         product_action(
             table,
@@ -134,6 +142,7 @@ def _writes(table: Table, plan: Plan, snapshot: Snapshot, actor_id: str) -> _Wri
             buckets_as_read=planned_over.get(pid),
             actor_id=actor_id,
             at=at,
+            definition=plan.product_changes.get(pid),
         )
         for pid in products
     ]
@@ -166,7 +175,7 @@ def commit(table: Table, *, snapshot: Snapshot, make_plan: PlanMaker, actor_id: 
             _report_collisions(table, written.ops, cancelled)
             refused = _refused_action(plan, written, cancelled)
             if refused is not None:
-                return Refused(plan=plan, action=refused)
+                return refused
             retry = _learn(table, snapshot, written, cancelled)
             if retry == "now":
                 continue
@@ -190,12 +199,20 @@ def _report_collisions(
         contention.tracker.collided(collided)
 
 
-def _refused_action(plan: Plan, written: _Written, cancelled: TransactionCancelled) -> int | None:
-    """The first of the plan's own actions that failed its condition, if any."""
+def _refused_action(
+    plan: Plan, written: _Written, cancelled: TransactionCancelled
+) -> Refused | None:
+    """The first of the plan's own actions that failed its condition, if any (a product
+    whose definition it changes counts as one)."""
+    for offset, product_id in enumerate(written.products):
+        at = len(written.ops) + offset
+        if product_id in plan.product_changes and cancelled.condition_failed(at):
+            return Refused(plan=plan, action=None)
     first = len(written.actions)
-    return next(
+    action = next(
         (n for n in range(len(plan.actions)) if cancelled.condition_failed(first + n)), None
     )
+    return None if action is None else Refused(plan=plan, action=action)
 
 
 def _learn(

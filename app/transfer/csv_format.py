@@ -65,12 +65,19 @@ def write(rows: Iterable[dict[str, str]], into: TextIO) -> int:
 def read(text: Iterable[str]) -> Iterator[dict[str, str]]:
     """The rows of a CSV as dicts by column name (a BOM, CRLF and quoted newlines are
     fine; columns in any order, names case-insensitive)."""
+    _, rows = open_rows(text)
+    return (row for row in rows if any(value.strip() for value in row.values()))
+
+
+def open_rows(text: Iterable[str]) -> tuple[list[str], Iterator[dict[str, str]]]:
+    """The header's column names (as `read` names them) and the rows that follow, blank
+    ones too (so that a row's number is its place in the file)."""
     reader = csv.reader(text)
-    header = next(reader, None)
-    if header is None:
-        return
+    header = next(reader, None) or []
     names = [name.lstrip("\ufeff").strip().lower() for name in header]
-    for values in reader:
-        if not any(value.strip() for value in values):
-            continue
-        yield dict(zip(names, values, strict=False))
+
+    def rows() -> Iterator[dict[str, str]]:
+        for values in reader:
+            yield dict(zip(names, values, strict=False))
+
+    return names, rows()

@@ -29,10 +29,15 @@ def create(table: Table, *, job_id: str, kind: JobKind, actor_id: str, **fields:
         "rows": 0,
         "created_at": now_iso(),
         "created_by": actor_id,
-        "expires_at": now_epoch() + JOB_DAYS * 86_400,
+        "expires_at": expiry(),
         **fields,
     }
     tx.write(table.client, [tx.put(table.name, item)])
+
+
+def expiry() -> int:
+    """When a job's items go (DynamoDB's TTL): a week on."""
+    return now_epoch() + JOB_DAYS * 86_400
 
 
 def get(table: Table, job_id: str, kind: JobKind) -> dict[str, Any]:

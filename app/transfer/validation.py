@@ -68,6 +68,7 @@ class ProductRows:
     fields: dict[str, Any]  # name, description, category, tags, status
     option_names: list[str]
     variants: list[Variant] = field(default_factory=list)
+    rows: list[int] = field(default_factory=list)  # every row of the handle, good or bad
 
 
 def _message(error: ValidationError) -> str:
@@ -197,6 +198,8 @@ def check(rows: Iterable[Mapping[str, str]]) -> tuple[list[ProductRows], list[Pr
     products: dict[str, ProductRows] = {}
     skus: dict[str, int] = {}
     for number, row in enumerate(rows, start=2):
+        if not any((value or "").strip() for value in row.values()):
+            continue  # a blank line
         before = len(problems)
         handle = (row.get("handle") or "").strip()
         if not handle:
@@ -215,6 +218,7 @@ def check(rows: Iterable[Mapping[str, str]]) -> tuple[list[ProductRows], list[Pr
             product = products[handle] = ProductRows(handle, number, fields, list(options))
         else:
             _join(product, fields, options, number, problems)
+        product.rows.append(number)
         if len(problems) == before and price is not None:
             product.variants.append(Variant(number, sku, price, currency, stock, options))
             if len(product.variants) > MAX_VARIANTS:

@@ -649,3 +649,15 @@ class TestValidators:
                 url, headers={**admin.headers, "If-Match": if_match}, json={"tags": [if_match]}
             )
             assert response.status_code == expected, (if_match, response.text)
+
+
+def test_a_sku_whose_case_alone_changes_keeps_its_claim(
+    client: TestClient, accounts: Accounts
+) -> None:
+    admin = accounts.make(Role.ADMIN)
+    made = create_product(client, admin, sku="case-1")
+    renamed = client.patch(f"/products/{made['id']}", headers=admin.headers, json={"sku": "CASE-1"})
+    assert renamed.status_code == 200, renamed.text
+    assert renamed.json()["sku"] == "CASE-1"
+    taken = client.post("/products", headers=admin.headers, json=product_body(sku="Case-1"))
+    assert (taken.status_code, taken.json()["code"]) == (409, "sku_taken")

@@ -26,7 +26,12 @@ SKIPPED = {("post", "/auth/password-reset")}
 PLATFORM = "/platform"
 # writes that carry nothing of another store when the store's own users make them (ending
 # one's own session, creating a product): no crossing to test, and they would change it
-OWN_WRITES = {("post", "/auth/logout"), ("post", "/products"), ("post", "/admin/exports")}
+OWN_WRITES = {
+    ("post", "/auth/logout"),
+    ("post", "/products"),
+    ("post", "/admin/exports"),
+    ("post", "/admin/imports"),
+}
 
 
 @dataclass
@@ -40,6 +45,8 @@ class World:
     product_id: str = ""
     order_id: str = ""
     cancelled_order_id: str = ""
+    export_id: str = ""
+    import_id: str = ""
     cursors: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -80,6 +87,10 @@ def populate(client: TestClient, table: Table, store: str) -> World:
         -1
     ]["id"]
     client.post(f"/orders/{world.cancelled_order_id}/cancel", headers=world.shopper.headers)
+    world.export_id = client.post("/admin/exports", headers=world.admin.headers).json()["id"]
+    world.import_id = client.post("/admin/imports", headers=world.admin.headers, json={}).json()[
+        "id"
+    ]
     # a second page of every listing, so every kind of cursor is in hand
     listings = {
         "/products": world.shopper,
@@ -158,6 +169,8 @@ def url_for(path: str, foreign: World) -> str:
         path.replace("{product_id}", foreign.product_id)
         .replace("{order_id}", foreign.order_id)
         .replace("{user_id}", foreign.shopper.id)
+        .replace("{export_id}", foreign.export_id)
+        .replace("{import_id}", foreign.import_id)
     )
 
 
@@ -177,7 +190,14 @@ def leaked(response: Any, foreign: World) -> bool:
     if response.status_code >= 400:
         return False
     text = response.text
-    ids = [foreign.product_id, foreign.order_id, foreign.shopper.id, foreign.admin.id]
+    ids = [
+        foreign.product_id,
+        foreign.order_id,
+        foreign.shopper.id,
+        foreign.admin.id,
+        foreign.export_id,
+        foreign.import_id,
+    ]
     return any(identifier in text for identifier in ids)
 
 

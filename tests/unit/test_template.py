@@ -14,6 +14,7 @@ import pytest
 from app.core.config import Settings
 from app.db import schema
 from app.db.keys import (
+    JOB,
     ORDER_PREFIX,
     PRODUCT,
     PROFILE,
@@ -591,7 +592,11 @@ def test_the_stream_function_reads_the_stream_in_order_and_reports_partial_failu
     }
     patterns = [json.loads(f["Pattern"]) for f in mapping["FilterCriteria"]["Filters"]]
     assert patterns == [
-        {"dynamodb": {"Keys": {"SK": {"S": [STOCK, PRODUCT, REMOVED, STOCK_LOW, PROFILE, STORE]}}}},
+        {
+            "dynamodb": {
+                "Keys": {"SK": {"S": [STOCK, PRODUCT, REMOVED, STOCK_LOW, PROFILE, STORE, JOB]}}
+            }
+        },
         {
             "dynamodb": {
                 "Keys": {"SK": {"S": [{"prefix": ORDER_PREFIX}, {"prefix": WEBHOOK_PREFIX}]}}
@@ -685,3 +690,34 @@ def test_webhooks_are_delivered_from_a_queue_with_backoff_and_a_dead_letter_queu
     assert resources["JobsQueue"]["Properties"]["VisibilityTimeout"] >= 6 * jobs["Timeout"]
     dead = resources["WebhookDeadLettersAlarm"]["Properties"]
     assert dead["Dimensions"][0]["Value"] == {"Fn::GetAtt": ["WebhookDeadLetterQueue", "QueueName"]}
+
+
+def test_imports_reach_their_own_files_and_queue_only(resources: dict[str, Any]) -> None:
+    api = _statements(resources)
+    assert api["ImportUploads"]["Resource"] == {"Fn::Sub": "${ImagesBucket.Arn}/imports/*"}
+    assert set(api["ImportUploads"]["Action"]) == {"s3:PutObject", "s3:GetObject"}
+    assert api["ListUploads"]["Condition"]["StringLike"]["s3:prefix"] == ["uploads/*", "imports/*"]
+    jobs = resources["JobsFunction"]["Properties"]
+    statements = {s["Sid"]: s for policy in jobs["Policies"] for s in policy["Statement"]}
+    assert set(statements) == {
+        "ReadCatalog",
+        "WriteCatalog",
+        "WriteExports",
+        "ImportFiles",
+        "ImportChunks",
+    }
+    assert set(statements["WriteCatalog"]["Action"]) == DYNAMODB_ACTIONS["transact_write_items"]
+    assert statements["ImportFiles"]["Resource"] == {"Fn::Sub": "${ImagesBucket.Arn}/imports/*"}
+    assert statements["ImportChunks"] == {
+        "Sid": "ImportChunks",
+        "Effect": "Allow",
+        "Action": "sqs:SendMessage",
+        "Resource": {"Fn::GetAtt": ["JobsQueue", "Arn"]},
+    }
+    assert jobs["Environment"]["Variables"]["JOBS_QUEUE_URL"] == {"Ref": "JobsQueue"}
+    bucket = resources["ImagesBucket"]["Properties"]
+    rules = {rule["Id"]: rule for rule in bucket["LifecycleConfiguration"]["Rules"]}
+    assert (rules["old-imports"]["Prefix"], rules["old-imports"]["ExpirationInDays"]) == (
+        "imports/",
+        7,
+    )

@@ -69,6 +69,8 @@ def partition_keys(keys: Keys) -> Iterator[tuple[str, str]]:
         "webhook_id": "w",
         "staff": True,
         "job_id": "j",
+        "row": 2,
+        "chunk": 1,
     }
     for name, method in inspect.getmembers(keys, inspect.ismethod):
         if (

@@ -35,6 +35,7 @@ export const keys = {
   },
   audit: (entity: string, cursor: string | null) => ["audit", entity, cursor] as const,
   exports: (exportId: string) => ["exports", exportId] as const,
+  imports: (importId: string) => ["imports", importId] as const,
   webhooks: {
     all: ["webhooks"] as const,
     deliveries: (webhookId: string) => ["webhooks", "deliveries", webhookId] as const,

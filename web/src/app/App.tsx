@@ -27,6 +27,7 @@ const UsersPage = lazy(() => import("../features/admin/UsersPage"));
 const AdminOrdersPage = lazy(() => import("../features/admin/AdminOrdersPage"));
 const AuditPage = lazy(() => import("../features/admin/AuditPage"));
 const WebhooksPage = lazy(() => import("../features/admin/WebhooksPage"));
+const ImportPage = lazy(() => import("../features/admin/ImportPage"));
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -114,6 +115,11 @@ function Pages() {
       <Route path="/admin/webhooks">
         <RequireRole roles={["admin"]}>
           <WebhooksPage />
+        </RequireRole>
+      </Route>
+      <Route path="/admin/import">
+        <RequireRole roles={["admin"]}>
+          <ImportPage />
         </RequireRole>
       </Route>
       <Route component={NotFoundPage} />

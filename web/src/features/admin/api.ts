@@ -1,4 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useEffect } from "react";
 
 import { api, type Product, type Schemas, unwrap, unwrapWithEtag, type User } from "../../api/client";
 import { keys } from "../../api/keys";
@@ -272,4 +273,45 @@ export function useExport(exportId: string | null) {
     refetchInterval: (query) =>
       query.state.data && ["done", "failed"].includes(query.state.data.status) ? false : 1000,
   });
+}
+
+export type Import = Schemas["Import"];
+export const MAX_IMPORT_BYTES = 100 * 1024 * 1024;
+
+/** An import: a job for the file, the file straight to S3 (presigned POST), then its start. */
+async function startImport({ file, dryRun }: { file: File; dryRun: boolean }): Promise<Import> {
+  if (file.size > MAX_IMPORT_BYTES) {
+    const problem = { status: 422, code: "import_too_large", title: "File too large", type: "" };
+    throw new ApiProblem(toProblem({ ...problem, detail: "The file is larger than 100 MB." }, 422));
+  }
+  const created = await unwrap(api.POST("/admin/imports", { body: { dry_run: dryRun } }));
+  const form = new FormData();
+  for (const [name, value] of Object.entries(created.upload.fields)) form.append(name, value);
+  form.append("file", file); // S3 wants the file last
+  const stored = await fetch(created.upload.url, { method: "POST", body: form });
+  if (!stored.ok) throw new ApiProblem(toProblem(null, stored.status));
+  return unwrap(api.POST("/admin/imports/{import_id}/start", { params: { path: { import_id: created.id } } }));
+}
+
+export function useStartImport() {
+  return useMutation({ mutationFn: startImport });
+}
+
+/** An import's progress and report, read every second until it ends; the catalog is read
+ * again once it has. */
+export function useImport(importId: string | null) {
+  const catalogChanged = useCatalogChanged();
+  const query = useQuery({
+    queryKey: keys.imports(importId ?? ""),
+    queryFn: () =>
+      unwrap(api.GET("/admin/imports/{import_id}", { params: { path: { import_id: importId ?? "" } } })),
+    enabled: importId !== null,
+    refetchInterval: (query) =>
+      query.state.data && ["done", "failed"].includes(query.state.data.status) ? false : 1000,
+  });
+  const wrote = query.data?.status === "done" && !query.data.dry_run;
+  useEffect(() => {
+    if (wrote) catalogChanged();
+  }, [wrote]);
+  return query;
 }
