@@ -24,7 +24,6 @@ from typing import Any
 
 from app.core.timeutil import now_iso
 from app.db import transactions as tx
-from app.db.codec import serialize
 from app.db.expressions import Update
 from app.db.keys import IMPORT_ROW_PREFIX
 from app.db.table import Sort, Table
@@ -175,9 +174,4 @@ def finish_if_complete(table: Table, job_id: str) -> None:
         return
     change = Update().set({"status": "done", "finished_at": now_iso()})
     change.condition("{status} = {running}", running="running")
-    try:
-        table.client.update_item(
-            TableName=table.name, Key=serialize(table.keys.job(job_id)), **change.request()
-        )
-    except table.client.exceptions.ConditionalCheckFailedException:
-        return  # another chunk finished it
+    jobs.update_if(table, job_id, change)  # False: another chunk finished it

@@ -37,7 +37,6 @@ from app.core.config import get_settings
 from app.core.errors import ConflictError, InvalidInputError
 from app.core.ids import time_sorted_id
 from app.core.timeutil import now_iso
-from app.db.codec import serialize
 from app.db.expressions import Update
 from app.db.table import Table
 from app.products import images
@@ -111,12 +110,8 @@ def start(table: Table, job_id: str) -> dict[str, Any]:
         raise ImportTooLargeError(f"The file is {size} bytes; the limit is 100 MB.")
     change = Update().set({"status": "queued", "started_at": now_iso(), "file_bytes": size})
     change.condition("{status} = {uploading}", uploading="uploading")
-    try:
-        table.client.update_item(
-            TableName=table.name, Key=serialize(table.keys.job(job_id)), **change.request()
-        )
-    except table.client.exceptions.ConditionalCheckFailedException:
-        raise ImportStartedError(f"Import {job_id} was started already.") from None
+    if not jobs.update_if(table, job_id, change):
+        raise ImportStartedError(f"Import {job_id} was started already.")
     runner.submit(
         {"kind": "import", "store": table.keys.store, "id": job_id},
         run_here=lambda: plan(table, job_id),
@@ -289,9 +284,7 @@ def _record_plan(
         }
     )
     change.condition("attribute_not_exists({chunks_total})")
-    table.client.update_item(
-        TableName=table.name, Key=serialize(table.keys.job(job_id)), **change.request()
-    )
+    jobs.update_if(table, job_id, change)  # False: an earlier try of the plan recorded it
 
 
 def _fail(table: Table, job_id: str, message: str) -> None:

@@ -52,3 +52,14 @@ def update(table: Table, job_id: str, **fields: Any) -> None:
     table.client.update_item(
         TableName=table.name, Key=serialize(table.keys.job(job_id)), **changes.request()
     )
+
+
+def update_if(table: Table, job_id: str, changes: Update) -> bool:
+    """Apply `changes` (with their condition) to the job: False when the condition failed."""
+    try:
+        table.client.update_item(
+            TableName=table.name, Key=serialize(table.keys.job(job_id)), **changes.request()
+        )
+    except table.client.exceptions.ConditionalCheckFailedException:
+        return False
+    return True

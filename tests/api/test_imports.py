@@ -326,3 +326,16 @@ def test_a_finished_import_is_an_event_with_its_totals(
     ]
     created = [e for e in events if e.detail_type == "ProductCreated"]
     assert [e.detail["actor"]["id"] for e in created] == [admin.id]
+
+
+def test_the_sample_csv_imported_into_the_demo_store_changes_nothing(
+    client: TestClient, accounts: Accounts, table: Table
+) -> None:
+    from app.seed import seed
+    from devtools.sample_csv import SAMPLE
+
+    seed(table)
+    admin = accounts.make(Role.ADMIN)
+    report = run_import(client, admin, SAMPLE.read_bytes())
+    rows = len(list(csv_format.read(io.StringIO(SAMPLE.read_text(encoding="utf-8"), newline=""))))
+    assert (report["rows_total"], report["unchanged"], report["failed"]) == (rows, rows, 0), report

@@ -3,6 +3,7 @@ again -- and a third time, when nothing changes."""
 
 from __future__ import annotations
 
+import re
 import uuid
 from typing import Any
 
@@ -57,3 +58,23 @@ def test_an_admin_imports_fixes_the_reported_row_and_imports_again(page: Any, st
     )
     page.goto(f"/app/?q=CUP-{tag}")
     expect(page.get_by_text(f"Tea cup {tag}")).to_be_visible()
+
+
+def test_a_dry_run_of_the_sample_csv_finds_nothing_to_fix(page: Any, stack: Stack) -> None:
+    import io
+
+    from app.transfer.csv_format import read
+    from devtools.sample_csv import SAMPLE
+
+    rows = len(list(read(io.StringIO(SAMPLE.read_text(encoding="utf-8"), newline=""))))
+    log_in(page, stack.person(Role.ADMIN))
+    page.goto("/app/admin/import")
+    page.get_by_label("CSV file").set_input_files(str(SAMPLE))
+    page.get_by_label("Dry run: check the file and count the changes, write nothing").check()
+    page.get_by_role("button", name="Check the file").click()
+    expect(page.get_by_role("status")).to_have_text(
+        re.compile(rf"Dry run: nothing was written\. .* \d+ not imported, of {rows} rows\.$"),
+        timeout=20_000,
+    )
+    expect(page.get_by_role("status")).to_contain_text(" 0 not imported")
+    expect(page.get_by_role("table", name="Problems found in the file")).to_have_count(0)
