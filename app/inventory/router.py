@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, Any
 
 from fastapi import Query, Response
 from pydantic import StringConstraints
 
+from app.auth.schemas import Principal, UserRecord
 from app.core.roles import Role
 from app.core.text import ID_PATTERN
 from app.db.pagination import Page
+from app.db.table import Table
 from app.http.access import CurrentUser, allow
 from app.http.blocking import blocking
 from app.http.conditional import IfMatchHeader
@@ -24,6 +27,8 @@ from app.inventory.schemas import (
     StockSet,
     StockSpread,
 )
+from app.products.schemas import ProductRecord
+from app.stock.model import LedgerEntry, ProductStock
 
 router = APIRouter(
     tags=["inventory"],
@@ -86,8 +91,7 @@ async def get_levels(
 @router.get("/{product_id}", responses=problem_responses(404))
 async def get_level(product_id: ResourceId, table: TableDep, response: Response) -> StockLevel:
     product, stock = await blocking(service.get_level, table, product_id)
-    response.headers["ETag"] = service.etag(stock)
-    return service.level(product, stock)
+    return _answer(response, product, stock)
 
 
 @router.put(
@@ -103,17 +107,16 @@ async def set_level(
     response: Response,
     if_match: IfMatchHeader,
 ) -> StockLevel:
-    product, stock = await blocking(
+    return await _changed(
+        response,
         service.set_stock,
         table,
         product_id,
+        principal,
         target=body.stock,
         reason=body.reason,
         if_match=if_match,
-        actor_id=principal.id,
     )
-    response.headers["ETag"] = service.etag(stock)
-    return service.level(product, stock)
 
 
 @router.post(
@@ -128,16 +131,15 @@ async def adjust_level(
     principal: CurrentUser,
     response: Response,
 ) -> StockLevel:
-    product, stock = await blocking(
+    return await _changed(
+        response,
         service.adjust_stock,
         table,
         product_id,
+        principal,
         delta=body.delta,
         reason=body.reason,
-        actor_id=principal.id,
     )
-    response.headers["ETag"] = service.etag(stock)
-    return service.level(product, stock)
 
 
 @admin_router.put(
@@ -159,16 +161,15 @@ async def spread_stock(
     principal: CurrentUser,
     response: Response,
 ) -> StockLevel:
-    product, stock = await blocking(
+    return await _changed(
+        response,
         service.spread_stock,
         table,
         product_id,
+        principal,
         buckets=body.buckets,
         reason=body.reason,
-        actor_id=principal.id,
     )
-    response.headers["ETag"] = service.etag(stock)
-    return service.level(product, stock)
 
 
 @router.get(
@@ -182,8 +183,137 @@ async def movements(
     entries, next_cursor = await blocking(
         service.movements, table, product_id, limit=limit, cursor=cursor
     )
-    items = [
+    return Page[Movement](items=_movements(entries), next_cursor=next_cursor)
+
+
+async def _changed(
+    response: Response,
+    change: Callable[..., tuple[ProductRecord, ProductStock]],
+    table: Table,
+    product_id: str,
+    principal: Principal,
+    **fields: Any,
+) -> StockLevel:
+    """A stock change made by `principal`, answered with the level after it."""
+    product, stock = await blocking(change, table, product_id, actor_id=principal.id, **fields)
+    return _answer(response, product, stock)
+
+
+def _answer(response: Response, product: ProductRecord, stock: ProductStock) -> StockLevel:
+    """A level, with its stock version as the ETag."""
+    response.headers["ETag"] = service.etag(stock)
+    return service.level(product, stock)
+
+
+def _movements(entries: list[tuple[LedgerEntry, UserRecord | None]]) -> list[Movement]:
+    return [
         Movement.model_validate(entry.model_dump() | {"actor": actor.person() if actor else None})
         for entry, actor in entries
     ]
-    return Page[Movement](items=items, next_cursor=next_cursor)
+
+
+# --- a variant's stock: the same routes under /{product_id}/variants/{variant_id} ------------
+VARIANT = "/{product_id}/variants/{variant_id}"
+
+
+@router.get(VARIANT, responses=problem_responses(404), summary="A variant's stock level")
+async def get_variant_level(
+    product_id: ResourceId, variant_id: ResourceId, table: TableDep, response: Response
+) -> StockLevel:
+    product, stock = await blocking(service.get_level, table, product_id, variant_id)
+    return _answer(response, product, stock)
+
+
+@router.put(
+    VARIANT,
+    responses=problem_responses(404, 412, 422),
+    summary="Set a variant's stock level (a count); If-Match makes it conditional",
+)
+async def set_variant_level(
+    product_id: ResourceId,
+    variant_id: ResourceId,
+    body: StockSet,
+    table: TableDep,
+    principal: CurrentUser,
+    response: Response,
+    if_match: IfMatchHeader,
+) -> StockLevel:
+    return await _changed(
+        response,
+        service.set_stock,
+        table,
+        product_id,
+        principal,
+        target=body.stock,
+        reason=body.reason,
+        if_match=if_match,
+        variant_id=variant_id,
+    )
+
+
+@router.post(
+    VARIANT + "/adjustments",
+    responses=problem_responses(404, 409, 422),
+    summary="Add to or take from a variant's stock; 409 if it would go below zero",
+)
+async def adjust_variant_level(
+    product_id: ResourceId,
+    variant_id: ResourceId,
+    body: StockAdjustment,
+    table: TableDep,
+    principal: CurrentUser,
+    response: Response,
+) -> StockLevel:
+    return await _changed(
+        response,
+        service.adjust_stock,
+        table,
+        product_id,
+        principal,
+        delta=body.delta,
+        reason=body.reason,
+        variant_id=variant_id,
+    )
+
+
+@admin_router.put(
+    VARIANT + "/buckets",
+    responses=problem_responses(404, 422),
+    summary="Spread a variant's stock over more buckets (admins)",
+)
+async def spread_variant_stock(
+    product_id: ResourceId,
+    variant_id: ResourceId,
+    body: StockSpread,
+    table: TableDep,
+    principal: CurrentUser,
+    response: Response,
+) -> StockLevel:
+    return await _changed(
+        response,
+        service.spread_stock,
+        table,
+        product_id,
+        principal,
+        buckets=body.buckets,
+        reason=body.reason,
+        variant_id=variant_id,
+    )
+
+
+@router.get(
+    VARIANT + "/movements",
+    responses=problem_responses(404, 422),
+    summary="A variant's stock ledger, newest first",
+)
+async def variant_movements(
+    product_id: ResourceId,
+    variant_id: ResourceId,
+    table: TableDep,
+    limit: PageLimit = 20,
+    cursor: PageCursor = None,
+) -> Page[Movement]:
+    entries, next_cursor = await blocking(
+        service.movements, table, product_id, limit=limit, cursor=cursor, variant_id=variant_id
+    )
+    return Page[Movement](items=_movements(entries), next_cursor=next_cursor)

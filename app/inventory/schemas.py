@@ -27,6 +27,11 @@ Reason = Annotated[
 
 class StockLevel(BaseModel):
     product_id: str
+    variant_id: str | None = Field(
+        default=None,
+        description="The variant whose level this is (a product with options).",
+        exclude_if=lambda value: value is None,
+    )
     name: str
     sku: str | None
     stock: int

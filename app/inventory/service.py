@@ -3,6 +3,8 @@ history, low stock."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from app.auth import repository as users
 from app.auth.schemas import UserRecord
 from app.core import etags
@@ -16,6 +18,7 @@ from app.inventory.schemas import StockLevel
 from app.products import service as products
 from app.products.schemas import ProductRecord
 from app.products.service import ProductNotFoundError
+from app.products.variants import HasVariantsError
 from app.stock import changes, ledger, limits, reading
 from app.stock.model import LedgerEntry, ProductStock
 from app.stores.schemas import StoreRecord
@@ -33,8 +36,10 @@ Level = tuple[ProductRecord, ProductStock]
 
 
 def level(product: ProductRecord, stock: ProductStock) -> StockLevel:
+    """A product's level, or a variant's (its product's id, and its own)."""
     return StockLevel(
-        product_id=product.id,
+        product_id=product.parent_id or product.id,
+        variant_id=product.id if product.parent_id else None,
         name=product.name,
         sku=product.sku,
         stock=stock.total,
@@ -48,8 +53,22 @@ def etag(stock: ProductStock) -> str:
     return etags.strong(stock.version)
 
 
-def get_level(table: Table, product_id: str) -> Level:
-    return products.get(table, product_id)
+def subject(table: Table, product_id: str, variant_id: str | None = None) -> Level:
+    """Whose stock a request is about: the product's own (a product without options) or
+    one of its variants' (`/inventory/{product_id}/variants/{variant_id}`)."""
+    if variant_id is not None:
+        return products.get_variant(table, product_id, variant_id)
+    product, stock = products.get(table, product_id)
+    if product.variants:
+        raise HasVariantsError(
+            f"{product.name} has variants: their stock is at"
+            f" /inventory/{product_id}/variants/{{variant_id}}."
+        )
+    return product, stock
+
+
+def get_level(table: Table, product_id: str, variant_id: str | None = None) -> Level:
+    return subject(table, product_id, variant_id)
 
 
 def get_levels(table: Table, product_ids: list[str]) -> list[Level]:
@@ -58,11 +77,20 @@ def get_levels(table: Table, product_ids: list[str]) -> list[Level]:
     return products.get_many(table, product_ids)
 
 
-def _commit(table: Table, product_id: str, plan: changes.PlanMaker, actor_id: str) -> Level:
-    product, stock = products.get(table, product_id)
-    outcome = changes.apply(table, snapshot={product_id: stock}, make_plan=plan, actor_id=actor_id)
+def _commit(
+    table: Table,
+    product_id: str,
+    variant_id: str | None,
+    plan_for: Callable[[str], changes.PlanMaker],
+    actor_id: str,
+) -> Level:
+    """Apply the plan `plan_for(subject id)` makes to the subject's stock; its level after."""
+    product, stock = subject(table, product_id, variant_id)
+    outcome = changes.apply(
+        table, snapshot={product.id: stock}, make_plan=plan_for(product.id), actor_id=actor_id
+    )
     changed = isinstance(outcome, changes.Committed) and (outcome.entries or outcome.crossings)
-    return products.get(table, product_id) if changed else (product, stock)
+    return subject(table, product_id, variant_id) if changed else (product, stock)
 
 
 def set_stock(
@@ -73,53 +101,77 @@ def set_stock(
     reason: str,
     if_match: IfMatch | None,
     actor_id: str,
+    variant_id: str | None = None,
 ) -> Level:
     """Set an absolute level (a stock count); the ledger records the difference. With
     If-Match, the level must still be the one the caller saw."""
 
-    def plan(snapshot: changes.Snapshot) -> changes.Plan:
-        stock = _current(snapshot, product_id)
-        if if_match is not None and not if_match.allows(stock.version):
-            raise PreconditionFailedError(
-                f"The stock is at version {stock.version}; reload and try again."
-            )
-        return changes.Plan(changes=[changes.Change(product_id, "set", target, reason)])
+    def plan_for(subject_id: str) -> changes.PlanMaker:
+        def plan(snapshot: changes.Snapshot) -> changes.Plan:
+            stock = _current(snapshot, subject_id)
+            if if_match is not None and not if_match.allows(stock.version):
+                raise PreconditionFailedError(
+                    f"The stock is at version {stock.version}; reload and try again."
+                )
+            return changes.Plan(changes=[changes.Change(subject_id, "set", target, reason)])
 
-    return _commit(table, product_id, plan, actor_id)
+        return plan
+
+    return _commit(table, product_id, variant_id, plan_for, actor_id)
 
 
-def adjust_stock(table: Table, product_id: str, *, delta: int, reason: str, actor_id: str) -> Level:
+def adjust_stock(
+    table: Table,
+    product_id: str,
+    *,
+    delta: int,
+    reason: str,
+    actor_id: str,
+    variant_id: str | None = None,
+) -> Level:
     """Add to or take from the stock (a delivery, breakage...). Never below zero, never
     above the cap."""
 
-    def plan(snapshot: changes.Snapshot) -> changes.Plan:
-        total = _current(snapshot, product_id).total
-        if total + delta < 0:
-            raise NegativeStockError(
-                f"Only {total} in stock: an adjustment of {delta} would go below zero.",
-                available=total,
-            )
-        limits.check_addition(total, delta, what="an adjustment")
-        return changes.Plan(changes=[changes.Change(product_id, "adjustment", delta, reason)])
+    def plan_for(subject_id: str) -> changes.PlanMaker:
+        def plan(snapshot: changes.Snapshot) -> changes.Plan:
+            total = _current(snapshot, subject_id).total
+            if total + delta < 0:
+                raise NegativeStockError(
+                    f"Only {total} in stock: an adjustment of {delta} would go below zero.",
+                    available=total,
+                )
+            limits.check_addition(total, delta, what="an adjustment")
+            return changes.Plan(changes=[changes.Change(subject_id, "adjustment", delta, reason)])
 
-    return _commit(table, product_id, plan, actor_id)
+        return plan
+
+    return _commit(table, product_id, variant_id, plan_for, actor_id)
 
 
 def spread_stock(
-    table: Table, product_id: str, *, buckets: int, reason: str, actor_id: str
+    table: Table,
+    product_id: str,
+    *,
+    buckets: int,
+    reason: str,
+    actor_id: str,
+    variant_id: str | None = None,
 ) -> Level:
     """Spread the stock over more buckets, for a product that sells too fast for one."""
 
-    def plan(snapshot: changes.Snapshot) -> changes.Plan:
-        stock = _current(snapshot, product_id)
-        if buckets < len(stock.buckets):
-            raise FewerBucketsError(
-                f"The stock is spread over {len(stock.buckets)} buckets; it can only grow."
-            )
-        change = changes.Change(product_id, "set", stock.total, reason, buckets=buckets)
-        return changes.Plan(changes=[change])
+    def plan_for(subject_id: str) -> changes.PlanMaker:
+        def plan(snapshot: changes.Snapshot) -> changes.Plan:
+            stock = _current(snapshot, subject_id)
+            if buckets < len(stock.buckets):
+                raise FewerBucketsError(
+                    f"The stock is spread over {len(stock.buckets)} buckets; it can only grow."
+                )
+            change = changes.Change(subject_id, "set", stock.total, reason, buckets=buckets)
+            return changes.Plan(changes=[change])
 
-    return _commit(table, product_id, plan, actor_id)
+        return plan
+
+    return _commit(table, product_id, variant_id, plan_for, actor_id)
 
 
 def _current(snapshot: changes.Snapshot, product_id: str) -> ProductStock:
@@ -129,10 +181,18 @@ def _current(snapshot: changes.Snapshot, product_id: str) -> ProductStock:
 
 
 def movements(
-    table: Table, product_id: str, *, limit: int, cursor: str | None
+    table: Table,
+    product_id: str,
+    *,
+    limit: int,
+    cursor: str | None,
+    variant_id: str | None = None,
 ) -> tuple[list[tuple[LedgerEntry, UserRecord | None]], str | None]:
-    """The ledger, newest first, across the product's buckets; each entry with the person
-    who made it (None for the system, or someone since deleted): one more read a page."""
+    """The ledger, newest first, across the product's buckets (a variant's: its own);
+    each entry with the person who made it (None for the system, or someone since
+    deleted): one more read a page."""
+    if variant_id is not None and variant_id != product_id:
+        product_id = subject(table, product_id, variant_id)[0].id
 
     def fetch(*, start_key: RawItem | None) -> tuple[list[LedgerEntry], RawItem | None]:
         page = ledger.movements_page(table, product_id=product_id, limit=limit, start_key=start_key)

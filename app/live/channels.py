@@ -25,9 +25,11 @@ def product_stock_template(store: str) -> str:
     return f"/{NAMESPACE}/{store}/{{product_id}}"
 
 
-def stock_event(product_id: str, stock: int, at: str) -> str:
+def stock_event(product_id: str, stock: int, at: str, variant_id: str | None = None) -> str:
+    """A product's level; or, on its product's channel, one variant's (`variant_id`)."""
+    variant = {"variant_id": variant_id} if variant_id else {}
     return json.dumps(
-        {"product_id": product_id, "stock": stock, "in_stock": stock > 0, "at": at},
+        {"product_id": product_id, **variant, "stock": stock, "in_stock": stock > 0, "at": at},
         separators=(",", ":"),
     )
 

@@ -99,9 +99,15 @@ class LiveStock:
                 if stock is not None
                 else channels.deleted_event(product_id, at)
             )
+            published = [(channels.product_stock(store, product_id), event)]
+            parent = (read.products.get(product_id) or {}).get("parent_id")
+            if parent and stock is not None:  # a variant: its product's page shows it too
+                variant = channels.stock_event(str(parent), stock.total, at, variant_id=product_id)
+                published.append((channels.product_stock(store, str(parent)), variant))
             try:
-                self.publisher.publish(channels.product_stock(store, product_id), [event])
-                self.published += 1
+                for channel, message in published:
+                    self.publisher.publish(channel, [message])
+                    self.published += 1
             except Exception:
                 logger.exception("live stock: publishing %s/%s failed", store, product_id)
                 failed.append((store, product_id))

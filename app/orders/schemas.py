@@ -25,7 +25,14 @@ class OrderLineRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     product_id: Annotated[str, Field(pattern=ID_PATTERN)]
+    variant_id: Annotated[str | None, Field(pattern=ID_PATTERN)] = Field(
+        default=None, description="Required when the product has more than one variant."
+    )
     quantity: Annotated[int, Field(ge=1, le=MAX_QUANTITY, strict=True)]
+
+    @property
+    def subject(self) -> tuple[str, str | None]:
+        return self.product_id, self.variant_id
 
 
 class OrderCreate(BaseModel):
@@ -39,23 +46,38 @@ class OrderCreate(BaseModel):
     @field_validator("items")
     @classmethod
     def _distinct_products(cls, items: list[OrderLineRequest]) -> list[OrderLineRequest]:
-        ids = [item.product_id for item in items]
+        ids = [item.subject for item in items]
         if len(ids) != len(set(ids)):
-            raise ValueError("each product may appear once; put the total in its quantity")
+            raise ValueError(
+                "each product (variant) may appear once; put the total in its quantity"
+            )
         return items
 
     def fingerprint(self) -> str:
         """What makes two requests "the same" for an idempotency key: the set of lines."""
-        lines = sorted((item.product_id, item.quantity) for item in self.items)
+        lines = sorted(
+            (item.product_id, item.quantity, *([item.variant_id] if item.variant_id else []))
+            for item in self.items
+        )
         return hashlib.sha256(json.dumps(lines).encode()).hexdigest()
 
 
 class OrderLine(BaseModel):
     product_id: str
+    variant_id: str | None = Field(
+        default=None,
+        description="The variant bought (only for a product with options).",
+        exclude_if=lambda value: value is None,
+    )
     name: str
     unit_price: Money
     quantity: int
     line_total: Money
+
+    @property
+    def stock_subject(self) -> str:
+        """Whose stock the line took: its variant's (or the product's own)."""
+        return self.variant_id or self.product_id
 
 
 class OrderRecord(BaseModel):

@@ -19,12 +19,19 @@ from app.orders.schemas import (
     IdempotencyRecord,
     OrderCreate,
     OrderLine,
+    OrderLineRequest,
     OrderRecord,
     OrderStatus,
 )
 from app.products.schemas import ProductRecord
 from app.products.service import NotForSaleError, for_sale
+from app.products.variants import (
+    VariantRequiredError,
+    label,
+    option_names,
+)
 from app.stock import changes, limits, reading
+from app.stock.model import ProductStock
 
 IDEMPOTENCY_TTL_SECONDS = 24 * 3600
 
@@ -42,6 +49,10 @@ class InsufficientStockError(ConflictError):
 
 class UnknownProductsError(InvalidInputError):
     code, title = "unknown_products", "Unknown products"
+
+
+class UnknownVariantError(InvalidInputError):
+    code, title = "unknown_variant", "Unknown variant"
 
 
 class MixedCurrenciesError(InvalidInputError):
@@ -65,7 +76,14 @@ def place_order(
     now, now_seconds = now_iso(), now_epoch()
     read = repository.read_for_purchase(
         table,
-        product_ids=[line.product_id for line in request.items],
+        product_ids=list(  # two variants of one product: the product read once
+            dict.fromkeys(
+                [
+                    *(line.product_id for line in request.items),
+                    *(line.variant_id for line in request.items if line.variant_id),
+                ]
+            )
+        ),
         user_id=buyer.id,
         key=idempotency_key,
         now=now_seconds,
@@ -91,7 +109,7 @@ def place_order(
             )
             actions.append(repository.idempotency_put_action(table, record, now=now_seconds))
         purchases = [
-            changes.Change(line.product_id, "purchase", line.quantity, "purchase", order_id)
+            changes.Change(line.stock_subject, "purchase", line.quantity, "purchase", order_id)
             for line in order.lines
         ]
         return changes.Plan(changes=purchases, actions=actions, result=order)
@@ -135,10 +153,14 @@ def _order_from(
     missing = [
         line.product_id
         for line in request.items
-        if line.product_id not in products or line.product_id not in stock
+        if line.product_id not in products or products[line.product_id].parent_id
     ]
     if missing:
         raise UnknownProductsError(f"No such products: {', '.join(missing)}.", product_ids=missing)
+    sold = {line.subject: _sold(line, products) for line in request.items}
+    gone = [line.product_id for line in request.items if sold[line.subject].id not in stock]
+    if gone:
+        raise UnknownProductsError(f"No such products: {', '.join(gone)}.", product_ids=gone)
     withdrawn = [
         line.product_id for line in request.items if not for_sale(products[line.product_id])
     ]
@@ -152,23 +174,25 @@ def _order_from(
         raise MixedCurrenciesError(
             f"One order takes one currency; these products are in {', '.join(sorted(currencies))}."
         )
+
+    def level(line: OrderLineRequest) -> ProductStock:
+        return stock[sold[line.subject].id]
+
     short = [
-        line
-        for line in request.items
-        if stock[line.product_id].known and stock[line.product_id].total < line.quantity
+        line for line in request.items if level(line).known and level(line).total < line.quantity
     ]
     if short:
         names = ", ".join(
-            f"{products[line.product_id].name} ({stock[line.product_id].total} available)"
-            for line in short
+            f"{sold[line.subject].name} ({level(line).total} available)" for line in short
         )
         raise InsufficientStockError(
             f"Not enough stock: {names}.",
             shortages=[
                 {
                     "product_id": line.product_id,
+                    **({"variant_id": line.variant_id} if line.variant_id else {}),
                     "requested": line.quantity,
-                    "available": stock[line.product_id].total,
+                    "available": level(line).total,
                 }
                 for line in short
             ],
@@ -176,10 +200,11 @@ def _order_from(
     lines = [
         OrderLine(
             product_id=line.product_id,
-            name=products[line.product_id].name,
-            unit_price=products[line.product_id].price,
+            variant_id=line.variant_id if sold[line.subject].parent_id else None,
+            name=_line_name(products[line.product_id], sold[line.subject]),
+            unit_price=sold[line.subject].price,
             quantity=line.quantity,
-            line_total=products[line.product_id].price * line.quantity,
+            line_total=sold[line.subject].price * line.quantity,
         )
         for line in request.items
     ]
@@ -193,6 +218,30 @@ def _order_from(
         created_at=now,
         updated_at=now,
     )
+
+
+def _line_name(product: ProductRecord, sold: ProductRecord) -> str:
+    """ "T-shirt (M / Blue)": the product's name now, and the variant's values."""
+    if sold.variant_options is None:
+        return product.name
+    return f"{product.name} ({label(sold.variant_options, option_names(product))})"
+
+
+def _sold(line: OrderLineRequest, products: dict[str, ProductRecord]) -> ProductRecord:
+    """What the line buys: the variant it names, or the product's one variant (itself)."""
+    product = products[line.product_id]
+    if not product.variants:
+        if line.variant_id not in (None, product.id):
+            raise UnknownVariantError(f"{product.name} has no variant {line.variant_id}.")
+        return product
+    if line.variant_id is None:
+        raise VariantRequiredError(
+            f"{product.name} comes in several variants: name one (variant_id)."
+        )
+    sold = products.get(line.variant_id)
+    if sold is None or sold.parent_id != product.id:
+        raise UnknownVariantError(f"{product.name} has no variant {line.variant_id}.")
+    return sold
 
 
 def get_order(table: Table, order_id: str, *, viewer: Principal) -> OrderRecord:
@@ -254,22 +303,22 @@ def cancel_order(table: Table, order_id: str, *, actor: Principal) -> OrderRecor
     def plan(current: changes.Snapshot) -> changes.Plan:
         returned: dict[str, int] = {}
         for line in order.lines:
-            if line.product_id in current:
-                returned[line.product_id] = returned.get(line.product_id, 0) + line.quantity
+            if line.stock_subject in current:
+                returned[line.stock_subject] = returned.get(line.stock_subject, 0) + line.quantity
         for product_id, units in returned.items():
             limits.check_addition(current[product_id].total, units, what="a cancellation")
         returns = [
             changes.Change(
-                line.product_id, "cancellation", line.quantity, "order cancelled", order.id
+                line.stock_subject, "cancellation", line.quantity, "order cancelled", order.id
             )
             for line in order.lines
-            if line.product_id in current
+            if line.stock_subject in current
         ]
         return changes.Plan(
             changes=returns, actions=[repository.cancel_action(table, order, now, actor.id)]
         )
 
-    snapshot = reading.read_products(table, [line.product_id for line in order.lines]).stock
+    snapshot = reading.read_products(table, [line.stock_subject for line in order.lines]).stock
     outcome = changes.apply(table, snapshot=snapshot, make_plan=plan, actor_id=actor.id)
     if isinstance(outcome, changes.Refused):  # cancelled meanwhile
         raise AlreadyCancelledError("This order is already cancelled.")

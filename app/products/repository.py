@@ -46,17 +46,21 @@ def from_item(item: dict[str, Any]) -> ProductRecord:
 
 
 def _item(table: Table, product: ProductRecord) -> dict[str, Any]:
-    return {
-        **table.keys.product(product.id),
-        **product.model_dump(),
-        **table.keys.product_index_attributes(
+    """A product as stored; a variant's own record is in no listing."""
+    listed = (
+        {}
+        if product.parent_id
+        else table.keys.product_index_attributes(
             product_id=product.id, name=product.name, category=product.category
-        ),
-    }
+        )
+    )
+    return {**table.keys.product(product.id), **product.stored(), **listed}
 
 
-def _sku_claim(table: Table, sku: str, product_id: str) -> tx.Action:
-    return tx.put(table.name, {**table.keys.sku(sku), "product_id": product_id})
+def _sku_claim(table: Table, sku: str, product_id: str, parent_id: str | None = None) -> tx.Action:
+    """The SKU's claim; a variant's names its product too (a search by SKU finds it)."""
+    parent = {"parent_id": parent_id} if parent_id else {}
+    return tx.put(table.name, {**table.keys.sku(sku), "product_id": product_id, **parent})
 
 
 def _sku_release(table: Table, sku: str, product_id: str) -> tx.Action:
@@ -88,7 +92,11 @@ def new_product_actions(
 ) -> list[tx.Action]:
     """Everything a new product is stored as: its SKU claim (first), definition, category
     count, its stock's first actions (app/stock/changes.py) and search entries."""
-    sku_claims = [_sku_claim(table, product.sku, product.id)] if product.sku else []
+    sku_claims = (
+        [_sku_claim(table, product.sku, product.id, product.parent_id)] if product.sku else []
+    )
+    if product.parent_id:  # a variant's own record: counted and found through its product
+        return [*sku_claims, tx.put(table.name, _item(table, product)), *stock_actions]
     return [
         *sku_claims,
         tx.put(table.name, _item(table, product)),
@@ -106,6 +114,33 @@ def put_new(table: Table, *, product: ProductRecord, stock_actions: list[tx.Acti
     except TransactionCancelled as cancelled:
         if product.sku and cancelled.condition_failed(0):
             raise SkuTakenError(f"SKU {product.sku} is already in use.") from cancelled
+        raise
+
+
+def exists_check(table: Table, product_id: str) -> tx.Action:
+    return tx.check(
+        table.name, table.keys.product(product_id), Update().condition("attribute_exists(PK)")
+    )
+
+
+def _claims_sku(action: tx.Action) -> bool:
+    return bool(action.get("Put", {}).get("Item", {}).get("SK") == {"S": "SKU"})
+
+
+def write_new(table: Table, actions: list[tx.Action]) -> None:
+    """Write the actions of new products (or variants), all or nothing: SkuTakenError when
+    one of their SKUs is taken, ProductChangedError when their product is gone."""
+    try:
+        tx.write(table.client, actions)
+    except TransactionCancelled as cancelled:
+        taken = [
+            n for n, a in enumerate(actions) if _claims_sku(a) and cancelled.condition_failed(n)
+        ]
+        if taken:
+            sku = actions[taken[0]]["Put"]["Item"]["PK"]["S"].rsplit("#", 1)[-1]
+            raise SkuTakenError(f"SKU {sku} is already in use.") from cancelled
+        if cancelled.any_condition_failed:
+            raise ProductChangedError from cancelled
         raise
 
 
@@ -191,12 +226,15 @@ def update(table: Table, *, current: ProductRecord, updated: ProductRecord) -> N
         raise
 
 
-def delete(table: Table, *, product: ProductRecord, actor_id: str, now: str, expires: int) -> None:
-    """Remove the product as it was read, freeing its SKU, leaving its category's count
-    and removing its search entries and stock buckets; its ledger stays, as history. A
-    purchase racing the delete finds its bucket gone and fails (app/stock/changes.py).
-    A short-lived record of the removal (what the product was, who removed it) is written
-    with it: a removed item cannot say who removed it, and the change stream tells."""
+def delete_actions(
+    table: Table, *, product: ProductRecord, actor_id: str, now: str, expires: int
+) -> list[tx.Action]:
+    """Remove the product as it was read (the first action), freeing its SKU, leaving its
+    category's count and removing its search entries and stock buckets; its ledger stays,
+    as history. A purchase racing the delete finds its bucket gone and fails
+    (app/stock/changes.py). A short-lived record of the removal (what the product was,
+    who removed it) is written with it: a removed item cannot say who removed it, and the
+    change stream tells."""
     removal = {
         **table.keys.product_removal(product.id),
         "product": product.model_dump(include={*CATALOG_FIELDS, "image_key", "version"}),
@@ -207,7 +245,7 @@ def delete(table: Table, *, product: ProductRecord, actor_id: str, now: str, exp
     actions: list[tx.Action] = [
         tx.delete(table.name, table.keys.product(product.id), _as_read(product)),
         tx.put(table.name, removal),
-        categories.count_action(table, product.category, -1),
+        *([] if product.parent_id else [categories.count_action(table, product.category, -1)]),
         *words.delete_actions(table, product),
         *(
             tx.delete(table.name, table.keys.stock_bucket(product.id, number))
@@ -216,12 +254,32 @@ def delete(table: Table, *, product: ProductRecord, actor_id: str, now: str, exp
     ]
     if product.sku:
         actions.append(_sku_release(table, product.sku, product.id))
+    return actions
+
+
+def delete(table: Table, *, product: ProductRecord, actor_id: str, now: str, expires: int) -> None:
+    """Remove the product as it was read, all or nothing (see `delete_actions`)."""
+    actions = delete_actions(table, product=product, actor_id=actor_id, now=now, expires=expires)
     try:
         tx.write(table.client, actions)
     except TransactionCancelled as cancelled:
         if cancelled.any_condition_failed:
             raise ProductChangedError from cancelled
         raise
+
+
+def sku_moves(table: Table, before: ProductRecord, after: ProductRecord) -> list[tx.Action]:
+    """A variant's (or product's) SKU claim taken and the old one freed, when it changes."""
+    if (before.sku or "").casefold() == (after.sku or "").casefold():
+        return []
+    moves = [_sku_claim(table, after.sku, after.id, after.parent_id)] if after.sku else []
+    if before.sku:
+        moves.append(_sku_release(table, before.sku, before.id))
+    return moves
+
+
+def as_read(product: ProductRecord) -> Update:
+    return _as_read(product)
 
 
 def _status_filter(status: str | None) -> tuple[str, dict[str, str], dict[str, Any]]:
@@ -287,6 +345,14 @@ def list_page(
         item_filter=Filter(kept, names=names, values=values) if kept else None,
     )
     return [from_item(item) for item in items], next_key
+
+
+def variant_product_by_sku(table: Table, sku: str) -> ProductRecord | None:
+    """The product one of whose variants has this SKU (any case), if any: two reads."""
+    claim = table.get(table.keys.sku(sku), consistent=False)
+    if claim is None or not claim.get("parent_id"):
+        return None
+    return get_definition(table, product_id=str(claim["parent_id"]))
 
 
 def claim_upload(table: Table, *, upload_key: str, product_id: str, now: int) -> bool:

@@ -16,7 +16,7 @@ from app.http.conditional import IfMatchHeader
 from app.http.params import CurrentStore, PageCursor, PageLimit, ResourceId, TableDep
 from app.http.responses import problem_responses
 from app.http.routing import APIRouter
-from app.products import categories, service
+from app.products import categories, service, variant_editing
 from app.products.schemas import (
     CategoryList,
     ImageConfirm,
@@ -25,11 +25,15 @@ from app.products.schemas import (
     Label,
     Product,
     ProductCreate,
+    ProductRecord,
     ProductStatus,
     ProductSummary,
     ProductUpdate,
     SearchText,
+    VariantCreate,
+    VariantUpdate,
 )
+from app.stock.model import ProductStock
 
 public_router = APIRouter(tags=["products"], dependencies=[PUBLIC])
 categories_router = APIRouter(tags=["products"], dependencies=[PUBLIC])
@@ -149,8 +153,7 @@ async def create_product(
 ) -> Product:
     product, stock = await blocking(service.create, table, body, actor_id=principal.id, store=store)
     response.headers["Location"] = f"/products/{product.id}"
-    response.headers["ETag"] = service.etag(product, stock)
-    return service.public(product, stock)
+    return _answer(response, product, stock)
 
 
 @admin_router.patch(
@@ -169,8 +172,7 @@ async def update_product(
     product, stock = await blocking(
         service.update, table, product_id, body, if_match=if_match, actor_id=principal.id
     )
-    response.headers["ETag"] = service.etag(product, stock)
-    return service.public(product, stock)
+    return _answer(response, product, stock)
 
 
 @admin_router.delete(
@@ -206,8 +208,7 @@ async def set_image(
     product, stock = await blocking(
         service.set_image, table, product_id, body.upload_key, actor_id=principal.id
     )
-    response.headers["ETag"] = service.etag(product, stock)
-    return service.public(product, stock)
+    return _answer(response, product, stock)
 
 
 @admin_router.delete(
@@ -218,3 +219,79 @@ async def set_image(
 )
 async def delete_image(product_id: ResourceId, table: TableDep, principal: CurrentUser) -> None:
     await blocking(service.remove_image, table, product_id, actor_id=principal.id)
+
+
+@admin_router.post(
+    "/{product_id}/variants",
+    status_code=status.HTTP_201_CREATED,
+    responses=problem_responses(404, 409, 412, 422),
+    summary="Add a variant to a product with options; If-Match of the product",
+)
+async def add_variant(
+    product_id: ResourceId,
+    body: VariantCreate,
+    table: TableDep,
+    response: Response,
+    if_match: IfMatchHeader,
+    principal: CurrentUser,
+) -> Product:
+    product, stock = await blocking(
+        variant_editing.add, table, product_id, body, if_match=if_match, actor_id=principal.id
+    )
+    return _answer(response, product, stock)
+
+
+@admin_router.patch(
+    "/{product_id}/variants/{variant_id}",
+    responses=problem_responses(404, 409, 412, 422),
+    summary="Change a variant's SKU or price (its stock: /inventory); If-Match of the product",
+)
+async def update_variant(
+    product_id: ResourceId,
+    variant_id: ResourceId,
+    body: VariantUpdate,
+    table: TableDep,
+    response: Response,
+    if_match: IfMatchHeader,
+    principal: CurrentUser,
+) -> Product:
+    product, stock = await blocking(
+        variant_editing.update,
+        table,
+        product_id,
+        variant_id,
+        body,
+        if_match=if_match,
+        actor_id=principal.id,
+    )
+    return _answer(response, product, stock)
+
+
+@admin_router.delete(
+    "/{product_id}/variants/{variant_id}",
+    responses=problem_responses(404, 409, 412),
+    summary="Remove a variant (its ledger stays); If-Match of the product",
+)
+async def remove_variant(
+    product_id: ResourceId,
+    variant_id: ResourceId,
+    table: TableDep,
+    response: Response,
+    if_match: IfMatchHeader,
+    principal: CurrentUser,
+) -> Product:
+    product, stock = await blocking(
+        variant_editing.remove,
+        table,
+        product_id,
+        variant_id,
+        if_match=if_match,
+        actor_id=principal.id,
+    )
+    return _answer(response, product, stock)
+
+
+def _answer(response: Response, product: ProductRecord, stock: ProductStock) -> Product:
+    """The product as it is now, with its ETag (definition and stock versions)."""
+    response.headers["ETag"] = service.etag(product, stock)
+    return service.public(product, stock)

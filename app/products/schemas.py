@@ -12,6 +12,8 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
+    ValidationInfo,
+    field_validator,
     model_validator,
 )
 
@@ -92,6 +94,70 @@ STATUS_DESCRIPTION = (
 )
 
 
+MAX_OPTIONS = 3
+MAX_VARIANTS = 100
+
+
+class OptionSpec(BaseModel):
+    """One of a product's options: its name and the values its variants take."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: Label
+    values: Annotated[list[Label], Field(min_length=1, max_length=MAX_VARIANTS)]
+
+    @model_validator(mode="after")
+    def _distinct_values(self) -> OptionSpec:
+        if len({value.casefold() for value in self.values}) != len(self.values):
+            raise ValueError(f"option {self.name!r} names a value twice")
+        return self
+
+
+class VariantCreate(BaseModel):
+    """A variant: its options' values, and its own SKU, price and first stock."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    sku: Sku | None = None
+    options: dict[str, Label] = Field(description="A value for each of the product's options.")
+    price: Price
+    stock: Stock = 0
+
+
+class VariantUpdate(BaseModel):
+    """A variant's new SKU or price (its stock: /inventory/{id}/variants/{variant_id})."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    sku: Sku | None = None
+    price: Price | None = None
+
+    def changes(self) -> dict[str, Any]:
+        return self.model_dump(exclude_unset=True)
+
+
+def check_variants(options: list[OptionSpec], variants: list[VariantCreate]) -> None:
+    """Every variant names one listed value of each option, and no two the same ones."""
+    names = [option.name for option in options]
+    if len({name.casefold() for name in names}) != len(names):
+        raise ValueError("two options have the same name")
+    allowed = {option.name: set(option.values) for option in options}
+    seen: set[tuple[str, ...]] = set()
+    for variant in variants:
+        if set(variant.options) != set(names):
+            raise ValueError(f"each variant names a value for each option: {', '.join(names)}")
+        for name, value in variant.options.items():
+            if value not in allowed[name]:
+                raise ValueError(f"{value!r} is not a value of option {name!r}")
+        combination = tuple(variant.options[name] for name in names)
+        if combination in seen:
+            raise ValueError(f"two variants are {' / '.join(combination)}")
+        seen.add(combination)
+    skus = [variant.sku.casefold() for variant in variants if variant.sku]
+    if len(set(skus)) != len(skus):
+        raise ValueError("two variants have the same SKU")
+
+
 class ProductCreate(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
@@ -113,7 +179,18 @@ class ProductCreate(BaseModel):
 
     name: Name
     description: Description = ""
-    price: Price
+    # before price: price is checked knowing whether the product has variants
+    options: Annotated[list[OptionSpec], Field(max_length=MAX_OPTIONS)] = []
+    variants: Annotated[list[VariantCreate], Field(max_length=MAX_VARIANTS)] = Field(
+        default=[],
+        description="With options: one per combination sold, each with its own SKU, price "
+        "and stock (the product's own sku, price and stock are then left out).",
+    )
+    price: Price | None = Field(
+        default=None,
+        validate_default=True,
+        description="Required unless the product has variants (each has its own).",
+    )
     currency: Currency | None = Field(
         default=None, description="ISO 4217; the store's currency when left out."
     )
@@ -124,6 +201,27 @@ class ProductCreate(BaseModel):
         default=0, description="Initial stock; later changes go through /inventory."
     )
     status: ProductStatus = Field(default="active", description=STATUS_DESCRIPTION)
+
+    @field_validator("price")
+    @classmethod
+    def _price_unless_variants(cls, price: Decimal | None, info: ValidationInfo) -> Decimal | None:
+        if price is None and not info.data.get("variants"):
+            raise ValueError("price is required (or options and variants)")
+        return price
+
+    @model_validator(mode="after")
+    def _one_variant_or_many(self) -> ProductCreate:
+        if not self.options and not self.variants:
+            return self
+        if not (self.options and self.variants):
+            raise ValueError("options and variants go together")
+        given = [name for name in ("sku", "price") if getattr(self, name) is not None]
+        if self.stock:
+            given.append("stock")
+        if given:
+            raise ValueError(f"with variants, {', '.join(given)} belong to each variant")
+        check_variants(self.options, self.variants)
+        return self
 
 
 class ProductUpdate(BaseModel):
@@ -155,8 +253,20 @@ class ProductUpdate(BaseModel):
         return self.model_dump(exclude_unset=True)
 
 
+class VariantDefinition(BaseModel):
+    """A variant as its product records it (its stock is the variant's own)."""
+
+    sku: str | None = None
+    options: dict[str, str]
+    price: Decimal
+
+
 class ProductRecord(BaseModel):
-    """A product's definition as stored (its stock is in buckets of its own: app/stock)."""
+    """A product's definition as stored (its stock is in buckets of its own: app/stock).
+
+    A product with options records its variants (`variants`, by id); each variant is also
+    an item of its own, a product record with `parent_id`, never listed: the stock engine's
+    subject, so a variant has its own buckets, ledger, low-stock entry and spreading."""
 
     id: str
     name: str
@@ -176,6 +286,31 @@ class ProductRecord(BaseModel):
     created_at: str
     updated_at: str
     changed_by: str | None = None  # who made the definition as it is (events name them)
+    options: list[dict[str, Any]] = []  # [{name, values}]
+    variants: dict[str, VariantDefinition] = {}  # a product with options: its variants
+    price_max: Decimal | None = None  # its variants' highest price (`price`: their lowest)
+    parent_id: str | None = None  # a variant's own record: its product
+    variant_options: dict[str, str] | None = None  # a variant's own record: its values
+
+    def stored(self) -> dict[str, Any]:
+        """Its attributes as an item holds them: the variants' fields only where they are
+        used, so that other products' items stay as they were."""
+        data = self.model_dump()
+        for name in ("options", "variants", "parent_id", "variant_options", "price_max"):
+            if not data[name]:
+                del data[name]
+        return data
+
+    def listed(self) -> dict[str, Any]:
+        """What a listing's copy holds (search entries): not the variants themselves."""
+        data = self.stored()
+        data.pop("variants", None)
+        return data
+
+
+class Option(BaseModel):
+    name: str
+    values: list[str]
 
 
 class ProductSummary(BaseModel):
@@ -194,16 +329,29 @@ class ProductSummary(BaseModel):
     sku: str | None
     status: ProductStatus
     in_stock: bool
+    options: list[Option] = Field(
+        default=[], description="A product with options is bought by choosing a variant."
+    )
     image_url: str | None
     version: int
     created_at: datetime
     updated_at: datetime
 
 
+class Variant(BaseModel):
+    id: str = Field(description="A product without options has one variant: its own id.")
+    sku: str | None
+    options: dict[str, str]
+    price: Money
+    stock: int
+    in_stock: bool
+
+
 class Product(ProductSummary):
     """A product with its live stock (the product page, and answers to edits)."""
 
-    stock: int
+    stock: int = Field(description="Its variants' stock, together.")
+    variants: list[Variant] = []
 
 
 class ImageUploadRequest(BaseModel):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from functools import partial
 from typing import Any
@@ -12,12 +13,13 @@ from app.core.errors import ConflictError, NotFoundError, PreconditionFailedErro
 from app.core.etags import IfMatch
 from app.core.roles import SYSTEM_ACTOR
 from app.core.timeutil import now_epoch, now_iso
-from app.db.keys import search_key
+from app.db.keys import name_sort_key, search_key
 from app.db.pagination import paginate
 from app.db.table import Table
+from app.db.transactions import MAX_ACTIONS as MAX_TRANSACTION_ACTIONS
 from app.db.transactions import Action, backoff
-from app.products import images, repository
-from app.products.repository import ProductChangedError
+from app.products import images, repository, variants
+from app.products.repository import ProductChangedError, SkuTakenError
 from app.products.schemas import (
     ImageUpload,
     ImageUploadRequest,
@@ -49,15 +51,16 @@ class ProductNotFoundError(NotFoundError):
 
 
 # what a shopper sees as stored (the rest is worked out here)
-_SHOWN = set(ProductSummary.model_fields) - {"image_url", "price_min", "price_max"}
+_SHOWN = set(ProductSummary.model_fields) - {"image_url", "price_min", "price_max", "options"}
 
 
 def _shown(product: ProductRecord) -> dict[str, Any]:
+    lowest, highest = variants.price_range(product)
     return product.model_dump(include=_SHOWN) | {
         "image_url": images.url_for(product.image_key, get_settings()),
-        # a product's one variant: its own price (listings span a product's variants)
-        "price_min": product.price,
-        "price_max": product.price,
+        "price_min": lowest,
+        "price_max": highest,
+        "options": product.options,
     }
 
 
@@ -65,8 +68,32 @@ def summary(product: ProductRecord) -> ProductSummary:
     return ProductSummary.model_validate(_shown(product))
 
 
+def _variants_shown(product: ProductRecord, stock: ProductStock) -> list[dict[str, Any]]:
+    if not isinstance(stock, variants.VariantsStock):  # its one variant: itself
+        return [
+            {
+                "id": product.id,
+                "sku": product.sku,
+                "options": {},
+                "price": product.price,
+                "stock": stock.total,
+                "in_stock": stock.total > 0,
+            }
+        ]
+    shown = []
+    for variant_id, definition in variants.in_order(product):
+        part = stock.parts.get(variant_id)
+        level = part.total if part else 0
+        shown.append(
+            {"id": variant_id, **definition.model_dump(), "stock": level, "in_stock": level > 0}
+        )
+    return shown
+
+
 def public(product: ProductRecord, stock: ProductStock) -> Product:
-    return Product.model_validate(_shown(product) | {"stock": stock.total})
+    return Product.model_validate(
+        _shown(product) | {"stock": stock.total, "variants": _variants_shown(product, stock)}
+    )
 
 
 def etag(product: ProductRecord, stock: ProductStock) -> str:
@@ -75,9 +102,31 @@ def etag(product: ProductRecord, stock: ProductStock) -> str:
 
 
 def get(table: Table, product_id: str) -> tuple[ProductRecord, ProductStock]:
+    """A product with its stock (with variants: theirs, one more read). A variant's own
+    record is no product: 404."""
     found = repository.get(table, product_id=product_id)
-    if found is None:
+    if found is None or found[0].parent_id:
         raise ProductNotFoundError(product_id)
+    product, stock = found
+    if product.variants:
+        parts = repository.get_many(table, product_ids=list(product.variants))
+        stock = variants.combined(product.id, {vid: part for vid, (_, part) in parts.items()})
+    return product, stock
+
+
+def get_variant(
+    table: Table, product_id: str, variant_id: str
+) -> tuple[ProductRecord, ProductStock]:
+    """A variant's own record and stock (the stock engine's subject); a product without
+    options has one variant, itself."""
+    if variant_id == product_id:
+        product, stock = get(table, product_id)
+        if product.variants:
+            raise variants.VariantNotFoundError(f"No variant {variant_id} of this product.")
+        return product, stock
+    found = repository.get(table, product_id=variant_id)
+    if found is None or found[0].parent_id != product_id:
+        raise variants.VariantNotFoundError(f"No variant {variant_id} of product {product_id}.")
     return found
 
 
@@ -116,16 +165,22 @@ def new_record(
     """A new product's definition, as it is first stored (`currency`: unless the request
     names one)."""
     now = now_iso()
+    definitions = variants.new_definitions(request.variants)
+    prices = [definition.price for definition in definitions.values()]
     return _with_words(
         ProductRecord(
             id=product_id or str(uuid.uuid4()),
-            **request.model_dump(exclude={"stock", "currency"}),
+            **request.model_dump(exclude={"stock", "currency", "price", "options", "variants"}),
+            price=request.price if request.price is not None else min(prices),
+            price_max=max(prices) if prices else None,
             currency=request.currency or currency,
             version=1,
-            in_stock=request.stock > 0,
+            in_stock=request.stock > 0 or any(v.stock > 0 for v in request.variants),
             created_at=now,
             updated_at=now,
             changed_by=actor_id,
+            options=[option.model_dump() for option in request.options],
+            variants=definitions,
         )
     )
 
@@ -142,6 +197,8 @@ def create(
     product = new_record(
         request, currency=store.settings.currency, actor_id=actor_id, product_id=product_id
     )
+    if product.variants:
+        return _create_with_variants(table, product, request, actor_id=actor_id)
     now = product.created_at
     stock_actions, entry = changes.first_bucket(
         table,
@@ -154,6 +211,37 @@ def create(
     repository.put_new(table, product=product, stock_actions=stock_actions)
     bucket = Bucket(0, request.stock, 1 if entry else 0, now if entry else None)
     return product, ProductStock(product.id, (bucket,))
+
+
+def _create_with_variants(
+    table: Table, product: ProductRecord, request: ProductCreate, *, actor_id: str
+) -> tuple[ProductRecord, ProductStock]:
+    """The product and each variant's own record, SKU claim and first stock, all or nothing
+    (a product of more variants than one transaction holds is written in several, and
+    removed again if one is refused)."""
+    stocks = dict(zip(product.variants, (v.stock for v in request.variants), strict=True))
+    batches: list[list[Action]] = [
+        repository.new_product_actions(table, product=product, stock_actions=[])
+    ]
+    parts: dict[str, ProductStock] = {}
+    for variant_id, stock in stocks.items():
+        child = variants.child_record(product, variant_id, in_stock=stock > 0)
+        actions, entry = new_product_actions(
+            table, product=child, stock=stock, actor_id=actor_id, reason=INITIAL_STOCK_REASON
+        )
+        if len(batches[-1]) + len(actions) > MAX_TRANSACTION_ACTIONS:
+            batches.append([repository.exists_check(table, product.id)])
+        batches[-1] += actions
+        bucket = Bucket(0, stock, 1 if entry else 0, product.created_at if entry else None)
+        parts[variant_id] = ProductStock(variant_id, (bucket,))
+    for number, batch in enumerate(batches):
+        try:
+            repository.write_new(table, batch)
+        except SkuTakenError:
+            if number:
+                delete(table, product.id, actor_id=actor_id)
+            raise
+    return product, variants.combined(product.id, parts)
 
 
 def edited(current: ProductRecord, actor_id: str, changes: dict[str, Any]) -> ProductRecord:
@@ -187,6 +275,12 @@ def update(
             raise PreconditionFailedError(
                 f"The product is at version {current.version}; reload and try again."
             )
+        owned = {"price", "sku"} & set(request.changes())
+        if current.variants and owned:
+            raise variants.HasVariantsError(
+                f"{current.name} has variants: its {' and '.join(sorted(owned))} are theirs"
+                " (PATCH /products/{id}/variants/{variant_id})."
+            )
         updated = edited(current, actor_id, request.changes())
         try:
             repository.update(table, current=current, updated=updated)
@@ -205,8 +299,9 @@ def delete(table: Table, product_id: str, *, actor_id: str) -> None:
     moved), a removal in between is a 404."""
     for attempt in range(1, MAX_UNCONDITIONAL_ATTEMPTS + 1):
         product = repository.get_definition(table, product_id=product_id)
-        if product is None:
+        if product is None or product.parent_id:
             raise ProductNotFoundError(product_id)
+        _delete_variants(table, product, actor_id=actor_id)
         try:
             repository.delete(
                 table,
@@ -223,6 +318,29 @@ def delete(table: Table, product_id: str, *, actor_id: str) -> None:
     raise PreconditionFailedError("The product keeps changing; reload and try again.")
 
 
+def _delete_variants(table: Table, product: ProductRecord, *, actor_id: str) -> None:
+    """A product's variants go before it, one transaction each (with their stock and SKU
+    claims); their ledgers stay, as history."""
+    for variant_id in product.variants:
+        for attempt in range(1, MAX_UNCONDITIONAL_ATTEMPTS + 1):
+            child = repository.get_definition(table, product_id=variant_id)
+            if child is None:
+                break
+            try:
+                repository.delete(
+                    table,
+                    product=child,
+                    actor_id=actor_id,
+                    now=now_iso(),
+                    expires=now_epoch() + REMOVAL_RECORD_SECONDS,
+                )
+                break
+            except ProductChangedError:  # its stock flipped meanwhile: read it again
+                backoff(attempt)
+        else:
+            raise PreconditionFailedError("The product keeps changing; try again.")
+
+
 def list_page(
     table: Table,
     *,
@@ -237,13 +355,40 @@ def list_page(
     catalog itself."""
     if q is not None and not search_key(q):
         q = None
-    return paginate(
+    found, next_cursor = paginate(
         cursor,
         scope=table.keys.products_scope(category=category, q=q, status=status),
         fetch=partial(
             repository.list_page, table, category=category, q=q, status=status, limit=limit
         ),
     )
+    if q and cursor is None and not found and SKU_SHAPE.match(q.strip()):
+        # nothing by name or a product's SKU: perhaps a variant's (one more read)
+        found = _with_variant_sku(table, found, q.strip(), category=category, status=status)
+    return found, next_cursor
+
+
+SKU_SHAPE = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+
+
+def _with_variant_sku(
+    table: Table,
+    found: list[ProductRecord],
+    sku: str,
+    *,
+    category: str | None,
+    status: ProductStatus | None,
+) -> list[ProductRecord]:
+    """A search for a variant's SKU finds its product (the variants' SKUs have no search
+    entries of their own: a product has up to 100, and an edit would rewrite them all)."""
+    product = repository.variant_product_by_sku(table, sku)
+    if product is None or any(p.id == product.id for p in found):
+        return found
+    if status is not None and product.status != status:
+        return found
+    if category is not None and name_sort_key(product.category) != name_sort_key(category):
+        return found
+    return [product, *found]
 
 
 class NotForSaleError(ConflictError):

@@ -35,7 +35,7 @@ def suffixes(product: ProductRecord) -> list[tuple[str, bool]]:
 
 def entries(table: Table, product: ProductRecord) -> list[dict[str, Any]]:
     keys = table.keys
-    listing = {**product.model_dump(), "category_key": name_sort_key(product.category)}
+    listing = {**product.listed(), "category_key": name_sort_key(product.category)}
     return [
         {
             **keys.word_entry(product.id, position),

@@ -11,6 +11,7 @@ from typing import TextIO
 
 from app.core import money
 from app.products.schemas import ProductRecord
+from app.products.variants import in_order, option_names
 
 COLUMNS = (
     "handle",
@@ -33,22 +34,42 @@ COLUMNS = (
 TAG_SEPARATOR = "|"
 
 
-def product_rows(product: ProductRecord, stock: int) -> list[dict[str, str]]:
-    """A product's rows (one: a product without options has exactly one variant)."""
-    return [
-        {
-            "handle": product.id,
-            "name": product.name,
-            "description": product.description,
-            "category": product.category,
-            "tags": TAG_SEPARATOR.join(product.tags),
-            "status": product.status,
-            "sku": product.sku or "",
-            "price": money.as_text(product.price),
-            "currency": product.currency,
-            "stock": str(stock),
-        }
-    ]
+def product_rows(
+    product: ProductRecord, stock: int, variant_stock: dict[str, int] | None = None
+) -> list[dict[str, str]]:
+    """A product's rows: one per variant (a product without options has exactly one, itself;
+    `variant_stock`: each variant's, for one with options)."""
+    shared = {
+        "handle": product.id,
+        "name": product.name,
+        "description": product.description,
+        "category": product.category,
+        "tags": TAG_SEPARATOR.join(product.tags),
+        "status": product.status,
+        "currency": product.currency,
+    }
+    if not product.variants:
+        return [
+            shared
+            | {"sku": product.sku or "", "price": money.as_text(product.price), "stock": str(stock)}
+        ]
+    names = option_names(product)
+    rows = []
+    for variant_id, variant in in_order(product):
+        options = {}
+        for n, name in enumerate(names, start=1):
+            options[f"option{n}_name"] = name
+            options[f"option{n}_value"] = variant.options.get(name, "")
+        rows.append(
+            shared
+            | options
+            | {
+                "sku": variant.sku or "",
+                "price": money.as_text(variant.price),
+                "stock": str((variant_stock or {}).get(variant_id, 0)),
+            }
+        )
+    return rows
 
 
 def write(rows: Iterable[dict[str, str]], into: TextIO) -> int:

@@ -2,7 +2,8 @@
 
 `start` records the job and hands it to a runner (app/transfer/runner.py); `run` reads the
 catalog page by page -- one Query of the product listing (every status) and one
-BatchGetItem of those products' stock per 100 products, never a Scan -- writes the rows to
+BatchGetItem of those products' stock per 100 products (and one of their variants', for
+products with options), never a Scan -- writes the rows to
 a temporary file and puts it in S3 (`exports/<store>/<id>.csv`, the images bucket, kept a
 week); `get` answers with a presigned download while the job is done.
 """
@@ -68,10 +69,13 @@ def _rows(table: Table, job_id: str) -> Any:
             table.keys.products_listing(), index=BY_NAME, limit=PAGE, start_key=start_key
         )
         found = products.get_many(table, product_ids=[item["id"] for item in items])
+        variant_ids = [vid for product, _ in found.values() for vid in product.variants]
+        parts = products.get_many(table, product_ids=variant_ids) if variant_ids else {}
+        levels = {vid: stock.total for vid, (_, stock) in parts.items()}
         for item in items:
             if item["id"] in found:
                 product, stock = found[item["id"]]
-                yield from csv_format.product_rows(product, stock.total)
+                yield from csv_format.product_rows(product, stock.total, levels)
         done += len(items)
         jobs.update(table, job_id, rows=done)  # progress, a page at a time
         if start_key is None:

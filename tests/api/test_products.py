@@ -61,6 +61,8 @@ class TestCreate:
             "version",
             "created_at",
             "updated_at",
+            "options",  # shared/DESIGN.md, "Variants, status, import/export"
+            "variants",
         }
         assert product["status"] == "active"  # what a new product is unless told
         assert product["price_min"] == product["price_max"] == "19.99"  # its one variant

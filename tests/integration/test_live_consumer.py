@@ -137,6 +137,29 @@ def test_a_spread_product_is_published_with_the_sum_of_its_buckets(
     assert [e["stock"] for _, e in publisher.sent] == [7]
 
 
+def test_a_variant_s_level_goes_to_its_own_channel_and_its_product_s(
+    client: TestClient, accounts: Accounts, table: Table
+) -> None:
+    from tests.api.test_variants import make_tshirt, variant
+
+    shirt = make_tshirt(client, accounts.make(Role.ADMIN))
+    blue_m = variant(shirt, Size="M", Colour="Blue")
+    line = {"product_id": shirt["id"], "variant_id": blue_m["id"], "quantity": 4}
+    assert (
+        client.post("/orders", headers=accounts.make().headers, json={"items": [line]}).status_code
+        == 201
+    )
+    publisher = Publisher()
+    assert process([bucket_record(table, blue_m["id"], "500")], consumer(table, publisher)) == {
+        "batchItemFailures": []
+    }
+    sent = [(channel.rsplit("/", 1)[-1], event) for channel, event in publisher.sent]
+    assert [(c, e["product_id"], e.get("variant_id"), e["stock"]) for c, e in sent] == [
+        (blue_m["id"], blue_m["id"], None, 26),
+        (shirt["id"], shirt["id"], blue_m["id"], 26),
+    ]
+
+
 def test_a_table_made_before_the_stream_gets_one_from_create_table(dynamodb_endpoint: str) -> None:
     """`make run` keeps its data between runs: its table predates live stock."""
     from app.db.keys import Keys

@@ -26,14 +26,19 @@ def admin(accounts: Accounts) -> Account:
 
 
 def buy(
-    client: TestClient, account: Account, lines: list[tuple[str, int]], key: str | None = None
+    client: TestClient,
+    account: Account,
+    lines: list[tuple[str, int]] | list[tuple[tuple[str, str | None], int]],
+    key: str | None = None,
 ) -> Any:
+    """Order the lines: (product id, quantity), or ((product id, variant id), quantity)."""
     headers = dict(account.headers) | ({"Idempotency-Key": key} if key else {})
-    return client.post(
-        "/orders",
-        headers=headers,
-        json={"items": [{"product_id": p, "quantity": q} for p, q in lines]},
-    )
+    items = []
+    for subject, quantity in lines:
+        product_id, variant_id = subject if isinstance(subject, tuple) else (subject, None)
+        variant = {"variant_id": variant_id} if variant_id else {}
+        items.append({"product_id": product_id, **variant, "quantity": quantity})
+    return client.post("/orders", headers=headers, json={"items": items})
 
 
 @pytest.mark.parametrize("buckets", [1, 4])
@@ -80,8 +85,16 @@ def test_twelve_concurrent_retries_with_one_key_make_one_order(
 def test_a_mixed_history_adds_up(
     client: TestClient, table: Table, accounts: Accounts, admin: Account
 ) -> None:
-    """Random multi-line purchases, cancellations and adjustments from many threads."""
+    """Random multi-line purchases, cancellations and adjustments from many threads, over
+    products and the variants of a product with options."""
+    from tests.api.test_variants import make_tshirt
+
     products = [create_product(client, admin, name=f"P{i}", stock=20)["id"] for i in range(5)]
+    sizes = [{"options": {"Size": s, "Colour": "Red"}, "price": "9.00", "stock": 20} for s in "SM"]
+    shirt = make_tshirt(client, admin, variants=sizes)
+    variants = [v["id"] for v in shirt["variants"]]
+    subjects: list[tuple[str, str | None]] = [(p, None) for p in products]
+    subjects += [(shirt["id"], v) for v in variants]
     for product_id, buckets in zip(products[:2], (4, 3), strict=True):  # hot products
         spread = client.put(
             f"/inventory/{product_id}/buckets", headers=admin.headers, json={"buckets": buckets}
@@ -98,7 +111,7 @@ def test_a_mixed_history_adds_up(
             roll = rng.random()
             if roll < 0.6:
                 account = rng.choice(buyers)
-                lines = [(p, rng.randint(1, 4)) for p in rng.sample(products, rng.randint(1, 3))]
+                lines = [(p, rng.randint(1, 4)) for p in rng.sample(subjects, rng.randint(1, 3))]
                 response = buy(client, account, lines)
                 assert response.status_code in (201, 409), response.text
                 if response.status_code == 201:
@@ -111,8 +124,10 @@ def test_a_mixed_history_adds_up(
                 outcomes[f"cancel {response.status_code}"] += 1
             else:
                 delta = rng.choice([-5, -2, 3, 6])
+                product_id, variant_id = rng.choice(subjects)
+                path = f"{product_id}/variants/{variant_id}" if variant_id else product_id
                 response = client.post(
-                    f"/inventory/{rng.choice(products)}/adjustments",
+                    f"/inventory/{path}/adjustments",
                     headers=manager.headers,
                     json={"delta": delta, "reason": "random"},
                 )
@@ -125,7 +140,7 @@ def test_a_mixed_history_adds_up(
     def watch() -> None:
         """Sample every stored stock bucket while the history runs."""
         while not done.is_set():
-            for product_id in products:
+            for product_id in [*products, *variants]:
                 observed.extend(b.stock for b in stock_record(table, product_id).buckets)
 
     watcher = threading.Thread(target=watch)
@@ -139,10 +154,40 @@ def test_a_mixed_history_adds_up(
     assert observed
     assert min(observed) >= 0
     assert outcomes["buy 201"] > 10
-    finals = check_history(table, products, [order_id for _, order_id in placed])
+    finals = check_history(table, [*products, *variants], [order_id for _, order_id in placed])
     assert all(stock >= 0 for stock in finals.values())
     listed = {p["id"]: p["in_stock"] for p in client.get("/products?limit=100").json()["items"]}
     assert all(listed[p] == (finals[p] > 0) for p in products)
+    assert listed[shirt["id"]] == any(finals[v] > 0 for v in variants)
     shown = {p: client.get(f"/products/{p}").json()["stock"] for p in products}
-    assert shown == finals
+    assert shown == {p: finals[p] for p in products}
+    page = client.get(f"/products/{shirt['id']}").json()
+    assert page["stock"] == sum(finals[v] for v in variants)
+    assert {v["id"]: v["stock"] for v in page["variants"]} == {v: finals[v] for v in variants}
     assert [len(stock_record(table, p).buckets) for p in products] == [4, 3, 1, 1, 1]
+
+
+def test_a_rush_of_100_buyers_for_30_units_of_one_variant(
+    client: TestClient, table: Table, accounts: Accounts, admin: Account
+) -> None:
+    from tests.api.test_variants import make_tshirt, variant
+
+    shirt = make_tshirt(client, admin)
+    blue_m = variant(shirt, Size="M", Colour="Blue")  # 30 in stock; the others 10 each
+    buyers = [accounts.make() for _ in range(5)]
+    line = {"product_id": shirt["id"], "variant_id": blue_m["id"], "quantity": 1}
+    responses = race(
+        100,
+        lambda i: client.post("/orders", headers=buyers[i % 5].headers, json={"items": [line]}),
+    )
+    statuses = Counter(r.status_code for r in responses)
+    assert statuses == {201: 30, 409: 70}
+    assert stock_of(table, blue_m["id"]) == 0
+    others = [v for v in shirt["variants"] if v["id"] != blue_m["id"]]
+    assert [stock_of(table, v["id"]) for v in others] == [10] * 5  # untouched
+    assert all(e["kind"] == "initial" for v in others for e in ledger_of(table, v["id"]))
+    orders = [r.json()["id"] for r in responses if r.status_code == 201]
+    check_history(table, [blue_m["id"]], orders)
+    page = client.get(f"/products/{shirt['id']}").json()
+    assert (page["stock"], variant(page, Size="M", Colour="Blue")["in_stock"]) == (50, False)
+    assert page["in_stock"] is True

@@ -3,7 +3,7 @@
 For every stock bucket of every product: one ledger entry per change (the bucket counts
 its changes in `seq`), the deltas add up to the bucket's stock, and no recorded level is
 below zero; the product's `in_stock` is exactly "some bucket holds stock". For every order:
-each line's purchase entries (one per bucket it took from) add up to its quantity, and so
+each line's purchase entries (a variant's, for a line that names one) (one per bucket it took from) add up to its quantity, and so
 do its cancellation entries once it is cancelled; no purchase or cancellation entry lacks
 its order.
 """
@@ -53,10 +53,11 @@ def check_history(
         order = table.get(table.keys.order(order_id))
         assert order is not None
         for line in order["lines"]:
-            if line["product_id"] not in finals:
+            subject = line.get("variant_id") or line["product_id"]  # whose stock it took
+            if subject not in finals:
                 continue
-            expected[(order_id, line["product_id"], "purchase")] += int(line["quantity"])
+            expected[(order_id, subject, "purchase")] += int(line["quantity"])
             if order["status"] == "cancelled":
-                expected[(order_id, line["product_id"], "cancellation")] += int(line["quantity"])
+                expected[(order_id, subject, "cancellation")] += int(line["quantity"])
     assert +moved == +expected, "ledger and orders disagree"
     return finals

@@ -11,6 +11,8 @@ import { api, type Schemas } from "./client";
 export type LiveInfo = Schemas["LiveInfo"];
 export type LiveEvent = {
   product_id: string;
+  /** One variant's level, on its product's channel. */
+  variant_id?: string;
   stock?: number;
   in_stock?: boolean;
   deleted?: boolean;

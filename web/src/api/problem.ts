@@ -12,6 +12,7 @@ export interface FieldError {
 
 export interface Shortage {
   product_id: string;
+  variant_id?: string;
   requested: number;
   available: number;
 }
@@ -203,8 +204,10 @@ export function shortageMessages(
 ): Record<string, string> {
   const messages: Record<string, string> = {};
   for (const shortage of problem?.shortages ?? []) {
-    const name = names[shortage.product_id] ?? "This product";
-    messages[shortage.product_id] =
+    // by the cart's line key: the product's id, or product/variant
+    const key = shortage.variant_id ? `${shortage.product_id}/${shortage.variant_id}` : shortage.product_id;
+    const name = names[key] ?? "This product";
+    messages[key] =
       shortage.available === 0
         ? `${name} is sold out.`
         : `Only ${shortage.available} of ${name} left; you asked for ${shortage.requested}.`;

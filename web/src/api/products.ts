@@ -37,9 +37,18 @@ export function applyLiveEvent(queryClient: QueryClient, event: LiveEvent) {
     void queryClient.invalidateQueries({ queryKey: key });
     return;
   }
-  queryClient.setQueryData<Product>(key, (old) =>
-    old ? { ...old, stock: event.stock!, in_stock: event.in_stock ?? event.stock! > 0 } : old,
+  queryClient.setQueryData<Product>(key, (old) => (old ? withLevel(old, event) : old));
+}
+
+/** The product with a pushed level: its own, or one of its variants' (its total follows). */
+export function withLevel(product: Product, event: LiveEvent): Product {
+  const stock = event.stock ?? 0;
+  if (!event.variant_id) return { ...product, stock, in_stock: event.in_stock ?? stock > 0 };
+  const variants = product.variants.map((v) =>
+    v.id === event.variant_id ? { ...v, stock, in_stock: stock > 0 } : v,
   );
+  const total = variants.reduce((sum, v) => sum + v.stock, 0);
+  return { ...product, variants, stock: total, in_stock: total > 0 };
 }
 
 /** Subscribes the products' channels while shown; after a reconnection, reads them again

@@ -487,6 +487,41 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/products/{product_id}/variants": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add a variant to a product with options; If-Match of the product */
+        post: operations["add_variant_products__product_id__variants_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/products/{product_id}/variants/{variant_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove a variant (its ledger stays); If-Match of the product */
+        delete: operations["remove_variant_products__product_id__variants__variant_id__delete"];
+        options?: never;
+        head?: never;
+        /** Change a variant's SKU or price (its stock: /inventory); If-Match of the product */
+        patch: operations["update_variant_products__product_id__variants__variant_id__patch"];
+        trace?: never;
+    };
     "/products/{product_id}/back-in-stock": {
         parameters: {
             query?: never;
@@ -625,6 +660,58 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/inventory/{product_id}/variants/{variant_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A variant's stock level */
+        get: operations["get_variant_level_inventory__product_id__variants__variant_id__get"];
+        /** Set a variant's stock level (a count); If-Match makes it conditional */
+        put: operations["set_variant_level_inventory__product_id__variants__variant_id__put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/inventory/{product_id}/variants/{variant_id}/adjustments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add to or take from a variant's stock; 409 if it would go below zero */
+        post: operations["adjust_variant_level_inventory__product_id__variants__variant_id__adjustments_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/inventory/{product_id}/variants/{variant_id}/movements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A variant's stock ledger, newest first */
+        get: operations["variant_movements_inventory__product_id__variants__variant_id__movements_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/inventory/{product_id}/buckets": {
         parameters: {
             query?: never;
@@ -638,6 +725,23 @@ export interface paths {
          * @description Admins only. The stock is spread evenly over the buckets (never fewer than it has: buckets only grow). Each purchase takes its units from one bucket chosen at random, so a product that sells fast should have one bucket per 60 purchases a second (docs/PERFORMANCE.md, Partition heat). A product whose purchases collide is given more by itself, up to AUTO_BUCKETS_MAX; this sets them ahead of a sale.
          */
         put: operations["spread_stock_inventory__product_id__buckets_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/inventory/{product_id}/variants/{variant_id}/buckets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Spread a variant's stock over more buckets (admins) */
+        put: operations["spread_variant_stock_inventory__product_id__variants__variant_id__buckets_put"];
         post?: never;
         delete?: never;
         options?: never;
@@ -1087,6 +1191,23 @@ export interface components {
              */
             at: string;
         };
+        /** Option */
+        Option: {
+            /** Name */
+            name: string;
+            /** Values */
+            values: string[];
+        };
+        /**
+         * OptionSpec
+         * @description One of a product's options: its name and the values its variants take.
+         */
+        OptionSpec: {
+            /** Name */
+            name: string;
+            /** Values */
+            values: string[];
+        };
         /** Order */
         Order: {
             /** Id */
@@ -1138,6 +1259,11 @@ export interface components {
         OrderLine: {
             /** Product Id */
             product_id: string;
+            /**
+             * Variant Id
+             * @description The variant bought (only for a product with options).
+             */
+            variant_id?: string | null;
             /** Name */
             name: string;
             /** Unit Price */
@@ -1151,6 +1277,11 @@ export interface components {
         OrderLineRequest: {
             /** Product Id */
             product_id: string;
+            /**
+             * Variant Id
+             * @description Required when the product has more than one variant.
+             */
+            variant_id?: string | null;
             /** Quantity */
             quantity: number;
         };
@@ -1282,6 +1413,12 @@ export interface components {
             status: "draft" | "active" | "archived";
             /** In Stock */
             in_stock: boolean;
+            /**
+             * Options
+             * @description A product with options is bought by choosing a variant.
+             * @default []
+             */
+            options: components["schemas"]["Option"][];
             /** Image Url */
             image_url: string | null;
             /** Version */
@@ -1296,8 +1433,16 @@ export interface components {
              * Format: date-time
              */
             updated_at: string;
-            /** Stock */
+            /**
+             * Stock
+             * @description Its variants' stock, together.
+             */
             stock: number;
+            /**
+             * Variants
+             * @default []
+             */
+            variants: components["schemas"]["Variant"][];
         };
         /**
          * ProductCreate
@@ -1324,10 +1469,21 @@ export interface components {
              */
             description: string;
             /**
-             * Price
-             * @description Decimal with at most 2 places, e.g. "19.99".
+             * Options
+             * @default []
              */
-            price: number | string;
+            options: components["schemas"]["OptionSpec"][];
+            /**
+             * Variants
+             * @description With options: one per combination sold, each with its own SKU, price and stock (the product's own sku, price and stock are then left out).
+             * @default []
+             */
+            variants: components["schemas"]["VariantCreate"][];
+            /**
+             * Price
+             * @description Required unless the product has variants (each has its own).
+             */
+            price?: (number | string) | null;
             /**
              * Currency
              * @description ISO 4217; the store's currency when left out.
@@ -1395,6 +1551,12 @@ export interface components {
             status: "draft" | "active" | "archived";
             /** In Stock */
             in_stock: boolean;
+            /**
+             * Options
+             * @description A product with options is bought by choosing a variant.
+             * @default []
+             */
+            options: components["schemas"]["Option"][];
             /** Image Url */
             image_url: string | null;
             /** Version */
@@ -1479,6 +1641,11 @@ export interface components {
         StockLevel: {
             /** Product Id */
             product_id: string;
+            /**
+             * Variant Id
+             * @description The variant whose level this is (a product with options).
+             */
+            variant_id?: string | null;
             /** Name */
             name: string;
             /** Sku */
@@ -1656,6 +1823,61 @@ export interface components {
              * Format: date-time
              */
             created_at: string;
+        };
+        /** Variant */
+        Variant: {
+            /**
+             * Id
+             * @description A product without options has one variant: its own id.
+             */
+            id: string;
+            /** Sku */
+            sku: string | null;
+            /** Options */
+            options: {
+                [key: string]: string;
+            };
+            /** Price */
+            price: string;
+            /** Stock */
+            stock: number;
+            /** In Stock */
+            in_stock: boolean;
+        };
+        /**
+         * VariantCreate
+         * @description A variant: its options' values, and its own SKU, price and first stock.
+         */
+        VariantCreate: {
+            /** Sku */
+            sku?: string | null;
+            /**
+             * Options
+             * @description A value for each of the product's options.
+             */
+            options: {
+                [key: string]: string;
+            };
+            /**
+             * Price
+             * @description Decimal with at most 2 places, e.g. "19.99".
+             */
+            price: number | string;
+            /**
+             * Stock
+             * @default 0
+             */
+            stock: number;
+        };
+        /**
+         * VariantUpdate
+         * @description A variant's new SKU or price (its stock: /inventory/{id}/variants/{variant_id}).
+         */
+        VariantUpdate: {
+            /** Sku */
+            sku?: string | null;
+            /** Price */
+            price?: (number | string) | null;
         };
         /** Webhook */
         Webhook: {
@@ -4247,6 +4469,327 @@ export interface operations {
             };
         };
     };
+    add_variant_products__product_id__variants_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag you read: the change is made only if it is still current. */
+                "if-match"?: string | null;
+            };
+            path: {
+                /** @description An id the service issued. */
+                product_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VariantCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Product"];
+                };
+            };
+            /** @description Bad request (e.g. a body that cannot be decoded) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired token, or the session has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match does not match the current version */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is not of a type this operation reads */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (DynamoDB, S3) is unavailable or throttling, or the outcome of a write is unknown (code outcome_unknown); try again after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    remove_variant_products__product_id__variants__variant_id__delete: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag you read: the change is made only if it is still current. */
+                "if-match"?: string | null;
+            };
+            path: {
+                /** @description An id the service issued. */
+                product_id: string;
+                /** @description An id the service issued. */
+                variant_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Product"];
+                };
+            };
+            /** @description Missing, invalid or expired token, or the session has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match does not match the current version */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (DynamoDB, S3) is unavailable or throttling, or the outcome of a write is unknown (code outcome_unknown); try again after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_variant_products__product_id__variants__variant_id__patch: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag you read: the change is made only if it is still current. */
+                "if-match"?: string | null;
+            };
+            path: {
+                /** @description An id the service issued. */
+                product_id: string;
+                /** @description An id the service issued. */
+                variant_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VariantUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Product"];
+                };
+            };
+            /** @description Bad request (e.g. a body that cannot be decoded) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired token, or the session has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match does not match the current version */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is not of a type this operation reads */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (DynamoDB, S3) is unavailable or throttling, or the outcome of a write is unknown (code outcome_unknown); try again after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     ask_back_in_stock_products__product_id__back_in_stock_post: {
         parameters: {
             query?: never;
@@ -4959,6 +5502,364 @@ export interface operations {
             };
         };
     };
+    get_variant_level_inventory__product_id__variants__variant_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description An id the service issued. */
+                product_id: string;
+                /** @description An id the service issued. */
+                variant_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StockLevel"];
+                };
+            };
+            /** @description Missing, invalid or expired token, or the session has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (DynamoDB, S3) is unavailable or throttling, or the outcome of a write is unknown (code outcome_unknown); try again after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    set_variant_level_inventory__product_id__variants__variant_id__put: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag you read: the change is made only if it is still current. */
+                "if-match"?: string | null;
+            };
+            path: {
+                /** @description An id the service issued. */
+                product_id: string;
+                /** @description An id the service issued. */
+                variant_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StockSet"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StockLevel"];
+                };
+            };
+            /** @description Bad request (e.g. a body that cannot be decoded) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired token, or the session has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match does not match the current version */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is not of a type this operation reads */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (DynamoDB, S3) is unavailable or throttling, or the outcome of a write is unknown (code outcome_unknown); try again after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    adjust_variant_level_inventory__product_id__variants__variant_id__adjustments_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description An id the service issued. */
+                product_id: string;
+                /** @description An id the service issued. */
+                variant_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StockAdjustment"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StockLevel"];
+                };
+            };
+            /** @description Bad request (e.g. a body that cannot be decoded) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired token, or the session has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is not of a type this operation reads */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (DynamoDB, S3) is unavailable or throttling, or the outcome of a write is unknown (code outcome_unknown); try again after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    variant_movements_inventory__product_id__variants__variant_id__movements_get: {
+        parameters: {
+            query?: {
+                /** @description Items per page (1..100). */
+                limit?: number;
+                /** @description `next_cursor` of the previous page. */
+                cursor?: string | null;
+            };
+            header?: never;
+            path: {
+                /** @description An id the service issued. */
+                product_id: string;
+                /** @description An id the service issued. */
+                variant_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_Movement_"];
+                };
+            };
+            /** @description Missing, invalid or expired token, or the session has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (DynamoDB, S3) is unavailable or throttling, or the outcome of a write is unknown (code outcome_unknown); try again after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     spread_stock_inventory__product_id__buckets_put: {
         parameters: {
             query?: never;
@@ -4966,6 +5867,100 @@ export interface operations {
             path: {
                 /** @description An id the service issued. */
                 product_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StockSpread"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StockLevel"];
+                };
+            };
+            /** @description Bad request (e.g. a body that cannot be decoded) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired token, or the session has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is not of a type this operation reads */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (DynamoDB, S3) is unavailable or throttling, or the outcome of a write is unknown (code outcome_unknown); try again after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    spread_variant_stock_inventory__product_id__variants__variant_id__buckets_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description An id the service issued. */
+                product_id: string;
+                /** @description An id the service issued. */
+                variant_id: string;
             };
             cookie?: never;
         };

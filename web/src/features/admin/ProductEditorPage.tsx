@@ -11,6 +11,8 @@ import { usePageTitle } from "../../lib/usePageTitle";
 import { AdminNav } from "./AdminNav";
 import { IMAGE_TYPES, useDeleteProduct, useEditedProduct, useSaveProduct } from "./api";
 import { ImageUploader } from "./ImageUploader";
+import { combinations, type OptionDraft, optionSpecs, type VariantRow } from "./variantDrafts";
+import { NewVariantsGrid, OptionsFields, VariantsGrid } from "./VariantsEditor";
 
 interface Draft {
   name: string;
@@ -87,6 +89,9 @@ export default function ProductEditorPage() {
   const [draft, setDraft] = useState<Draft>(() => emptyDraft(""));
   const [photo, setPhoto] = useState<File | null>(null);
   const [confirmDelete, setConfirmDelete] = useState(false);
+  // a new product's options and the variants they make
+  const [optionDrafts, setOptionDrafts] = useState<OptionDraft[]>([]);
+  const [variantRows, setVariantRows] = useState<VariantRow[]>([]);
   // mistakes found here, before anything is sent (a price that is not one)
   const [draftErrors, setDraftErrors] = useState<Record<string, string> | null>(null);
   // after a clash: the latest version is loaded under the admin's own edits, and this says
@@ -126,8 +131,43 @@ export default function ProductEditorPage() {
 
   const set = (name: keyof Draft) => (e: { target: { value: string } }) =>
     setDraft((d) => ({ ...d, [name]: e.target.value }));
+  const options = optionSpecs(optionDrafts);
+  const rows = combinations(options, variantRows);
+  // a product with options: its price, SKU and stock are each variant's
+  const withVariants = creating ? options.length > 0 : (product?.options.length ?? 0) > 0;
+  const changeOptions = (drafts: OptionDraft[]) => {
+    setOptionDrafts(drafts);
+    setVariantRows(combinations(optionSpecs(drafts), variantRows));
+  };
+  const variantsOf = () => {
+    const mistakes: Record<string, string> = {};
+    const variants = rows.map((row) => {
+      const price = parseAmount(row.price, navigator.language);
+      const stock = Number(row.stock || "0");
+      if (!price.ok) mistakes.variants = `Every variant needs a price (${price.message}).`;
+      if (!Number.isInteger(stock) || stock < 0) mistakes.variants = "Every variant's stock is 0 or more.";
+      return { sku: row.sku.trim() || null, options: row.options, price: price.ok ? price.value : "0", stock };
+    });
+    return { variants, mistakes };
+  };
   const submit = (event: FormEvent) => {
     event.preventDefault();
+    if (withVariants) {
+      const { variants, mistakes } = creating ? variantsOf() : { variants: [], mistakes: {} };
+      setDraftErrors(Object.keys(mistakes).length ? mistakes : null);
+      if (Object.keys(mistakes).length) return;
+      const { price: _price, sku: _sku, ...fields } = fieldsOf(draft, "0");
+      save.mutate(
+        { fields, stock: 0, photo, etag, options, variants },
+        {
+          onSuccess: ({ saved, photoError }) => {
+            setKept(null);
+            if (creating) navigate(`/admin/products/${saved.id}`, { replace: true, state: { created: true, photoError } });
+          },
+        },
+      );
+      return;
+    }
     const price = parseAmount(draft.price, navigator.language);
     const stock = Number(draft.stock || "0");
     const mistakes = {
@@ -183,9 +223,11 @@ export default function ProductEditorPage() {
             {(props) => <textarea {...props} rows={4} maxLength={5000} value={draft.description} onChange={set("description")} />}
           </Field>
           <div className="field-row">
-            <Field label="Price" error={errors.price} hint="For example 19.99 (or 19,99)">
-              {(props) => <input {...props} inputMode="decimal" required value={draft.price} onChange={set("price")} />}
-            </Field>
+            {!withVariants && (
+              <Field label="Price" error={errors.price} hint="For example 19.99 (or 19,99)">
+                {(props) => <input {...props} inputMode="decimal" required value={draft.price} onChange={set("price")} />}
+              </Field>
+            )}
             <Field label="Currency" error={errors.currency}>
               {(props) => <input {...props} required maxLength={3} value={draft.currency} onChange={set("currency")} />}
             </Field>
@@ -196,9 +238,11 @@ export default function ProductEditorPage() {
           <Field label="Tags" error={errors.tags} hint="Separated by commas">
             {(props) => <input {...props} value={draft.tags} onChange={set("tags")} />}
           </Field>
-          <Field label="SKU" error={errors.sku}>
-            {(props) => <input {...props} maxLength={64} value={draft.sku} onChange={set("sku")} />}
-          </Field>
+          {!withVariants && (
+            <Field label="SKU" error={errors.sku}>
+              {(props) => <input {...props} maxLength={64} value={draft.sku} onChange={set("sku")} />}
+            </Field>
+          )}
           <Field label="Status" error={errors.status} hint="Only active products are shown to shoppers and sold.">
             {(props) => (
               <select
@@ -212,11 +256,20 @@ export default function ProductEditorPage() {
               </select>
             )}
           </Field>
+          {creating && <OptionsFields drafts={optionDrafts} onChange={changeOptions} />}
+          {creating && withVariants && (
+            <>
+              <NewVariantsGrid options={options} rows={rows} onChange={setVariantRows} />
+              {errors.variants && <p className="field-error">{errors.variants}</p>}
+            </>
+          )}
           {creating && (
             <>
-              <Field label="Initial stock" error={errors.stock}>
-                {(props) => <input {...props} type="number" min={0} inputMode="numeric" value={draft.stock} onChange={set("stock")} />}
-              </Field>
+              {!withVariants && (
+                <Field label="Initial stock" error={errors.stock}>
+                  {(props) => <input {...props} type="number" min={0} inputMode="numeric" value={draft.stock} onChange={set("stock")} />}
+                </Field>
+              )}
               <div className="field">
                 <label htmlFor={photoId}>Photo</label>
                 <input
@@ -262,6 +315,7 @@ export default function ProductEditorPage() {
         </form>
         {product && (
           <div className="editor-side">
+            {withVariants && <VariantsGrid product={product} etag={etag} />}
             <ImageUploader
               product={product}
               onChange={() => void loaded.refetch()}

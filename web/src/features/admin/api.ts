@@ -142,7 +142,9 @@ export function useEditedProduct(productId: string | undefined) {
   });
 }
 
-type ProductFields = Omit<Schemas["ProductCreate"], "stock">;
+type ProductFields = Omit<Schemas["ProductCreate"], "stock" | "options" | "variants">;
+export type OptionSpec = Schemas["OptionSpec"];
+export type VariantDraft = Schemas["VariantCreate"];
 
 /** Every listing, product page and category count shows the product anew. */
 function useCatalogChanged() {
@@ -170,11 +172,17 @@ export function useSaveProduct(productId: string | undefined) {
       stock: number;
       photo: File | null;
       etag: string;
+      /** A new product with options: its variants (each with its own SKU, price, stock). */
+      options?: OptionSpec[];
+      variants?: VariantDraft[];
     }): Promise<Saved> => {
       if (!productId) {
-        const [created, etag] = await unwrapWithEtag(
-          api.POST("/products", { body: { ...input.fields, stock: input.stock } }),
-        );
+        const variants = input.variants ?? [];
+        const body =
+          variants.length > 0
+            ? { ...input.fields, price: null, sku: null, stock: 0, options: input.options ?? [], variants }
+            : { ...input.fields, stock: input.stock, options: [], variants: [] };
+        const [created, etag] = await unwrapWithEtag(api.POST("/products", { body }));
         if (!input.photo) return { saved: created, etag, photoError: null };
         try {
           return { saved: await uploadImage(created.id, input.photo), etag: "", photoError: null };
@@ -314,4 +322,41 @@ export function useImport(importId: string | null) {
     if (wrote) catalogChanged();
   }, [wrote]);
   return query;
+}
+
+/** A variant's SKU and price (If-Match of the product), then its stock if it changed. */
+export function useSaveVariant(productId: string) {
+  const queryClient = useQueryClient();
+  const catalogChanged = useCatalogChanged();
+  return useMutation({
+    mutationFn: async (input: {
+      variantId: string;
+      sku: string | null;
+      price: string;
+      stock: number | null;
+      etag: string;
+    }): Promise<Saved> => {
+      const path = { product_id: productId, variant_id: input.variantId };
+      const [saved, etag] = await unwrapWithEtag(
+        api.PATCH("/products/{product_id}/variants/{variant_id}", {
+          params: { path },
+          headers: { "If-Match": input.etag },
+          body: { sku: input.sku, price: input.price },
+        }),
+      );
+      if (input.stock !== null) {
+        await unwrap(
+          api.PUT("/inventory/{product_id}/variants/{variant_id}", {
+            params: { path },
+            body: { stock: input.stock, reason: "count in the editor" },
+          }),
+        );
+      }
+      return { saved, etag, photoError: null };
+    },
+    onSuccess: ({ saved }) => {
+      catalogChanged();
+      void queryClient.invalidateQueries({ queryKey: keys.editedProduct(saved.id) });
+    },
+  });
 }

@@ -6,7 +6,7 @@ import { ProductImage } from "../../components/ProductImage";
 import { Empty, ProblemMessage } from "../../components/ui";
 import { useSignedIn } from "../auth/api";
 import { usePlaceOrder } from "./api";
-import { type CartLine, lineTotal, MAX_QUANTITY, totals } from "./cart";
+import { type CartLine, lineKey, lineTotal, MAX_QUANTITY, totals } from "./cart";
 import { money, stockWords } from "../../lib/format";
 import { useCart } from "./useCart";
 import { usePageTitle } from "../../lib/usePageTitle";
@@ -37,7 +37,7 @@ function QuantityInput({
   onProblem: (problem: string | null) => void;
 }) {
   const [text, setText] = useState(String(line.quantity));
-  const id = `quantity-${line.productId}`;
+  const id = `quantity-${lineKey(line).replace("/", "-")}`;
   const problem = quantityProblem(text, available);
   return (
     <div className="quantity">
@@ -88,12 +88,19 @@ export default function CartPage() {
     });
 
   const problem = place.error instanceof ApiProblem ? place.error.problem : null;
-  const names = Object.fromEntries(cart.lines.map((l) => [l.productId, l.name]));
+  const names = Object.fromEntries(cart.lines.map((l) => [lineKey(l), l.name]));
   const shortages = shortageMessages(problem, names);
+  // a line's live stock: its variant's, for a product with options
+  const stockOf = (line: CartLine, index: number): number | undefined => {
+    const product = live[index]?.data;
+    if (!product) return undefined;
+    if (!line.variantId) return product.stock;
+    return product.variants.find((v) => v.id === line.variantId)?.stock ?? 0;
+  };
   // flagged before anyone presses Place order: the live stock is known for every line
   const short = cart.lines.filter((line, index) => {
-    const stock = live[index]?.data?.stock;
-    return (stock !== undefined && line.quantity > stock) || Boolean(typed[line.productId]);
+    const stock = stockOf(line, index);
+    return (stock !== undefined && line.quantity > stock) || Boolean(typed[lineKey(line)]);
   });
 
   if (cart.lines.length === 0) {
@@ -116,9 +123,11 @@ export default function CartPage() {
       <ul className="cart-lines" aria-label="Items in your cart">
         {cart.lines.map((line, index) => {
           const product = live[index]?.data;
+          const stock = stockOf(line, index);
+          const key = lineKey(line);
           const gone = live[index]?.error instanceof ApiProblem && live[index]?.error.status === 404;
           return (
-            <li key={line.productId} className="card cart-line">
+            <li key={key} className="card cart-line">
               <ProductImage name={line.name} url={product?.image_url} size="thumb" />
               <div className="cart-line-body">
                 <Link to={`/products/${line.productId}`} className="cart-line-name">
@@ -126,34 +135,32 @@ export default function CartPage() {
                 </Link>
                 <p className="muted">
                   {money(line.unitPrice, line.currency)} each
-                  {product && (
+                  {product && stock !== undefined && (
                     <>
                       {" · "}
-                      <span className={product.stock >= line.quantity ? "" : "warning"}>
-                        {stockWords(product.stock)}
-                      </span>
+                      <span className={stock >= line.quantity ? "" : "warning"}>{stockWords(stock)}</span>
                     </>
                   )}
                   {gone && <span className="warning"> · No longer sold</span>}
                 </p>
-                {shortages[line.productId] && (
+                {shortages[key] && (
                   <p className="problem" role="alert">
-                    {shortages[line.productId]}
+                    {shortages[key]}
                   </p>
                 )}
               </div>
               <QuantityInput
                 line={line}
-                available={product?.stock}
-                onChange={(q) => setQuantity(line.productId, q)}
-                onProblem={(p) => setTyped((t) => ({ ...t, [line.productId]: p }))}
+                available={stock}
+                onChange={(q) => setQuantity(key, q)}
+                onProblem={(p) => setTyped((t) => ({ ...t, [key]: p }))}
               />
               <span className="line-total">{money(lineTotal(line), line.currency)}</span>
               <button
                 type="button"
                 className="button link"
                 aria-label={`Remove ${line.name}`}
-                onClick={() => remove(line.productId)}
+                onClick={() => remove(key)}
               >
                 Remove
               </button>

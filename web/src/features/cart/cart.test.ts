@@ -4,6 +4,7 @@ import {
   addToCart,
   emptyCart,
   itemCount,
+  lineKey,
   lineTotal,
   MAX_LINES,
   MAX_QUANTITY,
@@ -81,5 +82,21 @@ describe("cart", () => {
     const cart = parseCart(JSON.stringify(stored), newKey);
     expect(cart.lines).toEqual([{ ...anvil, quantity: 2 }]);
     expect(cart.checkoutKey).toBe("k");
+  });
+
+  it("keeps each variant of a product on a line of its own, and orders it by its id", () => {
+    const blueM = { ...anvil, productId: "t", variantId: "m-blue", name: "T-shirt (M / Blue)" };
+    const redS = { ...anvil, productId: "t", variantId: "s-red", name: "T-shirt (S / Red)" };
+    let cart = addToCart(emptyCart(newKey), blueM, 1, newKey);
+    cart = addToCart(cart, redS, 2, newKey);
+    cart = addToCart(cart, blueM, 1, newKey);
+    expect(cart.lines.map((l) => [lineKey(l), l.quantity])).toEqual([
+      ["t/m-blue", 2],
+      ["t/s-red", 2],
+    ]);
+    cart = setQuantity(cart, "t/s-red", 5, newKey);
+    cart = removeFromCart(cart, "t/m-blue", newKey);
+    expect(orderRequest(cart)).toEqual({ items: [{ product_id: "t", variant_id: "s-red", quantity: 5 }] });
+    expect(parseCart(JSON.stringify(cart), newKey).lines).toEqual(cart.lines);
   });
 });

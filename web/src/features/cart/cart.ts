@@ -9,6 +9,8 @@
 
 export interface CartLine {
   productId: string;
+  /** The variant chosen, for a product with options ("M / Blue"). */
+  variantId?: string;
   name: string;
   unitPrice: string; // decimal string, as the API sends money
   currency: string;
@@ -27,6 +29,11 @@ export function emptyCart(newKey: () => string): Cart {
   return { lines: [], checkoutKey: newKey() };
 }
 
+/** What tells two lines apart: the product, and the variant of one with options. */
+export function lineKey(line: Pick<CartLine, "productId" | "variantId">): string {
+  return line.variantId ? `${line.productId}/${line.variantId}` : line.productId;
+}
+
 function clampQuantity(quantity: number): number {
   return Math.min(MAX_QUANTITY, Math.max(0, Math.floor(quantity)));
 }
@@ -42,30 +49,25 @@ export function addToCart(
   quantity: number,
   newKey: () => string,
 ): Cart {
-  const existing = cart.lines.find((l) => l.productId === line.productId);
+  const key = lineKey(line);
+  const existing = cart.lines.find((l) => lineKey(l) === key);
   if (!existing && cart.lines.length >= MAX_LINES) return cart;
   const lines = existing
-    ? cart.lines.map((l) =>
-        l.productId === line.productId ? { ...l, quantity: clampQuantity(l.quantity + quantity) } : l,
-      )
+    ? cart.lines.map((l) => (lineKey(l) === key ? { ...l, quantity: clampQuantity(l.quantity + quantity) } : l))
     : [...cart.lines, { ...line, quantity: clampQuantity(quantity) }];
   return withLines(lines.filter((l) => l.quantity > 0), newKey);
 }
 
-export function setQuantity(
-  cart: Cart,
-  productId: string,
-  quantity: number,
-  newKey: () => string,
-): Cart {
+/** `key`: the line's `lineKey` (a product's id, or product/variant). */
+export function setQuantity(cart: Cart, key: string, quantity: number, newKey: () => string): Cart {
   const lines = cart.lines
-    .map((l) => (l.productId === productId ? { ...l, quantity: clampQuantity(quantity) } : l))
+    .map((l) => (lineKey(l) === key ? { ...l, quantity: clampQuantity(quantity) } : l))
     .filter((l) => l.quantity > 0);
   return withLines(lines, newKey);
 }
 
-export function removeFromCart(cart: Cart, productId: string, newKey: () => string): Cart {
-  return withLines(cart.lines.filter((l) => l.productId !== productId), newKey);
+export function removeFromCart(cart: Cart, key: string, newKey: () => string): Cart {
+  return withLines(cart.lines.filter((l) => lineKey(l) !== key), newKey);
 }
 
 export function itemCount(cart: Cart): number {
@@ -99,8 +101,16 @@ export function totals(cart: Cart): Record<string, string> {
 }
 
 /** What POST /orders takes. */
-export function orderRequest(cart: Cart): { items: { product_id: string; quantity: number }[] } {
-  return { items: cart.lines.map((l) => ({ product_id: l.productId, quantity: l.quantity })) };
+export function orderRequest(cart: Cart): {
+  items: { product_id: string; variant_id?: string; quantity: number }[];
+} {
+  return {
+    items: cart.lines.map((l) => ({
+      product_id: l.productId,
+      ...(l.variantId ? { variant_id: l.variantId } : {}),
+      quantity: l.quantity,
+    })),
+  };
 }
 
 /** A cart read back from storage, or an empty one if what is stored is not a cart. */
@@ -111,6 +121,7 @@ export function parseCart(stored: string | null, newKey: () => string): Cart {
       const lines = value.lines.filter(
         (l): l is CartLine =>
           typeof l?.productId === "string" &&
+          (l.variantId === undefined || typeof l.variantId === "string") &&
           typeof l.name === "string" &&
           typeof l.unitPrice === "string" &&
           typeof l.currency === "string" &&

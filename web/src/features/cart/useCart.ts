@@ -18,9 +18,9 @@ export function useCart() {
     count: cart.itemCount(current),
     add: (line: Omit<cart.CartLine, "quantity">, quantity = 1) =>
       update((c) => cart.addToCart(c, line, quantity, newKey)),
-    setQuantity: (productId: string, quantity: number) =>
-      update((c) => cart.setQuantity(c, productId, quantity, newKey)),
-    remove: (productId: string) => update((c) => cart.removeFromCart(c, productId, newKey)),
+    /** `key`: the line's `lineKey`. */
+    setQuantity: (key: string, quantity: number) => update((c) => cart.setQuantity(c, key, quantity, newKey)),
+    remove: (key: string) => update((c) => cart.removeFromCart(c, key, newKey)),
     clear: () => stored.write(JSON.stringify(cart.emptyCart(newKey))),
   };
 }

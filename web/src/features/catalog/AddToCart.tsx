@@ -6,10 +6,13 @@ import { useCart } from "../cart/useCart";
 /** "Add to cart" for a product in stock (described by the product's name for screen readers). */
 export function AddToCart({
   product,
+  variantId,
   available,
   describedBy,
 }: {
   product: Pick<Product, "id" | "name" | "price" | "currency">;
+  /** The variant chosen, for a product with options. */
+  variantId?: string;
   available: boolean;
   describedBy?: string;
 }) {
@@ -25,6 +28,7 @@ export function AddToCart({
         onClick={() => {
           add({
             productId: product.id,
+            ...(variantId ? { variantId } : {}),
             name: product.name,
             unitPrice: product.price,
             currency: product.currency,

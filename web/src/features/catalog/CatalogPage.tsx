@@ -23,12 +23,22 @@ function ProductCard({ product, priority }: { product: ProductSummary; priority:
         </span>
       </Link>
       <p className="product-card-meta">
-        <span className="price">{money(product.price, product.currency)}</span>
+        <span className="price">
+          {product.price_min === product.price_max
+            ? money(product.price, product.currency)
+            : `${money(product.price_min, product.currency)} – ${money(product.price_max, product.currency)}`}
+        </span>
         <span className={available ? "availability in" : "availability out"}>
           {available ? "In stock" : "Sold out"}
         </span>
       </p>
-      <AddToCart product={product} available={available} describedBy={nameId} />
+      {product.options.length > 0 ? (
+        <Link to={`/products/${product.id}`} className="button secondary" aria-describedby={nameId}>
+          Choose {product.options.map((option) => option.name.toLowerCase()).join(" and ")}
+        </Link>
+      ) : (
+        <AddToCart product={product} available={available} describedBy={nameId} />
+      )}
     </li>
   );
 }

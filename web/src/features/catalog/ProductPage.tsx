@@ -1,4 +1,4 @@
-import { useId } from "react";
+import { useId, useState } from "react";
 import { Link, useParams } from "../../lib/routing";
 
 import { ApiProblem } from "../../api/problem";
@@ -8,6 +8,7 @@ import { money, stockWords } from "../../lib/format";
 import { usePageTitle } from "../../lib/usePageTitle";
 import { AddToCart } from "./AddToCart";
 import { BackInStock } from "./BackInStock";
+import { chosenVariant, VariantPicker, variantLabel } from "./VariantPicker";
 import { FALLBACK_INTERVAL_MS, useLiveProduct, useLiveStatus } from "../../api/products";
 
 export default function ProductPage() {
@@ -15,6 +16,7 @@ export default function ProductPage() {
   const product = useLiveProduct(productId);
   const status = useLiveStatus();
   const nameId = useId();
+  const [chosen, setChosen] = useState<Record<string, string>>({});
   usePageTitle(product.data?.name ?? "Product");
 
   if (product.isPending) return <Loading label="Loading the product…" />;
@@ -32,6 +34,14 @@ export default function ProductPage() {
     return <ErrorState error={product.error} onRetry={() => product.refetch()} />;
   }
   const { data } = product;
+  const hasOptions = data.options.length > 0;
+  // the first value of each option until the shopper picks another
+  const picked = Object.fromEntries(
+    data.options.map((option) => [option.name, chosen[option.name] ?? option.values[0] ?? ""]),
+  );
+  const variant = hasOptions ? chosenVariant(data, picked) : undefined;
+  const stock = hasOptions ? (variant?.stock ?? 0) : data.stock;
+  const price = variant?.price ?? data.price;
   return (
     <article className="product-detail">
       <ProductImage name={data.name} url={data.image_url} size="large" priority />
@@ -40,9 +50,12 @@ export default function ProductPage() {
           <Link to={`/?category=${encodeURIComponent(data.category)}`}>{data.category}</Link>
         </p>
         <h1 id={nameId}>{data.name}</h1>
-        <p className="price large">{money(data.price, data.currency)}</p>
-        <p className={data.stock > 0 ? "stock in" : "stock out"} aria-live="polite">
-          <span data-testid="live-stock">{stockWords(data.stock)}</span>
+        {hasOptions && <VariantPicker product={data} chosen={picked} onChoose={setChosen} />}
+        <p className="price large">{money(price, data.currency)}</p>
+        <p className={stock > 0 ? "stock in" : "stock out"} aria-live="polite">
+          <span data-testid="live-stock">
+            {hasOptions && !variant ? "Not available in this combination" : stockWords(stock)}
+          </span>
         </p>
         {status !== "off" && (
           <p className={`live-status ${status}`} data-testid="live-status" data-status={status}>
@@ -51,14 +64,23 @@ export default function ProductPage() {
               : `Checked every ${FALLBACK_INTERVAL_MS / 1000} s while reconnecting`}
           </p>
         )}
-        <AddToCart product={data} available={data.stock > 0} describedBy={nameId} />
+        <AddToCart
+          product={
+            variant
+              ? { ...data, name: `${data.name} (${variantLabel(data, variant)})`, price: variant.price }
+              : data
+          }
+          variantId={variant?.id}
+          available={stock > 0}
+          describedBy={nameId}
+        />
         {data.stock <= 0 && <BackInStock productId={data.id} />}
         {data.description && <p className="description">{data.description}</p>}
         <dl className="facts">
-          {data.sku && (
+          {(variant?.sku ?? data.sku) && (
             <>
               <dt>SKU</dt>
-              <dd>{data.sku}</dd>
+              <dd>{variant?.sku ?? data.sku}</dd>
             </>
           )}
           {data.tags.length > 0 && (

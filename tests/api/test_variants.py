@@ -1,0 +1,430 @@
+"""Variants: a product with options sells each combination as its own SKU, with its own
+price and stock -- its own buckets, ledger and races -- and listings show the range."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from app.core.roles import Role
+from tests.support.accounts import Account, Accounts
+from tests.support.http import assert_problem
+
+pytestmark = pytest.mark.dynamodb
+
+SIZES, COLOURS = ["S", "M", "L"], ["Blue", "Red"]
+
+
+def tshirt_body(**changes: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "name": "T-shirt",
+        "category": "Clothes",
+        "options": [{"name": "Size", "values": SIZES}, {"name": "Colour", "values": COLOURS}],
+        "variants": [
+            {
+                "sku": f"TS-{size}-{colour}",
+                "options": {"Size": size, "Colour": colour},
+                "price": "20.00" if size != "L" else "22.50",
+                "stock": 10 if (size, colour) != ("M", "Blue") else 30,
+            }
+            for size in SIZES
+            for colour in COLOURS
+        ],
+    }
+    body.update(changes)
+    return body
+
+
+def make_tshirt(client: TestClient, admin: Account, **changes: Any) -> dict[str, Any]:
+    made = client.post("/products", headers=admin.headers, json=tshirt_body(**changes))
+    assert made.status_code == 201, made.text
+    return made.json()  # type: ignore[no-any-return]
+
+
+def variant(product: dict[str, Any], **options: str) -> dict[str, Any]:
+    return next(v for v in product["variants"] if v["options"] == options)
+
+
+def test_a_product_with_options_has_a_variant_per_combination(
+    client: TestClient, accounts: Accounts
+) -> None:
+    admin = accounts.make(Role.ADMIN)
+    made = make_tshirt(client, admin)
+    assert (made["sku"], made["price"], made["price_min"], made["price_max"]) == (
+        None,
+        "20.00",
+        "20.00",
+        "22.50",
+    )
+    assert (made["stock"], made["in_stock"]) == (80, True)
+    assert made["options"] == [
+        {"name": "Size", "values": SIZES},
+        {"name": "Colour", "values": COLOURS},
+    ]
+    assert len(made["variants"]) == 6
+    blue_m = variant(made, Size="M", Colour="Blue")
+    assert (blue_m["sku"], blue_m["price"], blue_m["stock"], blue_m["in_stock"]) == (
+        "TS-M-Blue",
+        "20.00",
+        30,
+        True,
+    )
+    page = client.get(f"/products/{made['id']}").json()
+    assert page == made | {"image_url": None}
+    listed = client.get("/products", params={"q": "t-shirt"}).json()["items"]
+    assert [(p["id"], p["price_min"], p["price_max"], p["in_stock"]) for p in listed] == [
+        (made["id"], "20.00", "22.50", True)
+    ]
+    # a variant is no product of its own
+    assert client.get(f"/products/{blue_m['id']}").status_code == 404
+    # its SKU is taken in the store
+    taken = client.post(
+        "/products",
+        headers=admin.headers,
+        json={"name": "X", "category": "C", "price": "1.00", "sku": "ts-m-blue"},
+    )
+    assert_problem(taken, 409, "sku_taken")
+
+
+def test_a_product_without_options_is_its_own_one_variant(
+    client: TestClient, accounts: Accounts
+) -> None:
+    admin = accounts.make(Role.ADMIN)
+    body = {"name": "Mug", "category": "Kitchen", "price": "8.00", "sku": "MUG-9", "stock": 4}
+    made = client.post("/products", headers=admin.headers, json=body).json()
+    assert made["options"] == []
+    assert made["variants"] == [
+        {
+            "id": made["id"],
+            "sku": "MUG-9",
+            "options": {},
+            "price": "8.00",
+            "stock": 4,
+            "in_stock": True,
+        }
+    ]
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"options": []}, "options and variants go together"),
+        ({"price": "3.00"}, "with variants, price belong to each variant"),
+        (
+            {"variants": [{"options": {"Size": "XL", "Colour": "Blue"}, "price": "1"}]},
+            "'XL' is not",
+        ),
+        ({"variants": [{"options": {"Size": "S"}, "price": "1"}]}, "each variant names a value"),
+    ],
+)
+def test_inconsistent_variants_are_refused_and_nothing_is_written(
+    client: TestClient, accounts: Accounts, changes: dict[str, Any], message: str
+) -> None:
+    admin = accounts.make(Role.ADMIN)
+    refused = client.post("/products", headers=admin.headers, json=tshirt_body(**changes))
+    assert refused.status_code == 422, refused.text
+    assert message in refused.text
+    assert client.get("/products").json()["items"] == []
+
+
+def test_removing_a_product_removes_its_variants_and_frees_their_skus(
+    client: TestClient, accounts: Accounts
+) -> None:
+    admin = accounts.make(Role.ADMIN)
+    made = make_tshirt(client, admin)
+    assert client.delete(f"/products/{made['id']}", headers=admin.headers).status_code == 204
+    again = make_tshirt(client, admin)  # every SKU is free again
+    assert again["stock"] == 80
+
+
+def test_a_purchase_names_its_variant_and_only_its_stock_falls(
+    client: TestClient, accounts: Accounts
+) -> None:
+    admin, shopper = accounts.make(Role.ADMIN), accounts.make()
+    made = make_tshirt(client, admin)
+    blue_m = variant(made, Size="M", Colour="Blue")
+    unnamed = client.post(
+        "/orders",
+        headers=shopper.headers,
+        json={"items": [{"product_id": made["id"], "quantity": 1}]},
+    )
+    assert_problem(unnamed, 422, "variant_required")
+    other = make_tshirt(
+        client,
+        admin,
+        name="Polo",
+        variants=[
+            {"sku": "POLO-S-B", "options": {"Size": "S", "Colour": "Blue"}, "price": "30.00"}
+        ],
+    )
+    wrong = {
+        "items": [
+            {"product_id": made["id"], "variant_id": other["variants"][0]["id"], "quantity": 1}
+        ]
+    }
+    assert_problem(
+        client.post("/orders", headers=shopper.headers, json=wrong), 422, "unknown_variant"
+    )
+
+    body = {"items": [{"product_id": made["id"], "variant_id": blue_m["id"], "quantity": 3}]}
+    placed = client.post("/orders", headers=shopper.headers, json=body)
+    assert placed.status_code == 201, placed.text
+    assert placed.json()["lines"] == [
+        {
+            "product_id": made["id"],
+            "variant_id": blue_m["id"],
+            "name": "T-shirt (M / Blue)",
+            "unit_price": "20.00",
+            "quantity": 3,
+            "line_total": "60.00",
+        }
+    ]
+    after = client.get(f"/products/{made['id']}").json()
+    assert {v["sku"]: v["stock"] for v in after["variants"]} == {
+        f"TS-{s}-{c}": (27 if (s, c) == ("M", "Blue") else 10) for s in SIZES for c in COLOURS
+    }
+    assert after["stock"] == 77
+
+    too_many = {"items": [{"product_id": made["id"], "variant_id": blue_m["id"], "quantity": 28}]}
+    short = client.post("/orders", headers=shopper.headers, json=too_many)
+    assert_problem(short, 409, "insufficient_stock")
+    assert short.json()["shortages"] == [
+        {"product_id": made["id"], "variant_id": blue_m["id"], "requested": 28, "available": 27}
+    ]
+
+    cancelled = client.post(f"/orders/{placed.json()['id']}/cancel", headers=shopper.headers)
+    assert cancelled.status_code == 200
+    assert (
+        variant(client.get(f"/products/{made['id']}").json(), Size="M", Colour="Blue")["stock"]
+        == 30
+    )
+
+
+def test_a_sold_out_variant_and_the_product_s_availability(
+    client: TestClient, accounts: Accounts
+) -> None:
+    admin, shopper = accounts.make(Role.ADMIN), accounts.make()
+    made = make_tshirt(
+        client,
+        admin,
+        variants=[
+            {
+                "sku": "ONE-S",
+                "options": {"Size": "S", "Colour": "Red"},
+                "price": "5.00",
+                "stock": 1,
+            },
+            {
+                "sku": "ONE-M",
+                "options": {"Size": "M", "Colour": "Red"},
+                "price": "6.00",
+                "stock": 2,
+            },
+        ],
+    )
+    small, medium = made["variants"]
+    for chosen, quantity in ((small, 1), (medium, 2)):
+        line = {"product_id": made["id"], "variant_id": chosen["id"], "quantity": quantity}
+        assert (
+            client.post("/orders", headers=shopper.headers, json={"items": [line]}).status_code
+            == 201
+        )
+        page = client.get(f"/products/{made['id']}").json()
+        assert variant(page, **chosen["options"])["in_stock"] is False
+    page = client.get(f"/products/{made['id']}").json()
+    assert (page["stock"], page["in_stock"]) == (0, False)
+    listed = client.get("/products", params={"q": "t-shirt"}).json()["items"]
+    assert [p["in_stock"] for p in listed] == [False]
+
+
+def test_each_variant_has_its_own_stock_routes_and_ledger(
+    client: TestClient, accounts: Accounts
+) -> None:
+    admin, manager = accounts.make(Role.ADMIN), accounts.make(Role.STOCK_MANAGER)
+    made = make_tshirt(client, admin)
+    blue_m, red_l = variant(made, Size="M", Colour="Blue"), variant(made, Size="L", Colour="Red")
+    base = f"/inventory/{made['id']}/variants/{blue_m['id']}"
+    level = client.get(base, headers=manager.headers)
+    assert level.status_code == 200
+    assert level.json() | {"stock_updated_at": None} == {
+        "product_id": made["id"],
+        "variant_id": blue_m["id"],
+        "name": "T-shirt (M / Blue)",
+        "sku": "TS-M-Blue",
+        "stock": 30,
+        "stock_version": 1,
+        "stock_updated_at": None,
+        "buckets": 1,
+    }
+    counted = client.put(
+        base,
+        headers=manager.headers | {"If-Match": level.headers["etag"]},
+        json={"stock": 12, "reason": "count"},
+    )
+    assert (counted.status_code, counted.json()["stock"]) == (200, 12)
+    delivered = client.post(
+        f"{base}/adjustments", headers=manager.headers, json={"delta": 3, "reason": "delivery"}
+    )
+    assert delivered.json()["stock"] == 15
+    spread = client.put(f"{base}/buckets", headers=admin.headers, json={"buckets": 3})
+    assert (spread.json()["stock"], spread.json()["buckets"]) == (15, 3)
+    moves = client.get(f"{base}/movements", headers=manager.headers).json()["items"]
+    kinds = {(m["kind"], m["delta"]) for m in moves}
+    assert ("adjustment", 3) in kinds
+    assert ("set", -18) in kinds
+    red_moves = client.get(
+        f"/inventory/{made['id']}/variants/{red_l['id']}/movements", headers=manager.headers
+    ).json()["items"]
+    assert [(m["kind"], m["delta"]) for m in red_moves] == [("initial", 10)]
+    page = client.get(f"/products/{made['id']}").json()
+    assert variant(page, Size="L", Colour="Red")["stock"] == 10
+    assert page["stock"] == 65  # 5 x 10 + 15
+
+    whole = client.get(f"/inventory/{made['id']}", headers=manager.headers)
+    assert_problem(whole, 422, "has_variants")
+    other = client.get(f"/inventory/{made['id']}/variants/{made['id']}", headers=manager.headers)
+    assert_problem(other, 404, "variant_not_found")
+    shopper = accounts.make()
+    assert client.get(base, headers=shopper.headers).status_code == 403
+    mug = client.post(
+        "/products",
+        headers=admin.headers,
+        json={"name": "Mug", "category": "K", "price": "2", "stock": 2},
+    ).json()
+    own = client.get(f"/inventory/{mug['id']}/variants/{mug['id']}", headers=manager.headers)
+    assert (own.status_code, own.json()["stock"]) == (200, 2)
+
+
+def test_a_search_for_a_variant_s_sku_finds_its_product(
+    client: TestClient, accounts: Accounts
+) -> None:
+    admin, shopper = accounts.make(Role.ADMIN), accounts.make()
+    made = make_tshirt(client, admin)
+    for query in ("TS-M-Blue", "ts-m-blue"):
+        found = client.get("/products", params={"q": query}).json()["items"]
+        assert [p["id"] for p in found] == [made["id"]]
+    assert client.get("/products", params={"q": "TS-M-Blu"}).json()["items"] == []
+    assert (
+        client.get("/products", params={"q": "TS-M-Blue", "category": "Food"}).json()["items"] == []
+    )
+    # two variants of one product in one order: each its own line
+    blue_m, red_s = variant(made, Size="M", Colour="Blue"), variant(made, Size="S", Colour="Red")
+    lines = [
+        {"product_id": made["id"], "variant_id": blue_m["id"], "quantity": 1},
+        {"product_id": made["id"], "variant_id": red_s["id"], "quantity": 2},
+    ]
+    placed = client.post("/orders", headers=shopper.headers, json={"items": lines})
+    assert placed.status_code == 201, placed.text
+    assert [line["name"] for line in placed.json()["lines"]] == [
+        "T-shirt (M / Blue)",
+        "T-shirt (S / Red)",
+    ]
+
+
+def test_variants_are_added_changed_and_removed_with_if_match(
+    client: TestClient, accounts: Accounts
+) -> None:
+    admin = accounts.make(Role.ADMIN)
+    made = client.post("/products", headers=admin.headers, json=tshirt_body())
+    etag, shirt = made.headers["etag"], made.json()
+    base = f"/products/{shirt['id']}/variants"
+    body = {
+        "sku": "TS-XL-Blue",
+        "options": {"Size": "XL", "Colour": "Blue"},
+        "price": "25.00",
+        "stock": 4,
+    }
+    stale = client.post(base, headers=admin.headers | {"If-Match": '"0.0"'}, json=body)
+    assert_problem(stale, 412, "precondition_failed")
+    added = client.post(base, headers=admin.headers | {"If-Match": etag}, json=body)
+    assert added.status_code == 201, added.text
+    shirt = added.json()
+    assert shirt["options"][0] == {"name": "Size", "values": [*SIZES, "XL"]}
+    assert (shirt["price_max"], shirt["stock"], len(shirt["variants"])) == ("25.00", 84, 7)
+    xl = variant(shirt, Size="XL", Colour="Blue")
+    again = client.post(base, headers=admin.headers, json=body | {"sku": "OTHER"})
+    assert_problem(again, 422, "variant_options")
+    taken = client.post(
+        base,
+        headers=admin.headers,
+        json=body | {"options": {"Size": "XS", "Colour": "Red"}, "sku": "ts-s-red"},
+    )
+    assert_problem(taken, 409, "sku_taken")
+
+    changed = client.patch(
+        f"{base}/{xl['id']}",
+        headers=admin.headers | {"If-Match": added.headers["etag"]},
+        json={"sku": "TS-XL-B", "price": "26.00"},
+    )
+    assert changed.status_code == 200, changed.text
+    assert variant(changed.json(), Size="XL", Colour="Blue") | {"id": None} == {
+        "id": None,
+        "sku": "TS-XL-B",
+        "options": {"Size": "XL", "Colour": "Blue"},
+        "price": "26.00",
+        "stock": 4,
+        "in_stock": True,
+    }
+    assert [p["id"] for p in client.get("/products", params={"q": "TS-XL-B"}).json()["items"]] == [
+        shirt["id"]
+    ]
+    assert client.get("/products", params={"q": "TS-XL-Blue"}).json()["items"] == []
+    no_price = client.patch(
+        f"/products/{shirt['id']}", headers=admin.headers, json={"price": "1.00"}
+    )
+    assert_problem(no_price, 422, "has_variants")
+
+    removed = client.delete(f"{base}/{xl['id']}", headers=admin.headers)
+    assert removed.status_code == 200, removed.text
+    assert (len(removed.json()["variants"]), removed.json()["price_max"]) == (6, "22.50")
+    assert (
+        client.get(
+            f"/inventory/{shirt['id']}/variants/{xl['id']}", headers=admin.headers
+        ).status_code
+        == 404
+    )
+    reuse = client.post(
+        base, headers=admin.headers, json=body | {"sku": "TS-XL-B"}
+    )  # its SKU is free
+    assert reuse.status_code == 201, reuse.text
+    mug = client.post(
+        "/products", headers=admin.headers, json={"name": "Mug", "category": "K", "price": "2"}
+    ).json()
+    assert_problem(
+        client.post(f"/products/{mug['id']}/variants", headers=admin.headers, json=body),
+        422,
+        "no_options",
+    )
+
+
+def test_an_export_writes_a_row_per_variant(client: TestClient, accounts: Accounts) -> None:
+    import io
+
+    import httpx
+
+    from app.transfer import csv_format, runner
+
+    admin = accounts.make(Role.ADMIN)
+    shirt = make_tshirt(client, admin)
+    export_id = client.post("/admin/exports", headers=admin.headers).json()["id"]
+    runner.wait_for_local_jobs()
+    answer = client.get(f"/admin/exports/{export_id}", headers=admin.headers).json()
+    rows = list(csv_format.read(io.StringIO(httpx.get(answer["url"]).text, newline="")))
+    assert answer["rows"] == len(rows) == 6
+    assert {row["handle"] for row in rows} == {shirt["id"]}
+    assert [
+        (r["option1_value"], r["option2_value"], r["sku"], r["price"], r["stock"]) for r in rows
+    ] == [
+        (
+            s,
+            c,
+            f"TS-{s}-{c}",
+            "22.50" if s == "L" else "20.00",
+            "30" if (s, c) == ("M", "Blue") else "10",
+        )
+        for s in SIZES
+        for c in COLOURS
+    ]
+    assert {(r["option1_name"], r["option2_name"]) for r in rows} == {("Size", "Colour")}
