@@ -8,7 +8,8 @@ Each record is one item's change, with its old and new images. The events (sourc
   it was, from the short-lived removal record its deletion writes);
 - `StockChanged`: a stock bucket's level moved (`before`/`after` are the bucket's levels;
   a product spread over several buckets changes one bucket at a time);
-- `StockOut` / `StockBackIn`: the product's `in_stock` flipped, once per crossing;
+- `StockOut` / `StockBackIn`: the product's `in_stock` flipped, once per crossing (a
+  variant's: with `variant_id`; its `StockChanged` names the variant's own record);
 - `StockLow`: the product's total fell to its store's low-stock threshold or below, once
   per crossing (from its low-stock mark, app/notifications/low_stock.py);
 - `OrderPlaced` / `OrderCancelled`: an order was written, or its status became cancelled;
@@ -167,6 +168,8 @@ def _product_view(product: Mapping[str, Any]) -> dict[str, Any]:
 def _product_event(
     store: str, old: Image, new: dict[str, Any], actor: ActorLookup, at: str
 ) -> Derived:
+    if new.get("parent_id"):
+        return _variant_event(store, old, new, actor, at)
     if old is None:
         return "ProductCreated", {
             "product_id": new["id"],
@@ -185,6 +188,19 @@ def _product_event(
             "at": new.get("updated_at") or at,
         }
     return _stock_crossing(store, old, new, actor, at)
+
+
+def _variant_event(
+    store: str, old: Image, new: dict[str, Any], actor: ActorLookup, at: str
+) -> Derived:
+    """A variant's own record: its definition is its product's (`ProductUpdated` of the
+    product says what changed); its availability is its own (`StockOut`/`StockBackIn` name
+    the product and the variant)."""
+    crossing = _stock_crossing(store, old, new, actor, at) if old is not None else None
+    if crossing is None:
+        return None
+    name, detail = crossing
+    return name, {**detail, "product_id": new["parent_id"], "variant_id": new["id"]}
 
 
 def _stock_changed(

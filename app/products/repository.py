@@ -270,11 +270,20 @@ def delete(table: Table, *, product: ProductRecord, actor_id: str, now: str, exp
 
 def sku_moves(table: Table, before: ProductRecord, after: ProductRecord) -> list[tx.Action]:
     """A variant's (or product's) SKU claim taken and the old one freed, when it changes."""
-    if (before.sku or "").casefold() == (after.sku or "").casefold():
+    return sku_change(
+        table, owner_id=after.id, parent_id=after.parent_id, before=before.sku, after=after.sku
+    )
+
+
+def sku_change(
+    table: Table, *, owner_id: str, parent_id: str | None, before: str | None, after: str | None
+) -> list[tx.Action]:
+    """The claim of a SKU that changes (case aside) taken, and the old one freed."""
+    if (before or "").casefold() == (after or "").casefold():
         return []
-    moves = [_sku_claim(table, after.sku, after.id, after.parent_id)] if after.sku else []
-    if before.sku:
-        moves.append(_sku_release(table, before.sku, before.id))
+    moves = [_sku_claim(table, after, owner_id, parent_id)] if after else []
+    if before:
+        moves.append(_sku_release(table, before, owner_id))
     return moves
 
 

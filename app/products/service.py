@@ -213,6 +213,25 @@ def create(
     return product, ProductStock(product.id, (bucket,))
 
 
+def variant_creation(
+    table: Table, product: ProductRecord, stocks: dict[str, int], *, actor_id: str, reason: str
+) -> tuple[list[Action], list[list[Action]], dict[str, ProductStock]]:
+    """What a new product with variants is written as: its own actions, each variant's
+    (record, SKU claim, first bucket and ledger entry), and each variant's stock."""
+    children: list[list[Action]] = []
+    parts: dict[str, ProductStock] = {}
+    for variant_id, stock in stocks.items():
+        child = variants.child_record(product, variant_id, in_stock=stock > 0)
+        actions, entry = new_product_actions(
+            table, product=child, stock=stock, actor_id=actor_id, reason=reason
+        )
+        children.append(actions)
+        bucket = Bucket(0, stock, 1 if entry else 0, product.created_at if entry else None)
+        parts[variant_id] = ProductStock(variant_id, (bucket,))
+    own = repository.new_product_actions(table, product=product, stock_actions=[])
+    return own, children, parts
+
+
 def _create_with_variants(
     table: Table, product: ProductRecord, request: ProductCreate, *, actor_id: str
 ) -> tuple[ProductRecord, ProductStock]:
@@ -220,20 +239,14 @@ def _create_with_variants(
     (a product of more variants than one transaction holds is written in several, and
     removed again if one is refused)."""
     stocks = dict(zip(product.variants, (v.stock for v in request.variants), strict=True))
-    batches: list[list[Action]] = [
-        repository.new_product_actions(table, product=product, stock_actions=[])
-    ]
-    parts: dict[str, ProductStock] = {}
-    for variant_id, stock in stocks.items():
-        child = variants.child_record(product, variant_id, in_stock=stock > 0)
-        actions, entry = new_product_actions(
-            table, product=child, stock=stock, actor_id=actor_id, reason=INITIAL_STOCK_REASON
-        )
+    own, children, parts = variant_creation(
+        table, product, stocks, actor_id=actor_id, reason=INITIAL_STOCK_REASON
+    )
+    batches: list[list[Action]] = [own]
+    for actions in children:
         if len(batches[-1]) + len(actions) > MAX_TRANSACTION_ACTIONS:
             batches.append([repository.exists_check(table, product.id)])
         batches[-1] += actions
-        bucket = Bucket(0, stock, 1 if entry else 0, product.created_at if entry else None)
-        parts[variant_id] = ProductStock(variant_id, (bucket,))
     for number, batch in enumerate(batches):
         try:
             repository.write_new(table, batch)

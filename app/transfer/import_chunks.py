@@ -29,6 +29,7 @@ from app.db.keys import IMPORT_ROW_PREFIX
 from app.db.table import Sort, Table
 from app.db.transactions import TransactionCancelled
 from app.transfer import jobs, upsert
+from app.transfer.outcomes import RowFailedError
 from app.transfer.validation import Problem, ProductRows, Variant
 
 logger = logging.getLogger(__name__)
@@ -116,10 +117,10 @@ def run(
                     product,
                     row,
                     dry_run=bool(job.get("dry_run")),
-                    ahead=ahead[product.first_row],
+                    ahead=ahead.get(product.first_row),
                 )
             ] += rows
-        except upsert.RowFailedError as failed:
+        except RowFailedError as failed:
             counts["failed"] += rows
             problems.append(Problem(product.first_row, failed.column, failed.message))
         except Exception:

@@ -240,12 +240,6 @@ def _sorted_out(
     """A product is imported whole or not at all: one with a bad row is left out, its
     other rows reported with it."""
     problems = list(problems)
-    for product in products:
-        if product.option_names:
-            problems += [
-                Problem(n, "option1_name", "products with options are not imported yet")
-                for n in product.rows
-            ]
     bad = {problem.row for problem in problems}
     good = []
     for product in products:

@@ -12,6 +12,8 @@ products it made the first time. Then:
   ledger entry, reason `import`), in one transaction (app/stock/changes.py merges the two
   writes of the product item).
 
+A product with options is all its rows at once (app/transfer/upsert_options.py).
+
 A blank cell leaves the field as it is (a new product: its default). Each write carries the
 row's marker (`Keys.import_row`, on the condition it is not there yet), so a chunk retried
 after a crash counts what it already wrote exactly once. A row whose product moves under
@@ -22,7 +24,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 from app.db import transactions as tx
 from app.db.expressions import Update
@@ -31,23 +33,16 @@ from app.db.transactions import TransactionCancelled
 from app.products import repository, service
 from app.products.schemas import ProductCreate, ProductRecord
 from app.stock import changes
+from app.stock.commit import PlanTooLargeError
 from app.stock.model import ProductStock
-from app.transfer import jobs
+from app.transfer import jobs, upsert_options
+from app.transfer.outcomes import Outcome, RowFailedError
 from app.transfer.validation import ProductRows
 
-Outcome = Literal["created", "updated", "unchanged"]
 IMPORT_REASON = "import"
 MAX_ATTEMPTS = 5
 # derives a product id from a handle that is not one (uuid5: the same handle, the same id)
 HANDLE_NAMESPACE = uuid.UUID("6f1c7a52-5d0e-4d36-9a3e-1b0d4c2f8e11")
-
-
-class RowFailedError(Exception):
-    """A product the import could not write; the job reports it and goes on."""
-
-    def __init__(self, column: str, message: str) -> None:
-        super().__init__(message)
-        self.column, self.message = column, message
 
 
 @dataclass(frozen=True)
@@ -106,6 +101,7 @@ def read_ahead(table: Table, products: list[ProductRows]) -> dict[int, tuple[str
     """Each product's target and what it is now, for a whole chunk at once (by its first
     row): one BatchGetItem of the SKU claims and one of the products with their stock,
     where each row would make two reads."""
+    products = [product for product in products if not product.option_names]  # their own
     sku_keys = {
         product.first_row: table.keys.sku(sku)
         for product in products
@@ -138,9 +134,12 @@ def upsert(
     """Create or update the product of `rows` (one variant); what happened. A dry run reads
     only. `ahead`: its target and state as `read_ahead` found them (read again after a
     conflict). Raises RowFailedError for a product that could not be written."""
-    if len(rows.variants) != 1:
-        raise RowFailedError("option1_name", "products with options are not imported yet")
     for _ in range(MAX_ATTEMPTS):
+        if rows.option_names:
+            with_options = _with_options(table, rows, row, dry_run=dry_run)
+            if with_options is not None:
+                return with_options
+            continue
         if ahead is not None:
             (product_id, found), ahead = ahead, None
         else:
@@ -154,6 +153,71 @@ def upsert(
             return outcome
         # None: the product or a SKU claim moved between the read and the write: read again
     raise RowFailedError("handle", "the product kept changing while it was imported")
+
+
+def _with_options(table: Table, rows: ProductRows, row: Row, *, dry_run: bool) -> Outcome | None:
+    """A product with options (app/transfer/upsert_options.py); None: read it again."""
+    product_id = upsert_options.target(table, rows, product_id_for(rows.handle))
+    found = upsert_options.find(table, product_id)
+    if found is None:
+        return "created" if dry_run else _create_with_options(table, rows, row, product_id)
+    current, stock = found
+    if not current.variants:
+        raise RowFailedError("option1_name", "the product has no options; its rows name some")
+    change = upsert_options.Changes(rows, current, stock)
+    if not change.any:
+        return "unchanged"
+    return "updated" if dry_run else _update_with_options(table, rows, row, change)
+
+
+def _create_with_options(
+    table: Table, rows: ProductRows, row: Row, product_id: str
+) -> Outcome | None:
+    try:
+        actions = upsert_options.create_actions(
+            table,
+            rows,
+            product_id=product_id,
+            currency=row.currency,
+            actor_id=row.actor_id,
+            reason=IMPORT_REASON,
+        )
+    except ValueError as error:  # checked by the validation already: a safety net
+        raise RowFailedError("handle", str(error)) from error
+    actions.append(_marker(table, row, rows, "created"))
+    if len(actions) > tx.MAX_ACTIONS:
+        raise RowFailedError("handle", upsert_options.TOO_MANY)
+    try:
+        repository.write_new(table, actions)
+    except repository.SkuTakenError as taken:
+        raise RowFailedError("sku", taken.detail) from taken
+    except repository.ProductChangedError:
+        return _done_by_another(table, row, rows) if _marked(table, row, rows) else None
+    return "created"
+
+
+def _update_with_options(
+    table: Table, rows: ProductRows, row: Row, change: upsert_options.Changes
+) -> Outcome | None:
+    marker = _marker(table, row, rows, "updated")
+    plan = upsert_options.update_plan(
+        table, change, actor_id=row.actor_id, reason=IMPORT_REASON, marker=marker
+    )
+    try:
+        outcome = changes.apply(
+            table, snapshot=upsert_options.snapshot(change), make_plan=plan, actor_id=row.actor_id
+        )
+    except PlanTooLargeError as error:
+        raise RowFailedError("handle", upsert_options.TOO_MANY) from error
+    if isinstance(outcome, changes.Refused):
+        if outcome.action is not None and outcome.action == len(outcome.plan.actions) - 1:
+            return _done_by_another(table, row, rows)
+        return None
+    return "updated"
+
+
+def _marked(table: Table, row: Row, rows: ProductRows) -> bool:
+    return table.get(table.keys.import_row(row.job_id, rows.first_row)) is not None
 
 
 def _done_by_another(table: Table, row: Row, rows: ProductRows) -> Outcome:

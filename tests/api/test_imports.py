@@ -339,3 +339,77 @@ def test_the_sample_csv_imported_into_the_demo_store_changes_nothing(
     report = run_import(client, admin, SAMPLE.read_bytes())
     rows = len(list(csv_format.read(io.StringIO(SAMPLE.read_text(encoding="utf-8"), newline=""))))
     assert (report["rows_total"], report["unchanged"], report["failed"]) == (rows, rows, 0), report
+
+
+def shirt_rows(**stock: str) -> list[dict[str, str]]:
+    rows = []
+    for size in ("S", "M"):
+        for colour in ("Blue", "Red"):
+            rows.append(
+                {
+                    "handle": "tee",
+                    "name": "Tee",
+                    "category": "Clothes",
+                    "option1_name": "Size",
+                    "option1_value": size,
+                    "option2_name": "Colour",
+                    "option2_value": colour,
+                    "sku": f"TEE-{size}-{colour}",
+                    "price": "20.00",
+                    "stock": stock.get(f"{size}_{colour}", "5"),
+                }
+            )
+    return rows
+
+
+def test_a_product_with_options_is_imported_variant_by_variant(
+    client: TestClient, accounts: Accounts
+) -> None:
+    admin = accounts.make(Role.ADMIN)
+    first = run_import(client, admin, csv_bytes(shirt_rows(M_Blue="30")))
+    assert (first["created"], first["failed"], first["errors"]) == (4, 0, []), first
+    tee = by_sku(client, "TEE-S-Red")  # a variant's SKU finds its product
+    assert (tee["name"], tee["stock"], tee["options"][0]) == (
+        "Tee",
+        45,
+        {"name": "Size", "values": ["S", "M"]},
+    )
+    levels = {v["sku"]: v["stock"] for v in tee["variants"]}
+    assert levels == {"TEE-S-Blue": 5, "TEE-S-Red": 5, "TEE-M-Blue": 30, "TEE-M-Red": 5}
+    blue_m = next(v for v in tee["variants"] if v["sku"] == "TEE-M-Blue")
+    base = f"/inventory/{tee['id']}/variants/{blue_m['id']}/movements"
+    assert [
+        (m["kind"], m["delta"], m["reason"])
+        for m in client.get(base, headers=admin.headers).json()["items"]
+    ] == [("initial", 30, "import")]
+
+    again = run_import(client, admin, csv_bytes(shirt_rows(M_Blue="30")))
+    assert (again["created"], again["updated"], again["unchanged"]) == (0, 0, 4)
+
+    changed = shirt_rows(M_Blue="12")
+    changed[0]["price"] = "18.00"  # S / Blue
+    changed.append(changed[-1] | {"option1_value": "L", "sku": "TEE-L-Red", "stock": "2"})
+    report = run_import(client, admin, csv_bytes(changed))
+    assert (report["created"], report["updated"], report["unchanged"], report["failed"]) == (
+        0,
+        5,
+        0,
+        0,
+    ), report
+    after = product(client, tee["id"])
+    assert {v["sku"]: (v["price"], v["stock"]) for v in after["variants"]} == {
+        "TEE-S-Blue": ("18.00", 5),
+        "TEE-S-Red": ("20.00", 5),
+        "TEE-M-Blue": ("20.00", 12),
+        "TEE-M-Red": ("20.00", 5),
+        "TEE-L-Red": ("20.00", 2),
+    }
+    assert (after["price_min"], after["stock"]) == ("18.00", 29)
+    moves = client.get(base, headers=admin.headers).json()["items"]
+    assert (moves[0]["kind"], moves[0]["delta"], moves[0]["reason"]) == ("set", -18, "import")
+
+    export_id = client.post("/admin/exports", headers=admin.headers).json()["id"]
+    runner.wait_for_local_jobs()
+    url = client.get(f"/admin/exports/{export_id}", headers=admin.headers).json()["url"]
+    round_trip = run_import(client, admin, httpx.get(url).content)
+    assert (round_trip["rows_total"], round_trip["unchanged"], round_trip["failed"]) == (5, 5, 0)

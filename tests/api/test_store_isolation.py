@@ -47,6 +47,8 @@ class World:
     cancelled_order_id: str = ""
     export_id: str = ""
     import_id: str = ""
+    shirt_id: str = ""  # a product with options
+    variant_id: str = ""  # one of its variants
     cursors: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -87,6 +89,17 @@ def populate(client: TestClient, table: Table, store: str) -> World:
         -1
     ]["id"]
     client.post(f"/orders/{world.cancelled_order_id}/cancel", headers=world.shopper.headers)
+    shirt = {
+        "name": "Shirt",
+        "category": "Clothes",
+        "options": [{"name": "Size", "values": ["S", "M"]}],
+        "variants": [
+            {"sku": f"SHIRT-{size}", "options": {"Size": size}, "price": "9.00", "stock": 5}
+            for size in ("S", "M")
+        ],
+    }
+    made = client.post("/products", headers=world.admin.headers, json=shirt).json()
+    world.shirt_id, world.variant_id = made["id"], made["variants"][0]["id"]
     world.export_id = client.post("/admin/exports", headers=world.admin.headers).json()["id"]
     world.import_id = client.post("/admin/imports", headers=world.admin.headers, json={}).json()[
         "id"
@@ -157,6 +170,14 @@ def body_for(method: str, path: str, foreign: World) -> tuple[dict[str, Any] | N
         ("put", "/inventory/{product_id}"): {"stock": 1, "reason": "count"},
         ("post", "/inventory/{product_id}/adjustments"): {"delta": 5, "reason": "x"},
         ("put", "/inventory/{product_id}/buckets"): {"buckets": 4},
+        ("post", "/products/{product_id}/variants"): {"options": {"Size": "L"}, "price": "1.00"},
+        ("patch", "/products/{product_id}/variants/{variant_id}"): {"price": "2.00"},
+        ("put", "/inventory/{product_id}/variants/{variant_id}"): {"stock": 1, "reason": "count"},
+        ("post", "/inventory/{product_id}/variants/{variant_id}/adjustments"): {
+            "delta": 5,
+            "reason": "x",
+        },
+        ("put", "/inventory/{product_id}/variants/{variant_id}/buckets"): {"buckets": 4},
         ("post", "/orders"): {"items": [{"product_id": foreign.product_id, "quantity": 1}]},
     }
     if (method, path) == ("post", "/auth/login"):
@@ -165,8 +186,11 @@ def body_for(method: str, path: str, foreign: World) -> tuple[dict[str, Any] | N
 
 
 def url_for(path: str, foreign: World) -> str:
+    if "{variant_id}" in path:  # a variant's routes: its product is the one with options
+        path = path.replace("{product_id}", foreign.shirt_id)
     return (
         path.replace("{product_id}", foreign.product_id)
+        .replace("{variant_id}", foreign.variant_id)
         .replace("{order_id}", foreign.order_id)
         .replace("{user_id}", foreign.shopper.id)
         .replace("{export_id}", foreign.export_id)
@@ -197,6 +221,8 @@ def leaked(response: Any, foreign: World) -> bool:
         foreign.admin.id,
         foreign.export_id,
         foreign.import_id,
+        foreign.shirt_id,
+        foreign.variant_id,
     ]
     return any(identifier in text for identifier in ids)
 

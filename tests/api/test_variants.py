@@ -428,3 +428,31 @@ def test_an_export_writes_a_row_per_variant(client: TestClient, accounts: Accoun
         for c in COLOURS
     ]
     assert {(r["option1_name"], r["option2_name"]) for r in rows} == {("Size", "Colour")}
+
+
+def test_a_variant_purchase_is_three_round_trips_and_its_events_name_the_product(
+    client: TestClient, accounts: Accounts, table: Any
+) -> None:
+    from app.events.actors import actor_lookup
+    from app.events.catalog import events_from
+    from app.live.local_stream import every_record
+    from tests.api.test_round_trips import counting
+
+    table.create()  # turns the table's stream on
+    admin, shopper = accounts.make(Role.ADMIN), accounts.make()
+    shirt = make_tshirt(client, admin)
+    red_s = variant(shirt, Size="S", Colour="Red")
+    line = {"product_id": shirt["id"], "variant_id": red_s["id"], "quantity": 3}
+    with counting(table) as calls:
+        placed = client.post("/orders", headers=shopper.headers, json={"items": [line]})
+    assert placed.status_code == 201
+    assert calls == ["BatchGetItem", "BatchGetItem", "TransactWriteItems"]  # auth, read, write
+    line["quantity"] = 7  # its last units: StockOut
+    assert (
+        client.post("/orders", headers=shopper.headers, json={"items": [line]}).status_code == 201
+    )
+    events = events_from(every_record(table), actor_lookup(table.for_store))
+    created = [e.detail["product_id"] for e in events if e.detail_type == "ProductCreated"]
+    assert created == [shirt["id"]]  # the variants' own records are no products
+    out = [e.detail for e in events if e.detail_type == "StockOut"]
+    assert [(e["product_id"], e["variant_id"]) for e in out] == [(shirt["id"], red_s["id"])]

@@ -96,9 +96,10 @@ export default function ImportPage() {
       <AdminNav />
       <h1>Import products</h1>
       <p className="muted">
-        A CSV file (UTF-8, up to 100 MB) with a header row: {COLUMNS}. One row per product; a row
-        finds its product by SKU, else by handle, and a blank cell leaves a field as it is. Stock is
-        a count. The export of this catalog is such a file, and importing it changes nothing.
+        A CSV file (UTF-8, up to 100 MB) with a header row: {COLUMNS}. One row per variant: rows
+        with the same handle are one product, told apart by their options. A row finds its product
+        by SKU, else by handle, and a blank cell leaves a field as it is. Stock is a count. The
+        export of this catalog is such a file, and importing it changes nothing.
       </p>
       <form className="stack" onSubmit={submit}>
         <label htmlFor="import-file">CSV file</label>
