@@ -102,15 +102,22 @@ def etag(product: ProductRecord, stock: ProductStock) -> str:
 
 
 def get(table: Table, product_id: str) -> tuple[ProductRecord, ProductStock]:
-    """A product with its stock (with variants: theirs, one more read). A variant's own
-    record is no product: 404."""
-    found = repository.get(table, product_id=product_id)
+    """A product with its stock (with variants: theirs, read with it when this process
+    has seen them before; one more read otherwise). A variant's own record is no product:
+    404."""
+    known = variants.remembered(table.keys.store, product_id)
+    read = repository.get_many(table, product_ids=[product_id, *known])
+    found = read.get(product_id)
     if found is None or found[0].parent_id:
         raise ProductNotFoundError(product_id)
     product, stock = found
     if product.variants:
-        parts = repository.get_many(table, product_ids=list(product.variants))
-        stock = variants.combined(product.id, {vid: part for vid, (_, part) in parts.items()})
+        missing = [vid for vid in product.variants if vid not in read]
+        if missing:  # variants this process has not seen yet: one more read
+            read |= repository.get_many(table, product_ids=missing)
+        variants.remember(table.keys.store, product_id, tuple(product.variants))
+        parts = {vid: read[vid][1] for vid in product.variants if vid in read}
+        stock = variants.combined(product.id, parts)
     return product, stock
 
 

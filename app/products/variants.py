@@ -13,10 +13,13 @@ A product without options has exactly one variant, itself: its own id, SKU, pric
 
 from __future__ import annotations
 
+import threading
 import uuid
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from app.core import caches
 from app.core.errors import InvalidInputError, NotFoundError
 from app.products.schemas import ProductRecord, VariantCreate, VariantDefinition
 from app.stock.model import ProductStock
@@ -111,3 +114,33 @@ class VariantsStock(ProductStock):
 def combined(product_id: str, parts: dict[str, ProductStock]) -> VariantsStock:
     buckets = tuple(bucket for stock in parts.values() for bucket in stock.buckets)
     return VariantsStock(product_id, buckets, parts=parts)
+
+
+# Which variants a product has, as this process last read them: a product page reads the
+# product and its variants' records and buckets in one BatchGetItem when they are known
+# (the way stock bucket counts are remembered: app/stock/reading.py). Bounded; a product
+# that gained variants since is read once more.
+MAX_REMEMBERED = 10_000
+_known: OrderedDict[tuple[str, str], tuple[str, ...]] = OrderedDict()
+_lock = threading.Lock()
+
+
+def remembered(store: str, product_id: str) -> tuple[str, ...]:
+    with _lock:
+        return _known.get((store, product_id), ())
+
+
+def remember(store: str, product_id: str, variant_ids: tuple[str, ...]) -> None:
+    with _lock:
+        _known[(store, product_id)] = variant_ids
+        _known.move_to_end((store, product_id))
+        while len(_known) > MAX_REMEMBERED:
+            _known.popitem(last=False)
+
+
+def forget() -> None:
+    with _lock:
+        _known.clear()
+
+
+caches.register("products.variants known variants", forget)

@@ -456,3 +456,20 @@ def test_a_variant_purchase_is_three_round_trips_and_its_events_name_the_product
     assert created == [shirt["id"]]  # the variants' own records are no products
     out = [e.detail for e in events if e.detail_type == "StockOut"]
     assert [(e["product_id"], e["variant_id"]) for e in out] == [(shirt["id"], red_s["id"])]
+
+
+def test_a_product_page_with_variants_is_one_read_once_they_are_known(
+    client: TestClient, accounts: Accounts, table: Any
+) -> None:
+    from app.products import variants
+    from tests.api.test_round_trips import counting
+
+    shirt = make_tshirt(client, accounts.make(Role.ADMIN))
+    variants.forget()  # a process that has not seen it: the product, then its variants
+    with counting(table) as calls:
+        assert client.get(f"/products/{shirt['id']}").json()["stock"] == 80
+    assert calls == ["BatchGetItem", "BatchGetItem"]
+    with counting(table) as calls:  # known now: all in one request
+        page = client.get(f"/products/{shirt['id']}").json()
+    assert calls == ["BatchGetItem"]
+    assert page == shirt | {"image_url": None}
