@@ -27,8 +27,7 @@ from app.products.schemas import ProductRecord
 from app.products.service import NotForSaleError, for_sale
 from app.products.variants import (
     VariantRequiredError,
-    label,
-    option_names,
+    variant_name,
 )
 from app.stock import changes, limits, reading
 from app.stock.model import ProductStock
@@ -224,7 +223,7 @@ def _line_name(product: ProductRecord, sold: ProductRecord) -> str:
     """ "T-shirt (M / Blue)": the product's name now, and the variant's values."""
     if sold.variant_options is None:
         return product.name
-    return f"{product.name} ({label(sold.variant_options, option_names(product))})"
+    return variant_name(product, sold.variant_options)
 
 
 def _sold(line: OrderLineRequest, products: dict[str, ProductRecord]) -> ProductRecord:

@@ -215,14 +215,19 @@ def url_for(key: str | None, settings: Settings) -> str | None:
     )
 
 
-def exists(key: str, settings: Settings) -> bool:
+def size_of(key: str, settings: Settings) -> int | None:
+    """The size of the object at `key` in the bucket, or None when there is none."""
     try:
-        _client(settings).head_object(Bucket=settings.images_bucket, Key=key)
+        head = _client(settings).head_object(Bucket=settings.images_bucket, Key=key)
     except ClientError as error:
         if error.response.get("Error", {}).get("Code") in MISSING_CODES:
-            return False
+            return None
         raise
-    return True
+    return int(head["ContentLength"])
+
+
+def exists(key: str, settings: Settings) -> bool:
+    return size_of(key, settings) is not None
 
 
 def delete(key: str | None, settings: Settings) -> None:

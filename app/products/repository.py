@@ -198,17 +198,32 @@ def definition_change(
     )
     changes.add("listing_seq", 1)
     # a claim is case-insensitive: a SKU whose case alone changes keeps its claim
-    moves_sku = (current.sku or "").casefold() != (updated.sku or "").casefold()
-    claims_sku = bool(updated.sku) and moves_sku
-    others: list[tx.Action] = []
-    if claims_sku and updated.sku:
-        others.append(_sku_claim(table, updated.sku, current.id))
-    if current.sku and moves_sku:
-        others.append(_sku_release(table, current.sku, current.id))
+    # a claim is case-insensitive: a SKU whose case alone changes keeps its claim
+    others = sku_change(
+        table, owner_id=current.id, parent_id=None, before=current.sku, after=updated.sku
+    )
+    claims_sku = bool(others) and bool(updated.sku)  # the claim, when there is one, is first
     others += _category_moves(table, current.category, updated.category)
     listed = updated.model_copy(update={"listing_seq": current.listing_seq + 1})
     others += words.write_actions(table, listed, had=current.words)
     return DefinitionChange(changes, others, claims_sku)
+
+
+def variants_change(
+    table: Table, *, current: ProductRecord, updated: ProductRecord
+) -> DefinitionChange:
+    """`definition_change` of a product with options, with what its variants decide: the
+    variants themselves, the options' values, the price range and `in_stock`."""
+    change = definition_change(table, current=current, updated=updated)
+    change.product.set(
+        {
+            "variants": updated.model_dump()["variants"],
+            "options": updated.options,
+            "price_max": updated.price_max,
+            "in_stock": updated.in_stock,
+        }
+    )
+    return change
 
 
 def update(table: Table, *, current: ProductRecord, updated: ProductRecord) -> None:

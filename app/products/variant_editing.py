@@ -16,7 +16,7 @@ from app.core.etags import IfMatch
 from app.core.timeutil import now_epoch, now_iso
 from app.db import transactions as tx
 from app.db.table import Table
-from app.products import repository, service, variants, words
+from app.products import repository, service, variants
 from app.products.repository import ProductChangedError
 from app.products.schemas import (
     MAX_VARIANTS,
@@ -53,31 +53,15 @@ def _current(table: Table, product_id: str, if_match: IfMatch | None) -> Found:
     return product, stock
 
 
-# what a change of variants writes on the product, beside the variants themselves
-_DEFINITION = ("options", "price", "price_max", "version", "updated_at", "changed_by", "in_stock")
-
-
 def _written(
     table: Table, current: ProductRecord, updated: ProductRecord, others: list[tx.Action]
 ) -> bool:
-    """Write the product's new definition as read, its entries and `others`: False when it
-    changed meanwhile (read it again)."""
-    data = updated.model_dump()
-    change = repository.as_read(current).set(
-        {
-            "variants": updated.stored()["variants"],
-            **{name: data[name] for name in _DEFINITION},
-        }
-    )
-    change.add("listing_seq", 1)
-    listed = updated.model_copy(update={"listing_seq": current.listing_seq + 1})
-    actions = [
-        tx.update(table.name, table.keys.product(current.id), change),
-        *others,
-        *words.write_actions(table, listed, had=current.words),
-    ]
+    """Write the product's new definition as read, with its search entries and `others`:
+    False when it changed meanwhile (read it again)."""
+    change = repository.variants_change(table, current=current, updated=updated)
+    product = tx.update(table.name, table.keys.product(current.id), change.product)
     try:
-        repository.write_new(table, actions)
+        repository.write_new(table, [product, *change.others, *others])
     except ProductChangedError:
         return False
     return True
@@ -90,16 +74,6 @@ def _retrying(attempt_once: Any) -> Found:
             return found  # type: ignore[no-any-return]
         tx.backoff(attempt)
     raise PreconditionFailedError("The product keeps changing; reload and try again.")
-
-
-def _extended(options: list[dict[str, Any]], chosen: dict[str, str]) -> list[dict[str, Any]]:
-    """The options with any value `chosen` brings that they did not list yet."""
-    return [
-        {**option, "values": [*option["values"], chosen[option["name"]]]}
-        if chosen[option["name"]] not in option["values"]
-        else option
-        for option in options
-    ]
 
 
 def _check_options(product: ProductRecord, chosen: dict[str, str], but: str | None) -> None:
@@ -134,7 +108,7 @@ def add(
             actor_id,
             {
                 "variants": definitions,
-                "options": _extended(current.options, request.options),
+                "options": variants.with_values(current.options, definitions),
                 "in_stock": current.in_stock or request.stock > 0,
                 **variants.prices(definitions),
             },

@@ -18,6 +18,7 @@ import uuid
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from app.core import caches
 from app.core.errors import InvalidInputError, NotFoundError
@@ -46,6 +47,31 @@ def option_names(product: ProductRecord) -> list[str]:
     return [str(option["name"]) for option in product.options]
 
 
+def variant_name(product: ProductRecord, options: dict[str, str]) -> str:
+    """ "T-shirt (M / Blue)": what orders, the ledger and low-stock lists call a variant."""
+    return f"{product.name} ({label(options, option_names(product))})"
+
+
+def with_values(
+    options: list[dict[str, Any]], definitions: dict[str, VariantDefinition]
+) -> list[dict[str, Any]]:
+    """The options with every value the variants bring that they did not list yet."""
+    return [
+        {
+            **option,
+            "values": [
+                *option["values"],
+                *dict.fromkeys(
+                    d.options[option["name"]]
+                    for d in definitions.values()
+                    if d.options[option["name"]] not in option["values"]
+                ),
+            ],
+        }
+        for option in options
+    ]
+
+
 def new_definitions(variants: list[VariantCreate]) -> dict[str, VariantDefinition]:
     return {
         str(uuid.uuid4()): VariantDefinition(sku=v.sku, options=v.options, price=v.price)
@@ -59,7 +85,7 @@ def child_record(parent: ProductRecord, variant_id: str, in_stock: bool) -> Prod
     definition = parent.variants[variant_id]
     return ProductRecord(
         id=variant_id,
-        name=f"{parent.name} ({label(definition.options, option_names(parent))})",
+        name=variant_name(parent, definition.options),
         description="",
         price=definition.price,
         currency=parent.currency,

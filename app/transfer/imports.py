@@ -31,8 +31,6 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from botocore.exceptions import ClientError
-
 from app.core.config import get_settings
 from app.core.errors import ConflictError, InvalidInputError
 from app.core.ids import time_sorted_id
@@ -88,22 +86,12 @@ def create(table: Table, *, dry_run: bool, actor_id: str) -> dict[str, Any]:
     return {"id": job_id, "upload": {"url": post["url"], "fields": post["fields"]}}
 
 
-def _uploaded_size(store: str, job_id: str) -> int | None:
-    try:
-        head = _s3().head_object(Bucket=get_settings().images_bucket, Key=upload_key(store, job_id))
-    except ClientError as error:
-        if error.response.get("Error", {}).get("Code") in images.MISSING_CODES:
-            return None
-        raise
-    return int(head["ContentLength"])
-
-
 def start(table: Table, job_id: str) -> dict[str, Any]:
     """Queue an uploaded import (409 before its upload, or once started)."""
     job = jobs.get(table, job_id, "import")
     if job["status"] != "uploading":
         raise ImportStartedError(f"Import {job_id} is {job['status']} already.")
-    size = _uploaded_size(table.keys.store, job_id)
+    size = images.size_of(upload_key(table.keys.store, job_id), get_settings())
     if size is None:
         raise ImportNotUploadedError("Upload the file first (the POST this import came with).")
     if size > MAX_FILE_BYTES:

@@ -27,7 +27,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from app.db import transactions as tx
-from app.db.expressions import Update
 from app.db.table import Table
 from app.db.transactions import TransactionCancelled
 from app.products import repository, service
@@ -304,7 +303,7 @@ def _count(
 
     def make_plan(snapshot: changes.Snapshot) -> changes.Plan:
         if current.id not in snapshot:  # removed meanwhile: the product's check refuses it
-            return changes.Plan([], actions=[_exists(table, current.id), marker])
+            return changes.Plan([], actions=[repository.exists_check(table, current.id), marker])
         count = changes.Change(current.id, "set", level, reason=IMPORT_REASON)
         if not fields:
             return changes.Plan([count], actions=[marker])
@@ -326,9 +325,3 @@ def _count(
             return _done_by_another(table, row, rows)
         return None
     return "updated"
-
-
-def _exists(table: Table, product_id: str) -> tx.Action:
-    return tx.check(
-        table.name, table.keys.product(product_id), Update().condition("attribute_exists(PK)")
-    )

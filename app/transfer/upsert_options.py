@@ -40,16 +40,17 @@ TOO_MANY = "more variants change at once than one transaction holds (about 20): 
 
 
 def target(table: Table, rows: ProductRows, fallback: str) -> str:
-    """The product of the rows: the one whose variant holds one of their SKUs, else
-    `fallback` (the handle's)."""
-    for variant in rows.variants:
-        if not variant.sku:
-            continue
-        claim = table.get(table.keys.sku(variant.sku), consistent=False)
+    """The product of the rows: the one whose variant holds one of their SKUs (their claims
+    in one BatchGetItem), else `fallback` (the handle's)."""
+    skus = {table.keys.sku(v.sku)["PK"]: v.sku for v in rows.variants if v.sku}
+    keys = [table.keys.sku(sku) for sku in skus.values()]
+    claims = {c["PK"]: c for c in table.batch_get(keys, consistent=False)} if keys else {}
+    for partition, sku in skus.items():  # in the rows' order: the first claimed SKU decides
+        claim = claims.get(partition)
         if claim is None:
             continue
         if not claim.get("parent_id"):
-            raise RowFailedError("sku", f"{variant.sku} is the SKU of a product without options")
+            raise RowFailedError("sku", f"{sku} is the SKU of a product without options")
         return str(claim["parent_id"])
     return fallback
 
@@ -155,27 +156,13 @@ class Changes:
 
     def updated(self, actor_id: str) -> ProductRecord:
         levels = {**self.levels, **self.counts, **self.added}
-        options = [
-            {
-                **option,
-                "values": [
-                    *option["values"],
-                    *dict.fromkeys(
-                        d.options[option["name"]]
-                        for d in self.definitions.values()
-                        if d.options[option["name"]] not in option["values"]
-                    ),
-                ],
-            }
-            for option in self.current.options
-        ]
         return service.edited(
             self.current,
             actor_id,
             {
                 **self.fields,
                 "variants": self.definitions,
-                "options": options,
+                "options": variants.with_values(self.current.options, self.definitions),
                 "in_stock": any(level > 0 for level in levels.values()),
                 **variants.prices(self.definitions),
             },
@@ -191,15 +178,7 @@ def update_plan(
 
     def make_plan(snapshot: changes.Snapshot) -> changes.Plan:
         updated = change.updated(actor_id)
-        definition = repository.definition_change(table, current=current, updated=updated)
-        definition.product.set(
-            {
-                "variants": updated.stored()["variants"],
-                "options": updated.options,
-                "price_max": updated.price_max,
-                "in_stock": updated.in_stock,
-            }
-        )
+        definition = repository.variants_change(table, current=current, updated=updated)
         actions: list[tx.Action] = [
             tx.update(table.name, table.keys.product(current.id), definition.product),
             *definition.others,

@@ -6,6 +6,21 @@ import { parseAmount } from "../../lib/decimal";
 import { useSaveVariant } from "./api";
 import { MAX_OPTIONS, type OptionDraft, rowLabel, type VariantRow } from "./variantDrafts";
 
+/** The grids' header: a variant's values, SKU, price and stock (and its save button). */
+function VariantsHead({ saved = false }: { saved?: boolean }) {
+  return (
+    <thead>
+      <tr>
+        <th>Variant</th>
+        <th>SKU</th>
+        <th>Price</th>
+        <th>Stock</th>
+        {saved && <th />}
+      </tr>
+    </thead>
+  );
+}
+
 /** A new product's options: up to three, each a name and its values. */
 export function OptionsFields({
   drafts,
@@ -54,14 +69,7 @@ export function NewVariantsGrid({
   const change = (n: number, part: Partial<VariantRow>) => onChange(rows.map((r, i) => (i === n ? { ...r, ...part } : r)));
   return (
     <table className="table variants" aria-label="Variants">
-      <thead>
-        <tr>
-          <th>Variant</th>
-          <th>SKU</th>
-          <th>Price</th>
-          <th>Stock</th>
-        </tr>
-      </thead>
+      <VariantsHead />
       <tbody>
         {rows.map((row, n) => {
           const label = rowLabel(options, row);
@@ -91,15 +99,7 @@ export function VariantsGrid({ product, etag }: { product: Product; etag: string
     <div className="card">
       <h2>Variants</h2>
       <table className="table variants" aria-label="Variants">
-        <thead>
-          <tr>
-            <th>Variant</th>
-            <th>SKU</th>
-            <th>Price</th>
-            <th>Stock</th>
-            <th />
-          </tr>
-        </thead>
+        <VariantsHead saved />
         <tbody>
           {product.variants.map((variant) => (
             <VariantRowForm key={variant.id} product={product} variant={variant} etag={etag} />
