@@ -5,6 +5,12 @@ Against DynamoDB Local, alternately: GET /products/{id} invoked through the Lamb
 same two items (the product's definition and its stock bucket), strongly consistent.
 Prints both medians and the ratio. Budget: <= 1.25.
 
+Also timed in the same rounds, the floor any FastAPI app on Mangum stands on: a bare
+FastAPI app (no middleware, no dependencies, no Powertools) whose route makes the same raw
+call and answers `{}`, and one whose route calls the catalog's service (read, models,
+JSON) and answers what it returns. Their ratios say how much of the budget the framework
+and the service leave for everything else.
+
 With --layers, it also answers where the handler's time above the raw call goes: DynamoDB
 is then answered from memory (botocore's `_send` returns the answer recorded from a real
 call), so only Python runs, and each layer is timed on its own -- the handler (Powertools),
@@ -62,19 +68,79 @@ def main() -> int:
                 len(table.client.batch_get_item(RequestItems=request)["Responses"][table.name]) == 2
             )
 
-        for _ in range(50):  # warm both paths (JIT in DynamoDB Local, first-use imports)
-            through_lambda()
-            raw_get_item()
-        samples = alternated({"lambda": through_lambda, "raw": raw_get_item}, args.rounds)
+        calls = {
+            "lambda": through_lambda,
+            "raw": raw_get_item,
+            **floor_calls(table, product.id, raw_get_item, 2 * args.rounds + 100),
+        }
+        for _ in range(50):  # warm every path (JIT in DynamoDB Local, first-use imports)
+            for call in calls.values():
+                call()
+        samples = alternated(calls, args.rounds)
         if args.layers:
             layers(table, product.id, event, raw_get_item)
-    lam, raw = (statistics.median(samples[n]) * 1000 for n in ("lambda", "raw"))
+    medians = {name: statistics.median(times) * 1000 for name, times in samples.items()}
+    lam, raw = medians["lambda"], medians["raw"]
     ratio = lam / raw
     print(f"GET /products/{{id}} through the Lambda handler  median {lam:6.2f} ms")
     print(f"raw boto3 BatchGetItem of the same two items    median {raw:6.2f} ms")
     print(f"ratio {ratio:.2f} (budget <= {BUDGET}) {'OK' if ratio <= BUDGET else 'OVER BUDGET'}")
+    print("the floor, bare FastAPI on Mangum (no middleware, dependencies or Powertools):")
+    for name, label in FLOORS.items():
+        print(f"  {label:<44} median {medians[name]:6.2f} ms, ratio {medians[name] / raw:.2f}")
     result("warm path handler/BatchGetItem", ratio, "<=", BUDGET)
+    for name, label in FLOORS.items():
+        result(f"warm path floor: {label}", medians[name] / raw, "<=", None)
     return 0
+
+
+FLOORS = {
+    "floor_raw": "a route making only the raw call",
+    "floor_service": "a route calling the service",
+}
+
+
+def floor_calls(
+    table: Any, product_id: str, raw: Callable[[], None], count: int
+) -> dict[str, Callable[[], None]]:
+    """The FLOORS: calls of a bare FastAPI app through Mangum (the same event shape)."""
+    from fastapi import FastAPI
+    from fastapi.responses import Response
+    from mangum import Mangum
+
+    from app.products import service
+    from app.stores import tenancy
+
+    store_table = tenancy.store_table(table.keys.store)
+    bare = FastAPI()
+
+    @bare.get("/raw/{product_id}")
+    async def raw_only(product_id: str) -> Response:
+        raw()
+        return Response(b"{}", media_type="application/json")
+
+    @bare.get("/service/{product_id}")
+    async def with_service(product_id: str) -> Response:
+        product, stock = service.get(store_table, product_id)
+        return Response(
+            service.public(product, stock).model_dump_json(), media_type="application/json"
+        )
+
+    handler = Mangum(bare, lifespan="off")
+
+    def call(path: str) -> Callable[[], None]:
+        events = [http_api_event("GET", path) for _ in range(count)]
+
+        def through_mangum() -> None:
+            response = handler(events.pop(), CONTEXT)
+            assert response["statusCode"] == 200, response
+
+        return through_mangum
+
+    return {
+        "floor_raw": call(f"/raw/{product_id}"),
+        "floor_service": call(f"/service/{product_id}"),
+    }
 
 
 @contextmanager

@@ -7,7 +7,7 @@ than one), so a route can never be open by omission.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, FastAPI, Request
@@ -101,6 +101,14 @@ PUBLIC: Any = Depends(anyone)
 ANY_USER: Any = allow(*Role)
 
 
+def without_public(dependencies: Sequence[Any]) -> tuple[list[Any], bool]:
+    """A route's dependencies without `PUBLIC`, and whether it named it. `PUBLIC` has
+    nothing to run: the routers' route class (app/http/routing.py) keeps it as a mark on
+    the route, so a public request does not pay for solving an empty dependency."""
+    kept = [d for d in dependencies if getattr(d, "dependency", None) is not anyone]
+    return kept, len(kept) < len(dependencies)
+
+
 def _policies(dependant: Dependant) -> Iterator[object]:
     for dependency in dependant.dependencies:
         if dependency.call is anyone or isinstance(dependency.call, RoleGuard):
@@ -110,7 +118,8 @@ def _policies(dependant: Dependant) -> Iterator[object]:
 
 def policies(route: APIRoute | APIWebSocketRoute) -> list[object]:
     """The access policies a route names (its router's and its own): `anyone` or guards."""
-    return list(_policies(route.dependant))
+    marked: list[object] = [anyone] if getattr(route, "public", False) else []
+    return marked + list(_policies(route.dependant))
 
 
 def include_guarded(app: FastAPI, router: APIRouter, *, prefix: str = "") -> None:

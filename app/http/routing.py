@@ -17,6 +17,7 @@ from fastapi.routing import APIRoute
 from starlette.responses import Response
 
 from app.core.errors import AppError
+from app.http.access import without_public
 
 JSON_TYPES = ("application/json",)
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
@@ -36,6 +37,15 @@ def _has_body(request: Request) -> bool:
 
 
 class ContentTypeCheckedRoute(APIRoute):
+    """Checks a request's content type (above); an access policy of `PUBLIC` is a mark,
+    `public`, rather than a dependency solved on every request (app/http/access.py)."""
+
+    def __init__(
+        self, path: str, endpoint: Callable[..., Any], *, dependencies: Any = None, **kwargs: Any
+    ) -> None:
+        kept, self.public = without_public(list(dependencies or ()))
+        super().__init__(path, endpoint, dependencies=kept, **kwargs)
+
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
 
