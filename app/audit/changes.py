@@ -34,15 +34,7 @@ def changes_from(records: Iterable[Mapping[str, Any]], actor: ActorLookup) -> li
         else:
             made = None
         if made is not None:
-            detail_type, detail = made
-            found.append(
-                CatalogEvent(
-                    id=change.event_id,
-                    detail_type=detail_type,
-                    detail=detail,
-                    sequence=change.sequence,
-                )
-            )
+            found.append(CatalogEvent.of(change, *made))
     return found
 
 

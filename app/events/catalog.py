@@ -35,7 +35,8 @@ from typing import Any, Literal, get_args
 from app.core import money
 from app.core.roles import SYSTEM_ACTOR
 from app.db.keys import JOB, ORDER_PREFIX, PRODUCT, REMOVED, STOCK, STOCK_LOW
-from app.db.stream_records import stream_changes
+from app.db.stream_records import StreamChange, stream_changes
+from app.products.fields import CATALOG_FIELDS
 
 SOURCE = "catalog"
 DetailType = Literal[
@@ -63,6 +64,13 @@ class CatalogEvent:
     detail_type: str
     detail: dict[str, Any]
     sequence: str  # the stream record's sequence number (a partial batch failure names it)
+
+    @classmethod
+    def of(cls, change: StreamChange, detail_type: str, detail: dict[str, Any]) -> CatalogEvent:
+        """The event a stream record makes: it takes the record's id and sequence number."""
+        return cls(
+            id=change.event_id, detail_type=detail_type, detail=detail, sequence=change.sequence
+        )
 
     def detail_json(self) -> str:
         return json.dumps({"event_id": self.id, **self.detail}, default=_plain, sort_keys=True)
@@ -93,14 +101,7 @@ def events_from(records: Iterable[Mapping[str, Any]], actor: ActorLookup) -> lis
         made = _derive(store, change.sk, change.old, change.new, actor, _record_time(change.change))
         if made is not None:
             detail_type, detail = made
-            found.append(
-                CatalogEvent(
-                    id=change.event_id,
-                    detail_type=detail_type,
-                    detail={"store": store, **detail},
-                    sequence=change.sequence,
-                )
-            )
+            found.append(CatalogEvent.of(change, detail_type, {"store": store, **detail}))
     return found
 
 
@@ -109,17 +110,7 @@ Image = dict[str, Any] | None
 
 
 # what a product's definition is, as events show it (its stock is in StockChanged)
-PRODUCT_FIELDS = (
-    "name",
-    "description",
-    "price",
-    "currency",
-    "category",
-    "tags",
-    "sku",
-    "status",
-    "image_key",
-)
+PRODUCT_FIELDS = (*CATALOG_FIELDS, "image_key")
 
 
 def _derive(store: str, sk: str, old: Image, new: Image, actor: ActorLookup, at: str) -> Derived:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import Query, Response
+from fastapi import Depends, Query, Response
 from pydantic import StringConstraints
 
 from app.auth.schemas import Principal, UserRecord
@@ -29,6 +30,41 @@ from app.inventory.schemas import (
 )
 from app.products.schemas import ProductRecord
 from app.stock.model import LedgerEntry, ProductStock
+
+
+@dataclass(frozen=True)
+class StockChange:
+    """What every stock change works with: the store's table and who makes it; `answer`
+    makes the change (to a product, or to one of its variants) and answers the level after
+    it, with the stock's version as its ETag."""
+
+    table: Table
+    principal: Principal
+    response: Response
+
+    async def answer(
+        self,
+        change: Callable[..., tuple[ProductRecord, ProductStock]],
+        product_id: str,
+        variant_id: str | None = None,
+        **fields: Any,
+    ) -> StockLevel:
+        product, stock = await blocking(
+            change,
+            self.table,
+            product_id,
+            actor_id=self.principal.id,
+            variant_id=variant_id,
+            **fields,
+        )
+        return _answer(self.response, product, stock)
+
+
+async def stock_change(table: TableDep, principal: CurrentUser, response: Response) -> StockChange:
+    return StockChange(table, principal, response)
+
+
+Changing = Annotated[StockChange, Depends(stock_change)]
 
 router = APIRouter(
     tags=["inventory"],
@@ -100,22 +136,10 @@ async def get_level(product_id: ResourceId, table: TableDep, response: Response)
     summary="Set the stock level (a count); If-Match makes it conditional",
 )
 async def set_level(
-    product_id: ResourceId,
-    body: StockSet,
-    table: TableDep,
-    principal: CurrentUser,
-    response: Response,
-    if_match: IfMatchHeader,
+    product_id: ResourceId, body: StockSet, change: Changing, if_match: IfMatchHeader
 ) -> StockLevel:
-    return await _changed(
-        response,
-        service.set_stock,
-        table,
-        product_id,
-        principal,
-        target=body.stock,
-        reason=body.reason,
-        if_match=if_match,
+    return await change.answer(
+        service.set_stock, product_id, target=body.stock, reason=body.reason, if_match=if_match
     )
 
 
@@ -125,20 +149,10 @@ async def set_level(
     summary="Add to or take from the stock; 409 if it would go below zero",
 )
 async def adjust_level(
-    product_id: ResourceId,
-    body: StockAdjustment,
-    table: TableDep,
-    principal: CurrentUser,
-    response: Response,
+    product_id: ResourceId, body: StockAdjustment, change: Changing
 ) -> StockLevel:
-    return await _changed(
-        response,
-        service.adjust_stock,
-        table,
-        product_id,
-        principal,
-        delta=body.delta,
-        reason=body.reason,
+    return await change.answer(
+        service.adjust_stock, product_id, delta=body.delta, reason=body.reason
     )
 
 
@@ -154,21 +168,9 @@ async def adjust_level(
         " more by itself, up to AUTO_BUCKETS_MAX; this sets them ahead of a sale."
     ),
 )
-async def spread_stock(
-    product_id: ResourceId,
-    body: StockSpread,
-    table: TableDep,
-    principal: CurrentUser,
-    response: Response,
-) -> StockLevel:
-    return await _changed(
-        response,
-        service.spread_stock,
-        table,
-        product_id,
-        principal,
-        buckets=body.buckets,
-        reason=body.reason,
+async def spread_stock(product_id: ResourceId, body: StockSpread, change: Changing) -> StockLevel:
+    return await change.answer(
+        service.spread_stock, product_id, buckets=body.buckets, reason=body.reason
     )
 
 
@@ -184,19 +186,6 @@ async def movements(
         service.movements, table, product_id, limit=limit, cursor=cursor
     )
     return Page[Movement](items=_movements(entries), next_cursor=next_cursor)
-
-
-async def _changed(
-    response: Response,
-    change: Callable[..., tuple[ProductRecord, ProductStock]],
-    table: Table,
-    product_id: str,
-    principal: Principal,
-    **fields: Any,
-) -> StockLevel:
-    """A stock change made by `principal`, answered with the level after it."""
-    product, stock = await blocking(change, table, product_id, actor_id=principal.id, **fields)
-    return _answer(response, product, stock)
 
 
 def _answer(response: Response, product: ProductRecord, stock: ProductStock) -> StockLevel:
@@ -233,21 +222,16 @@ async def set_variant_level(
     product_id: ResourceId,
     variant_id: ResourceId,
     body: StockSet,
-    table: TableDep,
-    principal: CurrentUser,
-    response: Response,
+    change: Changing,
     if_match: IfMatchHeader,
 ) -> StockLevel:
-    return await _changed(
-        response,
+    return await change.answer(
         service.set_stock,
-        table,
         product_id,
-        principal,
+        variant_id,
         target=body.stock,
         reason=body.reason,
         if_match=if_match,
-        variant_id=variant_id,
     )
 
 
@@ -257,22 +241,10 @@ async def set_variant_level(
     summary="Add to or take from a variant's stock; 409 if it would go below zero",
 )
 async def adjust_variant_level(
-    product_id: ResourceId,
-    variant_id: ResourceId,
-    body: StockAdjustment,
-    table: TableDep,
-    principal: CurrentUser,
-    response: Response,
+    product_id: ResourceId, variant_id: ResourceId, body: StockAdjustment, change: Changing
 ) -> StockLevel:
-    return await _changed(
-        response,
-        service.adjust_stock,
-        table,
-        product_id,
-        principal,
-        delta=body.delta,
-        reason=body.reason,
-        variant_id=variant_id,
+    return await change.answer(
+        service.adjust_stock, product_id, variant_id, delta=body.delta, reason=body.reason
     )
 
 
@@ -282,22 +254,10 @@ async def adjust_variant_level(
     summary="Spread a variant's stock over more buckets (admins)",
 )
 async def spread_variant_stock(
-    product_id: ResourceId,
-    variant_id: ResourceId,
-    body: StockSpread,
-    table: TableDep,
-    principal: CurrentUser,
-    response: Response,
+    product_id: ResourceId, variant_id: ResourceId, body: StockSpread, change: Changing
 ) -> StockLevel:
-    return await _changed(
-        response,
-        service.spread_stock,
-        table,
-        product_id,
-        principal,
-        buckets=body.buckets,
-        reason=body.reason,
-        variant_id=variant_id,
+    return await change.answer(
+        service.spread_stock, product_id, variant_id, buckets=body.buckets, reason=body.reason
     )
 
 

@@ -14,20 +14,10 @@ from app.db.keys import BY_GROUP, BY_NAME, name_sort_key, search_key
 from app.db.table import Filter, Sort, Table
 from app.db.transactions import TransactionCancelled
 from app.products import categories, words
+from app.products.fields import CATALOG_FIELDS
 from app.products.schemas import ProductRecord
 from app.stock.model import ProductStock
 from app.stock.reading import read_products
-
-CATALOG_FIELDS = (
-    "name",
-    "description",
-    "price",
-    "currency",
-    "category",
-    "tags",
-    "sku",
-    "status",
-)
 
 
 class SkuTakenError(ConflictError):
@@ -197,7 +187,6 @@ def definition_change(
         }
     )
     changes.add("listing_seq", 1)
-    # a claim is case-insensitive: a SKU whose case alone changes keeps its claim
     # a claim is case-insensitive: a SKU whose case alone changes keeps its claim
     others = sku_change(
         table, owner_id=current.id, parent_id=None, before=current.sku, after=updated.sku

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import Header, Query, Request, Response, status
+from fastapi import Depends, Header, Query, Request, Response, status
 
+from app.auth.schemas import Principal
 from app.core.errors import ForbiddenError
+from app.core.etags import IfMatch
 from app.core.roles import Role
 from app.db.pagination import Page
+from app.db.table import Table
 from app.http.access import PUBLIC, CurrentUser, allow, staff_principal
 from app.http.blocking import blocking
 from app.http.caching import cacheable
@@ -34,6 +39,33 @@ from app.products.schemas import (
     VariantUpdate,
 )
 from app.stock.model import ProductStock
+
+
+@dataclass(frozen=True)
+class ProductEdit:
+    """What every edit of a product works with: the store's table, the admin making it and
+    the If-Match they sent; `answer` makes the edit and answers the product after it."""
+
+    table: Table
+    principal: Principal
+    if_match: IfMatch | None
+    response: Response
+
+    async def answer(self, edit: Callable[..., Found], *args: Any) -> Product:
+        product, stock = await blocking(
+            edit, self.table, *args, if_match=self.if_match, actor_id=self.principal.id
+        )
+        return _answer(self.response, product, stock)
+
+
+async def product_edit(
+    table: TableDep, principal: CurrentUser, if_match: IfMatchHeader, response: Response
+) -> ProductEdit:
+    return ProductEdit(table, principal, if_match, response)
+
+
+Editing = Annotated[ProductEdit, Depends(product_edit)]
+Found = tuple[ProductRecord, ProductStock]
 
 public_router = APIRouter(tags=["products"], dependencies=[PUBLIC])
 categories_router = APIRouter(tags=["products"], dependencies=[PUBLIC])
@@ -161,18 +193,8 @@ async def create_product(
     responses=problem_responses(404, 409, 412, 422),
     summary="Edit a product (not its stock); If-Match makes the edit conditional",
 )
-async def update_product(
-    product_id: ResourceId,
-    body: ProductUpdate,
-    table: TableDep,
-    response: Response,
-    if_match: IfMatchHeader,
-    principal: CurrentUser,
-) -> Product:
-    product, stock = await blocking(
-        service.update, table, product_id, body, if_match=if_match, actor_id=principal.id
-    )
-    return _answer(response, product, stock)
+async def update_product(product_id: ResourceId, body: ProductUpdate, edit: Editing) -> Product:
+    return await edit.answer(service.update, product_id, body)
 
 
 @admin_router.delete(
@@ -227,18 +249,8 @@ async def delete_image(product_id: ResourceId, table: TableDep, principal: Curre
     responses=problem_responses(404, 409, 412, 422),
     summary="Add a variant to a product with options; If-Match of the product",
 )
-async def add_variant(
-    product_id: ResourceId,
-    body: VariantCreate,
-    table: TableDep,
-    response: Response,
-    if_match: IfMatchHeader,
-    principal: CurrentUser,
-) -> Product:
-    product, stock = await blocking(
-        variant_editing.add, table, product_id, body, if_match=if_match, actor_id=principal.id
-    )
-    return _answer(response, product, stock)
+async def add_variant(product_id: ResourceId, body: VariantCreate, edit: Editing) -> Product:
+    return await edit.answer(variant_editing.add, product_id, body)
 
 
 @admin_router.patch(
@@ -247,24 +259,9 @@ async def add_variant(
     summary="Change a variant's SKU or price (its stock: /inventory); If-Match of the product",
 )
 async def update_variant(
-    product_id: ResourceId,
-    variant_id: ResourceId,
-    body: VariantUpdate,
-    table: TableDep,
-    response: Response,
-    if_match: IfMatchHeader,
-    principal: CurrentUser,
+    product_id: ResourceId, variant_id: ResourceId, body: VariantUpdate, edit: Editing
 ) -> Product:
-    product, stock = await blocking(
-        variant_editing.update,
-        table,
-        product_id,
-        variant_id,
-        body,
-        if_match=if_match,
-        actor_id=principal.id,
-    )
-    return _answer(response, product, stock)
+    return await edit.answer(variant_editing.update, product_id, variant_id, body)
 
 
 @admin_router.delete(
@@ -272,23 +269,8 @@ async def update_variant(
     responses=problem_responses(404, 409, 412),
     summary="Remove a variant (its ledger stays); If-Match of the product",
 )
-async def remove_variant(
-    product_id: ResourceId,
-    variant_id: ResourceId,
-    table: TableDep,
-    response: Response,
-    if_match: IfMatchHeader,
-    principal: CurrentUser,
-) -> Product:
-    product, stock = await blocking(
-        variant_editing.remove,
-        table,
-        product_id,
-        variant_id,
-        if_match=if_match,
-        actor_id=principal.id,
-    )
-    return _answer(response, product, stock)
+async def remove_variant(product_id: ResourceId, variant_id: ResourceId, edit: Editing) -> Product:
+    return await edit.answer(variant_editing.remove, product_id, variant_id)
 
 
 def _answer(response: Response, product: ProductRecord, stock: ProductStock) -> Product:
