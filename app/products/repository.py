@@ -13,7 +13,7 @@ from app.db.expressions import Update
 from app.db.keys import BY_GROUP, BY_NAME, name_sort_key, search_key
 from app.db.table import Filter, Sort, Table
 from app.db.transactions import TransactionCancelled
-from app.products import categories, words
+from app.products import categories, variants, words
 from app.products.fields import CATALOG_FIELDS
 from app.products.schemas import ProductRecord
 from app.stock.model import ProductStock
@@ -213,6 +213,37 @@ def variants_change(
         }
     )
     return change
+
+
+def rename_variants(table: Table, product: ProductRecord) -> int:
+    """After `product` was renamed: give each variant's own record the name it now has
+    ("Tee (M / Blue)": what low-stock lists, their mail and stock levels show). A follow-up
+    of the product's write, one UpdateItem a variant: each names the product version its
+    name comes from and lands only over an older one, so of two renames in flight the later
+    stands whichever follow-up ends last; a variant removed meanwhile is left alone. How
+    many records were renamed."""
+    renamed = 0
+    for variant_id, definition in product.variants.items():
+        change = (
+            Update()
+            .condition("{parent_id} = {parent}", parent=product.id)
+            .condition(
+                "attribute_not_exists({named_at}) OR {named_at} < {version}",
+                version=product.version,
+            )
+            .set(
+                {
+                    "name": variants.variant_name(product, definition.options),
+                    "named_at": product.version,
+                }
+            )
+        )
+        try:
+            tx.write(table.client, [tx.update(table.name, table.keys.product(variant_id), change)])
+        except TransactionCancelled:
+            continue  # a later rename got there first, or the variant is gone
+        renamed += 1
+    return renamed
 
 
 def update(table: Table, *, current: ProductRecord, updated: ProductRecord) -> None:

@@ -307,6 +307,8 @@ def update(
         except ProductChangedError:
             backoff(attempt)
             continue  # re-read: If-Match still decides on the version alone
+        if updated.variants and updated.name != current.name:
+            repository.rename_variants(table, updated)
         return updated.model_copy(update={"listing_seq": current.listing_seq + 1}), stock
     raise PreconditionFailedError("The product keeps changing; reload and try again.")
 

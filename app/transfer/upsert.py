@@ -212,6 +212,8 @@ def _update_with_options(
         if outcome.action is not None and outcome.action == len(outcome.plan.actions) - 1:
             return _done_by_another(table, row, rows)
         return None
+    if "name" in change.fields:
+        repository.rename_variants(table, change.updated(row.actor_id))
     return "updated"
 
 

@@ -408,6 +408,11 @@ def test_a_product_with_options_is_imported_variant_by_variant(
     moves = client.get(base, headers=admin.headers).json()["items"]
     assert (moves[0]["kind"], moves[0]["delta"], moves[0]["reason"]) == ("set", -18, "import")
 
+    renamed = [row | {"name": "Organic tee"} for row in changed]
+    assert run_import(client, admin, csv_bytes(renamed))["updated"] == 5
+    level = client.get(base.removesuffix("/movements"), headers=admin.headers).json()
+    assert level["name"] == "Organic tee (M / Blue)"  # the variant's own record too
+
     export_id = client.post("/admin/exports", headers=admin.headers).json()["id"]
     runner.wait_for_local_jobs()
     url = client.get(f"/admin/exports/{export_id}", headers=admin.headers).json()["url"]

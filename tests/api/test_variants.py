@@ -473,3 +473,38 @@ def test_a_product_page_with_variants_is_one_read_once_they_are_known(
         page = client.get(f"/products/{shirt['id']}").json()
     assert calls == ["BatchGetItem"]
     assert page == shirt | {"image_url": None}
+
+
+def test_renaming_a_product_renames_what_its_variants_are_called(
+    client: TestClient, accounts: Accounts, table: Any
+) -> None:
+    """Low-stock lists, their mail and stock levels read a variant's own record: it takes
+    the product's new name, and a late follow-up of an earlier rename cannot undo it."""
+    from app.products import repository
+
+    admin = accounts.make(Role.ADMIN)
+    made = make_tshirt(client, admin)
+    blue_m = variant(made, Size="M", Colour="Blue")
+    renamed = client.patch(
+        f"/products/{made['id']}", headers=admin.headers, json={"name": "Organic tee"}
+    )
+    assert renamed.status_code == 200, renamed.text
+    level = f"/inventory/{made['id']}/variants/{blue_m['id']}"
+    assert client.get(level, headers=admin.headers).json()["name"] == "Organic tee (M / Blue)"
+    low = client.get(
+        "/inventory/low-stock", params={"threshold": 100}, headers=admin.headers
+    ).json()["items"]
+    assert sorted(item["name"] for item in low) == sorted(
+        f"Organic tee ({size} / {colour})" for size in SIZES for colour in COLOURS
+    )
+    current = repository.get_definition(table, product_id=made["id"])
+    assert current is not None
+    stored = table.get(table.keys.product(blue_m["id"]))
+    assert (stored["name"], stored["named_at"]) == ("Organic tee (M / Blue)", current.version)
+
+    earlier = current.model_copy(update={"name": "T-shirt", "version": current.version - 1})
+    assert repository.rename_variants(table, earlier) == 0  # arrives after the later one
+    assert client.get(level, headers=admin.headers).json()["name"] == "Organic tee (M / Blue)"
+    # an edit that leaves the name alone leaves the variants' records alone
+    client.patch(f"/products/{made['id']}", headers=admin.headers, json={"description": "Soft"})
+    assert table.get(table.keys.product(blue_m["id"]))["named_at"] == current.version
