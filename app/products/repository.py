@@ -3,6 +3,7 @@ entries, and the listings."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -75,6 +76,13 @@ def get_many(
 def get_definition(table: Table, *, product_id: str) -> ProductRecord | None:
     item = table.get(table.keys.product(product_id))
     return from_item(item) if item else None
+
+
+def get_definitions(table: Table, *, product_ids: Sequence[str]) -> list[ProductRecord]:
+    """The definitions of those products that exist (a product's variants): one read per
+    100."""
+    items = table.batch_get([table.keys.product(pid) for pid in product_ids]) if product_ids else []
+    return [from_item(item) for item in items]
 
 
 def new_product_actions(
@@ -292,9 +300,18 @@ def delete_actions(
     return actions
 
 
-def delete(table: Table, *, product: ProductRecord, actor_id: str, now: str, expires: int) -> None:
-    """Remove the product as it was read, all or nothing (see `delete_actions`)."""
-    actions = delete_actions(table, product=product, actor_id=actor_id, now=now, expires=expires)
+def delete(
+    table: Table, *, products: Sequence[ProductRecord], actor_id: str, now: str, expires: int
+) -> None:
+    """Remove the products as they were read (a product with its variants), all or nothing
+    (see `delete_actions`): ProductChangedError if any changed meanwhile."""
+    actions = [
+        action
+        for product in products
+        for action in delete_actions(
+            table, product=product, actor_id=actor_id, now=now, expires=expires
+        )
+    ]
     try:
         tx.write(table.client, actions)
     except TransactionCancelled as cancelled:

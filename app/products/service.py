@@ -317,21 +317,19 @@ REMOVAL_RECORD_SECONDS = 24 * 3600
 
 
 def delete(table: Table, product_id: str, *, actor_id: str) -> None:
-    """Remove the product; an edit that lands in between is re-read (its category may have
-    moved), a removal in between is a 404."""
+    """Remove the product with its variants (their stock and SKU claims; ledgers stay, as
+    history), in one transaction when they fit in one; an edit or a sale that lands in
+    between is re-read (its category may have moved), a removal in between is a 404."""
     for attempt in range(1, MAX_UNCONDITIONAL_ATTEMPTS + 1):
         product = repository.get_definition(table, product_id=product_id)
         if product is None or product.parent_id:
             raise ProductNotFoundError(product_id)
-        _delete_variants(table, product, actor_id=actor_id)
+        removed = [product, *repository.get_definitions(table, product_ids=list(product.variants))]
+        if _removal_size(table, removed) > MAX_TRANSACTION_ACTIONS:
+            _delete_variants(table, product, actor_id=actor_id)
+            removed = [product]
         try:
-            repository.delete(
-                table,
-                product=product,
-                actor_id=actor_id,
-                now=now_iso(),
-                expires=now_epoch() + REMOVAL_RECORD_SECONDS,
-            )
+            repository.delete(table, products=removed, actor_id=actor_id, **_removal_stamp())
         except ProductChangedError:
             backoff(attempt)
             continue
@@ -340,22 +338,29 @@ def delete(table: Table, product_id: str, *, actor_id: str) -> None:
     raise PreconditionFailedError("The product keeps changing; reload and try again.")
 
 
+def _removal_stamp() -> dict[str, Any]:
+    return {"now": now_iso(), "expires": now_epoch() + REMOVAL_RECORD_SECONDS}
+
+
+def _removal_size(table: Table, products: list[ProductRecord]) -> int:
+    """How many actions removing `products` together takes."""
+    return sum(
+        len(repository.delete_actions(table, product=p, actor_id="", **_removal_stamp()))
+        for p in products
+    )
+
+
 def _delete_variants(table: Table, product: ProductRecord, *, actor_id: str) -> None:
-    """A product's variants go before it, one transaction each (with their stock and SKU
-    claims); their ledgers stay, as history."""
+    """A product with more variants than one transaction removes: they go before it, one
+    transaction each (a crash in between leaves the product with fewer variants, never a
+    variant without its product)."""
     for variant_id in product.variants:
         for attempt in range(1, MAX_UNCONDITIONAL_ATTEMPTS + 1):
             child = repository.get_definition(table, product_id=variant_id)
             if child is None:
                 break
             try:
-                repository.delete(
-                    table,
-                    product=child,
-                    actor_id=actor_id,
-                    now=now_iso(),
-                    expires=now_epoch() + REMOVAL_RECORD_SECONDS,
-                )
+                repository.delete(table, products=[child], actor_id=actor_id, **_removal_stamp())
                 break
             except ProductChangedError:  # its stock flipped meanwhile: read it again
                 backoff(attempt)

@@ -130,13 +130,53 @@ def test_inconsistent_variants_are_refused_and_nothing_is_written(
 
 
 def test_removing_a_product_removes_its_variants_and_frees_their_skus(
-    client: TestClient, accounts: Accounts
+    client: TestClient, accounts: Accounts, table: Any
 ) -> None:
+    """All in one transaction: no moment (or crash) leaves the product without some of its
+    variants."""
+    from tests.api.test_round_trips import counting
+
     admin = accounts.make(Role.ADMIN)
     made = make_tshirt(client, admin)
-    assert client.delete(f"/products/{made['id']}", headers=admin.headers).status_code == 204
+    with counting(table) as calls:
+        assert client.delete(f"/products/{made['id']}", headers=admin.headers).status_code == 204
+    assert calls.count("TransactWriteItems") == 1
+    assert [table.get(table.keys.product(v["id"])) for v in made["variants"]] == [None] * 6
     again = make_tshirt(client, admin)  # every SKU is free again
     assert again["stock"] == 80
+
+
+def test_a_product_with_more_variants_than_one_transaction_holds_is_removed_too(
+    client: TestClient, accounts: Accounts, table: Any
+) -> None:
+    """30 variants take 4 actions each: more than a transaction's 100. They go one by one,
+    the product last."""
+    from tests.api.test_round_trips import counting
+
+    admin = accounts.make(Role.ADMIN)
+    sizes, colours = ["XS", "S", "M", "L", "XL"], ["Blue", "Red", "Green", "Black", "White", "Grey"]
+    body = tshirt_body(
+        options=[{"name": "Size", "values": sizes}, {"name": "Colour", "values": colours}],
+        variants=[
+            {
+                "sku": f"BIG-{s}-{c}",
+                "options": {"Size": s, "Colour": c},
+                "price": "9.00",
+                "stock": 1,
+            }
+            for s in sizes
+            for c in colours
+        ],
+    )
+    made = client.post("/products", headers=admin.headers, json=body).json()
+    assert len(made["variants"]) == 30
+    with counting(table) as calls:
+        assert client.delete(f"/products/{made['id']}", headers=admin.headers).status_code == 204
+    assert calls.count("TransactWriteItems") == 31
+    assert table.get(table.keys.product(made["id"])) is None
+    assert all(table.get(table.keys.product(v["id"])) is None for v in made["variants"])
+    again = client.post("/products", headers=admin.headers, json=body)
+    assert again.status_code == 201, again.text  # every SKU is free again
 
 
 def test_a_purchase_names_its_variant_and_only_its_stock_falls(
