@@ -5,11 +5,12 @@ from __future__ import annotations
 import uuid
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from app.core.config import get_settings
 from app.db.table import Table
 from app.products import repository, service
-from app.products.schemas import ProductCreate
+from app.products.schemas import OptionSpec, ProductCreate, VariantCreate
 from app.stores import service as stores
 
 SEED_NAMESPACE = uuid.UUID("6f1c0a52-3d4e-4b8a-9a61-0c2f6d1e7b90")
@@ -260,6 +261,34 @@ CATALOG: list[tuple[str, str, str, str, int, list[str], str]] = [
 ]
 
 
+# The demo's product with options: its entry's SKU names it (its id, its photo), and each
+# size is a variant with its own SKU, price and stock (their sum is the entry's stock).
+SIZES: dict[str, list[tuple[str, str, int]]] = {
+    "HOM-001": [("Single", "119.00", 6), ("Double", "139.00", 5), ("King", "159.00", 3)],
+}
+
+
+def size_sku(sku: str, size: str) -> str:
+    """ "HOM-001-DOUBLE": a size's own SKU."""
+    return f"{sku}-{size.upper()}"
+
+
+def _sold(sku: str, price: str, stock: int) -> dict[str, Any]:
+    """What a catalog entry sells: itself, or a variant per size."""
+    sizes = SIZES.get(sku)
+    if not sizes:
+        return {"sku": sku, "price": Decimal(price), "stock": stock}
+    return {
+        "options": [OptionSpec(name="Size", values=[size for size, _, _ in sizes])],
+        "variants": [
+            VariantCreate(
+                sku=size_sku(sku, size), options={"Size": size}, price=Decimal(cost), stock=count
+            )
+            for size, cost, count in sizes
+        ],
+    }
+
+
 def seed_id(sku: str, store: str) -> str:
     """Stable per store (seeding again finds what is there), different across stores."""
     name = sku if store == "default" else f"{store}/{sku}"
@@ -297,12 +326,10 @@ def seed(table: Table) -> tuple[int, int]:
         request = ProductCreate(
             name=name,
             description=description,
-            price=Decimal(price),
             currency="EUR",
             category=category,
             tags=tags,
-            sku=sku,
-            stock=stock,
+            **_sold(sku, price, stock),
         )
         service.create(table, request, actor_id=SEED_ACTOR, store=store, product_id=product_id)
         created += 1

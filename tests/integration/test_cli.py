@@ -118,10 +118,17 @@ def test_seed_loads_a_demo_catalog_once(
     stocked = [item for item in items if item["in_stock"]]
     assert stocked
     assert any(not item["in_stock"] for item in items)
-    for item in stocked:
-        stock = client.get(f"/products/{item['id']}").json()["stock"]
-        (entry,) = ledger_of(table, item["id"])
-        assert (entry["kind"], entry["delta"], entry["stock_after"]) == ("initial", stock, stock)
+    for item in stocked:  # each product's stock, or each of its sizes', comes with its entry
+        for sold in client.get(f"/products/{item['id']}").json()["variants"]:
+            (entry,) = ledger_of(table, sold["id"])
+            assert (entry["kind"], entry["delta"], entry["stock_after"]) == (
+                "initial",
+                sold["stock"],
+                sold["stock"],
+            )
+    duvet = next(item for item in items if item["name"] == "Linen Duvet Cover")
+    assert (duvet["price_min"], duvet["price_max"]) == ("119.00", "159.00")
+    assert [o["values"] for o in duvet["options"]] == [["Single", "Double", "King"]]
 
 
 def log_in(

@@ -32,9 +32,13 @@ def check_history(
     """Assert the invariants; return each product's final stock."""
     finals: dict[str, int] = {}
     moved: Counter[tuple[str, str, str]] = Counter()  # (order, product, kind) -> units
+    with_options: dict[str, list[str]] = {}  # a product whose stock is its variants'
     for product_id in product_ids:
         product = table.get(table.keys.product(product_id))
         assert product is not None
+        if product.get("variants"):
+            with_options[product_id] = list(product["variants"])
+            continue
         stock = stock_record(table, product_id)
         for bucket in stock.buckets:
             entries = ledger_of(table, product_id, bucket.number)
@@ -48,6 +52,11 @@ def check_history(
                     moved[(entry["order_id"], product_id, entry["kind"])] += abs(entry["delta"])
         assert product["in_stock"] == (stock.total > 0), "in_stock disagrees with the stock"
         finals[product_id] = stock.total
+    for product_id, variant_ids in with_options.items():
+        product = table.get(table.keys.product(product_id))
+        assert product is not None
+        in_stock = any(finals.get(variant_id, 0) > 0 for variant_id in variant_ids)
+        assert product["in_stock"] == in_stock, "in_stock disagrees with the variants' stock"
     expected: Counter[tuple[str, str, str]] = Counter()
     for order_id in order_ids:
         order = table.get(table.keys.order(order_id))
