@@ -300,18 +300,23 @@ def delete_actions(
     return actions
 
 
-def delete(
+def removal_actions(
     table: Table, *, products: Sequence[ProductRecord], actor_id: str, now: str, expires: int
-) -> None:
-    """Remove the products as they were read (a product with its variants), all or nothing
-    (see `delete_actions`): ProductChangedError if any changed meanwhile."""
-    actions = [
+) -> list[tx.Action]:
+    """`delete_actions` of each of `products` (a product with its variants), to be written
+    together."""
+    return [
         action
         for product in products
         for action in delete_actions(
             table, product=product, actor_id=actor_id, now=now, expires=expires
         )
     ]
+
+
+def delete(table: Table, actions: Sequence[tx.Action]) -> None:
+    """Write `removal_actions`, all or nothing: ProductChangedError if any of the products
+    changed since it was read."""
     try:
         tx.write(table.client, actions)
     except TransactionCancelled as cancelled:

@@ -324,12 +324,14 @@ def delete(table: Table, product_id: str, *, actor_id: str) -> None:
         product = repository.get_definition(table, product_id=product_id)
         if product is None or product.parent_id:
             raise ProductNotFoundError(product_id)
-        removed = [product, *repository.get_definitions(table, product_ids=list(product.variants))]
-        if _removal_size(table, removed) > MAX_TRANSACTION_ACTIONS:
+        removal = partial(repository.removal_actions, table, actor_id=actor_id, **removal_stamp())
+        variant_records = repository.get_definitions(table, product_ids=list(product.variants))
+        actions = removal(products=[product, *variant_records])
+        if len(actions) > MAX_TRANSACTION_ACTIONS:
             _delete_variants(table, product, actor_id=actor_id)
-            removed = [product]
+            actions = removal(products=[product])
         try:
-            repository.delete(table, products=removed, actor_id=actor_id, **_removal_stamp())
+            repository.delete(table, actions)
         except ProductChangedError:
             backoff(attempt)
             continue
@@ -338,16 +340,9 @@ def delete(table: Table, product_id: str, *, actor_id: str) -> None:
     raise PreconditionFailedError("The product keeps changing; reload and try again.")
 
 
-def _removal_stamp() -> dict[str, Any]:
+def removal_stamp() -> dict[str, Any]:
+    """When a removal happens, and when its short-lived record of it expires."""
     return {"now": now_iso(), "expires": now_epoch() + REMOVAL_RECORD_SECONDS}
-
-
-def _removal_size(table: Table, products: list[ProductRecord]) -> int:
-    """How many actions removing `products` together takes."""
-    return sum(
-        len(repository.delete_actions(table, product=p, actor_id="", **_removal_stamp()))
-        for p in products
-    )
 
 
 def _delete_variants(table: Table, product: ProductRecord, *, actor_id: str) -> None:
@@ -359,8 +354,11 @@ def _delete_variants(table: Table, product: ProductRecord, *, actor_id: str) -> 
             child = repository.get_definition(table, product_id=variant_id)
             if child is None:
                 break
+            actions = repository.removal_actions(
+                table, products=[child], actor_id=actor_id, **removal_stamp()
+            )
             try:
-                repository.delete(table, products=[child], actor_id=actor_id, **_removal_stamp())
+                repository.delete(table, actions)
                 break
             except ProductChangedError:  # its stock flipped meanwhile: read it again
                 backoff(attempt)

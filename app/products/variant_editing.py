@@ -13,7 +13,7 @@ from typing import Any
 
 from app.core.errors import ConflictError, InvalidInputError, PreconditionFailedError
 from app.core.etags import IfMatch
-from app.core.timeutil import now_epoch, now_iso
+from app.core.timeutil import now_iso
 from app.db import transactions as tx
 from app.db.table import Table
 from app.products import repository, service, variants
@@ -178,11 +178,7 @@ def remove(
             {"variants": definitions, "in_stock": in_stock, **variants.prices(definitions)},
         )
         actions = repository.delete_actions(
-            table,
-            product=child,
-            actor_id=actor_id,
-            now=now_iso(),
-            expires=now_epoch() + service.REMOVAL_RECORD_SECONDS,
+            table, product=child, actor_id=actor_id, **service.removal_stamp()
         )
         return (
             service.get(table, product_id) if _written(table, current, updated, actions) else None

@@ -155,9 +155,9 @@ def test_a_product_with_more_variants_than_one_transaction_holds_is_removed_too(
 
     admin = accounts.make(Role.ADMIN)
     sizes, colours = ["XS", "S", "M", "L", "XL"], ["Blue", "Red", "Green", "Black", "White", "Grey"]
-    body = tshirt_body(
-        options=[{"name": "Size", "values": sizes}, {"name": "Colour", "values": colours}],
-        variants=[
+    big = {
+        "options": [{"name": "Size", "values": sizes}, {"name": "Colour", "values": colours}],
+        "variants": [
             {
                 "sku": f"BIG-{s}-{c}",
                 "options": {"Size": s, "Colour": c},
@@ -167,16 +167,15 @@ def test_a_product_with_more_variants_than_one_transaction_holds_is_removed_too(
             for s in sizes
             for c in colours
         ],
-    )
-    made = client.post("/products", headers=admin.headers, json=body).json()
+    }
+    made = make_tshirt(client, admin, **big)
     assert len(made["variants"]) == 30
     with counting(table) as calls:
         assert client.delete(f"/products/{made['id']}", headers=admin.headers).status_code == 204
     assert calls.count("TransactWriteItems") == 31
     assert table.get(table.keys.product(made["id"])) is None
     assert all(table.get(table.keys.product(v["id"])) is None for v in made["variants"])
-    again = client.post("/products", headers=admin.headers, json=body)
-    assert again.status_code == 201, again.text  # every SKU is free again
+    make_tshirt(client, admin, **big)  # every SKU is free again
 
 
 def test_a_purchase_names_its_variant_and_only_its_stock_falls(
