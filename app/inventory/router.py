@@ -28,7 +28,7 @@ from app.inventory.schemas import (
     StockSet,
     StockSpread,
 )
-from app.products.schemas import ProductRecord
+from app.products.schemas import ProductRecord, ProductWithStock
 from app.stock.model import LedgerEntry, ProductStock
 
 
@@ -44,7 +44,7 @@ class StockChange:
 
     async def answer(
         self,
-        change: Callable[..., tuple[ProductRecord, ProductStock]],
+        change: Callable[..., ProductWithStock],
         product_id: str,
         variant_id: str | None = None,
         **fields: Any,

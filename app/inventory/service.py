@@ -16,7 +16,7 @@ from app.db.pagination import paginate
 from app.db.table import Table
 from app.inventory.schemas import StockLevel
 from app.products import service as products
-from app.products.schemas import ProductRecord
+from app.products.schemas import ProductRecord, ProductWithStock
 from app.products.service import ProductNotFoundError
 from app.products.variants import HasVariantsError
 from app.stock import changes, ledger, limits, reading
@@ -32,7 +32,7 @@ class FewerBucketsError(InvalidInputError):
     code, title = "fewer_buckets", "Buckets cannot be taken away"
 
 
-Level = tuple[ProductRecord, ProductStock]
+Level = ProductWithStock
 
 
 def level(product: ProductRecord, stock: ProductStock) -> StockLevel:

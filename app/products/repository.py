@@ -16,8 +16,7 @@ from app.db.table import Filter, Sort, Table
 from app.db.transactions import TransactionCancelled
 from app.products import categories, variants, words
 from app.products.fields import CATALOG_FIELDS
-from app.products.schemas import ProductRecord
-from app.stock.model import ProductStock
+from app.products.schemas import ProductRecord, ProductWithStock
 from app.stock.reading import read_products
 
 
@@ -60,14 +59,12 @@ def _sku_release(table: Table, sku: str, product_id: str) -> tx.Action:
     )
 
 
-def get(table: Table, *, product_id: str) -> tuple[ProductRecord, ProductStock] | None:
+def get(table: Table, *, product_id: str) -> ProductWithStock | None:
     """The product with its live stock: one round trip (app/stock/reading.py)."""
     return get_many(table, product_ids=[product_id]).get(product_id)
 
 
-def get_many(
-    table: Table, *, product_ids: list[str]
-) -> dict[str, tuple[ProductRecord, ProductStock]]:
+def get_many(table: Table, *, product_ids: list[str]) -> dict[str, ProductWithStock]:
     """Products with their live stock, by id (those that exist): one round trip."""
     read = read_products(table, list(dict.fromkeys(product_ids)))
     return {pid: (from_item(item), read.stock[pid]) for pid, item in read.products.items()}
@@ -223,50 +220,70 @@ def variants_change(
     return change
 
 
-def rename_variants(table: Table, product: ProductRecord) -> int:
-    """After `product` was renamed: give each variant's own record the name it now has
-    ("Tee (M / Blue)": what low-stock lists, their mail and stock levels show). A follow-up
-    of the product's write, one UpdateItem a variant: each names the product version its
+def _rename_action(table: Table, product: ProductRecord, variant_id: str) -> tx.Action:
+    """Give a variant's own record the name it has under `product` ("Tee (M / Blue)": what
+    low-stock lists, their mail and stock levels show). It names the product version its
     name comes from and lands only over an older one, so of two renames in flight the later
-    stands whichever follow-up ends last; a variant removed meanwhile is left alone. How
-    many records were renamed."""
-    renamed = 0
-    for variant_id, definition in product.variants.items():
-        change = (
-            Update()
-            .condition("{parent_id} = {parent}", parent=product.id)
-            .condition(
-                "attribute_not_exists({named_at}) OR {named_at} < {version}",
-                version=product.version,
-            )
-            .set(
-                {
-                    "name": variants.variant_name(product, definition.options),
-                    "named_at": product.version,
-                }
-            )
+    stands whichever lands last; a variant removed meanwhile does not take it."""
+    change = (
+        Update()
+        .condition("{parent_id} = {parent}", parent=product.id)
+        .condition(
+            "attribute_not_exists({named_at}) OR {named_at} < {version}",
+            version=product.version,
         )
+        .set(
+            {
+                "name": variants.variant_name(product, product.variants[variant_id].options),
+                "named_at": product.version,
+            }
+        )
+    )
+    return tx.update(table.name, table.keys.product(variant_id), change)
+
+
+def rename_variants(table: Table, product: ProductRecord) -> int:
+    """After `product` was renamed in a write that could not hold its variants' renames as
+    well: rename each variant's record on its own (`_rename_action`). How many were
+    renamed."""
+    renamed = 0
+    for variant_id in product.variants:
         try:
-            tx.write(table.client, [tx.update(table.name, table.keys.product(variant_id), change)])
+            tx.write(table.client, [_rename_action(table, product, variant_id)])
         except TransactionCancelled:
             continue  # a later rename got there first, or the variant is gone
         renamed += 1
     return renamed
 
 
-def update(table: Table, *, current: ProductRecord, updated: ProductRecord) -> None:
+def update(
+    table: Table, *, current: ProductRecord, updated: ProductRecord, renames_fit: bool = True
+) -> None:
     """Write `updated` if the product is still as `current` was read, with the SKU claims,
-    category counts and search entries that move with it."""
+    category counts and search entries that move with it. A product with options that is
+    renamed renames its variants' records in the same transaction when they fit in it,
+    otherwise one by one right after (`rename_variants`)."""
     change = definition_change(table, current=current, updated=updated)
-    product = tx.update(table.name, table.keys.product(current.id), change.product)
+    actions = [tx.update(table.name, table.keys.product(current.id), change.product)]
+    actions += change.others
+    renamed = bool(updated.variants) and updated.name != current.name
+    renames = [_rename_action(table, updated, v) for v in updated.variants] if renamed else []
+    together = renames_fit and len(actions) + len(renames) <= tx.MAX_ACTIONS
     try:
-        tx.write(table.client, [product, *change.others])
+        tx.write(table.client, [*actions, *renames] if together else actions)
     except TransactionCancelled as cancelled:
         if cancelled.condition_failed(0):
             raise ProductChangedError from cancelled
         if change.claims_sku and cancelled.condition_failed(1):
             raise SkuTakenError(f"SKU {updated.sku} is already in use.") from cancelled
-        raise
+        if not (together and renames):
+            raise
+        # a variant's record refused its name (gone: a removal that stopped half-way):
+        # the product first, then its variants one by one
+        update(table, current=current, updated=updated, renames_fit=False)
+        return
+    if renames and not together:
+        rename_variants(table, updated)
 
 
 def delete_actions(

@@ -34,6 +34,7 @@ from app.products.schemas import (
     ProductStatus,
     ProductSummary,
     ProductUpdate,
+    ProductWithStock,
     SearchText,
     VariantCreate,
     VariantUpdate,
@@ -51,7 +52,7 @@ class ProductEdit:
     if_match: IfMatch | None
     response: Response
 
-    async def answer(self, edit: Callable[..., Found], *args: Any) -> Product:
+    async def answer(self, edit: Callable[..., ProductWithStock], *args: Any) -> Product:
         product, stock = await blocking(
             edit, self.table, *args, if_match=self.if_match, actor_id=self.principal.id
         )
@@ -65,7 +66,6 @@ async def product_edit(
 
 
 Editing = Annotated[ProductEdit, Depends(product_edit)]
-Found = tuple[ProductRecord, ProductStock]
 
 public_router = APIRouter(tags=["products"], dependencies=[PUBLIC])
 categories_router = APIRouter(tags=["products"], dependencies=[PUBLIC])

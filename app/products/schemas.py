@@ -20,6 +20,7 @@ from pydantic import (
 from app.core.money import Currency, Money
 from app.core.text import plain_line, plain_text, utf8_at_most
 from app.db.keys import name_sort_key
+from app.stock.model import ProductStock
 
 MAX_TAGS = 20
 MAX_PRICE = Decimal("99999999.99")
@@ -384,3 +385,7 @@ class CategoryCount(BaseModel):
 
 class CategoryList(BaseModel):
     items: list[CategoryCount]
+
+
+# a product as a read finds it: its definition and its stock, always read together
+ProductWithStock = tuple[ProductRecord, ProductStock]

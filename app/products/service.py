@@ -29,6 +29,7 @@ from app.products.schemas import (
     ProductStatus,
     ProductSummary,
     ProductUpdate,
+    ProductWithStock,
 )
 from app.products.words import suffixes
 from app.stock import changes
@@ -101,7 +102,7 @@ def etag(product: ProductRecord, stock: ProductStock) -> str:
     return etags.representation(product.version, stock.version)
 
 
-def get(table: Table, product_id: str) -> tuple[ProductRecord, ProductStock]:
+def get(table: Table, product_id: str) -> ProductWithStock:
     """A product with its stock (with variants: theirs, read with it when this process
     has seen them before; one more read otherwise). A variant's own record is no product:
     404."""
@@ -121,9 +122,7 @@ def get(table: Table, product_id: str) -> tuple[ProductRecord, ProductStock]:
     return product, stock
 
 
-def get_variant(
-    table: Table, product_id: str, variant_id: str
-) -> tuple[ProductRecord, ProductStock]:
+def get_variant(table: Table, product_id: str, variant_id: str) -> ProductWithStock:
     """A variant's own record and stock (the stock engine's subject); a product without
     options has one variant, itself."""
     if variant_id == product_id:
@@ -155,7 +154,7 @@ def new_product_actions(
     ), entry
 
 
-def get_many(table: Table, product_ids: list[str]) -> list[tuple[ProductRecord, ProductStock]]:
+def get_many(table: Table, product_ids: list[str]) -> list[ProductWithStock]:
     """Several products with their stock, in the order asked, without those that do not
     exist: one round trip."""
     found = repository.get_many(table, product_ids=product_ids)
@@ -199,7 +198,7 @@ def create(
     actor_id: str,
     store: StoreRecord,
     product_id: str | None = None,
-) -> tuple[ProductRecord, ProductStock]:
+) -> ProductWithStock:
     """A new product; in the store's currency unless the request names one."""
     product = new_record(
         request, currency=store.settings.currency, actor_id=actor_id, product_id=product_id
@@ -241,7 +240,7 @@ def variant_creation(
 
 def _create_with_variants(
     table: Table, product: ProductRecord, request: ProductCreate, *, actor_id: str
-) -> tuple[ProductRecord, ProductStock]:
+) -> ProductWithStock:
     """The product and each variant's own record, SKU claim and first stock, all or nothing
     (a product of more variants than one transaction holds is written in several, and
     removed again if one is refused)."""
@@ -285,7 +284,7 @@ def update(
     *,
     if_match: IfMatch | None,
     actor_id: str,
-) -> tuple[ProductRecord, ProductStock]:
+) -> ProductWithStock:
     """Apply a partial update. With If-Match, a stale definition is 412 and nothing
     changes; without it, a concurrent edit is re-read and the change applied on top
     (bounded). A purchase meanwhile (it may flip in_stock) never makes an edit stale."""
@@ -307,8 +306,6 @@ def update(
         except ProductChangedError:
             backoff(attempt)
             continue  # re-read: If-Match still decides on the version alone
-        if updated.variants and updated.name != current.name:
-            repository.rename_variants(table, updated)
         return updated.model_copy(update={"listing_seq": current.listing_seq + 1}), stock
     raise PreconditionFailedError("The product keeps changing; reload and try again.")
 
@@ -425,7 +422,7 @@ def for_sale(product: ProductRecord) -> bool:
     return product.status == "active"
 
 
-def get_shown(table: Table, product_id: str, *, staff: bool) -> tuple[ProductRecord, ProductStock]:
+def get_shown(table: Table, product_id: str, *, staff: bool) -> ProductWithStock:
     """A product as its reader may see it: a draft or an archived one is staff's only (404
     for anyone else, as if it did not exist)."""
     product, stock = get(table, product_id)
@@ -463,9 +460,7 @@ def _change_image(
     raise PreconditionFailedError("The product keeps changing; reload and try again.")
 
 
-def set_image(
-    table: Table, product_id: str, upload_key: str, *, actor_id: str
-) -> tuple[ProductRecord, ProductStock]:
+def set_image(table: Table, product_id: str, upload_key: str, *, actor_id: str) -> ProductWithStock:
     """Check the uploaded object and make it the product's image; the previous image is
     deleted. An object that is missing, too large or not really an image is refused (and
     removed)."""
@@ -503,9 +498,7 @@ def put_image(
     return after
 
 
-def _install_image(
-    table: Table, product_id: str, key: str, actor_id: str
-) -> tuple[ProductRecord, ProductStock]:
+def _install_image(table: Table, product_id: str, key: str, actor_id: str) -> ProductWithStock:
     """Make the stored object `key` the product's image and delete the one it replaces; the
     object goes too when the product is gone meanwhile."""
     try:

@@ -21,13 +21,11 @@ from app.products.repository import ProductChangedError
 from app.products.schemas import (
     MAX_VARIANTS,
     ProductRecord,
+    ProductWithStock,
     VariantCreate,
     VariantDefinition,
     VariantUpdate,
 )
-from app.stock.model import ProductStock
-
-Found = tuple[ProductRecord, ProductStock]
 
 
 class NoOptionsError(InvalidInputError):
@@ -42,7 +40,7 @@ class VariantOptionsError(InvalidInputError):
     code, title = "variant_options", "Options not those of the product"
 
 
-def _current(table: Table, product_id: str, if_match: IfMatch | None) -> Found:
+def _current(table: Table, product_id: str, if_match: IfMatch | None) -> ProductWithStock:
     product, stock = service.get(table, product_id)
     if if_match is not None and not if_match.allows(product.version):
         raise PreconditionFailedError(
@@ -67,7 +65,7 @@ def _written(
     return True
 
 
-def _retrying(attempt_once: Any) -> Found:
+def _retrying(attempt_once: Any) -> ProductWithStock:
     for attempt in range(1, service.MAX_UNCONDITIONAL_ATTEMPTS + 1):
         found = attempt_once()
         if found is not None:
@@ -92,8 +90,8 @@ def add(
     *,
     if_match: IfMatch | None,
     actor_id: str,
-) -> Found:
-    def once() -> Found | None:
+) -> ProductWithStock:
+    def once() -> ProductWithStock | None:
         current, _ = _current(table, product_id, if_match)
         _check_options(current, request.options, None)
         if len(current.variants) >= MAX_VARIANTS:
@@ -136,8 +134,8 @@ def update(
     *,
     if_match: IfMatch | None,
     actor_id: str,
-) -> Found:
-    def once() -> Found | None:
+) -> ProductWithStock:
+    def once() -> ProductWithStock | None:
         current, _ = _current(table, product_id, if_match)
         child = _child(table, current, variant_id)
         fields = request.changes()
@@ -163,8 +161,8 @@ def update(
 
 def remove(
     table: Table, product_id: str, variant_id: str, *, if_match: IfMatch | None, actor_id: str
-) -> Found:
-    def once() -> Found | None:
+) -> ProductWithStock:
+    def once() -> ProductWithStock | None:
         current, stock = _current(table, product_id, if_match)
         child = _child(table, current, variant_id)
         if len(current.variants) == 1:

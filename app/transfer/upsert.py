@@ -30,7 +30,7 @@ from app.db import transactions as tx
 from app.db.table import Table
 from app.db.transactions import TransactionCancelled
 from app.products import repository, service
-from app.products.schemas import ProductCreate, ProductRecord
+from app.products.schemas import ProductCreate, ProductRecord, ProductWithStock
 from app.stock import changes
 from app.stock.commit import PlanTooLargeError
 from app.stock.model import ProductStock
@@ -93,7 +93,7 @@ def _marker(table: Table, row: Row, rows: ProductRows, outcome: Outcome) -> tx.A
     return tx.put(table.name, item)
 
 
-Found = tuple[ProductRecord, ProductStock] | None
+Found = ProductWithStock | None
 
 
 def read_ahead(table: Table, products: list[ProductRows]) -> dict[int, tuple[str, Found]]:
@@ -199,20 +199,27 @@ def _update_with_options(
     table: Table, rows: ProductRows, row: Row, change: upsert_options.Changes
 ) -> Outcome | None:
     marker = _marker(table, row, rows, "updated")
-    plan = upsert_options.update_plan(
-        table, change, actor_id=row.actor_id, reason=IMPORT_REASON, marker=marker
-    )
-    try:
-        outcome = changes.apply(
-            table, snapshot=upsert_options.snapshot(change), make_plan=plan, actor_id=row.actor_id
+
+    def apply(*, rename: bool) -> changes.Outcome:
+        plan = upsert_options.update_plan(
+            table, change, actor_id=row.actor_id, reason=IMPORT_REASON, marker=marker, rename=rename
         )
-    except PlanTooLargeError as error:
-        raise RowFailedError("handle", upsert_options.TOO_MANY) from error
+        snapshot = upsert_options.snapshot(change)
+        return changes.apply(table, snapshot=snapshot, make_plan=plan, actor_id=row.actor_id)
+
+    renamed_apart = False
+    try:
+        outcome = apply(rename=True)
+    except PlanTooLargeError:
+        try:  # the variants' new names do not fit beside the change: one by one after it
+            outcome, renamed_apart = apply(rename=False), "name" in change.fields
+        except PlanTooLargeError as error:
+            raise RowFailedError("handle", upsert_options.TOO_MANY) from error
     if isinstance(outcome, changes.Refused):
         if outcome.action is not None and outcome.action == len(outcome.plan.actions) - 1:
             return _done_by_another(table, row, rows)
         return None
-    if "name" in change.fields:
+    if renamed_apart:
         repository.rename_variants(table, change.updated(row.actor_id))
     return "updated"
 

@@ -27,6 +27,7 @@ from app.products.schemas import (
     OptionSpec,
     ProductCreate,
     ProductRecord,
+    ProductWithStock,
     VariantCreate,
     VariantDefinition,
 )
@@ -93,7 +94,7 @@ def create_actions(
     return [*own, *(action for actions in children for action in actions)]
 
 
-def find(table: Table, product_id: str) -> tuple[ProductRecord, ProductStock] | None:
+def find(table: Table, product_id: str) -> ProductWithStock | None:
     try:
         return service.get(table, product_id)
     except ProductNotFoundError:
@@ -170,10 +171,17 @@ class Changes:
 
 
 def update_plan(
-    table: Table, change: Changes, *, actor_id: str, reason: str, marker: tx.Action
+    table: Table,
+    change: Changes,
+    *,
+    actor_id: str,
+    reason: str,
+    marker: tx.Action,
+    rename: bool = True,
 ) -> changes.PlanMaker:
     """The plan of one transaction that writes `change` (made anew on each try: the stock
-    engine adds to its updates)."""
+    engine adds to its updates). A renamed product's variants' records take their new names
+    in it unless `rename` is off (they would not fit: then `repository.rename_variants`)."""
     current = change.current
 
     def make_plan(snapshot: changes.Snapshot) -> changes.Plan:
@@ -205,6 +213,16 @@ def update_plan(
                 before=before.sku,
                 after=after.sku,
             )
+        if rename and "name" in change.fields:
+            for variant_id, kept in change.definitions.items():
+                if variant_id in change.added:
+                    continue  # created under the new name
+                named = {
+                    "name": variants.variant_name(updated, kept.options),
+                    "named_at": updated.version,
+                }
+                taken = redefined.get(variant_id) or Update().condition("attribute_exists(PK)")
+                redefined[variant_id] = taken.set(named)
         counts = [
             changes.Change(variant_id, "set", level, reason=reason)
             for variant_id, level in change.counts.items()

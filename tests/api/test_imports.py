@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 
 from app.core.roles import Role
 from app.db.table import Table
+from app.products import repository
 from app.transfer import csv_format, import_chunks, runner, upsert
 from tests.support.accounts import Account, Accounts
 from tests.support.catalog import create_product
@@ -363,7 +364,7 @@ def shirt_rows(**stock: str) -> list[dict[str, str]]:
 
 
 def test_a_product_with_options_is_imported_variant_by_variant(
-    client: TestClient, accounts: Accounts
+    client: TestClient, accounts: Accounts, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     admin = accounts.make(Role.ADMIN)
     first = run_import(client, admin, csv_bytes(shirt_rows(M_Blue="30")))
@@ -408,6 +409,10 @@ def test_a_product_with_options_is_imported_variant_by_variant(
     moves = client.get(base, headers=admin.headers).json()["items"]
     assert (moves[0]["kind"], moves[0]["delta"], moves[0]["reason"]) == ("set", -18, "import")
 
+    def renamed_apart(*_: object) -> int:
+        raise AssertionError("the variants' names go in the product's own transaction")
+
+    monkeypatch.setattr(repository, "rename_variants", renamed_apart)
     renamed = [row | {"name": "Organic tee"} for row in changed]
     assert run_import(client, admin, csv_bytes(renamed))["updated"] == 5
     level = client.get(base.removesuffix("/movements"), headers=admin.headers).json()
@@ -418,3 +423,38 @@ def test_a_product_with_options_is_imported_variant_by_variant(
     url = client.get(f"/admin/exports/{export_id}", headers=admin.headers).json()["url"]
     round_trip = run_import(client, admin, httpx.get(url).content)
     assert (round_trip["rows_total"], round_trip["unchanged"], round_trip["failed"]) == (5, 5, 0)
+
+
+def test_a_rename_whose_variants_do_not_fit_beside_the_change_renames_them_right_after(
+    client: TestClient, accounts: Accounts, table: Table, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """36 variants, 31 of whose stock changes (3 actions each), fill most of a transaction:
+    the product and the stock change together (97 actions; with the 5 other variants'
+    renames, 102), and the records take the new name one by one right after."""
+    from tests.api.test_variants import make_tshirt, many_variants, variant
+
+    admin = accounts.make(Role.ADMIN)
+    made = make_tshirt(client, admin, **many_variants(["XS", "S", "M", "L", "XL", "XXL"]))
+    export_id = client.post("/admin/exports", headers=admin.headers).json()["id"]
+    runner.wait_for_local_jobs()
+    url = client.get(f"/admin/exports/{export_id}", headers=admin.headers).json()["url"]
+    rows = list(csv.DictReader(io.StringIO(httpx.get(url).text, newline="")))
+    assert len(rows) == 36
+    changed = [
+        row | {"name": "Big tee"} | ({"stock": "4"} if n < 31 else {}) for n, row in enumerate(rows)
+    ]
+    renamed_apart: list[int] = []
+    one_by_one = repository.rename_variants
+    monkeypatch.setattr(
+        repository, "rename_variants", lambda *a: renamed_apart.append(one_by_one(*a)) or 0
+    )
+
+    report = run_import(client, admin, csv_bytes(changed))
+    assert (report["updated"], report["failed"]) == (36, 0), report["errors"][:2]
+    assert renamed_apart == [36]
+    after = product(client, made["id"])
+    assert (after["name"], after["stock"]) == ("Big tee", 31 * 4 + 5)
+    for options in ({"Size": "XS", "Colour": "Blue"}, {"Size": "XXL", "Colour": "Grey"}):
+        stored = table.get(table.keys.product(variant(made, **options)["id"]))
+        assert stored is not None
+        assert stored["name"] == f"Big tee ({options['Size']} / {options['Colour']})"

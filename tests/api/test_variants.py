@@ -43,6 +43,25 @@ def make_tshirt(client: TestClient, admin: Account, **changes: Any) -> dict[str,
     return made.json()  # type: ignore[no-any-return]
 
 
+def many_variants(sizes: list[str]) -> dict[str, Any]:
+    """What makes `make_tshirt` a product of a variant a size in six colours (SKU BIG-S-Red,
+    9.00, one in stock each)."""
+    colours = ["Blue", "Red", "Green", "Black", "White", "Grey"]
+    return {
+        "options": [{"name": "Size", "values": sizes}, {"name": "Colour", "values": colours}],
+        "variants": [
+            {
+                "sku": f"BIG-{s}-{c}",
+                "options": {"Size": s, "Colour": c},
+                "price": "9.00",
+                "stock": 1,
+            }
+            for s in sizes
+            for c in colours
+        ],
+    }
+
+
 def variant(product: dict[str, Any], **options: str) -> dict[str, Any]:
     return next(v for v in product["variants"] if v["options"] == options)
 
@@ -154,20 +173,7 @@ def test_a_product_with_more_variants_than_one_transaction_holds_is_removed_too(
     from tests.api.test_round_trips import counting
 
     admin = accounts.make(Role.ADMIN)
-    sizes, colours = ["XS", "S", "M", "L", "XL"], ["Blue", "Red", "Green", "Black", "White", "Grey"]
-    big = {
-        "options": [{"name": "Size", "values": sizes}, {"name": "Colour", "values": colours}],
-        "variants": [
-            {
-                "sku": f"BIG-{s}-{c}",
-                "options": {"Size": s, "Colour": c},
-                "price": "9.00",
-                "stock": 1,
-            }
-            for s in sizes
-            for c in colours
-        ],
-    }
+    big = many_variants(["XS", "S", "M", "L", "XL"])
     made = make_tshirt(client, admin, **big)
     assert len(made["variants"]) == 30
     with counting(table) as calls:
@@ -176,6 +182,24 @@ def test_a_product_with_more_variants_than_one_transaction_holds_is_removed_too(
     assert table.get(table.keys.product(made["id"])) is None
     assert all(table.get(table.keys.product(v["id"])) is None for v in made["variants"])
     make_tshirt(client, admin, **big)  # every SKU is free again
+
+
+def test_a_rename_survives_a_removal_that_stopped_half_way(
+    client: TestClient, accounts: Accounts, table: Any
+) -> None:
+    """A variant's record gone while the product still lists it (a removal one by one that
+    crashed): the rename lands, its variants one by one, and the gone record stays gone."""
+    admin = accounts.make(Role.ADMIN)
+    made = make_tshirt(client, admin)
+    gone, kept = variant(made, Size="S", Colour="Red"), variant(made, Size="M", Colour="Blue")
+    table.batch_delete([table.keys.product(gone["id"])])
+    renamed = client.patch(
+        f"/products/{made['id']}", headers=admin.headers, json={"name": "Organic tee"}
+    )
+    assert renamed.status_code == 200, renamed.text
+    assert renamed.json()["name"] == "Organic tee"
+    assert table.get(table.keys.product(gone["id"])) is None
+    assert table.get(table.keys.product(kept["id"]))["name"] == "Organic tee (M / Blue)"
 
 
 def test_a_purchase_names_its_variant_and_only_its_stock_falls(
@@ -518,16 +542,20 @@ def test_renaming_a_product_renames_what_its_variants_are_called(
     client: TestClient, accounts: Accounts, table: Any
 ) -> None:
     """Low-stock lists, their mail and stock levels read a variant's own record: it takes
-    the product's new name, and a late follow-up of an earlier rename cannot undo it."""
+    the product's new name in the product's own transaction (no moment, or crash, leaves
+    the old name), and a late follow-up of an earlier rename cannot undo it."""
     from app.products import repository
+    from tests.api.test_round_trips import counting
 
     admin = accounts.make(Role.ADMIN)
     made = make_tshirt(client, admin)
     blue_m = variant(made, Size="M", Colour="Blue")
-    renamed = client.patch(
-        f"/products/{made['id']}", headers=admin.headers, json={"name": "Organic tee"}
-    )
+    with counting(table) as calls:
+        renamed = client.patch(
+            f"/products/{made['id']}", headers=admin.headers, json={"name": "Organic tee"}
+        )
     assert renamed.status_code == 200, renamed.text
+    assert calls.count("TransactWriteItems") == 1
     level = f"/inventory/{made['id']}/variants/{blue_m['id']}"
     assert client.get(level, headers=admin.headers).json()["name"] == "Organic tee (M / Blue)"
     low = client.get(
