@@ -31,7 +31,6 @@ class Hub:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._subscriptions: dict[tuple[int, str], Subscription] = {}
-        self.delivered = 0
 
     def subscribe(self, subscription: Subscription) -> bool:
         """False when the connection already has a subscription with that id."""
@@ -63,11 +62,6 @@ class Hub:
             for event in events:
                 message = {"type": "data", "id": subscription.id, "event": event}
                 subscription.loop.call_soon_threadsafe(subscription.outbox.put_nowait, message)
-                self.delivered += 1
-
-    def subscriber_count(self) -> int:
-        with self._lock:
-            return len(self._subscriptions)
 
 
 @lru_cache(maxsize=1)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from functools import partial
 
 from app.auth import repository as users
@@ -14,23 +13,14 @@ from app.core.roles import Role
 from app.core.timeutil import now_epoch, now_iso
 from app.db.pagination import paginate
 from app.db.table import Table
-from app.orders import repository
+from app.orders import drafting, repository
 from app.orders.schemas import (
     IdempotencyRecord,
     OrderCreate,
-    OrderLine,
-    OrderLineRequest,
     OrderRecord,
     OrderStatus,
 )
-from app.products.schemas import ProductRecord
-from app.products.service import NotForSaleError, for_sale
-from app.products.variants import (
-    VariantRequiredError,
-    variant_name,
-)
 from app.stock import changes, limits, reading
-from app.stock.model import ProductStock
 
 IDEMPOTENCY_TTL_SECONDS = 24 * 3600
 
@@ -40,22 +30,6 @@ class OrderNotFoundError(NotFoundError):
 
     def __init__(self, order_id: str) -> None:
         super().__init__(f"No order with id {order_id}.")
-
-
-class InsufficientStockError(ConflictError):
-    code, title = "insufficient_stock", "Not enough stock"
-
-
-class UnknownProductsError(InvalidInputError):
-    code, title = "unknown_products", "Unknown products"
-
-
-class UnknownVariantError(InvalidInputError):
-    code, title = "unknown_variant", "Unknown variant"
-
-
-class MixedCurrenciesError(InvalidInputError):
-    code, title = "mixed_currencies", "Products in different currencies"
 
 
 class IdempotencyKeyReusedError(InvalidInputError):
@@ -92,7 +66,7 @@ def place_order(
     order_id = time_sorted_id()
 
     def plan(current: changes.Snapshot) -> changes.Plan:
-        order = _order_from(
+        order = drafting.order_from(
             request, read.products, current, order_id=order_id, buyer=buyer, now=now
         )
         order = order.model_copy(update={"idempotency_key": idempotency_key})
@@ -115,7 +89,7 @@ def place_order(
 
     try:
         outcome = changes.apply(table, snapshot=read.stock, make_plan=plan, actor_id=buyer.id)
-    except InsufficientStockError:
+    except drafting.InsufficientStockError:
         metrics.count(metrics.OUT_OF_STOCK_REJECTIONS)
         raise
     if isinstance(outcome, changes.Refused):  # the key was claimed meanwhile: its order
@@ -137,110 +111,6 @@ def _replay(table: Table, record: IdempotencyRecord, fingerprint: str) -> OrderR
     if order is None:  # pragma: no cover - orders are never deleted
         raise OrderNotFoundError(record.order_id)
     return order
-
-
-def _order_from(
-    request: OrderCreate,
-    products: dict[str, ProductRecord],
-    stock: changes.Snapshot,
-    *,
-    order_id: str,
-    buyer: Principal,
-    now: str,
-) -> OrderRecord:
-    """The order as it would be placed now; raises if it cannot be."""
-    missing = [
-        line.product_id
-        for line in request.items
-        if line.product_id not in products or products[line.product_id].parent_id
-    ]
-    if missing:
-        raise UnknownProductsError(f"No such products: {', '.join(missing)}.", product_ids=missing)
-    sold = {line.subject: _sold(line, products) for line in request.items}
-    gone = [line.product_id for line in request.items if sold[line.subject].id not in stock]
-    if gone:
-        raise UnknownProductsError(f"No such products: {', '.join(gone)}.", product_ids=gone)
-    withdrawn = [
-        line.product_id for line in request.items if not for_sale(products[line.product_id])
-    ]
-    if withdrawn:
-        raise NotForSaleError(
-            f"Not for sale: {', '.join(products[pid].name for pid in withdrawn)}.",
-            product_ids=withdrawn,
-        )
-    currencies = {products[line.product_id].currency for line in request.items}
-    if len(currencies) > 1:
-        raise MixedCurrenciesError(
-            f"One order takes one currency; these products are in {', '.join(sorted(currencies))}."
-        )
-
-    def level(line: OrderLineRequest) -> ProductStock:
-        return stock[sold[line.subject].id]
-
-    short = [
-        line for line in request.items if level(line).known and level(line).total < line.quantity
-    ]
-    if short:
-        names = ", ".join(
-            f"{sold[line.subject].name} ({level(line).total} available)" for line in short
-        )
-        raise InsufficientStockError(
-            f"Not enough stock: {names}.",
-            shortages=[
-                {
-                    "product_id": line.product_id,
-                    **({"variant_id": line.variant_id} if line.variant_id else {}),
-                    "requested": line.quantity,
-                    "available": level(line).total,
-                }
-                for line in short
-            ],
-        )
-    lines = [
-        OrderLine(
-            product_id=line.product_id,
-            variant_id=line.variant_id if sold[line.subject].parent_id else None,
-            name=_line_name(products[line.product_id], sold[line.subject]),
-            unit_price=sold[line.subject].price,
-            quantity=line.quantity,
-            line_total=sold[line.subject].price * line.quantity,
-        )
-        for line in request.items
-    ]
-    return OrderRecord(
-        id=order_id,
-        user_id=buyer.id,
-        status="placed",
-        lines=lines,
-        currency=currencies.pop(),
-        total=sum((line.line_total for line in lines), Decimal("0.00")),
-        created_at=now,
-        updated_at=now,
-    )
-
-
-def _line_name(product: ProductRecord, sold: ProductRecord) -> str:
-    """ "T-shirt (M / Blue)": the product's name now, and the variant's values."""
-    if sold.variant_options is None:
-        return product.name
-    return variant_name(product, sold.variant_options)
-
-
-def _sold(line: OrderLineRequest, products: dict[str, ProductRecord]) -> ProductRecord:
-    """What the line buys: the variant it names, or the product's one variant (itself)."""
-    product = products[line.product_id]
-    if not product.variants:
-        if line.variant_id not in (None, product.id):
-            raise UnknownVariantError(f"{product.name} has no variant {line.variant_id}.")
-        return product
-    if line.variant_id is None:
-        raise VariantRequiredError(
-            f"{product.name} comes in several variants: name one (variant_id)."
-        )
-    sold = products.get(line.variant_id)
-    if sold is None or sold.parent_id != product.id:
-        raise UnknownVariantError(f"{product.name} has no variant {line.variant_id}.")
-    return sold
 
 
 def get_order(table: Table, order_id: str, *, viewer: Principal) -> OrderRecord:

@@ -256,6 +256,13 @@ def rename_variants(table: Table, product: ProductRecord) -> int:
     return renamed
 
 
+def _renames(table: Table, current: ProductRecord, updated: ProductRecord) -> list[tx.Action]:
+    """A product with options that is renamed: its variants' records take the new name."""
+    if not updated.variants or updated.name == current.name:
+        return []
+    return [_rename_action(table, updated, variant_id) for variant_id in updated.variants]
+
+
 def update(
     table: Table, *, current: ProductRecord, updated: ProductRecord, renames_fit: bool = True
 ) -> None:
@@ -266,8 +273,7 @@ def update(
     change = definition_change(table, current=current, updated=updated)
     actions = [tx.update(table.name, table.keys.product(current.id), change.product)]
     actions += change.others
-    renamed = bool(updated.variants) and updated.name != current.name
-    renames = [_rename_action(table, updated, v) for v in updated.variants] if renamed else []
+    renames = _renames(table, current, updated)
     together = renames_fit and len(actions) + len(renames) <= tx.MAX_ACTIONS
     try:
         tx.write(table.client, [*actions, *renames] if together else actions)

@@ -19,7 +19,7 @@ import ipaddress
 import socket
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 from app.core.errors import InvalidInputError
 
@@ -82,11 +82,23 @@ def check(url: str, *, allow_loopback: bool, resolve: Resolver | None = None) ->
     """The URL's target, if it is one a webhook may send to; UnsafeTargetError (422) if not.
 
     `allow_loopback`: outside AWS, plain http to this machine is allowed (and only that)."""
+    parts, host, port = _split(url)
+    loopback = _is_this_machine(parts.scheme, host, allow_loopback=allow_loopback)
+    addresses = _addresses(host, port, resolve or system_resolver)
+    for address in addresses:
+        if not (loopback and address.is_loopback) and not _is_public(address):
+            raise UnsafeTargetError(f"{host} leads to a private or reserved address")
+    path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    return Target(parts.scheme, host, port, path, str(addresses[0]))
+
+
+def _split(url: str) -> tuple[SplitResult, str, int]:
+    """The URL's parts, host and port, if it is a web address without credentials."""
     if len(url) > MAX_URL_LENGTH:
         raise UnsafeTargetError(f"must be at most {MAX_URL_LENGTH} characters")
     try:
         parts = urlsplit(url)
-        port = parts.port
+        port = parts.port or (443 if parts.scheme == "https" else 80)
     except ValueError as error:
         raise UnsafeTargetError("is not a valid URL") from error
     host = (parts.hostname or "").rstrip(".").lower()
@@ -94,26 +106,29 @@ def check(url: str, *, allow_loopback: bool, resolve: Resolver | None = None) ->
         raise UnsafeTargetError("must be an https:// URL")
     if parts.username is not None or parts.password is not None:
         raise UnsafeTargetError("must not carry a user name or password")
+    return parts, host, port
+
+
+def _is_this_machine(scheme: str, host: str, *, allow_loopback: bool) -> bool:
+    """Whether the URL names this machine, where it may (outside AWS); plain http to
+    anywhere else, or an internal name, is refused."""
     loopback = allow_loopback and host in LOOPBACK_NAMES
-    if parts.scheme == "http" and not loopback:
+    if scheme == "http" and not loopback:
         message = "must be an https:// URL" + (
             " (or http://127.0.0.1 on this machine)" if allow_loopback else ""
         )
         raise UnsafeTargetError(message)
     if not loopback and (host in LOOPBACK_NAMES or host.endswith(INTERNAL_SUFFIXES)):
         raise UnsafeTargetError(f"{host} is an internal name")
-    port = port or (443 if parts.scheme == "https" else 80)
+    return loopback
+
+
+def _addresses(host: str, port: int, resolve: Resolver) -> list[IPAddress]:
+    """The host's addresses: itself if it is one, else what it resolves to now."""
     try:
-        addresses = [str(ipaddress.ip_address(host))]
+        found = [str(ipaddress.ip_address(host))]
     except ValueError:
-        addresses = list((resolve or system_resolver)(host, port))
-    if not addresses:
+        found = list(resolve(host, port))
+    if not found:
         raise UnsafeTargetError(f"{host} does not resolve")
-    for text in addresses:
-        address = ipaddress.ip_address(text.split("%", 1)[0])
-        if loopback and address.is_loopback:
-            continue
-        if not _is_public(address):
-            raise UnsafeTargetError(f"{host} leads to a private or reserved address")
-    path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-    return Target(parts.scheme, host, port, path, addresses[0].split("%", 1)[0])
+    return [ipaddress.ip_address(text.split("%", 1)[0]) for text in found]  # no IPv6 zone
