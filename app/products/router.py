@@ -30,7 +30,6 @@ from app.products.schemas import (
     Label,
     Product,
     ProductCreate,
-    ProductRecord,
     ProductStatus,
     ProductSummary,
     ProductUpdate,
@@ -39,7 +38,6 @@ from app.products.schemas import (
     VariantCreate,
     VariantUpdate,
 )
-from app.stock.model import ProductStock
 
 
 @dataclass(frozen=True)
@@ -53,10 +51,10 @@ class ProductEdit:
     response: Response
 
     async def answer(self, edit: Callable[..., ProductWithStock], *args: Any) -> Product:
-        product, stock = await blocking(
+        found = await blocking(
             edit, self.table, *args, if_match=self.if_match, actor_id=self.principal.id
         )
-        return _answer(self.response, product, stock)
+        return _answer(self.response, found)
 
 
 async def product_edit(
@@ -183,9 +181,10 @@ async def create_product(
     principal: CurrentUser,
     response: Response,
 ) -> Product:
-    product, stock = await blocking(service.create, table, body, actor_id=principal.id, store=store)
-    response.headers["Location"] = f"/products/{product.id}"
-    return _answer(response, product, stock)
+    created = await blocking(service.create, table, body, actor_id=principal.id, store=store)
+    answer = _answer(response, created)
+    response.headers["Location"] = f"/products/{answer.id}"
+    return answer
 
 
 @admin_router.patch(
@@ -227,10 +226,10 @@ async def set_image(
     response: Response,
     principal: CurrentUser,
 ) -> Product:
-    product, stock = await blocking(
+    found = await blocking(
         service.set_image, table, product_id, body.upload_key, actor_id=principal.id
     )
-    return _answer(response, product, stock)
+    return _answer(response, found)
 
 
 @admin_router.delete(
@@ -273,7 +272,8 @@ async def remove_variant(product_id: ResourceId, variant_id: ResourceId, edit: E
     return await edit.answer(variant_editing.remove, product_id, variant_id)
 
 
-def _answer(response: Response, product: ProductRecord, stock: ProductStock) -> Product:
+def _answer(response: Response, found: ProductWithStock) -> Product:
     """The product as it is now, with its ETag (definition and stock versions)."""
+    product, stock = found
     response.headers["ETag"] = service.etag(product, stock)
     return service.public(product, stock)
