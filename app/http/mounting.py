@@ -14,10 +14,11 @@ import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from fastapi import APIRouter, FastAPI
+from fastapi import FastAPI
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.http.apigateway import routed_path
+from app.http.routing import APIRouter, first_segment
 
 
 @dataclass(frozen=True)
@@ -42,10 +43,6 @@ class Mount:
         return router
 
 
-def first_segment(path: str) -> str:
-    return "/" + path.lstrip("/").split("/", 1)[0]
-
-
 class LazyRouters:
     def __init__(self, app: FastAPI, mounts: Sequence[Mount]) -> None:
         self.app = app
@@ -67,7 +64,9 @@ class LazyRouters:
             for segment in missing:
                 for mount in self.mounts:
                     if segment in mount.segments and mount not in self._mounted:
-                        include_guarded(self.app, mount.load(), prefix=mount.prefix)
+                        router = mount.load()
+                        router.serve_only(mount.segments, prefix=mount.prefix)
+                        include_guarded(self.app, router, prefix=mount.prefix)
                         self._mounted.add(mount)
                 self.included.add(segment)
 

@@ -1,13 +1,20 @@
-"""The service's routers: FastAPI's, with requests' content types checked per route.
+"""The service's routers: FastAPI's, with requests' content types checked per route, and
+each router tried only for the paths it serves.
 
 A route that reads a JSON body takes `application/json` (or any `+json` type); one that
 reads a form takes `application/x-www-form-urlencoded` or `multipart/form-data`. Anything
 else answers 415 before the body is read, instead of a misleading validation error.
+
+FastAPI tries a request against every route of every router included before the one that
+serves it: with all of them included (under uvicorn, or in a Lambda container that has
+served a few kinds of request) a catalog read paid for some 50 path matches first. A
+mounted router knows the first path segments it serves (app/http/mounting.py) and answers
+"no match" for any other path at once.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Iterable
 from typing import Any
 
 import fastapi
@@ -15,9 +22,12 @@ from fastapi import Request
 from fastapi.params import Form
 from fastapi.routing import APIRoute
 from starlette.responses import Response
+from starlette.routing import Match
+from starlette.types import Scope
 
 from app.core.errors import AppError
 from app.http.access import without_public
+from app.http.apigateway import routed_path
 
 JSON_TYPES = ("application/json",)
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
@@ -67,7 +77,27 @@ class ContentTypeCheckedRoute(APIRoute):
         return checked
 
 
+def first_segment(path: str) -> str:
+    """ "/products" for /products/123: what a path is dispatched on."""
+    return "/" + path.lstrip("/").split("/", 1)[0]
+
+
 class APIRouter(fastapi.APIRouter):
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("route_class", ContentTypeCheckedRoute)
         super().__init__(**kwargs)
+        self.segments: frozenset[str] = frozenset()  # once mounted: the segments it serves
+
+    def serve_only(self, segments: Iterable[str], *, prefix: str = "") -> None:
+        """Be tried only for paths under these first segments; every route (under `prefix`,
+        where it is mounted) must be."""
+        self.segments = frozenset(segments)
+        for route in self.routes:
+            path = prefix + getattr(route, "path", "")
+            if first_segment(path) not in self.segments:  # pragma: no cover - a wrong mount
+                raise RuntimeError(f"{path} is outside {sorted(self.segments)}")
+
+    def matches(self, scope: Scope) -> tuple[Match, Scope]:
+        if self.segments and first_segment(routed_path(scope)) not in self.segments:
+            return Match.NONE, {}
+        return super().matches(scope)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
 from fastapi.testclient import TestClient
+from starlette.routing import BaseRoute, Match
+from starlette.types import Scope
 
 from app.db.table import Table
 from app.main import create_app
@@ -55,3 +58,35 @@ def test_every_router_is_mounted_once() -> None:
             }
     mounted = [mount.router for mount in ROUTERS]
     assert sorted(mounted) == sorted(defined)
+
+
+def test_a_request_is_matched_only_against_the_routers_of_its_path(
+    table: Table, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With every router in (a server, or a Lambda container that has served a few kinds of
+    request), a catalog read is matched against the routes mounted under /products alone,
+    not against every route of every router mounted before them."""
+    from app.http.routing import ContentTypeCheckedRoute
+    from app.notifications import router as notifications
+    from app.products import router as products
+
+    under_products = {
+        id(route)
+        for router in (products.public_router, products.admin_router, notifications.router)
+        for route in router.routes
+    }
+    tried: list[BaseRoute] = []
+    matches = ContentTypeCheckedRoute.matches
+
+    def recording(route: ContentTypeCheckedRoute, scope: Scope) -> tuple[Match, Scope]:
+        tried.append(route)
+        return matches(route, scope)
+
+    app = create_app()
+    with TestClient(app) as client:
+        assert app.state.routers.included == app.state.routers.segments
+        monkeypatch.setattr(ContentTypeCheckedRoute, "matches", recording)
+        assert client.get("/products/none-such").status_code == 404
+        assert client.delete("/products").status_code == 405  # a path's other methods still known
+    assert tried
+    assert {id(route) for route in tried} <= under_products
