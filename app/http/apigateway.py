@@ -20,6 +20,11 @@ def routed_path(scope: Scope) -> str:
     return path[len(root) :] if root and path.startswith(root) else path
 
 
+def first_segment(path: str) -> str:
+    """ "/products" for /products/123: what a path is dispatched on."""
+    return "/" + path.lstrip("/").split("/", 1)[0]
+
+
 def external_prefix(event: dict[str, Any]) -> str:
     context = event.get("requestContext") or {}
     if event.get("version") == "2.0":

@@ -13,12 +13,15 @@ import importlib
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from fastapi import FastAPI
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from app.http.apigateway import routed_path
-from app.http.routing import APIRouter, first_segment
+from app.http.apigateway import first_segment, routed_path
+
+if TYPE_CHECKING:  # the routers' machinery comes with the first router (cold start)
+    from app.http.routing import APIRouter
 
 
 @dataclass(frozen=True)
@@ -36,6 +39,8 @@ class Mount:
         return self.paths or ("/" + self.prefix.strip("/").split("/")[0],)
 
     def load(self) -> APIRouter:
+        from app.http.routing import APIRouter
+
         module, attribute = self.router.split(":")
         router = getattr(importlib.import_module(module), attribute)
         if not isinstance(router, APIRouter):  # pragma: no cover - a wrong table entry

@@ -27,7 +27,7 @@ from starlette.types import Scope
 
 from app.core.errors import AppError
 from app.http.access import without_public
-from app.http.apigateway import routed_path
+from app.http.apigateway import first_segment, routed_path
 
 JSON_TYPES = ("application/json",)
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
@@ -75,11 +75,6 @@ class ContentTypeCheckedRoute(APIRoute):
             return await handler(request)
 
         return checked
-
-
-def first_segment(path: str) -> str:
-    """ "/products" for /products/123: what a path is dispatched on."""
-    return "/" + path.lstrip("/").split("/", 1)[0]
 
 
 class APIRouter(fastapi.APIRouter):

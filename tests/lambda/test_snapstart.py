@@ -57,3 +57,44 @@ def test_init_builds_everything_only_for_a_snapshot(
     initialization_type: str, expected: list[str]
 ) -> None:
     assert init(initialization_type) == expected
+
+
+def test_a_cold_start_without_a_snapshot_loads_no_router_and_no_domain() -> None:
+    """Importing the handler loads the app's core and its HTTP plumbing only: the routers,
+    their access policies and every domain come with the first request that needs them
+    (a cold start's import cost: bench/cold_start.py)."""
+    env = dict(os.environ) | {
+        "APP_ENV": "prod",
+        "JWT_SECRET": "cold-start-test-" + "c" * 40,
+        "AWS_REGION": "us-east-1",
+        "CATALOG_TABLE": "unused",
+    }
+    env.pop("AWS_LAMBDA_INITIALIZATION_TYPE", None)
+    probe = (
+        "import sys, app.lambda_handler; print(*sorted(m for m in sys.modules if m[:4] == 'app.'))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True
+    )
+    loaded = done.stdout.split()
+    beyond = [
+        name
+        for name in loaded
+        if not name.startswith("app.core.")
+        and name
+        not in {
+            "app.core",
+            "app.http",
+            "app.http.apigateway",
+            "app.http.blocking",
+            "app.http.cors",
+            "app.http.middleware",
+            "app.http.mounting",
+            "app.http.problems",
+            "app.lambda_handler",
+            "app.main",
+            "app.routers",
+        }
+    ]
+    assert "app.lambda_handler" in loaded
+    assert beyond == []
