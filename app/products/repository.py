@@ -263,9 +263,7 @@ def _renames(table: Table, current: ProductRecord, updated: ProductRecord) -> li
     return [_rename_action(table, updated, variant_id) for variant_id in updated.variants]
 
 
-def update(
-    table: Table, *, current: ProductRecord, updated: ProductRecord, renames_fit: bool = True
-) -> None:
+def update(table: Table, *, current: ProductRecord, updated: ProductRecord) -> None:
     """Write `updated` if the product is still as `current` was read, with the SKU claims,
     category counts and search entries that move with it. A product with options that is
     renamed renames its variants' records in the same transaction when they fit in it,
@@ -274,22 +272,30 @@ def update(
     actions = [tx.update(table.name, table.keys.product(current.id), change.product)]
     actions += change.others
     renames = _renames(table, current, updated)
-    together = renames_fit and len(actions) + len(renames) <= tx.MAX_ACTIONS
+    if renames and len(actions) + len(renames) <= tx.MAX_ACTIONS:
+        try:
+            _write_definition(table, [*actions, *renames], change, updated)
+            return
+        except TransactionCancelled:
+            pass  # a variant's record refused its name (gone: a removal that stopped half-way)
+    _write_definition(table, actions, change, updated)
+    if renames:
+        rename_variants(table, updated)
+
+
+def _write_definition(
+    table: Table, actions: list[tx.Action], change: DefinitionChange, updated: ProductRecord
+) -> None:
+    """Write a definition change (its product's update first, its SKU claim next); says
+    why when the product or the SKU refused it, and re-raises any other refusal."""
     try:
-        tx.write(table.client, [*actions, *renames] if together else actions)
+        tx.write(table.client, actions)
     except TransactionCancelled as cancelled:
         if cancelled.condition_failed(0):
             raise ProductChangedError from cancelled
         if change.claims_sku and cancelled.condition_failed(1):
             raise SkuTakenError(f"SKU {updated.sku} is already in use.") from cancelled
-        if not (together and renames):
-            raise
-        # a variant's record refused its name (gone: a removal that stopped half-way):
-        # the product first, then its variants one by one
-        update(table, current=current, updated=updated, renames_fit=False)
-        return
-    if renames and not together:
-        rename_variants(table, updated)
+        raise
 
 
 def delete_actions(

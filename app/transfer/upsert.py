@@ -207,19 +207,20 @@ def _update_with_options(
         snapshot = upsert_options.snapshot(change)
         return changes.apply(table, snapshot=snapshot, make_plan=plan, actor_id=row.actor_id)
 
-    renamed_apart = False
-    try:
-        outcome = apply(rename=True)
-    except PlanTooLargeError:
-        try:  # the variants' new names do not fit beside the change: one by one after it
-            outcome, renamed_apart = apply(rename=False), "name" in change.fields
+    # a rename takes the variants' new names along when they fit beside the change; when
+    # they do not, they follow it one by one
+    for renamed_along in (True, False) if "name" in change.fields else (False,):
+        try:
+            outcome = apply(rename=renamed_along)
+            break
         except PlanTooLargeError as error:
-            raise RowFailedError("handle", upsert_options.TOO_MANY) from error
+            if not renamed_along:
+                raise RowFailedError("handle", upsert_options.TOO_MANY) from error
     if isinstance(outcome, changes.Refused):
         if outcome.action is not None and outcome.action == len(outcome.plan.actions) - 1:
             return _done_by_another(table, row, rows)
         return None
-    if renamed_apart:
+    if "name" in change.fields and not renamed_along:
         repository.rename_variants(table, change.updated(row.actor_id))
     return "updated"
 

@@ -32,16 +32,20 @@ REPORT = textwrap.dedent(
 )
 
 
-def init(initialization_type: str) -> list[str]:
+def init(initialization_type: str | None, script: str = REPORT) -> list[str]:
+    """What `script` prints after importing the handler in a fresh interpreter, as Lambda's
+    init phase of that type (None: the variable unset) does."""
     env = dict(os.environ) | {
         "APP_ENV": "prod",
         "JWT_SECRET": "snapstart-test-" + "s" * 40,
         "AWS_REGION": "us-east-1",
         "CATALOG_TABLE": "unused",
-        "AWS_LAMBDA_INITIALIZATION_TYPE": initialization_type,
     }
+    env.pop("AWS_LAMBDA_INITIALIZATION_TYPE", None)
+    if initialization_type is not None:
+        env["AWS_LAMBDA_INITIALIZATION_TYPE"] = initialization_type
     done = subprocess.run(
-        [sys.executable, "-c", REPORT], env=env, capture_output=True, text=True, check=True
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True
     )
     return done.stdout.split()
 
@@ -63,20 +67,10 @@ def test_a_cold_start_without_a_snapshot_loads_no_router_and_no_domain() -> None
     """Importing the handler loads the app's core and its HTTP plumbing only: the routers,
     their access policies and every domain come with the first request that needs them
     (a cold start's import cost: bench/cold_start.py)."""
-    env = dict(os.environ) | {
-        "APP_ENV": "prod",
-        "JWT_SECRET": "cold-start-test-" + "c" * 40,
-        "AWS_REGION": "us-east-1",
-        "CATALOG_TABLE": "unused",
-    }
-    env.pop("AWS_LAMBDA_INITIALIZATION_TYPE", None)
     probe = (
         "import sys, app.lambda_handler; print(*sorted(m for m in sys.modules if m[:4] == 'app.'))"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True
-    )
-    loaded = done.stdout.split()
+    loaded = init(None, probe)
     beyond = [
         name
         for name in loaded
