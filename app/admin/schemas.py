@@ -2,17 +2,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict
 
 from app.core.roles import STORE_ROLES, Role
-from app.core.text import plain_line, utf8_at_most
+from app.core.text import PlainLine
 
-EmailPrefix = Annotated[
-    str,
-    StringConstraints(min_length=1, max_length=254),
-    AfterValidator(plain_line),
-    utf8_at_most(254, str.casefold),
-]
+EmailPrefix = Annotated[str, PlainLine(254, strip=False, max_bytes=254, stored_as=str.casefold)]
 
 
 def _store_role(role: Role) -> Role:

@@ -18,7 +18,7 @@ from pydantic import (
 )
 
 from app.core.roles import Role
-from app.core.text import plain_line, utf8_at_most
+from app.core.text import PlainLine, utf8_at_most
 
 PASSWORD_MIN_LENGTH = 8
 PASSWORD_MAX_LENGTH = 128
@@ -45,11 +45,7 @@ Email = Annotated[
     WithJsonSchema({"type": "string", "format": "email", "maxLength": 254}),
 ]
 Password = Annotated[str, Field(min_length=PASSWORD_MIN_LENGTH, max_length=PASSWORD_MAX_LENGTH)]
-DisplayName = Annotated[
-    str,
-    StringConstraints(strip_whitespace=True, min_length=1, max_length=100),
-    AfterValidator(plain_line),
-]
+DisplayName = Annotated[str, PlainLine(100)]
 
 
 class SignupRequest(BaseModel):

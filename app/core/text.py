@@ -10,9 +10,12 @@ character (U+FDFA becomes 18). A limit in characters does not bound that; these 
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
 
-from pydantic import AfterValidator
+from annotated_types import GroupedMetadata
+from pydantic import AfterValidator, StringConstraints
 
 # bidirectional overrides, embeddings and isolates: they make text display as something else
 BIDI_CONTROLS = frozenset(
@@ -43,7 +46,11 @@ def plain_text(value: str) -> str:
     return _check_characters(value, multiline=True)
 
 
-def utf8_at_most(limit: int, transform: Callable[[str], str] = lambda text: text) -> AfterValidator:
+def _as_typed(text: str) -> str:
+    return text
+
+
+def utf8_at_most(limit: int, transform: Callable[[str], str] = _as_typed) -> AfterValidator:
     """At most `limit` bytes in UTF-8 after `transform` (the form the text is stored in)."""
 
     def check(value: str) -> str:
@@ -52,6 +59,31 @@ def utf8_at_most(limit: int, transform: Callable[[str], str] = lambda text: text
         return value
 
     return AfterValidator(check)
+
+
+@dataclass(frozen=True)
+class PlainLine(GroupedMetadata):
+    """A line of text people see, as one annotation: `Annotated[str, PlainLine(200)]`.
+
+    `min_length`..`max_length` characters (after stripping surrounding whitespace unless
+    `strip` is False), `plain_line`'s characters, and, where the text becomes part of a key,
+    at most `max_bytes` in UTF-8 of its stored form (`stored_as`)."""
+
+    max_length: int
+    min_length: int = 1
+    strip: bool = True
+    max_bytes: int | None = None
+    stored_as: Callable[[str], str] = _as_typed
+
+    def __iter__(self) -> Iterator[Any]:
+        yield from StringConstraints(
+            strip_whitespace=self.strip or None,
+            min_length=self.min_length,
+            max_length=self.max_length,
+        )
+        yield AfterValidator(plain_line)
+        if self.max_bytes is not None:
+            yield utf8_at_most(self.max_bytes, self.stored_as)
 
 
 # the id of anything the service stores (UUIDs, seed ids): ASCII, so bytes = characters

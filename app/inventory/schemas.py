@@ -5,24 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import (
-    AfterValidator,
-    BaseModel,
-    ConfigDict,
-    Field,
-    StringConstraints,
-    field_validator,
-)
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from app.auth.schemas import Person
-from app.core.text import plain_line
+from app.core.text import PlainLine
 from app.stock.model import MAX_BUCKETS, MAX_STOCK, MovementKind
 
-Reason = Annotated[
-    str,
-    StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
-    AfterValidator(plain_line),
-]
+Reason = Annotated[str, PlainLine(200)]
 
 
 class StockLevel(BaseModel):

@@ -18,7 +18,7 @@ from pydantic import (
 )
 
 from app.core.money import Currency, Money
-from app.core.text import plain_line, plain_text, utf8_at_most
+from app.core.text import PlainLine, plain_text
 from app.db.keys import name_sort_key
 from app.stock.model import ProductStock
 
@@ -52,30 +52,17 @@ def _dedupe(tags: list[str]) -> list[str]:
 MAX_NAME_KEY_BYTES = 800
 MAX_LABEL_KEY_BYTES = 200
 
-Name = Annotated[
-    str,
-    StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
-    AfterValidator(plain_line),
-    utf8_at_most(MAX_NAME_KEY_BYTES, name_sort_key),
-]
+Name = Annotated[str, PlainLine(200, max_bytes=MAX_NAME_KEY_BYTES, stored_as=name_sort_key)]
 Description = Annotated[str, Field(max_length=5000), AfterValidator(plain_text)]
 Price = Annotated[
     Decimal,
     Field(ge=0, le=MAX_PRICE, description='Decimal with at most 2 places, e.g. "19.99".'),
     AfterValidator(_to_cents),
 ]
-Label = Annotated[
-    str,
-    StringConstraints(strip_whitespace=True, min_length=1, max_length=50),
-    AfterValidator(plain_line),
-    utf8_at_most(MAX_LABEL_KEY_BYTES, name_sort_key),
-]
+Label = Annotated[str, PlainLine(50, max_bytes=MAX_LABEL_KEY_BYTES, stored_as=name_sort_key)]
 Tags = Annotated[list[Label], Field(max_length=MAX_TAGS), AfterValidator(_dedupe)]
 SearchText = Annotated[
-    str,
-    StringConstraints(min_length=1, max_length=100),
-    AfterValidator(plain_line),
-    utf8_at_most(MAX_NAME_KEY_BYTES // 2, name_sort_key),
+    str, PlainLine(100, strip=False, max_bytes=MAX_NAME_KEY_BYTES // 2, stored_as=name_sort_key)
 ]
 Sku = Annotated[
     str,

@@ -5,19 +5,15 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from app.core.money import Currency
-from app.core.text import plain_line
+from app.core.text import PlainLine
 
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{0,38}[a-z0-9]$"  # 2 to 40: letters, digits, hyphens
 Slug = Annotated[str, Field(pattern=SLUG_PATTERN, description="2-40 of a-z, 0-9 and -.")]
 StoreStatus = Literal["active", "suspended"]
-StoreName = Annotated[
-    str,
-    StringConstraints(strip_whitespace=True, min_length=1, max_length=100),
-    AfterValidator(plain_line),
-]
+StoreName = Annotated[str, PlainLine(100)]
 
 
 def _host(value: str) -> str:
