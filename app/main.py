@@ -54,6 +54,9 @@ def create_app() -> FastAPI:
         lifespan=lifespan,
         docs_url=None,  # /docs and /redoc: app/docs.py, from the app's own files
         redoc_url=None,
+        # logs and metrics are Powertools' (app/lambda_handler.py), not OpenTelemetry's:
+        # FastAPI would look for OpenTelemetry providers on every request
+        telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     routers = LazyRouters(app, ROUTERS)
     app.state.routers = routers
