@@ -276,3 +276,37 @@ def test_a_purchase_whose_answer_is_lost_is_found_again_with_its_key(
     assert again.headers["idempotent-replayed"] == "true"
     assert stock_of(world.table, product["id"]) == 1
     check_invariants(world.table)
+
+
+@pytest.mark.parametrize("kind", DYNAMODB_ERRORS)
+def test_a_purchase_of_the_last_units_is_made_when_its_listing_copies_cannot_follow(
+    world: World, dynamodb_faults: Faults, kind: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Emptying a product flips its `in_stock`; its search entries follow after the
+    purchase's transaction (app/stock/listing.py). An outage that starts just then fails
+    the follow-up, not the purchase: 201, the order and the stock as sold, the miss logged."""
+
+    def last_units() -> tuple[dict[str, Any], Callable[[], Any]]:
+        product = world.product(stock=2)
+        body = {"items": [{"product_id": product["id"], "quantity": 2}]}
+        return product, lambda: world.client.post(
+            "/orders", headers=world.shopper.headers, json=body
+        )
+
+    _, probe = last_units()
+    with dynamodb_faults.counting() as calls:
+        assert probe().status_code == 201
+    # the last two calls: the product read again, its search entries written
+    assert calls[-2:] == ["GetItem", "TransactWriteItems"], calls
+    follow_up = len(calls) - 1
+
+    product, buy = last_units()
+    with dynamodb_faults.failing(kind, from_call=follow_up):
+        bought = buy()
+    assert bought.status_code == 201, bought.text
+    assert any("listing copies not updated" in r.getMessage() for r in caplog.records)
+    order = world.client.get(f"/orders/{bought.json()['id']}", headers=world.shopper.headers)
+    assert order.status_code == 200
+    after = world.client.get(f"/products/{product['id']}").json()
+    assert (after["stock"], after["in_stock"]) == (0, False)
+    check_invariants(world.table)
