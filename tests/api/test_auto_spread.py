@@ -17,7 +17,7 @@ from fastapi.testclient import TestClient
 from app.core import caches
 from app.core.roles import Role
 from app.db.table import Table
-from app.stock import changes, contention, spreading
+from app.stock import changes, commit, contention, spreading
 from app.stock.reading import read_products
 from tests.support.accounts import Account, Accounts
 from tests.support.catalog import create_product
@@ -229,6 +229,29 @@ class TestSpreadingByItself:
         assert order.status_code == 201
         assert stock_record(table, product["id"]).total == 39
         check_history(table, [product["id"]], [order.json()["id"]])
+
+    def test_a_purchase_that_keeps_colliding_gives_up_with_a_503_and_changes_nothing(
+        self,
+        client: TestClient,
+        table: Table,
+        clock: Clock,
+        buyer: Account,
+        product: dict[str, Any],
+        collide: Any,
+        monkeypatch: pytest.MonkeyPatch,
+    ) -> None:
+        """Past its contention budget (5 s, or what is left of the request's deadline) a
+        purchase stops retrying: 503 `contention` with Retry-After, nothing sold."""
+        monkeypatch.setattr(commit, "CONTENTION_BUDGET_SECONDS", 0.3)
+        settings(monkeypatch, auto_buckets_max=1)  # no spread to relieve it
+        collisions = collide(product["id"], 1_000_000)
+        answer = buy(client, buyer, product["id"], 2)
+        assert_problem(answer, 503, "contention")
+        assert answer.headers["retry-after"] == "1"
+        assert collisions.made >= 2  # it did retry
+        assert stock_record(table, product["id"]).total == 40
+        assert client.get("/orders", headers=buyer.headers).json()["items"] == []
+        check_invariants(table)
 
 
 class TestRaces:
