@@ -122,6 +122,15 @@ def _claims_sku(action: tx.Action) -> bool:
     return bool(action.get("Put", {}).get("Item", {}).get("SK") == {"S": "SKU"})
 
 
+def check_skus_free(table: Table, skus: Sequence[str]) -> None:
+    """SkuTakenError for the first of `skus` another product holds (one read per 100): for
+    a write of several transactions, which would otherwise find out only part-way."""
+    held = {item["PK"] for item in table.batch_get([table.keys.sku(sku) for sku in skus])}
+    for sku in skus:
+        if table.keys.sku(sku)["PK"] in held:
+            raise SkuTakenError(f"SKU {sku} is already in use.")
+
+
 def write_new(table: Table, actions: list[tx.Action]) -> None:
     """Write the actions of new products (or variants), all or nothing: SkuTakenError when
     one of their SKUs is taken, ProductChangedError when their product is gone."""

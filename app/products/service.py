@@ -253,6 +253,8 @@ def _create_with_variants(
         if len(batches[-1]) + len(actions) > MAX_TRANSACTION_ACTIONS:
             batches.append([repository.exists_check(table, product.id)])
         batches[-1] += actions
+    if len(batches) > 1:  # a SKU taken already is refused before anything is written
+        repository.check_skus_free(table, [v.sku for v in request.variants if v.sku])
     for number, batch in enumerate(batches):
         try:
             repository.write_new(table, batch)

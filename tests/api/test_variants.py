@@ -9,8 +9,11 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.core.roles import Role
+from app.products import repository
 from tests.support.accounts import Account, Accounts
+from tests.support.catalog import create_product
 from tests.support.http import assert_problem
+from tests.support.invariants import check_invariants, scan
 
 pytestmark = pytest.mark.dynamodb
 
@@ -182,6 +185,43 @@ def test_a_product_with_more_variants_than_one_transaction_holds_is_removed_too(
     assert table.get(table.keys.product(made["id"])) is None
     assert all(table.get(table.keys.product(v["id"])) is None for v in made["variants"])
     make_tshirt(client, admin, **big)  # every SKU is free again
+
+
+def test_a_product_too_big_for_one_transaction_with_a_taken_sku_writes_nothing(
+    client: TestClient, accounts: Accounts, table: Any
+) -> None:
+    """30 variants take two transactions: their SKUs are checked before the first, so a
+    SKU another product holds is a 409 with nothing written."""
+    admin = accounts.make(Role.ADMIN)
+    holder = create_product(client, admin, name="Holder", sku="BIG-XL-Grey")
+    before = scan(table)
+    big = many_variants(["XS", "S", "M", "L", "XL"])
+    refused = client.post("/products", headers=admin.headers, json=tshirt_body(**big))
+    assert_problem(refused, 409, "sku_taken")
+    assert "BIG-XL-Grey" in refused.json()["detail"]
+    assert scan(table) == before
+    assert client.get(f"/products/{holder['id']}").json()["sku"] == "BIG-XL-Grey"
+    big["variants"][-1]["sku"] = "BIG-XL-Grey-2"
+    assert len(make_tshirt(client, admin, **big)["variants"]) == 30  # every SKU free again
+
+
+def test_a_product_too_big_for_one_transaction_refused_half_way_is_removed_again(
+    client: TestClient, accounts: Accounts, table: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A SKU taken between the check and the second transaction: the first is removed
+    again. A 409; of the product, only the history of its removal stays (ledger entries,
+    short-lived removal records)."""
+    admin = accounts.make(Role.ADMIN)
+    create_product(client, admin, name="Holder", sku="BIG-XL-Grey")
+    monkeypatch.setattr(repository, "check_skus_free", lambda *_: None)  # taken just after
+    before = scan(table)
+    big = many_variants(["XS", "S", "M", "L", "XL"])
+    refused = client.post("/products", headers=admin.headers, json=tshirt_body(**big))
+    assert_problem(refused, 409, "sku_taken")
+    left = [item for item in scan(table) if item not in before]
+    assert {item["SK"].split("#")[0] for item in left} == {"LEDGER", "REMOVED", "clothes"}
+    assert [int(c["product_count"]) for c in left if c["SK"] == "clothes"] == [0]
+    check_invariants(table)  # no record, SKU claim, bucket or search entry without its product
 
 
 def test_a_rename_survives_a_removal_that_stopped_half_way(
