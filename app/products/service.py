@@ -242,8 +242,8 @@ def _create_with_variants(
     table: Table, product: ProductRecord, request: ProductCreate, *, actor_id: str
 ) -> ProductWithStock:
     """The product and each variant's own record, SKU claim and first stock, all or nothing
-    (a product of more variants than one transaction holds is written in several, and
-    removed again if one is refused)."""
+    (a product of more variants than one transaction holds is written in several, its
+    SKUs checked first, and removed again if a later one is refused all the same)."""
     stocks = dict(zip(product.variants, (v.stock for v in request.variants), strict=True))
     own, children, parts = variant_creation(
         table, product, stocks, actor_id=actor_id, reason=INITIAL_STOCK_REASON
