@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from app.core import caches
 from app.db.table import Table
 from tests.support.accounts import Accounts
 from tests.support.http import assert_problem, count_items
@@ -92,6 +93,28 @@ class TestLogin:
         assert session is not None
         assert session["refresh_token_id"] == claims_of(tokens["refresh_token"])["jti"]
         assert session["expires_at"] == claims_of(tokens["refresh_token"])["exp"]
+
+    def test_a_hash_made_at_a_lower_cost_is_made_again_at_log_in(
+        self,
+        client: TestClient,
+        table: Table,
+        accounts: Accounts,
+        monkeypatch: pytest.MonkeyPatch,
+    ) -> None:
+        """Raising ARGON2_TIME_COST (or memory, parallelism) upgrades each password as its
+        owner next logs in: the only moment the service sees it."""
+        account = accounts.sign_up("hopper@example.com")
+        key = table.keys.user(account.id)
+        cheap = table.get(key)["password_hash"]
+        assert cheap.startswith("$argon2id$v=19$m=1024,t=1,p=1$")
+        monkeypatch.setenv("ARGON2_TIME_COST", "2")
+        caches.reset()
+        assert login(client, account.email).status_code == 200
+        stronger = table.get(key)["password_hash"]
+        assert stronger.startswith("$argon2id$v=19$m=1024,t=2,p=1$")
+        assert login(client, account.email).status_code == 200  # the same password, still
+        assert table.get(key)["password_hash"] == stronger  # upgraded once
+        assert login(client, account.email, "wrong-password").status_code == 401
 
     def test_unknown_email_and_wrong_password_look_the_same(
         self, client: TestClient, accounts: Accounts
