@@ -190,6 +190,24 @@ class TestPlatform:
         assert_problem(taken, 409, "domain_taken")
         assert_problem(client.get("/platform/stores/south", headers=operator.headers), 404)
 
+    def test_a_change_to_a_domain_another_store_holds_changes_nothing(
+        self, client: TestClient, table: Table, operator: Account
+    ) -> None:
+        new_store(client, operator, "north", domains=["north.example"])
+        new_store(client, operator, "south", domains=["south.example"])
+        taken = client.patch(
+            "/platform/stores/south",
+            headers=operator.headers,
+            json={"name": "South, renamed", "domains": ["south.example", "North.example"]},
+        )
+        assert_problem(taken, 409, "domain_taken")
+        south = client.get("/platform/stores/south", headers=operator.headers)
+        assert (south.json()["name"], south.json()["domains"]) == ("South", ["south.example"])
+        assert south.headers["etag"] == '"1"'
+        assert table.get(store_key("south"))["domains"] == ["south.example"]
+        for host, slug in (("north.example", "north"), ("south.example", "south")):
+            assert client.get("/store", headers={"Host": host}).json()["slug"] == slug
+
     @pytest.mark.parametrize(
         "body",
         [
