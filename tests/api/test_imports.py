@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient
 from app.core.roles import Role
 from app.db.table import Table
 from app.products import repository
-from app.transfer import csv_format, import_chunks, runner, upsert
+from app.transfer import csv_format, import_chunks, imports, runner, upsert
 from tests.support.accounts import Account, Accounts
 from tests.support.catalog import create_product
 
@@ -292,6 +292,21 @@ def test_starting_is_for_an_uploaded_import_once(
         other = accounts.make(role)
         assert client.post("/admin/imports", headers=other.headers, json={}).status_code == 403
         assert client.get(f"/admin/imports/{import_id}", headers=other.headers).status_code == 403
+
+
+def test_a_file_over_the_limit_is_not_started(
+    client: TestClient, accounts: Accounts, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    admin = accounts.make(Role.ADMIN)
+    content = csv_bytes([{"handle": "h", "name": "N", "category": "C", "price": "1.00"}])
+    monkeypatch.setattr(imports, "MAX_FILE_BYTES", len(content) - 1)
+    import_id = upload(client, admin, content)
+    refused = client.post(f"/admin/imports/{import_id}/start", headers=admin.headers)
+    assert (refused.status_code, refused.json()["code"]) == (422, "import_too_large")
+    assert f"The file is {len(content)} bytes" in refused.json()["detail"]
+    job = client.get(f"/admin/imports/{import_id}", headers=admin.headers).json()
+    assert (job["status"], job["rows_done"]) == ("uploading", 0)  # nothing queued or read
+    assert client.get("/products", params={"q": "N"}).json()["items"] == []
 
 
 def test_a_finished_import_is_an_event_with_its_totals(
