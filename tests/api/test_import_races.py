@@ -23,6 +23,12 @@ def _totals(report: dict[str, Any]) -> tuple[int, int, int, int]:
     return report["created"], report["updated"], report["unchanged"], report["failed"]
 
 
+def row_of(product: dict[str, Any], **cells: str) -> dict[str, str]:
+    """The product's row of a file (found by its SKU), with `cells` changed."""
+    row = {"handle": product["id"], "category": product["category"], "sku": product["sku"]}
+    return row | {"name": product["name"], "price": product["price"]} | cells
+
+
 def _ledger_sums_to_stock(client: TestClient, admin: Any, product_id: str) -> None:
     moves = movements(client, admin, product_id)
     assert sum(m["delta"] for m in moves) == product(client, product_id)["stock"], moves
@@ -35,11 +41,9 @@ def test_a_change_without_a_count_writes_the_product_and_no_ledger_entry(
     lamp = create_product(client, admin, name="Lamp", sku="LAMP-1", price="30.00", stock=5)
     desk = create_product(client, admin, name="Desk", sku="DESK-1", price="90.00", stock=2)
     rows = [  # the lamp renamed and repriced, stock left blank; the desk's stock as it is
-        {"handle": "x", "name": "Desk lamp", "category": lamp["category"], "sku": "LAMP-1",
-         "price": "35.00", "stock": ""},
-        {"handle": "y", "name": "Desk", "category": desk["category"], "sku": "DESK-1",
-         "price": "95.00", "stock": "2"},
-    ]  # fmt: skip
+        row_of(lamp, name="Desk lamp", price="35.00", stock=""),
+        row_of(desk, price="95.00", stock="2"),
+    ]
     report = run_import(client, admin, csv_bytes(rows))
 
     assert _totals(report) == (0, 2, 0, 0)
@@ -80,12 +84,7 @@ def test_a_product_that_moves_while_its_chunk_runs_is_read_again_and_keeps_what_
         return ahead
 
     monkeypatch.setattr(upsert, "read_ahead", then_the_world_moves)
-    rows = [
-        {"handle": "x", "name": "Lamp", "category": lamp["category"], "sku": "LAMP-1",
-         "price": "35.00", "stock": ""},
-        {"handle": "y", "name": "Desk", "category": desk["category"], "sku": "DESK-1",
-         "price": "90.00", "stock": "7"},
-    ]  # fmt: skip
+    rows = [row_of(lamp, price="35.00", stock=""), row_of(desk, stock="7")]
     report = run_import(client, admin, csv_bytes(rows))
 
     assert _totals(report) == (0, 2, 0, 0)
@@ -120,21 +119,15 @@ def test_the_same_chunk_run_twice_at_once_writes_each_product_once(
         return real_upsert(*args, **kwargs)  # then this one, from the read made before
 
     monkeypatch.setattr(upsert, "upsert", with_a_twin)
-    rows = [
-        {"handle": "mug", "name": "Mug", "category": "Kitchen", "sku": "MUG-1",
-         "price": "12.50", "stock": "3"},
-        {"handle": "x", "name": "Lamp", "category": lamp["category"], "sku": "LAMP-1",
-         "price": "35.00", "stock": ""},
-        {"handle": "y", "name": "Desk", "category": desk["category"], "sku": "DESK-1",
-         "price": "90.00", "stock": "9"},
-    ]  # fmt: skip
+    mug = {"handle": "mug", "name": "Mug", "category": "Kitchen", "sku": "MUG-1", "price": "12.50"}
+    rows = [mug | {"stock": "3"}, row_of(lamp, price="35.00", stock=""), row_of(desk, stock="9")]
     report = run_import(client, admin, csv_bytes(rows))
 
     assert twin_outcomes == ["created", "updated", "updated"]
     assert _totals(report) == (1, 2, 0, 0)  # what the twin did, counted once
-    mug = client.get("/products", params={"q": "MUG-1"}).json()["items"]
-    assert len(mug) == 1
-    assert [(m["kind"], m["delta"]) for m in movements(client, admin, mug[0]["id"])] == [
+    mugs = client.get("/products", params={"q": "MUG-1"}).json()["items"]
+    assert len(mugs) == 1
+    assert [(m["kind"], m["delta"]) for m in movements(client, admin, mugs[0]["id"])] == [
         ("initial", 3)
     ]
     assert product(client, lamp["id"])["version"] == lamp["version"] + 1
