@@ -125,9 +125,10 @@ def _claims_sku(action: tx.Action) -> bool:
 def check_skus_free(table: Table, skus: Sequence[str]) -> None:
     """SkuTakenError for the first of `skus` another product holds (one read per 100): for
     a write of several transactions, which would otherwise find out only part-way."""
-    held = {item["PK"] for item in table.batch_get([table.keys.sku(sku) for sku in skus])}
-    for sku in skus:
-        if table.keys.sku(sku)["PK"] in held:
+    claims = {sku: table.keys.sku(sku) for sku in skus}
+    held = {item["PK"] for item in table.batch_get(list(claims.values()))}
+    for sku, claim in claims.items():
+        if claim["PK"] in held:
             raise SkuTakenError(f"SKU {sku} is already in use.")
 
 
