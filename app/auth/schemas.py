@@ -11,7 +11,6 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
-    StringConstraints,
     ValidationInfo,
     WithJsonSchema,
     field_validator,
@@ -37,9 +36,10 @@ def _normalize_email(value: str) -> str:
         raise ValueError(str(error)) from error
 
 
+# checked as any line people type (PlainLine), then normalized; keys hold the normalized form
 Email = Annotated[
     str,
-    StringConstraints(strip_whitespace=True, min_length=3, max_length=254),
+    PlainLine(254, min_length=3),
     AfterValidator(_normalize_email),
     utf8_at_most(MAX_EMAIL_BYTES, str.casefold),
     WithJsonSchema({"type": "string", "format": "email", "maxLength": 254}),

@@ -113,6 +113,26 @@ def test_display_names(client: TestClient, table: Table, name: str) -> None:
     assert count_items(table, "S#default#USER#") == 0
 
 
+@pytest.mark.parametrize(
+    ("email", "message"),
+    [
+        ("ada\u202e@example.com", "bidirectional control"),
+        ("ada\x07@example.com", "control characters"),
+        ("ada\n@example.com", "control characters"),
+    ],
+)
+def test_an_email_with_characters_that_disguise_it(
+    client: TestClient, table: Table, email: str, message: str
+) -> None:
+    """An address is checked as any line people type before it is parsed as an address."""
+    body = {"email": email, "password": "long-enough-pw", "name": "Ada"}
+    problem = assert_problem(client.post("/auth/signup", json=body), 422)
+    assert field_of(problem) == {"email"}
+    assert message in problem["errors"][0]["message"]
+    assert count_items(table, "S#default#USER#") == 0
+    assert count_items(table, "S#default#EMAIL#") == 0
+
+
 def test_an_email_too_long_in_bytes(client: TestClient) -> None:
     local = "é" * 64  # 64 characters (the most a local part has), 128 bytes
     email = f"{local}@{'d' * 63}.{'e' * 63}.example"  # 200 characters, 264 bytes
