@@ -79,20 +79,7 @@ UPDATED_FIELDS = ("name", "status", "domains", "settings", "version", "updated_a
 
 def update(table: Table, *, current: StoreRecord, updated: StoreRecord) -> None:
     """Write `updated` if the store is still as read, moving its domain claims with it."""
-    changes = Update().set(
-        updated.model_dump(
-            mode="json",
-            include={
-                "name",
-                "status",
-                "domains",
-                "settings",
-                "version",
-                "updated_at",
-                "changed_by",
-            },
-        )
-    )
+    changes = Update().set(updated.model_dump(mode="json", include=set(UPDATED_FIELDS)))
     changes.condition("{version} = {seen}", seen=current.version)
     added = [h for h in updated.domains if h not in current.domains]
     removed = [h for h in current.domains if h not in updated.domains]

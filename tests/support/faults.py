@@ -2,13 +2,15 @@
 
 `Faults(client)` counts the HTTP attempts the client makes, and can make them fail from the
 Nth one on (an outage that starts mid-request) or the Nth one only (a blip that botocore's
-retries absorb), with each error class DynamoDB and S3 really answer with.
+retries absorb), with each error class DynamoDB and S3 really answer with. `Collisions`
+cancels transactions that write an item, as a concurrent transaction would; `meanwhile`
+lets another write land on the item just before a transaction writes it.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -153,6 +155,45 @@ class Collisions:
         )
 
     def _writes_the_item(self, action: dict[str, Any]) -> bool:
-        (spec,) = action.values()
-        key = spec.get("Key") or spec.get("Item", {})
-        return all(key.get(name, {}).get("S") == value for name, value in self.key.items())
+        return _writes(action, self.key)
+
+
+def _writes(action: dict[str, Any], key: dict[str, str]) -> bool:
+    """Whether a TransactWriteItems action writes the item `key`."""
+    (spec,) = action.values()
+    written = spec.get("Key") or spec.get("Item", {})
+    return all(written.get(name, {}).get("S") == value for name, value in key.items())
+
+
+_SINGLE_WRITES = {"PutItem": "Put", "UpdateItem": "Update", "DeleteItem": "Delete"}
+
+
+def _written_by(request: Any) -> list[dict[str, Any]]:
+    """The write actions of a DynamoDB request, as TransactWriteItems would name them."""
+    operation = _operation(request)
+    if operation == "TransactWriteItems":
+        actions: list[dict[str, Any]] = json.loads(request.body)["TransactItems"]
+        return actions
+    if operation in _SINGLE_WRITES:
+        return [{_SINGLE_WRITES[operation]: json.loads(request.body)}]
+    return []
+
+
+@contextmanager
+def meanwhile(client: Any, key: dict[str, str], act: Callable[[], Any]) -> Iterator[list[Any]]:
+    """Runs `act` once, just before the first write of the item `key` (in a transaction or
+    alone) is sent: another request's change landing between this one's read and its
+    conditional write. The list it yields holds what `act` returned, once it ran (`act` may
+    use the same client)."""
+    done: list[Any] = []
+
+    def before_send(request: Any, **_: Any) -> None:
+        if any(_writes(action, key) for action in _written_by(request)):
+            client.meta.events.unregister("before-send", before_send)
+            done.append(act())
+
+    client.meta.events.register("before-send", before_send)
+    try:
+        yield done
+    finally:
+        client.meta.events.unregister("before-send", before_send)

@@ -1,0 +1,208 @@
+"""A change landing between a request's read and its conditional write.
+
+Each request here reads an item, decides, and writes on the condition that the item is still
+as read. `meanwhile` (tests/support/faults.py) lands another change on the item at exactly
+that moment, the interleaving two Lambda copies make now and then: the request then retries,
+or answers 404, 409 or 412, and what the other change wrote survives.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from app.auth import repository as users
+from app.auth import service as auth
+from app.core import security
+from app.core.config import get_settings
+from app.core.roles import Role
+from app.core.timeutil import now_iso
+from app.db.keys import store_key
+from app.db.table import Table
+from app.stores import repository as stores
+from app.webhooks import repository as webhooks
+from tests.support.accounts import Account, Accounts
+from tests.support.faults import meanwhile
+from tests.support.http import assert_problem
+from tests.support.invariants import check_invariants
+
+
+@pytest.fixture
+def admin(accounts: Accounts) -> Account:
+    return accounts.make(Role.ADMIN)
+
+
+def stored_user(table: Table, user_id: str) -> Any:
+    user = users.get(table, user_id=user_id)
+    assert user is not None
+    return user
+
+
+class TestStores:
+    @pytest.fixture
+    def operator(self, accounts: Accounts) -> Account:
+        return accounts.make(Role.PLATFORM_ADMIN)
+
+    @pytest.fixture
+    def north(self, client: TestClient, operator: Account) -> None:
+        body = {"slug": "north", "name": "North", "settings": {"currency": "SEK"}}
+        response = client.post("/platform/stores", headers=operator.headers, json=body)
+        assert response.status_code == 201, response.text
+
+    def rename(self, table: Table) -> None:
+        """Another operator's rename, written as the service writes it."""
+        current = stores.get(table, "north")
+        assert current is not None
+        renamed = current.model_copy(update={"name": "North, renamed", "version": 2})
+        stores.update(table, current=current, updated=renamed)
+
+    @pytest.mark.usefixtures("north")
+    def test_without_if_match_the_change_is_made_again_on_what_is_there(
+        self, client: TestClient, table: Table, operator: Account
+    ) -> None:
+        body = {"settings": {"low_stock_threshold": 3}}
+        with meanwhile(table.client, store_key("north"), lambda: self.rename(table)) as done:
+            response = client.patch("/platform/stores/north", headers=operator.headers, json=body)
+        assert done == [None]
+        assert response.status_code == 200, response.text
+        store = table.get(store_key("north"))
+        assert store is not None
+        assert store["name"] == "North, renamed"  # the rename is kept
+        assert store["settings"]["low_stock_threshold"] == 3
+        assert store["settings"]["currency"] == "SEK"
+        assert store["version"] == 3
+        assert response.json()["name"] == "North, renamed"
+        assert response.headers["etag"] == '"3"'
+
+    @pytest.mark.usefixtures("north")
+    def test_with_if_match_it_is_412_and_only_the_other_change_is_made(
+        self, client: TestClient, table: Table, operator: Account
+    ) -> None:
+        before = table.get(store_key("north"))
+        assert before is not None
+        headers = operator.headers | {"If-Match": '"1"'}
+        body = {"settings": {"low_stock_threshold": 3}}
+        with meanwhile(table.client, store_key("north"), lambda: self.rename(table)):
+            response = client.patch("/platform/stores/north", headers=headers, json=body)
+        assert_problem(response, 412)
+        store = table.get(store_key("north"))
+        assert store is not None
+        assert (store["name"], store["version"]) == ("North, renamed", 2)
+        assert store["settings"] == before["settings"]
+
+
+class TestUsers:
+    def test_a_role_change_meeting_another_is_409_and_the_other_stands(
+        self, client: TestClient, table: Table, admin: Account, accounts: Accounts
+    ) -> None:
+        user = accounts.make()
+
+        def made_stock_manager() -> None:
+            users.change_role(
+                table, user=stored_user(table, user.id), role=Role.STOCK_MANAGER, now=now_iso()
+            )
+
+        with meanwhile(table.client, table.keys.user(user.id), made_stock_manager) as done:
+            response = client.patch(
+                f"/admin/users/{user.id}/role", headers=admin.headers, json={"role": "admin"}
+            )
+        assert done == [None]
+        assert_problem(response, 409, "user_changed")
+        assert stored_user(table, user.id).role == Role.STOCK_MANAGER
+        check_invariants(table)  # the admin counter still counts one admin
+
+    def test_a_role_change_of_a_user_removed_meanwhile_is_404(
+        self, client: TestClient, table: Table, admin: Account, accounts: Accounts
+    ) -> None:
+        user = accounts.make()
+
+        def removed() -> None:
+            users.delete(table, user=stored_user(table, user.id), actor_id=admin.id, now=now_iso())
+
+        with meanwhile(table.client, table.keys.user(user.id), removed):
+            response = client.patch(
+                f"/admin/users/{user.id}/role", headers=admin.headers, json={"role": "admin"}
+            )
+        assert_problem(response, 404)
+        assert users.get(table, user_id=user.id) is None
+        check_invariants(table)  # no admin counted for the user who is gone
+
+    def test_a_password_change_meeting_another_is_409_and_the_other_password_holds(
+        self, client: TestClient, table: Table, accounts: Accounts
+    ) -> None:
+        user = accounts.make()
+        settings = get_settings()
+
+        def other_password() -> None:
+            users.set_password(
+                table,
+                user=stored_user(table, user.id),
+                password_hash=security.hash_password("the other passphrase", settings),
+                keep_session=None,
+                now=now_iso(),
+            )
+
+        body = {"current_password": user.password, "new_password": "a brand new passphrase"}
+        with meanwhile(table.client, table.keys.user(user.id), other_password):
+            response = client.post("/auth/password", headers=user.headers, json=body)
+        assert_problem(response, 409, "user_changed")
+        stored = stored_user(table, user.id)
+        assert security.verify_password(stored.password_hash, "the other passphrase", settings)
+        assert stored.credentials == 1  # one change made, not two
+        log_in = {"username": user.email, "password": "a brand new passphrase"}
+        assert_problem(client.post("/auth/login", data=log_in), 401)
+
+
+class TestSessions:
+    def test_two_refreshes_of_one_token_that_both_read_first_end_the_session(
+        self, client: TestClient, table: Table, accounts: Accounts
+    ) -> None:
+        """Both read the session with the token current; the one that writes second finds it
+        rotated, which is what a replayed token looks like: the session ends, and the pair the
+        first refresh got dies with it."""
+        user = accounts.make()
+        claims = security.decode_token(
+            user.refresh_token, expected_type="refresh", store="default", settings=get_settings()
+        )
+        session = table.keys.session(user.id, claims.session_id)
+
+        def other_refresh() -> Any:
+            return auth.refresh(table, refresh_token=user.refresh_token)
+
+        with meanwhile(table.client, session, other_refresh) as done:
+            response = client.post("/auth/refresh", json={"refresh_token": user.refresh_token})
+        assert_problem(response, 401)
+        [first] = done  # the other refresh won its write
+        assert table.get(session) is None
+        again = client.post("/auth/refresh", json={"refresh_token": first.refresh_token})
+        assert_problem(again, 401)
+        me = client.get("/auth/me", headers={"Authorization": f"Bearer {first.access_token}"})
+        assert_problem(me, 401)
+
+
+class TestWebhooks:
+    def test_a_webhook_removed_twice_at_once_is_removed_once(
+        self, client: TestClient, table: Table, admin: Account
+    ) -> None:
+        body = {"url": "http://127.0.0.1:9/hook", "events": ["OrderPlaced"]}
+        created = client.post("/admin/webhooks", headers=admin.headers, json=body)
+        assert created.status_code == 201, created.text
+        hook_id = created.json()["id"]
+        key = table.keys.webhook(hook_id)
+
+        def removed_by_another_admin() -> None:
+            webhooks.delete(table, webhooks.get(table, hook_id), actor_id="someone-else")
+
+        with meanwhile(table.client, key, removed_by_another_admin) as done:
+            response = client.delete(f"/admin/webhooks/{hook_id}", headers=admin.headers)
+        assert done == [None]
+        assert_problem(response, 404)
+        assert table.get(key) is None
+        counter = table.get(table.keys.webhook_counter())
+        assert counter is not None
+        assert int(counter["webhooks"]) == 0  # lowered once
+        removal = table.get(table.keys.webhook_removal(hook_id))
+        assert removal is not None
+        assert removal["removed_by"] == "someone-else"
