@@ -132,6 +132,17 @@ def check_skus_free(table: Table, skus: Sequence[str]) -> None:
             raise SkuTakenError(f"SKU {sku} is already in use.")
 
 
+def _sku_as_written(actions: list[tx.Action], claim: tx.Action) -> str:
+    """A claim's SKU as its product (written beside it) spells it: the claim's key holds it
+    casefolded."""
+    owner = claim["Put"]["Item"]["product_id"]
+    for action in actions:
+        item = action.get("Put", {}).get("Item", {})
+        if item.get("id") == owner and "sku" in item:
+            return str(item["sku"]["S"])
+    return str(claim["Put"]["Item"]["PK"]["S"]).rsplit("#", 1)[-1]  # pragma: no cover
+
+
 def write_new(table: Table, actions: list[tx.Action]) -> None:
     """Write the actions of new products (or variants), all or nothing: SkuTakenError when
     one of their SKUs is taken, ProductChangedError when their product is gone."""
@@ -142,7 +153,7 @@ def write_new(table: Table, actions: list[tx.Action]) -> None:
             n for n, a in enumerate(actions) if _claims_sku(a) and cancelled.condition_failed(n)
         ]
         if taken:
-            sku = actions[taken[0]]["Put"]["Item"]["PK"]["S"].rsplit("#", 1)[-1]
+            sku = _sku_as_written(actions, actions[taken[0]])
             raise SkuTakenError(f"SKU {sku} is already in use.") from cancelled
         if cancelled.any_condition_failed:
             raise ProductChangedError from cancelled

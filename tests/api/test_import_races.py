@@ -11,10 +11,20 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.core.roles import Role
+from app.db.table import Table
 from app.transfer import upsert
-from tests.api.test_imports import csv_bytes, movements, product, run_import
+from tests.api.test_imports import (
+    catalog_items,
+    csv_bytes,
+    movements,
+    product,
+    run_import,
+    shirt_rows,
+)
 from tests.support.accounts import Accounts
 from tests.support.catalog import create_product
+from tests.support.faults import meanwhile
+from tests.support.invariants import check_invariants
 
 pytestmark = pytest.mark.dynamodb
 
@@ -142,3 +152,54 @@ def test_the_same_chunk_run_twice_at_once_writes_each_product_once(
         ("initial", 2),
     ]
     _ledger_sums_to_stock(client, admin, desk["id"])
+
+
+def test_a_new_sku_taken_by_a_product_made_meanwhile_updates_that_product(
+    client: TestClient, accounts: Accounts, table: Table
+) -> None:
+    """Rows are upserted by SKU: the row found no product with its SKU, and an admin made
+    one just before the row's product was written. The row is read again and updates that
+    product rather than failing or making a second one."""
+    admin = accounts.make(Role.ADMIN)
+    made: list[dict[str, Any]] = []
+
+    def an_admin_makes_the_mug() -> None:
+        made.append(create_product(client, admin, name="Mug", sku="MUG-1", price="10.00", stock=4))
+
+    mug = {"handle": "mug", "name": "Mug", "category": "Kitchen", "sku": "MUG-1"}
+    with meanwhile(table.client, table.keys.sku("MUG-1"), an_admin_makes_the_mug) as done:
+        report = run_import(client, admin, csv_bytes([mug | {"price": "12.50", "stock": "6"}]))
+    assert done == [None]
+    assert _totals(report) == (0, 1, 0, 0), report
+    [found] = client.get("/products", params={"q": "MUG-1"}).json()["items"]
+    assert found["id"] == made[0]["id"]
+    after = product(client, found["id"])
+    assert (after["price"], after["stock"], after["category"]) == ("12.50", 6, "Kitchen")
+    assert [(m["kind"], m["delta"]) for m in movements(client, admin, found["id"])] == [
+        ("set", 2),
+        ("initial", 4),
+    ]
+    check_invariants(table)
+
+
+def test_a_variant_sku_taken_meanwhile_fails_the_product_s_rows_and_writes_none(
+    client: TestClient, accounts: Accounts, table: Table
+) -> None:
+    admin = accounts.make(Role.ADMIN)
+    rows = shirt_rows()
+    taken = rows[2]["sku"]  # M / Blue
+
+    def another_product_takes_it() -> None:
+        create_product(client, admin, name="Blue socks", sku=taken, price="4.00", stock=1)
+
+    before = catalog_items(table)
+    with meanwhile(table.client, table.keys.sku(taken), another_product_takes_it):
+        report = run_import(client, admin, csv_bytes(rows))
+    assert _totals(report) == (0, 0, 0, 4), report
+    assert {e["column"] for e in report["errors"]} == {"sku"}
+    assert all(taken in e["message"] for e in report["errors"]), report["errors"]
+    assert client.get("/products", params={"q": "TEE-S-Red"}).json()["items"] == []
+    [socks] = client.get("/products", params={"q": taken}).json()["items"]
+    assert socks["name"] == "Blue socks"
+    assert len(catalog_items(table)) > len(before)  # the socks, and nothing of the tee
+    check_invariants(table)

@@ -18,6 +18,7 @@ from app.products import repository
 from app.transfer import csv_format, import_chunks, imports, runner, upsert
 from tests.support.accounts import Account, Accounts
 from tests.support.catalog import create_product
+from tests.support.invariants import scan
 
 pytestmark = pytest.mark.dynamodb
 
@@ -66,6 +67,12 @@ def by_sku(client: TestClient, sku: str) -> dict[str, Any]:
     items = client.get("/products", params={"q": sku}).json()["items"]
     assert len(items) == 1, items
     return product(client, items[0]["id"])
+
+
+def catalog_items(table: Table) -> list[dict[str, Any]]:
+    """Every item of the table but the import jobs' own records."""
+    jobs = table.keys.job_partition("")
+    return [item for item in scan(table) if not item["PK"].startswith(jobs)]
 
 
 def movements(client: TestClient, admin: Account, product_id: str) -> list[dict[str, Any]]:
@@ -438,6 +445,41 @@ def test_a_product_with_options_is_imported_variant_by_variant(
     url = client.get(f"/admin/exports/{export_id}", headers=admin.headers).json()["url"]
     round_trip = run_import(client, admin, httpx.get(url).content)
     assert (round_trip["rows_total"], round_trip["unchanged"], round_trip["failed"]) == (5, 5, 0)
+
+
+def test_rows_with_options_for_a_product_without_them_fail_and_change_nothing(
+    client: TestClient, accounts: Accounts, table: Table
+) -> None:
+    """A shop adding sizes to a plain product through the file: the handle names a product
+    without options, so its rows are refused, not half-applied (the API's variant routes
+    turn a product into one with options)."""
+    admin = accounts.make(Role.ADMIN)
+    plain = [{"handle": "tee", "name": "Tee", "category": "Clothes", "sku": "TEE", "price": "20"}]
+    assert run_import(client, admin, csv_bytes(plain))["created"] == 1
+    tee = by_sku(client, "TEE")
+    before = catalog_items(table)
+
+    report = run_import(client, admin, csv_bytes(shirt_rows()))
+    assert (report["created"], report["updated"], report["failed"]) == (0, 0, 4), report
+    assert {(e["column"], e["message"]) for e in report["errors"]} == {
+        ("option1_name", "the product has no options; its rows name some")
+    }
+    assert product(client, tee["id"]) == tee
+    assert client.get("/products", params={"q": "TEE-S-Blue"}).json()["items"] == []
+    assert catalog_items(table) == before
+
+
+def test_a_dry_run_counts_a_change_to_a_product_and_writes_nothing(
+    client: TestClient, accounts: Accounts, table: Table
+) -> None:
+    admin = accounts.make(Role.ADMIN)
+    cup = create_product(client, admin, name="Cup", sku="CUP-1", price="3.00", stock=2)
+    row = {"handle": "c", "name": "Cup", "category": cup["category"], "sku": "CUP-1"}
+    before = catalog_items(table)
+    report = run_import(client, admin, csv_bytes([row | {"price": "4.00"}]), dry_run=True)
+    assert (report["created"], report["updated"], report["unchanged"]) == (0, 1, 0), report
+    assert product(client, cup["id"]) == cup
+    assert catalog_items(table) == before
 
 
 def test_a_rename_whose_variants_do_not_fit_beside_the_change_renames_them_right_after(

@@ -218,6 +218,7 @@ def test_a_product_too_big_for_one_transaction_refused_half_way_is_removed_again
     big = many_variants(["XS", "S", "M", "L", "XL"])
     refused = client.post("/products", headers=admin.headers, json=tshirt_body(**big))
     assert_problem(refused, 409, "sku_taken")
+    assert "BIG-XL-Grey" in refused.json()["detail"]  # as written, not as its key holds it
     left = [item for item in scan(table) if item not in before]
     assert {item["SK"].split("#")[0] for item in left} == {"LEDGER", "REMOVED", "clothes"}
     assert [int(c["product_count"]) for c in left if c["SK"] == "clothes"] == [0]
