@@ -20,11 +20,18 @@ from typing import Any
 from pydantic import TypeAdapter, ValidationError
 
 from app.core.money import Currency
-from app.products.schemas import Description, Label, Name, ProductStatus, Sku, Stock
+from app.products.schemas import (
+    MAX_OPTIONS,
+    MAX_VARIANTS,
+    Description,
+    Label,
+    Name,
+    ProductStatus,
+    Sku,
+    Stock,
+)
 from app.transfer.csv_format import COLUMNS, TAG_SEPARATOR
 
-MAX_VARIANTS = 100
-MAX_OPTIONS = 3
 REQUIRED = ("handle", "name", "category", "price")
 PRODUCT_FIELDS = ("name", "description", "category", "tags", "status")
 

@@ -503,6 +503,50 @@ def test_variants_are_added_changed_and_removed_with_if_match(
     )
 
 
+def test_variant_edits_that_do_not_fit_the_product_are_refused_and_change_nothing(
+    client: TestClient, accounts: Accounts, table: Any
+) -> None:
+    """Options other than the product's, another product's variant, the last variant, and
+    a variant past the hundredth: each a problem naming why, and the table as it was."""
+    admin = accounts.make(Role.ADMIN)
+    shirt = make_tshirt(client, admin)
+    base = f"/products/{shirt['id']}/variants"
+    body = {"sku": "TS-XL", "options": {"Size": "XL"}, "price": "25.00", "stock": 1}
+    one = make_tshirt(
+        client,
+        admin,
+        options=[{"name": "Size", "values": ["M"]}],
+        variants=[{"sku": "ONE-M", "options": {"Size": "M"}, "price": "9.00", "stock": 2}],
+    )
+    sizes, colours = [str(n) for n in range(20)], ["Blue", "Red", "Green", "Black", "White"]
+    hundred = {
+        "options": [{"name": "Size", "values": sizes}, {"name": "Colour", "values": colours}],
+        "variants": [
+            {"sku": f"C-{s}-{c}", "options": {"Size": s, "Colour": c}, "price": "9.00"}
+            for s in sizes
+            for c in colours
+        ],
+    }
+    full = make_tshirt(client, admin, **hundred)
+    assert len(full["variants"]) == 100
+    before = scan(table)
+
+    missing_colour = client.post(base, headers=admin.headers, json=body)
+    assert "Size, Colour" in assert_problem(missing_colour, 422, "variant_options")["detail"]
+    elsewhere = one["variants"][0]["id"]
+    assert_problem(
+        client.patch(f"{base}/{elsewhere}", headers=admin.headers, json={"price": "1.00"}),
+        404,
+        "variant_not_found",
+    )
+    last = client.delete(f"/products/{one['id']}/variants/{elsewhere}", headers=admin.headers)
+    assert_problem(last, 409, "last_variant")
+    one_more = body | {"sku": "C-20-Blue", "options": {"Size": "20", "Colour": "Blue"}}
+    too_many = client.post(f"/products/{full['id']}/variants", headers=admin.headers, json=one_more)
+    assert "100" in assert_problem(too_many, 422, "variant_options")["detail"]
+    assert scan(table) == before
+
+
 def test_an_export_writes_a_row_per_variant(client: TestClient, accounts: Accounts) -> None:
     import io
 
