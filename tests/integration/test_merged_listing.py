@@ -10,7 +10,6 @@ continuing after the last one shown would skip the unread ones for good.
 
 from __future__ import annotations
 
-
 import pytest
 
 from app.db.sharding import MergedListing, merged_page
