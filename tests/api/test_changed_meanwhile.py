@@ -21,9 +21,12 @@ from app.core.roles import Role
 from app.core.timeutil import now_iso
 from app.db.keys import store_key
 from app.db.table import Table
+from app.products import service as products
+from app.products.schemas import ProductUpdate
 from app.stores import repository as stores
 from app.webhooks import repository as webhooks
 from tests.support.accounts import Account, Accounts
+from tests.support.catalog import create_product
 from tests.support.faults import meanwhile
 from tests.support.http import assert_problem
 from tests.support.invariants import check_invariants
@@ -153,6 +156,37 @@ class TestUsers:
         assert stored.credentials == 1  # one change made, not two
         log_in = {"username": user.email, "password": "a brand new passphrase"}
         assert_problem(client.post("/auth/login", data=log_in), 401)
+
+
+class TestProducts:
+    def test_a_removal_meeting_a_move_to_another_category_removes_it_from_that_one(
+        self, client: TestClient, table: Table, admin: Account
+    ) -> None:
+        """The removal read the product in Tools; an edit moved it to Garden just before the
+        removal was written: it is read again, and Garden's count is the one lowered."""
+        lamp = create_product(client, admin, name="Lamp", category="Tools", stock=3)
+        create_product(client, admin, name="Rake", category="Tools")
+
+        def moved_to_garden() -> None:
+            products.update(
+                table,
+                lamp["id"],
+                ProductUpdate(category="Garden"),
+                if_match=None,
+                actor_id=admin.id,
+            )
+
+        with meanwhile(table.client, table.keys.product(lamp["id"]), moved_to_garden) as done:
+            response = client.delete(f"/products/{lamp['id']}", headers=admin.headers)
+        assert done == [None]
+        assert response.status_code == 204, response.text
+        assert table.get(table.keys.product(lamp["id"])) is None
+        counts = {
+            c["category"]: c["product_count"] for c in client.get("/categories").json()["items"]
+        }
+        assert counts.get("Tools") == 1
+        assert counts.get("Garden", 0) == 0
+        check_invariants(table)  # category counts, SKU claims, buckets: none left behind
 
 
 class TestSessions:

@@ -145,6 +145,28 @@ class TestPlace:
         assert stock_of(table, anvil["id"]) == 5
         assert item_count(table) == before
 
+    def test_a_variant_a_product_without_options_does_not_have_is_422_and_sells_nothing(
+        self, client: TestClient, table: Table, buyer: Account, products: list[dict[str, Any]]
+    ) -> None:
+        anvil, bolt, _ = products
+        before = item_count(table)
+        lines = [
+            {"product_id": bolt["id"], "quantity": 1},
+            {"product_id": anvil["id"], "variant_id": bolt["id"], "quantity": 1},
+        ]
+        body = assert_problem(
+            client.post("/orders", headers=buyer.headers, json={"items": lines}),
+            422,
+            "unknown_variant",
+        )
+        assert body["detail"] == f"Anvil has no variant {bolt['id']}."
+        assert (stock_of(table, anvil["id"]), stock_of(table, bolt["id"])) == (5, 1000)
+        assert item_count(table) == before
+        own = {"product_id": anvil["id"], "variant_id": anvil["id"], "quantity": 1}
+        placed = client.post("/orders", headers=buyer.headers, json={"items": [own]})
+        assert placed.status_code == 201, placed.text  # its one variant is itself
+        assert stock_of(table, anvil["id"]) == 4
+
     def test_mixed_currencies_are_422(
         self,
         client: TestClient,

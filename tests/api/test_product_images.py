@@ -13,9 +13,11 @@ from fastapi.testclient import TestClient
 
 from app.core.roles import Role
 from app.db.table import Table
+from app.products import service as products
 from app.products.images import s3_client
 from tests.support.accounts import Account, Accounts
 from tests.support.catalog import create_product
+from tests.support.faults import meanwhile
 from tests.support.http import assert_problem
 from tests.support.s3_policy import decode_policy, s3_would_accept, signature_is_valid
 
@@ -301,6 +303,30 @@ def test_a_product_deleted_before_the_confirmation_keeps_no_image(
     upload(grant, PNG)
     assert client.delete(f"/products/{product['id']}", headers=admin.headers).status_code == 204
     assert_problem(confirm(client, admin, product["id"], grant["upload_key"]), 404)
+
+
+def test_a_product_deleted_while_its_image_is_confirmed_keeps_no_image(
+    client: TestClient,
+    table: Table,
+    admin: Account,
+    product: dict[str, Any],
+    bucket: str,
+    s3_endpoint: str,
+) -> None:
+    """The image is checked and stored, then the product is removed just before it is
+    pointed at it: a 404, and the stored image goes too (no object without its product)."""
+    grant = request_upload(client, admin, product["id"]).json()
+    assert upload(grant, PNG).status_code == 204
+
+    def removed_meanwhile() -> None:
+        products.delete(table, product["id"], actor_id=admin.id)
+
+    with meanwhile(table.client, table.keys.product(product["id"]), removed_meanwhile) as done:
+        response = confirm(client, admin, product["id"], grant["upload_key"])
+    assert done == [None]
+    assert_problem(response, 404)
+    assert table.get(table.keys.product(product["id"])) is None
+    assert bucket_keys(s3_endpoint, bucket) == []
 
 
 @pytest.mark.parametrize(
