@@ -208,6 +208,15 @@ class TestPlatform:
         for host, slug in (("north.example", "north"), ("south.example", "south")):
             assert client.get("/store", headers={"Host": host}).json()["slug"] == slug
 
+    def test_changing_a_store_that_does_not_exist_is_404_and_makes_none(
+        self, client: TestClient, table: Table, operator: Account
+    ) -> None:
+        patched = client.patch(
+            "/platform/stores/nowhere", headers=operator.headers, json={"name": "Nowhere"}
+        )
+        assert_problem(patched, 404)
+        assert table.get(store_key("nowhere")) is None
+
     @pytest.mark.parametrize(
         "body",
         [

@@ -345,6 +345,42 @@ def test_back_in_stock_mails_each_asker_once_when_it_is_back(
     assert requests == []
 
 
+def test_back_in_stock_mails_only_those_still_asking_who_want_it(
+    streamed: Table, client: TestClient, accounts: Accounts, outbox: Path
+) -> None:
+    """One shopper takes the request back, one opts out of such mail after asking, one had
+    opted out before asking (asking again undoes it): only the last is mailed."""
+    from app.auth import repository as users
+    from app.events.publishing import LogPublisher
+    from tests.support.mail import mails
+
+    admin = accounts.make(Role.ADMIN)
+    lamp = create_product(client, admin, name="Moon Lamp", stock=0)
+    withdrawn, opted_out, came_back = accounts.make(), accounts.make(), accounts.make()
+    users.set_mail_opt_out(streamed, user_id=came_back.id, topic="back_in_stock", opted_out=True)
+    path = f"/products/{lamp['id']}/back-in-stock"
+    for shopper in (withdrawn, opted_out, came_back):
+        assert client.post(path, headers=shopper.headers).status_code == 204
+    users.set_mail_opt_out(streamed, user_id=opted_out.id, topic="back_in_stock", opted_out=True)
+    assert client.delete(path, headers=withdrawn.headers).status_code == 204
+    assert client.delete(path, headers=withdrawn.headers).status_code == 204  # none: fine
+    unknown = "/products/00000000-0000-0000-0000-000000000000/back-in-stock"
+    assert client.delete(unknown, headers=withdrawn.headers).status_code == 404
+    assert client.delete(path).status_code == 401
+
+    restock = {"delta": 5, "reason": "delivery"}
+    adjusted = client.post(
+        f"/inventory/{lamp['id']}/adjustments", headers=admin.headers, json=restock
+    )
+    assert adjusted.status_code == 200, adjusted.text
+    EventsOut(LogPublisher(), streamed.for_store).process(stream_records(streamed))
+    assert [m["To"] for m in mails(outbox)] == [came_back.email]
+    requests = streamed.query_page(
+        streamed.keys.product_partition(lamp["id"]), sort=Sort.begins_with(NOTIFY_PREFIX), limit=10
+    )[0]
+    assert requests == []  # the opted-out shopper's request is spent too, unmailed
+
+
 def test_a_count_and_a_spread_name_their_stock_changes_and_who_made_them(
     streamed: Table, client: TestClient, accounts: Accounts
 ) -> None:
