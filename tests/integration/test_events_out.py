@@ -205,6 +205,26 @@ def test_eventbridge_gets_ten_entries_a_call_and_failed_entries_come_back() -> N
     assert json.loads(sent["Detail"]) == {"event_id": "e0", "store": "default", "n": 0}
 
 
+def test_a_put_events_call_that_fails_outright_returns_its_events_and_the_rest_go_on() -> None:
+    """A throttled or failed call is its ten events to retry (the stream batch comes back
+    from the first of them); the next ten are still sent."""
+    import boto3
+
+    client = boto3.client("events", region_name="us-east-1")
+    publisher = EventBridgePublisher("catalog-dev-bus", client=client)
+    events = [event(n) for n in range(12)]
+    with Stubber(client) as stub:
+        stub.add_client_error("put_events", "ThrottlingException", http_status_code=400)
+        stub.add_response(
+            "put_events",
+            {"FailedEntryCount": 0, "Entries": [{"EventId": "y"}] * 2},
+            {"Entries": [publisher.entry(e) for e in events[10:]]},
+        )
+        failed = publisher.publish(events)
+        stub.assert_no_pending_responses()
+    assert [e.id for e in failed] == [f"e{n}" for n in range(10)]
+
+
 def test_the_audit_log_says_who_changed_what_newest_first(
     streamed: Table, client: TestClient, accounts: Accounts
 ) -> None:
