@@ -29,7 +29,7 @@ from tests.support.accounts import Account, Accounts
 from tests.support.catalog import create_product
 from tests.support.faults import meanwhile
 from tests.support.http import assert_problem
-from tests.support.invariants import check_invariants
+from tests.support.invariants import check_invariants, scan
 
 
 @pytest.fixture
@@ -187,6 +187,26 @@ class TestProducts:
         assert counts.get("Tools") == 1
         assert counts.get("Garden", 0) == 0
         check_invariants(table)  # category counts, SKU claims, buckets: none left behind
+
+    def test_a_stock_change_meeting_the_product_s_removal_is_404_and_records_nothing(
+        self, client: TestClient, table: Table, admin: Account
+    ) -> None:
+        lamp = create_product(client, admin, name="Lamp", stock=3)
+
+        def removed() -> None:
+            products.delete(table, lamp["id"], actor_id=admin.id)
+
+        bucket = table.keys.stock_bucket(lamp["id"], 0)
+        delivery = {"delta": 2, "reason": "a delivery"}
+        with meanwhile(table.client, bucket, removed) as done:
+            response = client.post(
+                f"/inventory/{lamp['id']}/adjustments", headers=admin.headers, json=delivery
+            )
+        assert done == [None]
+        assert_problem(response, 404)
+        assert table.get(bucket) is None
+        assert [i for i in scan(table) if i.get("reason") == "a delivery"] == []
+        check_invariants(table)
 
 
 class TestSessions:
