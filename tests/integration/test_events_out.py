@@ -172,6 +172,20 @@ def event(n: int, kind: str = "StockChanged") -> CatalogEvent:
     )
 
 
+def _the_last_two_sent(
+    stub: Stubber, publisher: EventBridgePublisher, events: list[CatalogEvent]
+) -> list[CatalogEvent]:
+    """Publish twelve events, the second call (the last two) succeeding: what failed."""
+    stub.add_response(
+        "put_events",
+        {"FailedEntryCount": 0, "Entries": [{"EventId": "y"}] * 2},
+        {"Entries": [publisher.entry(e) for e in events[10:]]},
+    )
+    failed = publisher.publish(events)
+    stub.assert_no_pending_responses()
+    return failed
+
+
 def test_eventbridge_gets_ten_entries_a_call_and_failed_entries_come_back() -> None:
     import boto3
 
@@ -188,13 +202,7 @@ def test_eventbridge_gets_ten_entries_a_call_and_failed_entries_come_back() -> N
             },
             {"Entries": first},
         )
-        stub.add_response(
-            "put_events",
-            {"FailedEntryCount": 0, "Entries": [{"EventId": "y"}] * 2},
-            {"Entries": [publisher.entry(e) for e in events[10:]]},
-        )
-        failed = publisher.publish(events)
-        stub.assert_no_pending_responses()
+        failed = _the_last_two_sent(stub, publisher, events)
     assert [e.id for e in failed] == ["e9"]
     sent = first[0]
     assert (sent["Source"], sent["DetailType"], sent["EventBusName"]) == (
@@ -215,13 +223,7 @@ def test_a_put_events_call_that_fails_outright_returns_its_events_and_the_rest_g
     events = [event(n) for n in range(12)]
     with Stubber(client) as stub:
         stub.add_client_error("put_events", "ThrottlingException", http_status_code=400)
-        stub.add_response(
-            "put_events",
-            {"FailedEntryCount": 0, "Entries": [{"EventId": "y"}] * 2},
-            {"Entries": [publisher.entry(e) for e in events[10:]]},
-        )
-        failed = publisher.publish(events)
-        stub.assert_no_pending_responses()
+        failed = _the_last_two_sent(stub, publisher, events)
     assert [e.id for e in failed] == [f"e{n}" for n in range(10)]
 
 
