@@ -5,6 +5,7 @@ stream's batch is retried rather than deliveries lost."""
 from __future__ import annotations
 
 import json
+import time
 from typing import Any
 
 import boto3
@@ -70,3 +71,49 @@ def test_the_stack_s_queue_is_used_where_one_is_configured(
     queue = queues.delivery_queue()
     assert isinstance(queue, SqsDeliveries)
     assert queue.queue_url == "https://sqs.us-east-1.amazonaws.com/1/deliveries"
+
+
+def test_under_make_run_a_delivery_is_tried_again_when_due_and_a_dead_one_is_kept() -> None:
+    """The local queue keeps SQS's schedule with its own clock: a retry waits its delay, an
+    attempt that raises waits 60 s, a dead delivery stays in `dead`."""
+    import threading
+
+    from app.webhooks.delivery import Outcome
+    from app.webhooks.queues import LocalDeliveries
+
+    now = [0.0]
+    plans: dict[str, list[Any]] = {
+        "ev-a": [RuntimeError("receiver unreachable"), Outcome("retry", 5), Outcome("delivered")],
+        "ev-b": [Outcome("dead")],
+    }
+    tried: list[tuple[str, float]] = []
+    settled = threading.Semaphore(0)
+
+    def attempt(message: dict[str, Any]) -> Outcome:
+        tried.append((message["event_id"], now[0]))
+        settled.release()
+        step = plans[message["event_id"]].pop(0)
+        if isinstance(step, Exception):
+            raise step
+        return step  # type: ignore[no-any-return]
+
+    queue = LocalDeliveries(attempt, clock=lambda: now[0])
+
+    def after(seconds: float, attempts: int, *, then_pending: int) -> None:
+        now[0] += seconds
+        queue.send([])  # wakes the worker to look at the clock again
+        for _ in range(attempts):
+            assert settled.acquire(timeout=5)
+        deadline = time.monotonic() + 5  # the worker files each outcome after its attempt
+        while queue.pending() != then_pending or (attempts and len(queue.dead) < 1):
+            assert time.monotonic() < deadline, (queue.pending(), queue.dead)
+            time.sleep(0.001)
+
+    queue.send([{"event_id": "ev-a"}, {"event_id": "ev-b"}])
+    after(0, 2, then_pending=1)
+    after(59, 0, then_pending=1)  # the raising attempt waits 60 s
+    assert [event for event, _ in tried] == ["ev-a", "ev-b"]
+    after(1, 1, then_pending=1)
+    after(5, 1, then_pending=0)
+    assert tried == [("ev-a", 0), ("ev-b", 0), ("ev-a", 60), ("ev-a", 65)]
+    assert queue.dead == [{"event_id": "ev-b"}]
