@@ -208,6 +208,44 @@ class TestProducts:
         assert [i for i in scan(table) if i.get("reason") == "a delivery"] == []
         check_invariants(table)
 
+    def test_a_variant_selling_out_while_its_product_is_renamed_still_lists_it_sold_out(
+        self, client: TestClient, table: Table, admin: Account, accounts: Accounts
+    ) -> None:
+        """The last unit of the only variant in stock sells; as its product's availability
+        is about to follow, a rename moves the product on: the follow-up reads it again, and
+        the listing says sold out under the new name."""
+        body = {
+            "name": "Tee",
+            "category": "Clothes",
+            "options": [{"name": "Size", "values": ["S", "M"]}],
+            "variants": [
+                {"sku": "T-S", "options": {"Size": "S"}, "price": "9.00", "stock": 1},
+                {"sku": "T-M", "options": {"Size": "M"}, "price": "9.00", "stock": 0},
+            ],
+        }
+        tee = client.post("/products", headers=admin.headers, json=body).json()
+        small = next(v for v in tee["variants"] if v["sku"] == "T-S")
+        buyer = accounts.make()
+
+        def renamed() -> None:
+            products.update(
+                table,
+                tee["id"],
+                ProductUpdate(name="Organic tee"),
+                if_match=None,
+                actor_id=admin.id,
+            )
+
+        line = {"product_id": tee["id"], "variant_id": small["id"], "quantity": 1}
+        with meanwhile(table.client, table.keys.product(tee["id"]), renamed) as done:
+            bought = client.post("/orders", headers=buyer.headers, json={"items": [line]})
+        assert done == [None]
+        assert bought.status_code == 201, bought.text
+        [listed] = client.get("/products", params={"q": "organic"}).json()["items"]
+        assert (listed["name"], listed["in_stock"]) == ("Organic tee", False)
+        assert client.get(f"/products/{tee['id']}").json()["in_stock"] is False
+        check_invariants(table)
+
 
 class TestSessions:
     def test_two_refreshes_of_one_token_that_both_read_first_end_the_session(
