@@ -5,6 +5,7 @@ stock."""
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 import pytest
@@ -12,7 +13,8 @@ from fastapi.testclient import TestClient
 
 from app.core.roles import Role
 from app.db.table import Table
-from app.transfer import upsert
+from app.transfer import import_chunks, jobs, upsert
+from app.transfer.validation import Problem
 from tests.api.test_imports import (
     catalog_items,
     csv_bytes,
@@ -203,3 +205,30 @@ def test_a_variant_sku_taken_meanwhile_fails_the_product_s_rows_and_writes_none(
     assert socks["name"] == "Blue socks"
     assert len(catalog_items(table)) > len(before)  # the socks, and nothing of the tee
     check_invariants(table)
+
+
+def test_two_chunks_counted_at_once_keep_every_count_and_the_report_s_limit(
+    table: Table, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Chunk 1 is counted between chunk 0's read of the job and its write: chunk 0 reads
+    again, adds its counts to both, and keeps only as many of its problems as the report
+    still has room for (here 3 in all)."""
+    monkeypatch.setattr(import_chunks, "MAX_ERRORS", 3)
+    planned = {"status": "running", "chunks_total": 2, "errors_count": 0}  # as imports.py plans
+    jobs.create(table, job_id="job-1", kind="import", actor_id="a", **planned)
+
+    def problems(*rows: int) -> list[Problem]:
+        return [Problem(row, "sku", f"row {row}") for row in rows]
+
+    def the_other_chunk_counted() -> None:
+        import_chunks._count(table, "job-1", 1, Counter(updated=1, failed=2), problems(8, 9))
+
+    marker = table.keys.import_chunk("job-1", 0)
+    with meanwhile(table.client, marker, the_other_chunk_counted) as done:
+        import_chunks._count(table, "job-1", 0, Counter(created=3, failed=2), problems(2, 3))
+    assert done == [None]
+    job = jobs.get(table, "job-1", "import")
+    totals = {name: int(job[name]) for name in ("created", "updated", "failed", "processed")}
+    assert totals == {"created": 3, "updated": 1, "failed": 4, "processed": 8}
+    assert (int(job["chunks_done"]), int(job["errors_count"])) == (2, 3)
+    assert [problem["row"] for problem in job["write_errors"]] == [8, 9, 2]
