@@ -208,6 +208,39 @@ class TestProducts:
         assert [i for i in scan(table) if i.get("reason") == "a delivery"] == []
         check_invariants(table)
 
+    def test_a_restock_meeting_an_edit_of_its_product_keeps_both(
+        self, client: TestClient, table: Table, admin: Account
+    ) -> None:
+        """Stock from 0 to 5 puts the product back in stock (its item changes with the
+        bucket); an edit of its fields lands on it first. The stock change asks only that the
+        product exists with the buckets it was planned over, so both stand: the edit, the
+        stock with one ledger entry, and the listing in stock."""
+        lamp = create_product(client, admin, name="Lamp", stock=0)
+
+        def edited() -> None:
+            products.update(
+                table,
+                lamp["id"],
+                ProductUpdate(description="Brass"),
+                if_match=None,
+                actor_id=admin.id,
+            )
+
+        delivery = {"delta": 5, "reason": "a delivery"}
+        with meanwhile(table.client, table.keys.product(lamp["id"]), edited) as done:
+            response = client.post(
+                f"/inventory/{lamp['id']}/adjustments", headers=admin.headers, json=delivery
+            )
+        assert done == [None]
+        assert response.status_code == 200, response.text
+        after = client.get(f"/products/{lamp['id']}").json()
+        assert (after["description"], after["stock"], after["in_stock"]) == ("Brass", 5, True)
+        [listed] = client.get("/products", params={"q": "lamp"}).json()["items"]
+        assert listed["in_stock"] is True
+        entries = [i for i in scan(table) if i.get("reason") == "a delivery"]
+        assert [int(e["delta"]) for e in entries] == [5]
+        check_invariants(table)
+
     def test_a_variant_selling_out_while_its_product_is_renamed_still_lists_it_sold_out(
         self, client: TestClient, table: Table, admin: Account, accounts: Accounts
     ) -> None:
