@@ -21,6 +21,7 @@ from app.core.roles import Role
 from app.core.timeutil import now_iso
 from app.db.keys import store_key
 from app.db.table import Table
+from app.inventory import service as inventory
 from app.products import service as products
 from app.products.schemas import ProductUpdate
 from app.stores import repository as stores
@@ -240,6 +241,32 @@ class TestProducts:
         entries = [i for i in scan(table) if i.get("reason") == "a delivery"]
         assert [int(e["delta"]) for e in entries] == [5]
         check_invariants(table)
+
+    def test_a_stock_change_meeting_a_spread_is_planned_again_over_the_new_buckets(
+        self, client: TestClient, table: Table, admin: Account
+    ) -> None:
+        """The change was planned over one bucket; an admin spread the stock over three just
+        before it was written: it is refused, planned again over the three, and made once."""
+        lamp = create_product(client, admin, name="Lamp", stock=9)
+
+        def spread() -> None:
+            inventory.spread_stock(
+                table, lamp["id"], buckets=3, reason="a hot product", actor_id=admin.id
+            )
+
+        breakage = {"delta": -2, "reason": "breakage"}
+        with meanwhile(table.client, table.keys.product(lamp["id"]), spread) as done:
+            response = client.post(
+                f"/inventory/{lamp['id']}/adjustments", headers=admin.headers, json=breakage
+            )
+        assert done == [None]
+        assert response.status_code == 200, response.text
+        assert response.json()["stock"] == 7
+        assert client.get(f"/products/{lamp['id']}").json()["stock"] == 7
+        entries = [i for i in scan(table) if i.get("reason") == "breakage"]
+        assert sum(int(e["delta"]) for e in entries) == -2  # an entry per bucket it took from
+        assert len({e["bucket"] for e in entries}) == len(entries)
+        check_invariants(table)  # the ledger still sums to the stock, bucket by bucket
 
     def test_a_variant_selling_out_while_its_product_is_renamed_still_lists_it_sold_out(
         self, client: TestClient, table: Table, admin: Account, accounts: Accounts
