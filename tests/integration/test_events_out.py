@@ -166,6 +166,37 @@ def test_an_event_not_published_retries_the_batch_from_its_record(
     }
 
 
+def test_a_follow_up_that_fails_after_publishing_retries_every_event_of_the_batch(
+    streamed: Table, client: TestClient, accounts: Accounts, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The events are out, then writing their audit entries fails: the whole batch comes
+    back (from its first event), and its retry writes each entry once."""
+    from app.audit import recording
+    from app.events.publishing import LogPublisher
+
+    admin = accounts.make(Role.ADMIN)
+    product = create_product(client, admin, name="Lamp", stock=2)
+    buyer = accounts.make()
+    body = {"items": [{"product_id": product["id"], "quantity": 1}]}
+    assert client.post("/orders", headers=buyer.headers, json=body).status_code == 201
+    records = stream_records(streamed)
+    consumer = EventsOut(LogPublisher(), streamed.for_store)
+    real_record = recording.record
+
+    def table_unavailable(*_: Any) -> None:
+        raise RuntimeError("DynamoDB is down")
+
+    monkeypatch.setattr(recording, "record", table_unavailable)
+    events = events_from(records, actor_lookup(streamed.for_store))
+    assert consumer.process(records) == [event.sequence for event in events]
+    monkeypatch.setattr(recording, "record", real_record)
+    assert consumer.process(records) == []
+    entries = client.get("/admin/audit", headers=admin.headers, params={"limit": 100})
+    ids = [(e["entity"], e["entity_id"], e["action"], e["at"]) for e in entries.json()["items"]]
+    assert any(entity == "order" for entity, *_ in ids)  # the batch's entries are there
+    assert len(ids) == len(set(ids))  # once each
+
+
 def event(n: int, kind: str = "StockChanged") -> CatalogEvent:
     return CatalogEvent(
         id=f"e{n}", detail_type=kind, detail={"store": "default", "n": n}, sequence=str(n)
