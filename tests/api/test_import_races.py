@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 
 from app.core.roles import Role
 from app.db.table import Table
-from app.transfer import import_chunks, jobs, upsert
+from app.transfer import import_chunks, imports, jobs, runner, upsert
 from app.transfer.validation import Problem
 from tests.api.test_imports import (
     catalog_items,
@@ -232,3 +232,48 @@ def test_two_chunks_counted_at_once_keep_every_count_and_the_report_s_limit(
     assert totals == {"created": 3, "updated": 1, "failed": 4, "processed": 8}
     assert (int(job["chunks_done"]), int(job["errors_count"])) == (2, 3)
     assert [problem["row"] for problem in job["write_errors"]] == [8, 9, 2]
+
+
+def test_a_plan_delivered_again_after_it_queued_its_chunks_counts_each_chunk_once(
+    client: TestClient, accounts: Accounts, table: Table, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The plan queued its chunks, then its function died before the message was deleted:
+    the plan is delivered again and queues them again, and the first queue's messages still
+    arrive. Every chunk runs two or three times; each is written and counted once."""
+    admin = accounts.make(Role.ADMIN)
+    monkeypatch.setattr(import_chunks, "CHUNK_ROWS", 2)
+    queued: list[tuple[list[Any], Any]] = []
+    real_submit_all = runner.submit_all
+
+    def queue_only(jobs_: list[Any], run_here: Any) -> None:  # the function dies after this
+        queued.append((jobs_, run_here))
+
+    monkeypatch.setattr(runner, "submit_all", queue_only)
+    rows = [
+        {"handle": f"h{n}", "name": f"Thing {n}", "category": "C", "sku": f"T-{n}", "price": "1"}
+        | {"stock": str(n + 1)}
+        for n in range(5)
+    ]
+    report = run_import(client, admin, csv_bytes(rows))
+    assert (report["status"], report["rows_done"]) == ("running", 0)
+    [(first_queue, run_chunk)] = queued
+
+    monkeypatch.setattr(runner, "submit_all", real_submit_all)
+    imports.plan(table, report["id"])  # delivered again: queues (and here runs) them again
+    for job in first_queue:  # the first queue's messages, late
+        run_chunk(job, False)
+    real_submit_all(first_queue, run_chunk)  # and once more, as SQS may
+
+    final = client.get(f"/admin/imports/{report['id']}", headers=admin.headers).json()
+    assert (final["status"], final["rows_done"], final["created"], final["failed"]) == (
+        "done",
+        5,
+        5,
+        0,
+    )
+    for n in range(5):
+        found = client.get("/products", params={"q": f"T-{n}"}).json()["items"]
+        assert len(found) == 1
+        assert [(m["kind"], m["delta"]) for m in movements(client, admin, found[0]["id"])] == [
+            ("initial", n + 1)
+        ]
