@@ -15,6 +15,7 @@ from fastapi.testclient import TestClient
 
 from app.auth import repository as users
 from app.auth import service as auth
+from app.auth.schemas import UserRecord
 from app.core import security
 from app.core.config import get_settings
 from app.core.roles import Role
@@ -38,7 +39,7 @@ def admin(accounts: Accounts) -> Account:
     return accounts.make(Role.ADMIN)
 
 
-def stored_user(table: Table, user_id: str) -> Any:
+def stored_user(table: Table, user_id: str) -> UserRecord:
     user = users.get(table, user_id=user_id)
     assert user is not None
     return user
@@ -343,9 +344,11 @@ class TestWebhooks:
         assert created.status_code == 201, created.text
         hook_id = created.json()["id"]
         key = table.keys.webhook(hook_id)
+        hook = webhooks.get(table, hook_id)
+        assert hook is not None
 
         def removed_by_another_admin() -> None:
-            webhooks.delete(table, webhooks.get(table, hook_id), actor_id="someone-else")
+            webhooks.delete(table, hook, actor_id="someone-else")
 
         with meanwhile(table.client, key, removed_by_another_admin) as done:
             response = client.delete(f"/admin/webhooks/{hook_id}", headers=admin.headers)
