@@ -8,6 +8,7 @@ or answers 404, 409 or 412, and what the other change wrote survives.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -161,6 +162,21 @@ class TestUsers:
 
 
 class TestProducts:
+    @staticmethod
+    def edit(table: Table, product_id: str, admin: Account, **changes: Any) -> Callable[[], None]:
+        """Another admin's edit of the product, made as the service makes it."""
+
+        def edited() -> None:
+            update = ProductUpdate(**changes)
+            products.update(table, product_id, update, if_match=None, actor_id=admin.id)
+
+        return edited
+
+    @staticmethod
+    def adjust(client: TestClient, admin: Account, product_id: str, delta: int, reason: str) -> Any:
+        body = {"delta": delta, "reason": reason}
+        return client.post(f"/inventory/{product_id}/adjustments", headers=admin.headers, json=body)
+
     def test_a_removal_meeting_a_move_to_another_category_removes_it_from_that_one(
         self, client: TestClient, table: Table, admin: Account
     ) -> None:
@@ -169,15 +185,7 @@ class TestProducts:
         lamp = create_product(client, admin, name="Lamp", category="Tools", stock=3)
         create_product(client, admin, name="Rake", category="Tools")
 
-        def moved_to_garden() -> None:
-            products.update(
-                table,
-                lamp["id"],
-                ProductUpdate(category="Garden"),
-                if_match=None,
-                actor_id=admin.id,
-            )
-
+        moved_to_garden = self.edit(table, lamp["id"], admin, category="Garden")
         with meanwhile(table.client, table.keys.product(lamp["id"]), moved_to_garden) as done:
             response = client.delete(f"/products/{lamp['id']}", headers=admin.headers)
         assert done == [None]
@@ -199,11 +207,8 @@ class TestProducts:
             products.delete(table, lamp["id"], actor_id=admin.id)
 
         bucket = table.keys.stock_bucket(lamp["id"], 0)
-        delivery = {"delta": 2, "reason": "a delivery"}
         with meanwhile(table.client, bucket, removed) as done:
-            response = client.post(
-                f"/inventory/{lamp['id']}/adjustments", headers=admin.headers, json=delivery
-            )
+            response = self.adjust(client, admin, lamp["id"], 2, "a delivery")
         assert done == [None]
         assert_problem(response, 404)
         assert table.get(bucket) is None
@@ -219,20 +224,9 @@ class TestProducts:
         stock with one ledger entry, and the listing in stock."""
         lamp = create_product(client, admin, name="Lamp", stock=0)
 
-        def edited() -> None:
-            products.update(
-                table,
-                lamp["id"],
-                ProductUpdate(description="Brass"),
-                if_match=None,
-                actor_id=admin.id,
-            )
-
-        delivery = {"delta": 5, "reason": "a delivery"}
+        edited = self.edit(table, lamp["id"], admin, description="Brass")
         with meanwhile(table.client, table.keys.product(lamp["id"]), edited) as done:
-            response = client.post(
-                f"/inventory/{lamp['id']}/adjustments", headers=admin.headers, json=delivery
-            )
+            response = self.adjust(client, admin, lamp["id"], 5, "a delivery")
         assert done == [None]
         assert response.status_code == 200, response.text
         after = client.get(f"/products/{lamp['id']}").json()
@@ -255,11 +249,8 @@ class TestProducts:
                 table, lamp["id"], buckets=3, reason="a hot product", actor_id=admin.id
             )
 
-        breakage = {"delta": -2, "reason": "breakage"}
         with meanwhile(table.client, table.keys.product(lamp["id"]), spread) as done:
-            response = client.post(
-                f"/inventory/{lamp['id']}/adjustments", headers=admin.headers, json=breakage
-            )
+            response = self.adjust(client, admin, lamp["id"], -2, "breakage")
         assert done == [None]
         assert response.status_code == 200, response.text
         assert response.json()["stock"] == 7
@@ -288,15 +279,7 @@ class TestProducts:
         small = next(v for v in tee["variants"] if v["sku"] == "T-S")
         buyer = accounts.make()
 
-        def renamed() -> None:
-            products.update(
-                table,
-                tee["id"],
-                ProductUpdate(name="Organic tee"),
-                if_match=None,
-                actor_id=admin.id,
-            )
-
+        renamed = self.edit(table, tee["id"], admin, name="Organic tee")
         line = {"product_id": tee["id"], "variant_id": small["id"], "quantity": 1}
         with meanwhile(table.client, table.keys.product(tee["id"]), renamed) as done:
             bought = client.post("/orders", headers=buyer.headers, json={"items": [line]})
