@@ -139,7 +139,7 @@ class Collisions:
         actions = json.loads(request.body)["TransactItems"]
         reasons = [
             {"Code": self.code, "Message": "injected"}
-            if self._writes_the_item(action)
+            if _writes(action, self.key)
             else {"Code": "None"}
             for action in actions
         ]
@@ -153,9 +153,6 @@ class Collisions:
             "TransactionCanceledException",
             CancellationReasons=reasons,
         )
-
-    def _writes_the_item(self, action: dict[str, Any]) -> bool:
-        return _writes(action, self.key)
 
 
 def _writes(action: dict[str, Any], key: dict[str, str]) -> bool:
