@@ -25,7 +25,7 @@ from tests.api.test_imports import (
 )
 from tests.support.accounts import Accounts
 from tests.support.catalog import create_product
-from tests.support.faults import meanwhile
+from tests.support.faults import meanwhile, transactions_writing
 from tests.support.invariants import check_invariants
 
 pytestmark = pytest.mark.dynamodb
@@ -114,6 +114,48 @@ def test_a_product_that_moves_while_its_chunk_runs_is_read_again_and_keeps_what_
         ("initial", 2),
     ]
     _ledger_sums_to_stock(client, admin, desk["id"])
+
+
+def test_a_row_that_counts_and_edits_meeting_an_admin_s_edit_is_made_again_on_top_of_it(
+    client: TestClient, accounts: Accounts, table: Table
+) -> None:
+    """The row reprices the lamp and counts it to 9 in one transaction; an admin's edit of
+    its description lands just before that transaction. The product's condition refuses the
+    row's write (nothing of it is written), the row is read again and made on top of the
+    edit: both changes stand, one count, one ledger entry. The refusal is the row's to
+    handle at once, not a conflict to retry with the same stale plan until time runs out."""
+    admin = accounts.make(Role.ADMIN)
+    lamp = create_product(client, admin, name="Lamp", sku="LAMP-1", price="30.00", stock=5)
+
+    def an_admin_describes_it() -> int:
+        edited = client.patch(
+            f"/products/{lamp['id']}", headers=admin.headers, json={"description": "Brass"}
+        )
+        return edited.status_code
+
+    lamp_key = table.keys.product(lamp["id"])
+    with (
+        transactions_writing(table.client, lamp_key) as sent,
+        meanwhile(table.client, lamp_key, an_admin_describes_it) as done,
+    ):
+        report = run_import(client, admin, csv_bytes([row_of(lamp, price="35.00", stock="9")]))
+
+    assert done == [200]
+    # the row's first try, the admin's edit (sent from inside it), the row made again
+    assert len(sent) == 3, sent
+    assert _totals(report) == (0, 1, 0, 0), report
+    after = product(client, lamp["id"])
+    assert (after["description"], after["price"], after["stock"], after["version"]) == (
+        "Brass",
+        "35.00",
+        9,
+        lamp["version"] + 2,
+    )
+    assert [(m["kind"], m["delta"]) for m in movements(client, admin, lamp["id"])] == [
+        ("set", 4),
+        ("initial", 5),
+    ]
+    check_invariants(table)
 
 
 def test_the_same_chunk_run_twice_at_once_writes_each_product_once(

@@ -194,3 +194,22 @@ def meanwhile(client: Any, key: dict[str, str], act: Callable[[], Any]) -> Itera
         yield done
     finally:
         client.meta.events.unregister("before-send", before_send)
+
+
+@contextmanager
+def transactions_writing(client: Any, key: dict[str, str]) -> Iterator[list[int]]:
+    """Counts the transactions sent that write the item `key`, each try on its own: the
+    list it yields holds each one's number of actions, in the order they were sent."""
+    sent: list[int] = []
+
+    def before_send(request: Any, **_: Any) -> None:
+        if _operation(request) == "TransactWriteItems":
+            actions = _written_by(request)
+            if any(_writes(action, key) for action in actions):
+                sent.append(len(actions))
+
+    client.meta.events.register("before-send", before_send)
+    try:
+        yield sent
+    finally:
+        client.meta.events.unregister("before-send", before_send)
