@@ -71,7 +71,10 @@ def test_by_status_and_by_user(
     for order_id in (ann_orders[1], bob_orders[0]):
         response = client.post(f"/orders/{order_id}/cancel", headers=admin.headers)
         assert response.status_code == 200
-    flat = lambda pages: [o for page in pages for o in page]  # noqa: E731
+
+    def flat(pages: list[list[str]]) -> list[str]:
+        return [order for page in pages for order in page]
+
     assert flat(all_orders(client, admin, 2, status="cancelled")) == [bob_orders[0], ann_orders[1]]
     placed = flat(all_orders(client, admin, 2, status="placed"))
     assert placed == [bob_orders[2], bob_orders[1], ann_orders[3], ann_orders[2], ann_orders[0]]

@@ -13,7 +13,7 @@ from app.db.table import Table
 from tests.support.accounts import Account, Accounts
 from tests.support.catalog import create_product
 from tests.support.history import check_history, ledger_of
-from tests.support.http import assert_problem
+from tests.support.http import assert_problem, stored_item
 from tests.support.stock import stock_of
 
 
@@ -349,7 +349,7 @@ class TestCancel:
             None,
             placed["id"],
         )
-        assert table.get(table.keys.order(placed["id"]))["status"] == "cancelled"  # type: ignore[index]
+        assert stored_item(table, table.keys.order(placed["id"]))["status"] == "cancelled"
         assert (
             client.get(f"/orders/{placed['id']}", headers=buyer.headers).json()["status"]
             == "cancelled"

@@ -17,8 +17,8 @@ from app.products import service as products
 from app.products.images import s3_client
 from tests.support.accounts import Account, Accounts
 from tests.support.catalog import create_product
-from tests.support.faults import meanwhile
-from tests.support.http import assert_problem
+from tests.support.faults import http_headers, meanwhile
+from tests.support.http import assert_problem, stored_item
 from tests.support.s3_policy import decode_policy, s3_would_accept, signature_is_valid
 
 # the smallest valid PNG: 1x1 transparent pixel
@@ -68,7 +68,7 @@ def attach(
     assert upload(grant, data, body.get("content_type", "image/png")).status_code == 204
     response = confirm(client, admin, product_id, grant["upload_key"])
     assert response.status_code == 200, response.text
-    return response.json()  # type: ignore[no-any-return]
+    return response.json()
 
 
 def stored_version(table: Table, product_id: str) -> Any:
@@ -344,7 +344,7 @@ def test_bad_requests_are_422_before_s3_is_asked(
     client: TestClient, table: Table, admin: Account, product: dict[str, Any], body: dict[str, Any]
 ) -> None:
     assert_problem(request_upload(client, admin, product["id"], **body), 422)
-    assert table.get(table.keys.product(product["id"]))["version"] == 1  # type: ignore[index]
+    assert stored_item(table, table.keys.product(product["id"]))["version"] == 1
 
 
 def test_the_largest_allowed_size(
@@ -399,7 +399,7 @@ def test_a_missing_upload_is_422_when_s3_says_403(
 
     def forbidden(request: Any, **_: Any) -> AWSResponse | None:
         if request.method == "HEAD":
-            return AWSResponse(request.url, 403, {}, _EmptyBody())
+            return AWSResponse(request.url, 403, http_headers({}), _EmptyBody())
         return None
 
     s3.meta.events.register("before-send", forbidden)

@@ -14,7 +14,7 @@ from tests.integration.test_accounts_concurrency import race
 from tests.support.accounts import Account, Accounts
 from tests.support.catalog import all_pages, create_product, product_body
 from tests.support.history import ledger_of
-from tests.support.http import assert_problem
+from tests.support.http import assert_problem, stored_item
 from tests.support.stock import stock_of, stock_version
 
 
@@ -23,7 +23,7 @@ def admin(accounts: Accounts) -> Account:
     return accounts.make(Role.ADMIN)
 
 
-def stored(table: Table, product_id: str) -> dict[str, Any] | None:
+def product_item(table: Table, product_id: str) -> dict[str, Any] | None:
     return table.get(table.keys.product(product_id))
 
 
@@ -66,7 +66,7 @@ class TestCreate:
         }
         assert product["status"] == "active"  # what a new product is unless told
         assert product["price_min"] == product["price_max"] == "19.99"  # its one variant
-        item = stored(table, product["id"])
+        item = product_item(table, product["id"])
         assert item is not None
         assert str(item["price"]) == "19.99"
         assert stock_of(table, product["id"]) == 7
@@ -198,7 +198,7 @@ class TestUpdate:
         assert updated["name"] == product["name"]
         assert updated["stock"] == 5
         assert response.headers["etag"] == '"2.1"'
-        item = stored(table, product["id"])
+        item = product_item(table, product["id"])
         assert item is not None
         assert (str(item["price"]), item["version"]) == ("24.50", 2)
         assert stock_of(table, product["id"]) == 5
@@ -239,7 +239,7 @@ class TestUpdate:
             json={"name": "Stale"},
         )
         assert_problem(response, 412, "precondition_failed")
-        item = stored(table, product["id"])
+        item = product_item(table, product["id"])
         assert item is not None
         assert (item["name"], item["version"]) == ("Second", 2)
 
@@ -257,7 +257,7 @@ class TestUpdate:
 
         statuses = race(10, patch)
         assert sorted(statuses) == [200] + [412] * 9
-        item = stored(table, product["id"])
+        item = product_item(table, product["id"])
         assert item is not None
         assert item["version"] == 2
         assert item["name"].startswith("Writer ")
@@ -284,7 +284,7 @@ class TestUpdate:
         assert_problem(
             client.patch(f"/products/{product['id']}", headers=admin.headers, json=body), 422
         )
-        assert stored(table, product["id"])["version"] == 1  # type: ignore[index]
+        assert stored_item(table, table.keys.product(product["id"]))["version"] == 1
 
     def test_sku_change_moves_the_claim(
         self, client: TestClient, table: Table, admin: Account
@@ -298,13 +298,13 @@ class TestUpdate:
             409,
             "sku_taken",
         )
-        assert stored(table, product["id"])["sku"] == "OLD-1"  # type: ignore[index]
+        assert stored_item(table, table.keys.product(product["id"]))["sku"] == "OLD-1"
         response = client.patch(
             f"/products/{product['id']}", headers=admin.headers, json={"sku": "NEW-1"}
         )
         assert response.status_code == 200
         assert table.get(table.keys.sku("OLD-1")) is None
-        assert table.get(table.keys.sku("NEW-1"))["product_id"] == product["id"]  # type: ignore[index]
+        assert stored_item(table, table.keys.sku("NEW-1"))["product_id"] == product["id"]
         create_product(client, admin, sku="OLD-1")  # free again
         response = client.patch(
             f"/products/{product['id']}", headers=admin.headers, json={"sku": None}
@@ -340,7 +340,7 @@ class TestDelete:
         assert client.get("/products").json()["items"] == []
         assert client.get("/products?q=doomed").json()["items"] == []
         assert client.get("/products?category=Doom").json()["items"] == []
-        assert stored(table, product["id"]) is None
+        assert product_item(table, product["id"]) is None
         assert table.get(table.keys.sku("DOOM-1")) is None
 
     def test_only_admins(self, client: TestClient, accounts: Accounts, admin: Account) -> None:
@@ -630,7 +630,7 @@ class TestValidators:
             url, headers={**admin.headers, "If-Match": etag}, json={"name": "Stale"}
         )
         assert_problem(stale, 412, "precondition_failed")
-        item = stored(table, product["id"])
+        item = product_item(table, product["id"])
         assert item is not None
         assert (item["name"], item["version"]) == ("Renamed", 2)
         assert stock_of(table, product["id"]) == 4

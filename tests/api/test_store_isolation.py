@@ -59,9 +59,10 @@ class World:
 def populate(client: TestClient, table: Table, store: str) -> World:
     accounts = Accounts(client, table, store=store)
     password = PASSWORDS[store]
-    make = lambda role, email: accounts.log_in(  # noqa: E731
-        _with_role(accounts, accounts.sign_up(email, password), role)
-    )
+
+    def make(role: Role, email: str) -> Account:
+        return accounts.log_in(_with_role(accounts, accounts.sign_up(email, password), role))
+
     world = World(
         store=store,
         admin=make(Role.ADMIN, "admin@shop.example"),

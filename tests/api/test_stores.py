@@ -3,6 +3,7 @@ what is per store (accounts, tokens, settings)."""
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import pytest
@@ -14,7 +15,7 @@ from app.db.table import Table
 from app.stores import repository, resolution
 from tests.support.accounts import Account, Accounts
 from tests.support.catalog import create_product
-from tests.support.http import assert_problem
+from tests.support.http import assert_problem, stored_item
 
 
 @pytest.fixture
@@ -98,8 +99,8 @@ class TestResolution:
         suspended = current.model_copy(update={"status": "suspended", "version": 2})
         repository.update(table, current=current, updated=suspended)  # as another server did
         assert client.get("/store", headers={"X-Store": "north"}).status_code == 200  # cached
-        clock = resolution.time.monotonic() + resolution.CACHE_SECONDS + 1
-        monkeypatch.setattr(resolution.time, "monotonic", lambda: clock)
+        clock = time.monotonic() + resolution.CACHE_SECONDS + 1
+        monkeypatch.setattr(time, "monotonic", lambda: clock)
         assert_problem(client.get("/store", headers={"X-Store": "north"}), 403, "store_suspended")
 
     def test_the_default_store_cannot_be_suspended(
@@ -204,7 +205,7 @@ class TestPlatform:
         south = client.get("/platform/stores/south", headers=operator.headers)
         assert (south.json()["name"], south.json()["domains"]) == ("South", ["south.example"])
         assert south.headers["etag"] == '"1"'
-        assert table.get(store_key("south"))["domains"] == ["south.example"]
+        assert stored_item(table, store_key("south"))["domains"] == ["south.example"]
         for host, slug in (("north.example", "north"), ("south.example", "south")):
             assert client.get("/store", headers={"Host": host}).json()["slug"] == slug
 

@@ -77,7 +77,7 @@ class Stack:
         } | fields
         response = self.http.post("/products", headers=admin.headers, json=body)
         assert response.status_code == 201, response.text
-        return response.json()  # type: ignore[no-any-return]
+        return response.json()
 
 
 @pytest.fixture(scope="package")

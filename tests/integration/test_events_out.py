@@ -63,7 +63,7 @@ def test_stock_and_order_events_name_what_changed_and_who_did_it(
     as_admin = {"id": admin.id, "email": admin.email}
     as_buyer = {"id": buyer.id, "email": buyer.email}
     # request by request, in order (a request's own events in any order: one transaction)
-    groups = [
+    groups: list[list[tuple[Any, ...]]] = [
         [("StockChanged", None, {"stock": 3}, as_admin)],  # the new product's first bucket
         [
             ("StockChanged", {"stock": 3}, {"stock": 0}, as_buyer),
@@ -290,7 +290,7 @@ def test_the_audit_log_says_who_changed_what_newest_first(
     def audit(**params: Any) -> dict[str, Any]:
         response = client.get("/admin/audit", headers=admin.headers, params=params)
         assert response.status_code == 200, response.text
-        return response.json()  # type: ignore[no-any-return]
+        return response.json()
 
     everything = [  # the accounts' roles and the store's settings: tests/integration/test_audit_changes.py
         e for e in audit(limit=100)["items"] if e["entity"] in ("product", "stock", "order")

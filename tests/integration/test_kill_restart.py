@@ -74,7 +74,10 @@ class Load:
                 if i % 3 == 0:
                     key = uuid.uuid4().hex
                     body = {"items": [{"product_id": product, "quantity": 1}]}
-                    request = {"headers": {**headers, "Idempotency-Key": key}, "json": body}
+                    request: dict[str, Any] = {
+                        "headers": {**headers, "Idempotency-Key": key},
+                        "json": body,
+                    }
                     started = time.monotonic()
                     response = http.post("/orders", **request)
                     self.record(response, time.monotonic() - started, "purchase")
@@ -96,7 +99,7 @@ def database(tmp_path: Path) -> Any:
     port = dynamodb_local.free_port()
     data = tmp_path / "dynamodb"
     process = dynamodb_local.start(port, data_dir=data)
-    holder = {"process": process, "port": port, "data": data}
+    holder: dict[str, Any] = {"process": process, "port": port, "data": data}
     yield holder
     processes.stop(holder["process"])
 

@@ -57,7 +57,7 @@ class Shop:
         body = {"items": [{"product_id": product_id, "quantity": quantity}]}
         response = self.http.post("/orders", headers=buyer.headers, json=body)
         assert response.status_code == 201, response.text
-        return response.json()  # type: ignore[no-any-return]
+        return response.json()
 
 
 @pytest.fixture(scope="module")

@@ -8,6 +8,7 @@ import hashlib
 import hmac
 import json
 import time
+from collections.abc import Callable
 from typing import Any
 
 import boto3
@@ -27,6 +28,8 @@ from app.webhooks.queues import LocalDeliveries
 from tests.integration.test_events_out import stream_records
 from tests.support.accounts import Account, Accounts
 from tests.support.catalog import create_product
+from tests.support.clock import Clock
+from tests.support.http import stored_item
 from tests.support.receiver import Received, receiver
 
 pytestmark = pytest.mark.dynamodb
@@ -59,6 +62,16 @@ def register(client: TestClient, admin: Account, url: str, events: list[str]) ->
     )
     assert answer.status_code == 201, answer.text
     return answer.json()
+
+
+def posting(posted: list[Any], status: int) -> Callable[..., int]:
+    """In place of the HTTP post: records what it was given and answers `status`."""
+
+    def post(*args: Any) -> int:
+        posted.append(args)
+        return status
+
+    return post
 
 
 def test_a_purchase_reaches_the_webhook_signed_and_only_what_it_subscribed_to(
@@ -171,16 +184,14 @@ def test_backoff_doubles_and_stops_at_24_hours(
     )
     fan_out(table.for_store, [event], queue)
     (item,) = queue.messages
-    clock = item["queued_at"]
+    clock = Clock(item["queued_at"])
     delays = []
     while True:
-        outcome = delivery.attempt(
-            table.for_store, item, allow_loopback=True, now=lambda at=clock: at
-        )
+        outcome = delivery.attempt(table.for_store, item, allow_loopback=True, now=clock)
         if outcome.kind != "retry":
             break
         delays.append(outcome.delay)
-        clock += outcome.delay
+        clock.now += outcome.delay
     assert outcome == Outcome("dead")
     assert delays[:5] == [30, 60, 120, 240, 480]
     assert max(delays) == 6 * 3600
@@ -332,7 +343,7 @@ def test_a_name_that_resolves_somewhere_private_is_refused_at_creation_and_at_de
         table.for_store,
         queue.messages[0],
         allow_loopback=False,
-        post=lambda *args: posted.append(args) or 200,
+        post=posting(posted, 200),
     )
     assert outcome.kind == "retry"
     assert posted == []
@@ -347,7 +358,7 @@ def test_a_name_that_resolves_somewhere_private_is_refused_at_creation_and_at_de
         table.for_store,
         queue.messages[0],
         allow_loopback=False,
-        post=lambda *args: posted.append(args) or 204,
+        post=posting(posted, 204),
     ) == Outcome("delivered")
     ((target, _body, headers),) = posted
     assert (target.address, target.host_header, target.path) == (
@@ -428,7 +439,7 @@ def test_admins_only_at_most_ten_removal_and_a_test_event(
             == 404
         )
         assert client.post(f"/admin/webhooks/{gone}/test", headers=admin.headers).status_code == 404
-        assert table.get(table.keys.webhook_counter())["webhooks"] == 1
+        assert stored_item(table, table.keys.webhook_counter())["webhooks"] == 1
         register(client, admin, sink.url, ["StockLow"])  # room again
 
         tested = client.post(f"/admin/webhooks/{hooks[0]['id']}/test", headers=admin.headers)

@@ -46,7 +46,8 @@ def invoke(queue: Queue, *, received: int = 1) -> list[dict[str, Any]]:
     """Each message now on the queue as a Lambda invocation of its own (an SQS event);
     those that fail go back on the queue, as SQS would deliver them again. The jobs
     handled."""
-    handled, failed = [], []
+    handled: list[dict[str, Any]] = []
+    failed: list[str] = []
     waiting, queue.bodies = queue.bodies, []
     for body in waiting:
         record = {

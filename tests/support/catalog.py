@@ -30,7 +30,7 @@ def product_body(**changes: Any) -> dict[str, Any]:
 def create_product(client: TestClient, admin: Account, **changes: Any) -> dict[str, Any]:
     response = client.post("/products", headers=admin.headers, json=product_body(**changes))
     assert response.status_code == 201, response.text
-    return response.json()  # type: ignore[no-any-return]
+    return response.json()
 
 
 def all_pages(

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from botocore.awsrequest import AWSResponse
+from botocore.compat import HTTPHeaders
 from botocore.exceptions import EndpointConnectionError, ReadTimeoutError
 
 # kind -> (HTTP status, error code); None: the connection fails instead
@@ -36,6 +37,14 @@ S3_ERRORS: dict[str, tuple[int, str] | None] = {
 }
 
 
+def http_headers(values: dict[str, str]) -> HTTPHeaders:
+    """Headers as botocore's responses carry them."""
+    headers = HTTPHeaders()
+    for name, value in values.items():
+        headers[name] = value
+    return headers
+
+
 class _Body:
     def __init__(self, data: bytes) -> None:
         self.data = data
@@ -54,7 +63,7 @@ def _error_response(service: str, url: str, status: int, code: str, **fields: An
             {"__type": f"com.amazonaws.dynamodb.v20120810#{code}", "message": "injected", **fields}
         ).encode()
         headers = {"Content-Type": "application/x-amz-json-1.0"}
-    return AWSResponse(url, status, headers, _Body(body))
+    return AWSResponse(url, status, http_headers(headers), _Body(body))
 
 
 def _operation(request: Any) -> str:

@@ -1,10 +1,17 @@
-"""Assertions shared by the HTTP tests."""
+"""Assertions shared by the HTTP tests: answers, and what they left stored."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from app.db.table import Table
+
+
+def stored_item(table: Table, key: dict[str, str]) -> dict[str, Any]:
+    """The item at `key` as stored, which must exist."""
+    item = table.get(key)
+    assert item is not None, f"nothing stored at {key}"
+    return item
 
 
 def count_items(table: Table, prefix: str) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from fastapi import APIRouter, FastAPI
+from fastapi.routing import APIRoute
 
 from app.core.roles import Role
 from app.http.access import PUBLIC, allow, include_guarded
@@ -50,6 +51,7 @@ def test_public_is_a_mark_on_the_route_not_a_dependency_run_per_request() -> Non
         return {"open": True}
 
     [route] = router.routes
+    assert isinstance(route, APIRoute)
     assert policies(route) == [anyone]
     assert route.dependant.dependencies == []  # nothing solved for the policy
     app = FastAPI()

@@ -25,7 +25,7 @@ REPO = Path(__file__).resolve().parents[2]
 
 @pytest.fixture(scope="module")
 def resources() -> dict[str, Any]:
-    return load_template()["Resources"]  # type: ignore[no-any-return]
+    return load_template()["Resources"]
 
 
 def resolve(value: Any) -> Any:

@@ -1,6 +1,7 @@
 """The fast attribute-value conversion agrees with boto3's converters on every type."""
 
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from boto3.dynamodb.types import Binary, TypeDeserializer, TypeSerializer
@@ -31,7 +32,7 @@ def test_serialize_matches_boto3_and_leaves_out_none() -> None:
 
 def test_deserialize_matches_boto3() -> None:
     reference = TypeDeserializer()
-    raw = serialize(VALUES)
+    raw: dict[str, Any] = serialize(VALUES)
     expected = {name: reference.deserialize(value) for name, value in raw.items()}
     ours = deserialize(raw)
     assert ours == expected

@@ -15,7 +15,7 @@ from app.core.config import Settings
 
 
 def settings(**values: str) -> Settings:
-    return Settings(jwt_secret="x" * 40, **values)  # type: ignore[arg-type]
+    return Settings(jwt_secret="x" * 40, **values)
 
 
 def test_no_default_url_on_aws_and_the_local_server_elsewhere() -> None:
@@ -60,7 +60,7 @@ def ses() -> Iterator[Any]:
     """SES as moto answers it, the sender's address verified; the module's cached client
     made inside it and forgotten after."""
     from moto import mock_aws
-    from moto.core import DEFAULT_ACCOUNT_ID
+    from moto.core.models import DEFAULT_ACCOUNT_ID
     from moto.ses.models import ses_backends
 
     mail._ses_client.cache_clear()

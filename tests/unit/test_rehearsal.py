@@ -108,7 +108,7 @@ def test_global_names_without_the_region_and_retained_fixed_names_fail(
 
 # --- the pieces, without the translator ----------------------------------------------------------
 def test_the_graph_counts_update_policies_subs_and_depends_on() -> None:
-    resources = {
+    resources: dict[str, Any] = {
         "Alias": {
             "Type": "AWS::Lambda::Alias",
             "UpdatePolicy": {

@@ -77,9 +77,10 @@ def test_tokens_name_their_key_and_outlive_one_rotation() -> None:
     assert jwt.get_unverified_header(new_token)["kid"] == "k2"
     assert security.decode_token(new_token, expected_type="access", store="default", settings=after)
     # a second rotation drops k1: its tokens are refused
+    assert after.jwt_secret is not None
     later = settings_with(
         keyring.rotated(after.jwt_secret.get_secret_value(), new_kid="k3", new_secret=C)
-    )  # type: ignore[union-attr]
+    )
     with pytest.raises(InvalidTokenError, match="unknown signing key"):
         security.decode_token(old_token, expected_type="access", store="default", settings=later)
     assert security.decode_token(new_token, expected_type="access", store="default", settings=later)

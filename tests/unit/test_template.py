@@ -36,7 +36,7 @@ def template() -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def resources(template: dict[str, Any]) -> dict[str, Any]:
-    return template["Resources"]  # type: ignore[no-any-return]
+    return template["Resources"]
 
 
 def test_the_table_is_the_one_create_table_makes(resources: dict[str, Any]) -> None:
@@ -44,7 +44,10 @@ def test_the_table_is_the_one_create_table_makes(resources: dict[str, Any]) -> N
     expected = schema.create_table_request("ignored")
     assert table["BillingMode"] == expected["BillingMode"]
     assert table["KeySchema"] == expected["KeySchema"]
-    by_name = lambda items: {i["AttributeName"]: i for i in items}  # noqa: E731
+
+    def by_name(items: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+        return {i["AttributeName"]: i for i in items}
+
     assert by_name(table["AttributeDefinitions"]) == by_name(expected["AttributeDefinitions"])
     indexes = {i["IndexName"]: i for i in table["GlobalSecondaryIndexes"]}
     assert indexes == {i["IndexName"]: i for i in expected["GlobalSecondaryIndexes"]}

@@ -4,6 +4,7 @@ role's policy, that every key of a store falls under it, and how credentials are
 from __future__ import annotations
 
 import inspect
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -137,8 +138,8 @@ def test_credentials_are_per_store_tagged_and_cached(
     credentials = north.client._request_signer._credentials
     assert credentials.access_key == "AKIA1"
     # near expiry, the next request takes new credentials
-    clock = tenancy.time.monotonic() + tenancy.SESSION_SECONDS
-    monkeypatch.setattr(tenancy.time, "monotonic", lambda: clock)
+    clock = time.monotonic() + tenancy.SESSION_SECONDS
+    monkeypatch.setattr(time, "monotonic", lambda: clock)
     assert tenancy.store_table("north").client is not north.client
     assert len(sts.calls) == 3
 

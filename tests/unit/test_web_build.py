@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -11,7 +13,7 @@ from devtools import web
 
 
 def test_without_node_it_says_how_to_get_one(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(web.shutil, "which", lambda _: None)
+    monkeypatch.setattr(shutil, "which", lambda _: None)
     with pytest.raises(web.NodeMissingError, match=r"Node.js not found: install Node.js >= 20.19"):
         web.require_node()
 
@@ -23,10 +25,8 @@ def test_without_node_it_says_how_to_get_one(monkeypatch: pytest.MonkeyPatch) ->
 def test_node_older_than_20_19_is_refused(
     monkeypatch: pytest.MonkeyPatch, printed: str, usable: bool
 ) -> None:
-    monkeypatch.setattr(web.shutil, "which", lambda _: "/usr/bin/node")
-    monkeypatch.setattr(
-        web.subprocess, "run", lambda *a, **k: SimpleNamespace(stdout=printed + "\n")
-    )
+    monkeypatch.setattr(shutil, "which", lambda _: "/usr/bin/node")
+    monkeypatch.setattr(subprocess, "run", lambda *a, **k: SimpleNamespace(stdout=printed + "\n"))
     if usable:
         web.require_node()
     else:

@@ -95,7 +95,7 @@ def test_under_make_run_a_delivery_is_tried_again_when_due_and_a_dead_one_is_kep
         step = plans[message["event_id"]].pop(0)
         if isinstance(step, Exception):
             raise step
-        return step  # type: ignore[no-any-return]
+        return step
 
     queue = LocalDeliveries(attempt, clock=lambda: now[0])
 
