@@ -150,3 +150,30 @@ def test_without_isolation_every_store_shares_the_functions_client(app_env: None
     north, south = tenancy.store_table("north"), tenancy.store_table("south")
     assert north.client is south.client
     assert (north.keys.store, south.keys.store) == ("north", "south")
+
+
+def test_a_store_s_client_signs_with_what_sts_issued_for_the_role(
+    app_env: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The real STS call, as moto answers it (botocore checks every parameter against the
+    API), and the store's DynamoDB client signing with the role session's credentials."""
+    from moto import mock_aws
+    from moto.core.models import DEFAULT_ACCOUNT_ID
+    from moto.sts.models import sts_backends
+
+    from app.stores import tenancy
+    from tests.conftest import reset_caches
+
+    role = f"arn:aws:iam::{DEFAULT_ACCOUNT_ID}:role/catalog-prod-tenant"
+    monkeypatch.setenv("TENANT_ROLE_ARN", role)
+    reset_caches()
+    with mock_aws():
+        client = tenancy.store_table("north").client
+        [session] = sts_backends[DEFAULT_ACCOUNT_ID]["aws"].assumed_roles
+        signed_with = client._request_signer._credentials
+    assert (session.role_arn, session.session_name) == (role, "store-north")
+    assert (signed_with.access_key, signed_with.token) == (
+        session.access_key_id,
+        session.session_token,
+    )
+    assert client.meta.region_name == "us-east-1"
