@@ -427,6 +427,28 @@ def test_a_search_for_a_variant_s_sku_finds_its_product(
     ]
 
 
+def test_a_draft_is_found_by_its_variant_s_sku_only_by_staff_asking_for_drafts(
+    client: TestClient, accounts: Accounts
+) -> None:
+    admin, shopper = accounts.make(Role.ADMIN), accounts.make()
+    made = make_tshirt(client, admin)
+    drafted = client.patch(
+        f"/products/{made['id']}", headers=admin.headers, json={"status": "draft"}
+    )
+    assert drafted.status_code == 200, drafted.text
+
+    def found(status: str | None, account: Account) -> list[str]:
+        query = {"q": "TS-M-Blue"} | ({"status": status} if status else {})
+        answer = client.get("/products", params=query, headers=account.headers)
+        assert answer.status_code == 200, answer.text
+        return [p["id"] for p in answer.json()["items"]]
+
+    assert found(None, shopper) == []  # a shopper sees active products alone
+    assert found(None, admin) == []
+    assert found("archived", admin) == []
+    assert found("draft", admin) == [made["id"]]
+
+
 def test_variants_are_added_changed_and_removed_with_if_match(
     client: TestClient, accounts: Accounts
 ) -> None:
