@@ -398,11 +398,9 @@ class Keys:
             return f"users|{self.users_listing()}"
         return f"users|{self.users_by_email()}|{email_prefix.casefold()}"
 
-    def products_scope(
-        self, *, category: str | None, q: str | None, status: str | None = "active"
-    ) -> str:
+    def products_scope(self, *, category: str | None, q: str | None, status: str) -> str:
         partition = self.category_listing(category) if category else self.products_listing()
-        return f"products|{partition}|{search_key(q or '')}|{status or ''}"
+        return f"products|{partition}|{search_key(q or '')}|{status}"
 
     def user_orders_scope(self, user_id: str, status: str | None) -> str:
         return f"orders|{self.user_orders_listing(user_id)}|{status or '*'}"

@@ -398,19 +398,13 @@ def as_read(product: ProductRecord) -> Update:
     return _as_read(product)
 
 
-def _status_filter(status: str | None) -> tuple[str, dict[str, str], dict[str, Any]]:
-    """The condition that keeps one status (None: every product). A product stored before
-    statuses existed has none, and is active."""
-    if status is None:
-        return "", {}, {}
+def _status_filter(status: str) -> tuple[str, dict[str, str], dict[str, Any]]:
+    """The condition that keeps one status. A product stored before statuses existed has
+    none, and is active."""
     names, values = {"#status": "status"}, {":status": status}
     if status == "active":
         return "(attribute_not_exists(#status) OR #status = :status)", names, values
     return "#status = :status", names, values
-
-
-def _joined(*conditions: str) -> str:
-    return " AND ".join(c for c in conditions if c)
 
 
 def list_page(
@@ -418,7 +412,7 @@ def list_page(
     *,
     category: str | None,
     q: str | None,
-    status: str | None,
+    status: str,
     limit: int,
     start_key: RawItem | None,
 ) -> tuple[list[ProductRecord], RawItem | None]:
@@ -429,7 +423,7 @@ def list_page(
     kept, names, values = _status_filter(status)
     if q:
         text = search_key(q)
-        condition = _joined("(attribute_not_exists(#sku_entry) OR #suffix = :q)", kept)
+        condition = f"(attribute_not_exists(#sku_entry) OR #suffix = :q) AND {kept}"
         names |= {"#sku_entry": words.SKU_MARK, "#suffix": "suffix"}
         values |= {":q": text}
         if category:
@@ -458,7 +452,7 @@ def list_page(
         index=index,
         limit=limit,
         start_key=start_key,
-        item_filter=Filter(kept, names=names, values=values) if kept else None,
+        item_filter=Filter(kept, names=names, values=values),
     )
     return [from_item(item) for item in items], next_key
 

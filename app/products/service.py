@@ -372,9 +372,9 @@ def list_page(
     q: str | None,
     limit: int,
     cursor: str | None,
-    status: ProductStatus | None = "active",
+    status: ProductStatus = "active",
 ) -> tuple[list[ProductRecord], str | None]:
-    """A catalog page, or search results, of products in `status` (None: all). A search
+    """A catalog page, or search results, of products in `status`. A search
     that is empty once folded (" ", a lone accent, a no-break space) is no search: the
     catalog itself."""
     if q is not None and not search_key(q):
@@ -401,14 +401,14 @@ def _with_variant_sku(
     sku: str,
     *,
     category: str | None,
-    status: ProductStatus | None,
+    status: ProductStatus,
 ) -> list[ProductRecord]:
     """A search for a variant's SKU finds its product (the variants' SKUs have no search
     entries of their own: a product has up to 100, and an edit would rewrite them all)."""
     product = repository.variant_product_by_sku(table, sku)
     if product is None or any(p.id == product.id for p in found):
         return found
-    if status is not None and product.status != status:
+    if product.status != status:
         return found
     if category is not None and name_sort_key(product.category) != name_sort_key(category):
         return found
