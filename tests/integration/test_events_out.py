@@ -22,6 +22,7 @@ from app.live.consumer import LiveStock
 from app.stream_handler import process
 from tests.support.accounts import Accounts
 from tests.support.catalog import create_product
+from tests.support.faults import meanwhile
 
 pytestmark = pytest.mark.dynamodb
 
@@ -432,6 +433,57 @@ def test_back_in_stock_mails_only_those_still_asking_who_want_it(
         streamed.keys.product_partition(lamp["id"]), sort=Sort.begins_with(NOTIFY_PREFIX), limit=10
     )[0]
     assert requests == []  # the opted-out shopper's request is spent too, unmailed
+
+
+def test_two_consumers_of_one_batch_mail_the_asker_once(
+    streamed: Table, client: TestClient, accounts: Accounts, outbox: Path
+) -> None:
+    """Two Lambda copies read the same stream batch (a retry while the first still runs):
+    the second mails and takes the request just before the first would take it, so the
+    first finds it gone and sends nothing."""
+    from app.events.publishing import LogPublisher
+    from tests.support.mail import mails
+
+    admin, shopper = accounts.make(Role.ADMIN), accounts.make()
+    lamp = create_product(client, admin, name="Moon Lamp", stock=0)
+    asked = client.post(f"/products/{lamp['id']}/back-in-stock", headers=shopper.headers)
+    assert asked.status_code == 204
+    restock = {"delta": 5, "reason": "delivery"}
+    adjusted = client.post(
+        f"/inventory/{lamp['id']}/adjustments", headers=admin.headers, json=restock
+    )
+    assert adjusted.status_code == 200, adjusted.text
+    records = stream_records(streamed)
+    first, second = (EventsOut(LogPublisher(), streamed.for_store) for _ in range(2))
+
+    request = streamed.keys.back_in_stock_request(lamp["id"], shopper.id)
+    with meanwhile(streamed.client, request, lambda: second.process(records)) as done:
+        retry = first.process(records)
+
+    assert (len(done), retry) == (1, [])
+    assert [m["To"] for m in mails(outbox)] == [shopper.email]
+
+
+def test_a_product_removed_before_its_back_in_stock_event_is_read_mails_nobody(
+    streamed: Table, client: TestClient, accounts: Accounts, outbox: Path
+) -> None:
+    from app.events.publishing import LogPublisher
+    from tests.support.mail import mails
+
+    admin, shopper = accounts.make(Role.ADMIN), accounts.make()
+    lamp = create_product(client, admin, name="Moon Lamp", stock=0)
+    asked = client.post(f"/products/{lamp['id']}/back-in-stock", headers=shopper.headers)
+    assert asked.status_code == 204
+    restock = {"delta": 5, "reason": "delivery"}
+    adjusted = client.post(
+        f"/inventory/{lamp['id']}/adjustments", headers=admin.headers, json=restock
+    )
+    assert adjusted.status_code == 200, adjusted.text
+    assert client.delete(f"/products/{lamp['id']}", headers=admin.headers).status_code == 204
+
+    retry = EventsOut(LogPublisher(), streamed.for_store).process(stream_records(streamed))
+    assert retry == []  # done with: no batch sent back to be read again, and again
+    assert mails(outbox) == []
 
 
 def test_a_count_and_a_spread_name_their_stock_changes_and_who_made_them(
