@@ -12,6 +12,7 @@ from pydantic import TypeAdapter, ValidationError
 from app.auth import repository, service
 from app.auth.schemas import Email, Password
 from app.core.config import get_settings
+from app.core.errors import validation_message
 from app.core.roles import Role
 from app.core.timeutil import now_iso
 from app.db.table import Table, get_table
@@ -37,6 +38,12 @@ def _store_table(slug: str | None) -> Table | None:
     return base.for_store(slug)
 
 
+def _invalid_input(error: ValidationError) -> int:
+    """Say what is wrong with an argument (as the API would) and exit with status 2."""
+    print(f"invalid input: {validation_message(error.errors()[0])}", file=sys.stderr)
+    return 2
+
+
 def bootstrap(args: argparse.Namespace) -> int:
     """What a new deployment needs (app/bootstrap.py): the smoke-test store, and with
     --admin-email the first admin, invited by mail. `make deploy` runs the same inside the
@@ -48,8 +55,7 @@ def bootstrap(args: argparse.Namespace) -> int:
         try:
             email = TypeAdapter(Email).validate_python(email)
         except ValidationError as error:
-            print(f"invalid input: {error.errors()[0]['msg']}", file=sys.stderr)
-            return 2
+            return _invalid_input(error)
     for line in run(get_table(), admin_email=email, settings=get_settings()):
         print(line)
     return 0
@@ -65,8 +71,7 @@ def create_store(args: argparse.Namespace) -> int:
     try:
         request = StoreCreate(slug=args.slug, name=args.name, domains=args.domain or [])
     except ValidationError as error:
-        print(f"invalid input: {error.errors()[0]['msg']}", file=sys.stderr)
-        return 2
+        return _invalid_input(error)
     table = get_table()
     try:
         store_service.create(table, request)
@@ -85,8 +90,7 @@ def create_admin(args: argparse.Namespace) -> int:
         email = TypeAdapter(Email).validate_python(args.email)
         password = TypeAdapter(Password).validate_python(args.password)
     except ValidationError as error:
-        print(f"invalid input: {error.errors()[0]['msg']}", file=sys.stderr)
-        return 2
+        return _invalid_input(error)
     if args.platform and args.store not in (None, get_settings().store_id):
         print("platform admins live in the default store: drop --store", file=sys.stderr)
         return 2

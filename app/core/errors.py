@@ -66,3 +66,10 @@ class TooManyRequestsError(AppError):
 
 class ServiceUnavailableError(AppError):
     status, code, title = 503, "service_unavailable", "Service unavailable"
+
+
+def validation_message(error: Mapping[str, Any]) -> str:
+    """One of pydantic's validation errors in words: a validator's own message, without
+    the "Value error, " pydantic puts before it (every answer, report and CLI message
+    says it this way)."""
+    return str(error.get("msg", "invalid")).removeprefix("Value error, ")

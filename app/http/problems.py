@@ -18,7 +18,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from app.core.errors import AppError
+from app.core.errors import AppError, validation_message
 from app.core.faults import DeadlineExceededError, as_problem, is_dependency_fault
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
@@ -80,7 +80,7 @@ def _field_errors(errors: Sequence[Any]) -> list[dict[str, Any]]:
             {
                 "field": ".".join(loc[1:]) if len(loc) > 1 else ".".join(loc),
                 "location": loc[0] if loc else "",
-                "message": error.get("msg", "invalid"),
+                "message": validation_message(error),
                 "type": error.get("type", "value_error"),
             }
         )

@@ -19,6 +19,7 @@ from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
+from app.core.errors import validation_message
 from app.core.money import Currency
 from app.products.schemas import (
     MAX_OPTIONS,
@@ -79,8 +80,7 @@ class ProductRows:
 
 
 def _message(error: ValidationError) -> str:
-    first = error.errors()[0]
-    return str(first["msg"]).removeprefix("Value error, ")
+    return validation_message(error.errors()[0])
 
 
 def _parsed(kind: str, text: str, row: int, column: str, problems: list[Problem]) -> Any:

@@ -30,6 +30,17 @@ def test_validation_errors_list_the_fields(client: TestClient) -> None:
     assert body["detail"].startswith(("password", "name"))
 
 
+def test_a_validator_s_message_is_given_in_its_own_words(client: TestClient) -> None:
+    body = assert_problem(client.get("/products", params={"q": "lamp\x00"}), 422)
+    [error] = body["errors"]
+    assert (error["field"], error["message"], error["type"]) == (
+        "q",
+        "must not contain control characters",
+        "value_error",
+    )
+    assert body["detail"] == "q: must not contain control characters"
+
+
 def test_malformed_json_is_a_problem(client: TestClient) -> None:
     response = client.post(
         "/auth/signup", content=b"{not json", headers={"content-type": "application/json"}

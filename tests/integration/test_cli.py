@@ -76,15 +76,21 @@ def test_create_admin_promotes_an_existing_user(client: TestClient, table: Table
 
 
 @pytest.mark.parametrize(
-    "args",
+    ("args", "said"),
     [
-        ["--email", "bad", "--password", "long-enough"],
-        ["--email", "a@example.com", "--password", "short"],
+        (["--email", "bad", "--password", "long-enough"], "An email address must have an @-sign."),
+        (["--email", "a@example.com", "--password", "short"], "at least 8 characters"),
     ],
 )
-def test_create_admin_refuses_bad_input(table: Table, args: list[str]) -> None:
+def test_create_admin_refuses_bad_input(
+    table: Table, capsys: pytest.CaptureFixture[str], args: list[str], said: str
+) -> None:
     assert cli.main(["create-admin", *args]) == 2
     assert table.client.scan(TableName=table.name)["Items"] == []
+    error = capsys.readouterr().err
+    assert error.startswith("invalid input: "), error
+    assert said in error, error
+    assert "Value error" not in error  # in words, as the API says it
 
 
 def test_runs_as_a_module(table: Table) -> None:

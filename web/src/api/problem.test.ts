@@ -26,7 +26,7 @@ describe("problems in words", () => {
       code: "validation_error",
       errors: [
         { field: "password", location: "body", message: "String should have at least 8 characters", type: "string_too_short" },
-        { field: "email", location: "body", message: "Value error, An email address must have an @-sign.", type: "value_error" },
+        { field: "email", location: "body", message: "An email address must have an @-sign.", type: "value_error" },
         { field: "items.0.quantity", location: "body", message: "Input should be greater than 0", type: "greater_than" },
       ],
     });

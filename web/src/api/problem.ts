@@ -137,7 +137,7 @@ export function humanize(error: Pick<FieldError, "message" | "type">): string {
     case "string_pattern_mismatch":
       return "Not in the expected form.";
     default: {
-      const cleaned = error.message.replace(/^Value error, /, "").replace(/^Input should be/, "Should be");
+      const cleaned = error.message.replace(/^Input should be/, "Should be");
       return cleaned.charAt(0).toUpperCase() + cleaned.slice(1);
     }
   }
