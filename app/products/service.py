@@ -17,7 +17,7 @@ from app.db.keys import name_sort_key, search_key
 from app.db.pagination import paginate
 from app.db.table import Table
 from app.db.transactions import MAX_ACTIONS as MAX_TRANSACTION_ACTIONS
-from app.db.transactions import Action, backoff
+from app.db.transactions import Action, ContentionError, backoff
 from app.products import images, repository, variants
 from app.products.repository import ProductChangedError, SkuTakenError
 from app.products.schemas import (
@@ -309,7 +309,7 @@ def update(
             backoff(attempt)
             continue  # re-read: If-Match still decides on the version alone
         return updated.model_copy(update={"listing_seq": current.listing_seq + 1}), stock
-    raise PreconditionFailedError("The product keeps changing; reload and try again.")
+    raise ContentionError
 
 
 REMOVAL_RECORD_SECONDS = 24 * 3600
@@ -336,7 +336,7 @@ def delete(table: Table, product_id: str, *, actor_id: str) -> None:
             continue
         images.delete(product.image_key, get_settings())
         return
-    raise PreconditionFailedError("The product keeps changing; reload and try again.")
+    raise ContentionError
 
 
 def removal_stamp() -> dict[str, Any]:
@@ -362,7 +362,7 @@ def _delete_variants(table: Table, product: ProductRecord, *, actor_id: str) -> 
             except ProductChangedError:  # its stock flipped meanwhile: read it again
                 backoff(attempt)
         else:
-            raise PreconditionFailedError("The product keeps changing; try again.")
+            raise ContentionError
 
 
 def list_page(
@@ -459,7 +459,7 @@ def _change_image(
             backoff(attempt)
             continue
         return current, updated, stock
-    raise PreconditionFailedError("The product keeps changing; reload and try again.")
+    raise ContentionError
 
 
 def set_image(table: Table, product_id: str, upload_key: str, *, actor_id: str) -> ProductWithStock:

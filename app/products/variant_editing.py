@@ -71,7 +71,7 @@ def _retrying(attempt_once: Any) -> ProductWithStock:
         if found is not None:
             return found  # type: ignore[no-any-return]
         tx.backoff(attempt)
-    raise PreconditionFailedError("The product keeps changing; reload and try again.")
+    raise tx.ContentionError
 
 
 def _check_options(product: ProductRecord, chosen: dict[str, str], but: str | None) -> None:

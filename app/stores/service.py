@@ -12,6 +12,7 @@ from app.core.timeutil import now_iso
 from app.db.keys import STORES_SCOPE
 from app.db.pagination import paginate
 from app.db.table import Table
+from app.db.transactions import ContentionError
 from app.stores import repository, resolution
 from app.stores.repository import StoreChangedError
 from app.stores.resolution import StoreNotFoundError
@@ -109,7 +110,7 @@ def update(
             continue
         resolution.forget()
         return updated
-    raise PreconditionFailedError("The store keeps changing; try again.")
+    raise ContentionError
 
 
 def list_stores(

@@ -27,11 +27,12 @@ from app.inventory import service as inventory
 from app.products import service as products
 from app.products.schemas import ProductUpdate
 from app.stores import repository as stores
+from app.stores import service as store_service
 from app.webhooks import repository as webhooks
 from tests.support.accounts import Account, Accounts
 from tests.support.catalog import create_product
 from tests.support.faults import meanwhile
-from tests.support.http import assert_problem
+from tests.support.http import assert_problem, stored_item
 from tests.support.invariants import check_invariants, scan
 
 
@@ -81,6 +82,30 @@ class TestStores:
         assert store["version"] == 3
         assert response.json()["name"] == "North, renamed"
         assert response.headers["etag"] == '"3"'
+
+    @pytest.mark.usefixtures("north")
+    def test_a_change_that_meets_another_at_every_try_is_503_and_changes_nothing(
+        self, client: TestClient, table: Table, operator: Account
+    ) -> None:
+        names = iter(f"North {n}" for n in range(1, store_service.MAX_ATTEMPTS + 1))
+
+        def another_rename() -> None:
+            current = stores.get(table, "north")
+            assert current is not None
+            renamed = {"name": next(names), "version": current.version + 1}
+            stores.update(table, current=current, updated=current.model_copy(update=renamed))
+
+        settings_before = stored_item(table, store_key("north"))["settings"]
+        body = {"settings": {"low_stock_threshold": 3}}
+        with meanwhile(
+            table.client, store_key("north"), another_rename, times=store_service.MAX_ATTEMPTS
+        ) as done:
+            response = client.patch("/platform/stores/north", headers=operator.headers, json=body)
+        assert len(done) == store_service.MAX_ATTEMPTS
+        assert_problem(response, 503, "contention")
+        store = stored_item(table, store_key("north"))
+        assert store["name"] == f"North {store_service.MAX_ATTEMPTS}"
+        assert store["settings"] == settings_before
 
     @pytest.mark.usefixtures("north")
     def test_with_if_match_it_is_412_and_only_the_other_change_is_made(
@@ -213,6 +238,46 @@ class TestProducts:
         assert_problem(response, 404)
         assert table.get(bucket) is None
         assert [i for i in scan(table) if i.get("reason") == "a delivery"] == []
+        check_invariants(table)
+
+    def busy_edit(
+        self, client: TestClient, table: Table, admin: Account, others: int
+    ) -> tuple[Any, dict[str, Any]]:
+        """A rename of the lamp, without If-Match, with another admin's edit landing just
+        before each of its first `others` tries: the answer, and the lamp afterwards."""
+        lamp = create_product(client, admin, name="Lamp", stock=3)
+        notes = iter(range(1, others + 1))
+
+        def another_edit() -> None:
+            self.edit(table, lamp["id"], admin, description=f"Note {next(notes)}")()
+
+        lamp_key = table.keys.product(lamp["id"])
+        with meanwhile(table.client, lamp_key, another_edit, times=others) as done:
+            rename = {"name": "Desk lamp"}
+            response = client.patch(f"/products/{lamp['id']}", headers=admin.headers, json=rename)
+        assert len(done) == others
+        return response, client.get(f"/products/{lamp['id']}").json()
+
+    def test_an_edit_that_meets_another_at_each_try_but_the_last_is_made(
+        self, client: TestClient, table: Table, admin: Account
+    ) -> None:
+        others = products.MAX_UNCONDITIONAL_ATTEMPTS - 1
+        response, after = self.busy_edit(client, table, admin, others)
+        assert response.status_code == 200, response.text
+        assert (after["name"], after["description"]) == ("Desk lamp", f"Note {others}")
+        assert after["version"] == 1 + others + 1
+
+    def test_an_edit_that_meets_another_at_every_try_is_503_and_changes_nothing(
+        self, client: TestClient, table: Table, admin: Account
+    ) -> None:
+        """The product is too busy to edit right now: 503 with Retry-After (try again in a
+        moment), not 412 (the caller's copy is not what failed: reloading would not help)."""
+        others = products.MAX_UNCONDITIONAL_ATTEMPTS
+        response, after = self.busy_edit(client, table, admin, others)
+        assert_problem(response, 503, "contention")
+        assert response.headers["retry-after"] == "1"
+        assert (after["name"], after["description"]) == ("Lamp", f"Note {others}")
+        assert after["version"] == 1 + others
         check_invariants(table)
 
     def test_a_restock_meeting_an_edit_of_its_product_keeps_both(

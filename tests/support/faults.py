@@ -186,17 +186,26 @@ def _written_by(request: Any) -> list[dict[str, Any]]:
 
 
 @contextmanager
-def meanwhile(client: Any, key: dict[str, str], act: Callable[[], Any]) -> Iterator[list[Any]]:
-    """Runs `act` once, just before the first write of the item `key` (in a transaction or
-    alone) is sent: another request's change landing between this one's read and its
-    conditional write. The list it yields holds what `act` returned, once it ran (`act` may
-    use the same client)."""
+def meanwhile(
+    client: Any, key: dict[str, str], act: Callable[[], Any], *, times: int = 1
+) -> Iterator[list[Any]]:
+    """Runs `act` just before each of the first `times` writes of the item `key` (in a
+    transaction or alone) is sent: another request's change landing between this one's
+    read and its conditional write. The list it yields holds what `act` returned, each time
+    it ran (`act` may use the same client; its own writes do not set it off)."""
     done: list[Any] = []
+    acting = False
 
     def before_send(request: Any, **_: Any) -> None:
+        nonlocal acting
+        if acting or len(done) >= times:
+            return
         if any(_writes(action, key) for action in _written_by(request)):
-            client.meta.events.unregister("before-send", before_send)
-            done.append(act())
+            acting = True
+            try:
+                done.append(act())
+            finally:
+                acting = False
 
     client.meta.events.register("before-send", before_send)
     try:

@@ -61,6 +61,11 @@ describe("problems in words", () => {
     expect(describeProblem(stale)).toMatch(/changed by someone else/);
   });
 
+  it("asks to try again, not to reload, when something is too busy to change", () => {
+    const busy = new ApiProblem(problem({ status: 503, code: "contention" }));
+    expect(describeProblem(busy)).toMatch(/Try again in a moment: nothing was saved/);
+  });
+
   it("says per line what is short", () => {
     const short = problem({
       status: 409,

@@ -181,6 +181,8 @@ export function describeProblem(error: unknown): string {
       return "Your account is not allowed to do this.";
     case "precondition_failed":
       return "This was changed by someone else while you were editing. Reload to see the latest version.";
+    case "contention":
+      return "Many changes are being made to this right now. Try again in a moment: nothing was saved.";
     case "insufficient_stock":
       return "Some items are no longer available in the quantity you asked for.";
     case "too_many_requests":
