@@ -289,7 +289,8 @@ def update(
 ) -> ProductWithStock:
     """Apply a partial update. With If-Match, a stale definition is 412 and nothing
     changes; without it, a concurrent edit is re-read and the change applied on top
-    (bounded). A purchase meanwhile (it may flip in_stock) never makes an edit stale."""
+    (bounded: a product edited before every try is too busy, 503). A purchase meanwhile
+    (it may flip in_stock) never makes an edit stale."""
     for attempt in range(1, MAX_UNCONDITIONAL_ATTEMPTS + 1):
         current, stock = get(table, product_id)
         if if_match is not None and not if_match.allows(current.version):

@@ -29,6 +29,7 @@ from app.products.schemas import ProductUpdate
 from app.stores import repository as stores
 from app.stores import service as store_service
 from app.webhooks import repository as webhooks
+from tests.api.test_variants import make_tshirt, variant
 from tests.support.accounts import Account, Accounts
 from tests.support.catalog import create_product
 from tests.support.faults import meanwhile
@@ -240,30 +241,42 @@ class TestProducts:
         assert [i for i in scan(table) if i.get("reason") == "a delivery"] == []
         check_invariants(table)
 
-    def busy_edit(
-        self, client: TestClient, table: Table, admin: Account, others: int
-    ) -> tuple[Any, dict[str, Any]]:
-        """A rename of the lamp, without If-Match, with another admin's edit landing just
-        before each of its first `others` tries: the answer, and the lamp afterwards."""
-        lamp = create_product(client, admin, name="Lamp", stock=3)
+    def busy(
+        self,
+        table: Table,
+        admin: Account,
+        product: dict[str, Any],
+        others: int,
+        request: Callable[[], Any],
+    ) -> Any:
+        """The answer to `request` (made without If-Match) when another admin's edit of
+        `product` lands just before each of its first `others` tries."""
         notes = iter(range(1, others + 1))
 
         def another_edit() -> None:
-            self.edit(table, lamp["id"], admin, description=f"Note {next(notes)}")()
+            self.edit(table, product["id"], admin, description=f"Note {next(notes)}")()
 
-        lamp_key = table.keys.product(lamp["id"])
-        with meanwhile(table.client, lamp_key, another_edit, times=others) as done:
-            rename = {"name": "Desk lamp"}
-            response = client.patch(f"/products/{lamp['id']}", headers=admin.headers, json=rename)
+        key = table.keys.product(product["id"])
+        with meanwhile(table.client, key, another_edit, times=others) as done:
+            response = request()
         assert len(done) == others
-        return response, client.get(f"/products/{lamp['id']}").json()
+        return response
 
     def test_an_edit_that_meets_another_at_each_try_but_the_last_is_made(
         self, client: TestClient, table: Table, admin: Account
     ) -> None:
+        lamp = create_product(client, admin, name="Lamp", stock=3)
         others = products.MAX_UNCONDITIONAL_ATTEMPTS - 1
-        response, after = self.busy_edit(client, table, admin, others)
+        path, rename = f"/products/{lamp['id']}", {"name": "Desk lamp"}
+        response = self.busy(
+            table,
+            admin,
+            lamp,
+            others,
+            lambda: client.patch(path, headers=admin.headers, json=rename),
+        )
         assert response.status_code == 200, response.text
+        after = client.get(path).json()
         assert (after["name"], after["description"]) == ("Desk lamp", f"Note {others}")
         assert after["version"] == 1 + others + 1
 
@@ -272,12 +285,55 @@ class TestProducts:
     ) -> None:
         """The product is too busy to edit right now: 503 with Retry-After (try again in a
         moment), not 412 (the caller's copy is not what failed: reloading would not help)."""
+        lamp = create_product(client, admin, name="Lamp", stock=3)
         others = products.MAX_UNCONDITIONAL_ATTEMPTS
-        response, after = self.busy_edit(client, table, admin, others)
+        path, rename = f"/products/{lamp['id']}", {"name": "Desk lamp"}
+        response = self.busy(
+            table,
+            admin,
+            lamp,
+            others,
+            lambda: client.patch(path, headers=admin.headers, json=rename),
+        )
         assert_problem(response, 503, "contention")
         assert response.headers["retry-after"] == "1"
+        after = client.get(path).json()
         assert (after["name"], after["description"]) == ("Lamp", f"Note {others}")
         assert after["version"] == 1 + others
+        check_invariants(table)
+
+    def test_a_removal_that_meets_an_edit_at_every_try_is_503_and_removes_nothing(
+        self, client: TestClient, table: Table, admin: Account
+    ) -> None:
+        lamp = create_product(client, admin, name="Lamp", stock=3)
+        path = f"/products/{lamp['id']}"
+        others = products.MAX_UNCONDITIONAL_ATTEMPTS
+        response = self.busy(
+            table, admin, lamp, others, lambda: client.delete(path, headers=admin.headers)
+        )
+        assert_problem(response, 503, "contention")
+        after = client.get(path).json()
+        assert (after["description"], after["stock"]) == (f"Note {others}", 3)
+        check_invariants(table)
+
+    def test_a_variant_edit_that_meets_an_edit_at_every_try_is_503_and_changes_nothing(
+        self, client: TestClient, table: Table, admin: Account
+    ) -> None:
+        shirt = make_tshirt(client, admin)
+        blue_m = variant(shirt, Size="M", Colour="Blue")
+        path = f"/products/{shirt['id']}/variants/{blue_m['id']}"
+        others = products.MAX_UNCONDITIONAL_ATTEMPTS
+        response = self.busy(
+            table,
+            admin,
+            shirt,
+            others,
+            lambda: client.patch(path, headers=admin.headers, json={"price": "30.00"}),
+        )
+        assert_problem(response, 503, "contention")
+        after = client.get(f"/products/{shirt['id']}").json()
+        assert variant(after, Size="M", Colour="Blue")["price"] == blue_m["price"]
+        assert after["description"] == f"Note {others}"
         check_invariants(table)
 
     def test_a_restock_meeting_an_edit_of_its_product_keeps_both(
