@@ -127,8 +127,10 @@ def check_upload_key(upload_key: str, *, store: str, product_id: str) -> None:
 
 
 def accept_upload(upload_key: str, *, store: str, product_id: str, settings: Settings) -> str:
-    """Check an uploaded object and move it to its final key; return that key. Raises
-    ImageInvalidError with the reason (and removes the object) when it is not acceptable."""
+    """Check an uploaded object and copy it to its final key; return that key. The upload
+    stays until the product points at the copy (the caller deletes it then), so a
+    confirmation that cannot be written may be tried again. Raises ImageInvalidError with
+    the reason (and removes the object) when it is not acceptable."""
     check_upload_key(upload_key, store=store, product_id=product_id)
     client, bucket = _client(settings), settings.images_bucket
     with _missing_upload():
@@ -159,7 +161,6 @@ def accept_upload(upload_key: str, *, store: str, product_id: str, settings: Set
             CacheControl="public, max-age=31536000, immutable",
             MetadataDirective="REPLACE",
         )
-    delete(upload_key, settings)
     return key
 
 

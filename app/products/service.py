@@ -486,7 +486,16 @@ def set_image(table: Table, product_id: str, upload_key: str, *, actor_id: str) 
     except Exception:
         repository.release_upload(table, upload_key=upload_key)  # S3 trouble: a retry may
         raise
-    return _install_image(table, product_id, key, actor_id)
+    try:
+        installed = _install_image(table, product_id, key, actor_id)
+    except ContentionError:  # nothing written: the upload is still there for a retry
+        repository.release_upload(table, upload_key=upload_key)
+        raise
+    except ProductNotFoundError:
+        images.delete(upload_key, get_settings())
+        raise
+    images.delete(upload_key, get_settings())
+    return installed
 
 
 def put_image(
@@ -503,10 +512,11 @@ def put_image(
 
 def _install_image(table: Table, product_id: str, key: str, actor_id: str) -> ProductWithStock:
     """Make the stored object `key` the product's image and delete the one it replaces; the
-    object goes too when the product is gone meanwhile."""
+    object goes too when nothing will point at it (the product gone meanwhile, or too busy
+    to change now)."""
     try:
         before, after, stock = _change_image(table, product_id, key, actor_id)
-    except ProductNotFoundError:
+    except (ProductNotFoundError, ContentionError):
         images.delete(key, get_settings())
         raise
     images.delete(before.image_key, get_settings())

@@ -15,6 +15,7 @@ from app.core.roles import Role
 from app.db.table import Table
 from app.products import service as products
 from app.products.images import s3_client
+from app.products.schemas import ProductUpdate
 from tests.support.accounts import Account, Accounts
 from tests.support.catalog import create_product
 from tests.support.faults import http_headers, meanwhile
@@ -327,6 +328,41 @@ def test_a_product_deleted_while_its_image_is_confirmed_keeps_no_image(
     assert_problem(response, 404)
     assert table.get(table.keys.product(product["id"])) is None
     assert bucket_keys(s3_endpoint, bucket) == []
+
+
+def test_a_confirmation_too_busy_to_land_leaves_the_upload_for_a_retry(
+    client: TestClient,
+    table: Table,
+    admin: Account,
+    product: dict[str, Any],
+    bucket: str,
+    s3_endpoint: str,
+) -> None:
+    """Another edit of the product lands before every try of the confirmation: 503, no
+    image and no stored copy left behind; the upload is kept and its claim given back, so
+    the same confirmation, tried again, works."""
+    grant = request_upload(client, admin, product["id"]).json()
+    assert upload(grant, PNG).status_code == 204
+    tries = products.MAX_UNCONDITIONAL_ATTEMPTS
+    notes = iter(range(1, tries + 1))
+
+    def another_edit() -> None:
+        note = ProductUpdate(description=f"Note {next(notes)}")
+        products.update(table, product["id"], note, if_match=None, actor_id=admin.id)
+
+    key = table.keys.product(product["id"])
+    with meanwhile(table.client, key, another_edit, times=tries) as done:
+        busy = confirm(client, admin, product["id"], grant["upload_key"])
+    assert len(done) == tries
+    assert_problem(busy, 503, "contention")
+    assert stored_version(table, product["id"]) == (1 + tries, None)
+    assert bucket_keys(s3_endpoint, bucket) == [grant["upload_key"]]
+
+    again = confirm(client, admin, product["id"], grant["upload_key"])
+    assert again.status_code == 200, again.text
+    version, image_key = stored_version(table, product["id"])
+    assert version == 2 + tries
+    assert bucket_keys(s3_endpoint, bucket) == [image_key]
 
 
 @pytest.mark.parametrize(
