@@ -262,11 +262,11 @@ class TestProducts:
         assert len(done) == others
         return response
 
-    def test_an_edit_that_meets_another_at_each_try_but_the_last_is_made(
-        self, client: TestClient, table: Table, admin: Account
-    ) -> None:
+    def busy_rename(
+        self, client: TestClient, table: Table, admin: Account, others: int
+    ) -> tuple[Any, dict[str, Any]]:
+        """Lamp renamed Desk lamp while `others` edits land: the answer, the lamp after."""
         lamp = create_product(client, admin, name="Lamp", stock=3)
-        others = products.MAX_UNCONDITIONAL_ATTEMPTS - 1
         path, rename = f"/products/{lamp['id']}", {"name": "Desk lamp"}
         response = self.busy(
             table,
@@ -275,8 +275,14 @@ class TestProducts:
             others,
             lambda: client.patch(path, headers=admin.headers, json=rename),
         )
+        return response, client.get(path).json()
+
+    def test_an_edit_that_meets_another_at_each_try_but_the_last_is_made(
+        self, client: TestClient, table: Table, admin: Account
+    ) -> None:
+        others = products.MAX_UNCONDITIONAL_ATTEMPTS - 1
+        response, after = self.busy_rename(client, table, admin, others)
         assert response.status_code == 200, response.text
-        after = client.get(path).json()
         assert (after["name"], after["description"]) == ("Desk lamp", f"Note {others}")
         assert after["version"] == 1 + others + 1
 
@@ -285,19 +291,10 @@ class TestProducts:
     ) -> None:
         """The product is too busy to edit right now: 503 with Retry-After (try again in a
         moment), not 412 (the caller's copy is not what failed: reloading would not help)."""
-        lamp = create_product(client, admin, name="Lamp", stock=3)
         others = products.MAX_UNCONDITIONAL_ATTEMPTS
-        path, rename = f"/products/{lamp['id']}", {"name": "Desk lamp"}
-        response = self.busy(
-            table,
-            admin,
-            lamp,
-            others,
-            lambda: client.patch(path, headers=admin.headers, json=rename),
-        )
+        response, after = self.busy_rename(client, table, admin, others)
         assert_problem(response, 503, "contention")
         assert response.headers["retry-after"] == "1"
-        after = client.get(path).json()
         assert (after["name"], after["description"]) == ("Lamp", f"Note {others}")
         assert after["version"] == 1 + others
         check_invariants(table)

@@ -20,7 +20,7 @@ from app.events.catalog import CatalogEvent, events_from
 from app.events.publishing import EventBridgePublisher, EventsOut
 from app.live.consumer import LiveStock
 from app.stream_handler import process
-from tests.support.accounts import Accounts
+from tests.support.accounts import Account, Accounts
 from tests.support.catalog import create_product
 from tests.support.faults import meanwhile
 
@@ -435,15 +435,11 @@ def test_back_in_stock_mails_only_those_still_asking_who_want_it(
     assert requests == []  # the opted-out shopper's request is spent too, unmailed
 
 
-def test_two_consumers_of_one_batch_mail_the_asker_once(
-    streamed: Table, client: TestClient, accounts: Accounts, outbox: Path
-) -> None:
-    """Two Lambda copies read the same stream batch (a retry while the first still runs):
-    the second mails and takes the request just before the first would take it, so the
-    first finds it gone and sends nothing."""
-    from app.events.publishing import LogPublisher
-    from tests.support.mail import mails
-
+def asked_then_back_in_stock(
+    client: TestClient, accounts: Accounts
+) -> tuple[Account, Account, dict[str, Any]]:
+    """A lamp made sold out, a shopper asking to be told, then a delivery of 5: an admin,
+    the shopper and the lamp."""
     admin, shopper = accounts.make(Role.ADMIN), accounts.make()
     lamp = create_product(client, admin, name="Moon Lamp", stock=0)
     asked = client.post(f"/products/{lamp['id']}/back-in-stock", headers=shopper.headers)
@@ -453,6 +449,19 @@ def test_two_consumers_of_one_batch_mail_the_asker_once(
         f"/inventory/{lamp['id']}/adjustments", headers=admin.headers, json=restock
     )
     assert adjusted.status_code == 200, adjusted.text
+    return admin, shopper, lamp
+
+
+def test_two_consumers_of_one_batch_mail_the_asker_once(
+    streamed: Table, client: TestClient, accounts: Accounts, outbox: Path
+) -> None:
+    """Two Lambda copies read the same stream batch (a retry while the first still runs):
+    the second mails and takes the request just before the first would take it, so the
+    first finds it gone and sends nothing."""
+    from app.events.publishing import LogPublisher
+    from tests.support.mail import mails
+
+    _, shopper, lamp = asked_then_back_in_stock(client, accounts)
     records = stream_records(streamed)
     first, second = (EventsOut(LogPublisher(), streamed.for_store) for _ in range(2))
 
@@ -470,15 +479,7 @@ def test_a_product_removed_before_its_back_in_stock_event_is_read_mails_nobody(
     from app.events.publishing import LogPublisher
     from tests.support.mail import mails
 
-    admin, shopper = accounts.make(Role.ADMIN), accounts.make()
-    lamp = create_product(client, admin, name="Moon Lamp", stock=0)
-    asked = client.post(f"/products/{lamp['id']}/back-in-stock", headers=shopper.headers)
-    assert asked.status_code == 204
-    restock = {"delta": 5, "reason": "delivery"}
-    adjusted = client.post(
-        f"/inventory/{lamp['id']}/adjustments", headers=admin.headers, json=restock
-    )
-    assert adjusted.status_code == 200, adjusted.text
+    admin, _, lamp = asked_then_back_in_stock(client, accounts)
     assert client.delete(f"/products/{lamp['id']}", headers=admin.headers).status_code == 204
 
     retry = EventsOut(LogPublisher(), streamed.for_store).process(stream_records(streamed))
