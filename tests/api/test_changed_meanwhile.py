@@ -59,11 +59,11 @@ class TestStores:
         response = client.post("/platform/stores", headers=operator.headers, json=body)
         assert response.status_code == 201, response.text
 
-    def rename(self, table: Table) -> None:
+    def rename(self, table: Table, name: str = "North, renamed") -> None:
         """Another operator's rename, written as the service writes it."""
         current = stores.get(table, "north")
         assert current is not None
-        renamed = current.model_copy(update={"name": "North, renamed", "version": 2})
+        renamed = current.model_copy(update={"name": name, "version": current.version + 1})
         stores.update(table, current=current, updated=renamed)
 
     @pytest.mark.usefixtures("north")
@@ -75,8 +75,7 @@ class TestStores:
             response = client.patch("/platform/stores/north", headers=operator.headers, json=body)
         assert done == [None]
         assert response.status_code == 200, response.text
-        store = table.get(store_key("north"))
-        assert store is not None
+        store = stored_item(table, store_key("north"))
         assert store["name"] == "North, renamed"  # the rename is kept
         assert store["settings"]["low_stock_threshold"] == 3
         assert store["settings"]["currency"] == "SEK"
@@ -91,10 +90,7 @@ class TestStores:
         names = iter(f"North {n}" for n in range(1, store_service.MAX_ATTEMPTS + 1))
 
         def another_rename() -> None:
-            current = stores.get(table, "north")
-            assert current is not None
-            renamed = {"name": next(names), "version": current.version + 1}
-            stores.update(table, current=current, updated=current.model_copy(update=renamed))
+            self.rename(table, next(names))
 
         settings_before = stored_item(table, store_key("north"))["settings"]
         body = {"settings": {"low_stock_threshold": 3}}
@@ -112,15 +108,13 @@ class TestStores:
     def test_with_if_match_it_is_412_and_only_the_other_change_is_made(
         self, client: TestClient, table: Table, operator: Account
     ) -> None:
-        before = table.get(store_key("north"))
-        assert before is not None
+        before = stored_item(table, store_key("north"))
         headers = operator.headers | {"If-Match": '"1"'}
         body = {"settings": {"low_stock_threshold": 3}}
         with meanwhile(table.client, store_key("north"), lambda: self.rename(table)):
             response = client.patch("/platform/stores/north", headers=headers, json=body)
         assert_problem(response, 412)
-        store = table.get(store_key("north"))
-        assert store is not None
+        store = stored_item(table, store_key("north"))
         assert (store["name"], store["version"]) == ("North, renamed", 2)
         assert store["settings"] == before["settings"]
 
@@ -456,9 +450,7 @@ class TestWebhooks:
         assert done == [None]
         assert_problem(response, 404)
         assert table.get(key) is None
-        counter = table.get(table.keys.webhook_counter())
-        assert counter is not None
+        counter = stored_item(table, table.keys.webhook_counter())
         assert int(counter["webhooks"]) == 0  # lowered once
-        removal = table.get(table.keys.webhook_removal(hook_id))
-        assert removal is not None
+        removal = stored_item(table, table.keys.webhook_removal(hook_id))
         assert removal["removed_by"] == "someone-else"

@@ -73,8 +73,7 @@ def attach(
 
 
 def stored_version(table: Table, product_id: str) -> Any:
-    item = table.get(table.keys.product(product_id))
-    assert item is not None
+    item = stored_item(table, table.keys.product(product_id))
     return item["version"], item.get("image_key")
 
 
