@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from app.core.roles import Role
 from app.db.table import Table
 from tests.support.accounts import Account, Accounts
-from tests.support.http import assert_problem
+from tests.support.http import assert_problem, stored_item
 
 
 @pytest.fixture
@@ -134,8 +134,7 @@ class TestRoleChange:
         )
         assert response.status_code == 200
         assert response.json()["role"] == "stock_manager"
-        stored = table.get(table.keys.user(user.id))
-        assert stored is not None
+        stored = stored_item(table, table.keys.user(user.id))
         assert stored["role"] == "stock_manager"
 
     def test_promotion_and_demotion_keep_the_admin_count(
@@ -157,8 +156,7 @@ class TestRoleChange:
             f"/admin/users/{admin.id}/role", headers=admin.headers, json={"role": "user"}
         )
         assert_problem(response, 409, "last_admin")
-        stored = table.get(table.keys.user(admin.id))
-        assert stored is not None
+        stored = stored_item(table, table.keys.user(admin.id))
         assert stored["role"] == "admin"
         assert admin_count(table) == 1
 

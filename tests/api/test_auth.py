@@ -33,8 +33,7 @@ class TestSignup:
         assert set(user) == {"id", "email", "name", "role", "created_at"}
         assert user["email"] == "ada@example.com"
         assert user["role"] == "user"
-        stored = table.get(table.keys.user(user["id"]))
-        assert stored is not None
+        stored = stored_item(table, table.keys.user(user["id"]))
         assert stored["password_hash"].startswith("$argon2id$")
         assert PASSWORD not in str(stored)
         link = table.get(table.keys.email("ADA@example.com"))
@@ -89,8 +88,7 @@ class TestLogin:
         assert claims["sub"] == account.id
         assert {"exp", "iat", "iss", "aud", "jti", "sid"} <= claims.keys()
         assert claims["exp"] - claims["iat"] == 900
-        session = table.get(table.keys.session(account.id, claims["sid"]))
-        assert session is not None
+        session = stored_item(table, table.keys.session(account.id, claims["sid"]))
         assert session["refresh_token_id"] == claims_of(tokens["refresh_token"])["jti"]
         assert session["expires_at"] == claims_of(tokens["refresh_token"])["exp"]
 
@@ -147,8 +145,7 @@ class TestRefresh:
             == 200
         )
         sid = claims_of(pair["refresh_token"])["sid"]
-        stored = table.get(table.keys.session(account.id, sid))
-        assert stored is not None
+        stored = stored_item(table, table.keys.session(account.id, sid))
         assert stored["refresh_token_id"] == claims_of(pair["refresh_token"])["jti"]
 
         replay = client.post("/auth/refresh", json={"refresh_token": account.refresh_token})

@@ -13,7 +13,7 @@ from app.db.table import Table
 from tests.integration.test_accounts_concurrency import race
 from tests.support.accounts import Account, Accounts
 from tests.support.catalog import all_pages, create_product, product_body
-from tests.support.http import assert_problem
+from tests.support.http import assert_problem, stored_item
 
 
 @pytest.fixture
@@ -63,8 +63,7 @@ def test_a_refused_create_counts_nothing(client: TestClient, table: Table, admin
     )
     assert_problem(response, 409, "sku_taken")
     assert categories(client) == [("Tools", 1)]
-    counter = table.get(table.keys.category_counter("tools"))
-    assert counter is not None
+    counter = stored_item(table, table.keys.category_counter("tools"))
     assert counter["product_count"] == 1
 
 

@@ -18,6 +18,7 @@ from app.products import repository
 from app.transfer import csv_format, import_chunks, imports, runner, upsert
 from tests.support.accounts import Account, Accounts
 from tests.support.catalog import create_product
+from tests.support.http import stored_item
 from tests.support.invariants import scan
 
 pytestmark = pytest.mark.dynamodb
@@ -515,6 +516,5 @@ def test_a_rename_whose_variants_do_not_fit_beside_the_change_renames_them_right
     after = product(client, made["id"])
     assert (after["name"], after["stock"]) == ("Big tee", 31 * 4 + 5)
     for options in ({"Size": "XS", "Colour": "Blue"}, {"Size": "XXL", "Colour": "Grey"}):
-        stored = table.get(table.keys.product(variant(made, **options)["id"]))
-        assert stored is not None
+        stored = stored_item(table, table.keys.product(variant(made, **options)["id"]))
         assert stored["name"] == f"Big tee ({options['Size']} / {options['Colour']})"

@@ -15,7 +15,7 @@ from app.db.table import Table
 from tests.support.accounts import Account, Accounts
 from tests.support.catalog import create_product, product_body
 from tests.support.history import ledger_of
-from tests.support.http import assert_problem, count_items
+from tests.support.http import assert_problem, count_items, stored_item
 from tests.support.invariants import check_invariants
 from tests.support.stock import stock_of
 
@@ -95,8 +95,7 @@ def test_what_is_fine_stays_fine(client: TestClient, table: Table, admin: Accoun
         tags=["ø", "日本"],
     )
     assert (product["price"], product["currency"]) == ("0.00", "JPY")
-    stored = table.get(table.keys.product(product["id"]))
-    assert stored is not None
+    stored = stored_item(table, table.keys.product(product["id"]))
     assert stored["price"] == 0
     assert not stored["price"].is_signed()  # a -0 would read back as "-0.00"
     assert client.get(f"/products/{product['id']}").json()["price"] == "0.00"

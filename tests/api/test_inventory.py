@@ -16,7 +16,7 @@ from app.stock.model import MAX_BUCKETS, ProductStock
 from tests.support.accounts import Account, Accounts
 from tests.support.catalog import all_pages, create_product
 from tests.support.history import check_history, ledger_of
-from tests.support.http import assert_problem
+from tests.support.http import assert_problem, stored_item
 from tests.support.stock import stock_of, stock_record
 
 
@@ -369,9 +369,7 @@ class TestLowStock:
         well_stocked = create_product(client, admin, name="Plenty", stock=500)["id"]
 
         def bucket_0(product_id: str) -> dict[str, Any]:
-            item = table.get(table.keys.stock_bucket(product_id, 0))
-            assert item is not None
-            return item
+            return stored_item(table, table.keys.stock_bucket(product_id, 0))
 
         shards = {bucket_0(pid).get("GSI3PK") for pid in ids}
         assert None not in shards
@@ -418,8 +416,7 @@ class TestLowStock:
             actor_id=admin.id,
         )
         assert stock_of(table, product_id) == 100
-        bucket = table.get(table.keys.stock_bucket(product_id, 0))
-        assert bucket is not None
+        bucket = stored_item(table, table.keys.stock_bucket(product_id, 0))
         assert "GSI3PK" in bucket
         listed = client.get("/inventory/low-stock?threshold=100", headers=manager.headers).json()
         assert [i["product_id"] for i in listed["items"]] == [product_id]

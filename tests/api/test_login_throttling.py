@@ -17,7 +17,7 @@ from app.core.roles import Role
 from app.db.table import Table
 from tests.integration.test_accounts_concurrency import race
 from tests.support.accounts import Accounts
-from tests.support.http import assert_problem
+from tests.support.http import assert_problem, stored_item
 
 PASSWORD = "s3cret-passphrase"
 
@@ -81,8 +81,7 @@ def test_five_attempts_per_address_then_429_even_with_the_right_password(
     assert "access_token" not in body
     stored = table.get(table.keys.login_client(account.email, "testclient"))
     assert stored is None  # "testclient" is no IP address: it counts as "unknown"
-    stored = table.get(table.keys.login_client(account.email, "unknown"))
-    assert stored is not None
+    stored = stored_item(table, table.keys.login_client(account.email, "unknown"))
     assert stored["attempts"] == 5
     other = accounts.sign_up("bystander@example.com")
     assert login(client, other.email).status_code == 200
@@ -155,8 +154,7 @@ def test_many_addresses_slow_the_account_down_with_a_growing_delay(
     assert_problem(delayed, 429, "too_many_requests")
     assert 1 <= int(delayed.headers["retry-after"]) <= 2
     account = table.keys.login_account(owner.email)
-    item = table.get(account)
-    assert item is not None
+    stored_item(table, account)  # the account's delay is stored
     # when the delay has passed, the owner gets in (and the counts start again)
     table.client.update_item(
         TableName=table.name,
@@ -185,8 +183,7 @@ def test_the_delay_doubles_up_to_its_cap(
         )
         before = int(time.time())
         assert login(from_address(f"198.51.100.{n + 1}"), owner.email, "guess").status_code == 401
-        item = table.get(account)
-        assert item is not None
+        item = stored_item(table, account)
         delays.append(int(item["next_at"]) - before)
     expected = [2, 4, 8, 16, 32, 60, 60, 60]
     assert all(want <= got <= want + 1 for want, got in zip(expected, delays, strict=True)), delays

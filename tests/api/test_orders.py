@@ -92,8 +92,7 @@ class TestPlace:
             placed["id"],
             buyer.id,
         )
-        stored = table.get(table.keys.order(placed["id"]))
-        assert stored is not None
+        stored = stored_item(table, table.keys.order(placed["id"]))
         assert stored["total"] == Decimal("202.50")
         check_history(table, [p["id"] for p in products], [placed["id"]])
 
@@ -233,8 +232,7 @@ class TestIdempotency:
         assert second.headers["idempotent-replayed"] == "true"
         assert "idempotent-replayed" not in first.headers
         assert stock_of(table, anvil["id"]) == 3
-        record = table.get(table.keys.idempotency(buyer.id, "checkout-42"))
-        assert record is not None
+        record = stored_item(table, table.keys.idempotency(buyer.id, "checkout-42"))
         assert record["order_id"] == first.json()["id"]
         kept_for = record["expires_at"] - _epoch(record["created_at"])
         assert 24 * 3600 - 1 <= kept_for <= 24 * 3600 + 1

@@ -14,7 +14,7 @@ from app.db.table import Table
 from tests.conftest import reset_caches
 from tests.integration.test_accounts_concurrency import race
 from tests.support.accounts import Account, Accounts
-from tests.support.http import assert_problem
+from tests.support.http import assert_problem, stored_item
 from tests.support.invariants import scan
 from tests.support.mail import mails, reset_link
 
@@ -191,8 +191,7 @@ class TestReset:
             ),
         )
         assert sorted(statuses) == [204] + [400] * 5
-        stored = table.get(table.keys.user(me.id))
-        assert stored is not None
+        stored = stored_item(table, table.keys.user(me.id))
         # exactly one racer's password is the account's (checked on the hash: six log-ins
         # from one address would meet the log-in throttle)
         winners = [

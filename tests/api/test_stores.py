@@ -141,8 +141,7 @@ class TestPlatform:
             "low_stock_threshold": 3,
             "audit_retention_days": 365,  # the default
         }
-        stored = table.get(store_key("north"))
-        assert stored is not None
+        stored = stored_item(table, store_key("north"))
         assert (stored["status"], stored["domains"]) == ("active", ["shop.north.example"])
         got = client.get("/platform/stores/north", headers=operator.headers)
         assert got.json()["name"] == "North Shop"
@@ -310,8 +309,7 @@ class TestPerStore:
         admin = accounts.make(Role.ADMIN)
         for _ in range(6):
             client.post("/auth/login", data={"username": operator.email, "password": "guess"})
-        counted = table.get(table.keys.login_account(operator.email))
-        assert counted is not None
+        counted = stored_item(table, table.keys.login_account(operator.email))
         url = f"/admin/users/{operator.id}/login-throttle"
         assert_problem(client.delete(url, headers=admin.headers), 403, "operator_account")
         assert table.get(table.keys.login_account(operator.email)) == counted

@@ -23,6 +23,7 @@ from app.stream_handler import process
 from tests.support.accounts import Account, Accounts
 from tests.support.catalog import create_product
 from tests.support.faults import meanwhile
+from tests.support.http import stored_item
 
 pytestmark = pytest.mark.dynamodb
 
@@ -139,8 +140,7 @@ def test_product_events_say_what_changed_and_who_removed_it(
     assert deleted["actor"] == {"id": admin.id, "email": admin.email}
     assert json.loads(events[1].detail_json())["before"]["price"] == "30.00"  # never 30
     # the removal record goes by itself after a day (TTL)
-    removal = streamed.get(streamed.keys.product_removal(product["id"]))
-    assert removal is not None
+    removal = stored_item(streamed, streamed.keys.product_removal(product["id"]))
     assert removal["expires_at"] > 0
 
 

@@ -16,6 +16,7 @@ from typing import Any
 
 from app.db.keys import LEDGER_PREFIX
 from app.db.table import Sort, Table
+from tests.support.http import stored_item
 from tests.support.stock import stock_record
 
 
@@ -34,8 +35,7 @@ def check_history(
     moved: Counter[tuple[str, str, str]] = Counter()  # (order, product, kind) -> units
     with_options: dict[str, list[str]] = {}  # a product whose stock is its variants'
     for product_id in product_ids:
-        product = table.get(table.keys.product(product_id))
-        assert product is not None
+        product = stored_item(table, table.keys.product(product_id))
         if product.get("variants"):
             with_options[product_id] = list(product["variants"])
             continue
@@ -53,14 +53,12 @@ def check_history(
         assert product["in_stock"] == (stock.total > 0), "in_stock disagrees with the stock"
         finals[product_id] = stock.total
     for product_id, variant_ids in with_options.items():
-        product = table.get(table.keys.product(product_id))
-        assert product is not None
+        product = stored_item(table, table.keys.product(product_id))
         in_stock = any(finals.get(variant_id, 0) > 0 for variant_id in variant_ids)
         assert product["in_stock"] == in_stock, "in_stock disagrees with the variants' stock"
     expected: Counter[tuple[str, str, str]] = Counter()
     for order_id in order_ids:
-        order = table.get(table.keys.order(order_id))
-        assert order is not None
+        order = stored_item(table, table.keys.order(order_id))
         for line in order["lines"]:
             subject = line.get("variant_id") or line["product_id"]  # whose stock it took
             if subject not in finals:
