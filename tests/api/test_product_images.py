@@ -3,9 +3,11 @@ URLs, removal."""
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
@@ -18,7 +20,7 @@ from app.products.images import s3_client
 from app.products.schemas import ProductUpdate
 from tests.support.accounts import Account, Accounts
 from tests.support.catalog import create_product
-from tests.support.faults import http_headers, meanwhile
+from tests.support.faults import aws_response, meanwhile
 from tests.support.http import assert_problem, stored_item
 from tests.support.s3_policy import decode_policy, s3_would_accept, signature_is_valid
 
@@ -75,6 +77,17 @@ def attach(
 def stored_version(table: Table, product_id: str) -> Any:
     item = stored_item(table, table.keys.product(product_id))
     return item["version"], item.get("image_key")
+
+
+def notes_by(table: Table, admin: Account, product_id: str) -> Callable[[], None]:
+    """Another admin's edits of the product ("Note 1", "Note 2", ...), one per call."""
+    notes = itertools.count(1)
+
+    def another_edit() -> None:
+        note = ProductUpdate(description=f"Note {next(notes)}")
+        products.update(table, product_id, note, if_match=None, actor_id=admin.id)
+
+    return another_edit
 
 
 def test_upload_confirm_then_the_product_shows_a_working_image_url(
@@ -288,6 +301,37 @@ def test_removing_the_image(
     assert_problem(client.delete("/products/nope/image", headers=admin.headers), 404)
 
 
+def test_a_removal_too_busy_to_land_keeps_the_image(
+    client: TestClient,
+    table: Table,
+    admin: Account,
+    product: dict[str, Any],
+    bucket: str,
+    s3_endpoint: str,
+) -> None:
+    """Another edit lands before every try of the removal: 503, and the product still shows
+    its image, which is still stored (it goes only once nothing points at it); tried again,
+    the removal works."""
+    attached = attach(client, admin, product["id"])
+    version, image_key = stored_version(table, product["id"])
+    tries = products.MAX_UNCONDITIONAL_ATTEMPTS
+    key = table.keys.product(product["id"])
+    url = f"/products/{product['id']}/image"
+    with meanwhile(table.client, key, notes_by(table, admin, product["id"]), times=tries) as done:
+        busy = client.delete(url, headers=admin.headers)
+    assert len(done) == tries
+    assert_problem(busy, 503, "contention")
+    assert busy.headers["retry-after"] == "1"
+    assert stored_version(table, product["id"]) == (version + tries, image_key)
+    assert bucket_keys(s3_endpoint, bucket) == [image_key]
+    shown = client.get(f"/products/{product['id']}").json()["image_url"]
+    assert urlsplit(shown).path == urlsplit(attached["image_url"]).path  # signed anew each time
+
+    assert client.delete(url, headers=admin.headers).status_code == 204
+    assert stored_version(table, product["id"]) == (version + tries + 1, None)
+    assert bucket_keys(s3_endpoint, bucket) == []
+
+
 def test_deleting_the_product_removes_its_image(
     client: TestClient, admin: Account, product: dict[str, Any], bucket: str, s3_endpoint: str
 ) -> None:
@@ -343,14 +387,8 @@ def test_a_confirmation_too_busy_to_land_leaves_the_upload_for_a_retry(
     grant = request_upload(client, admin, product["id"]).json()
     assert upload(grant, PNG).status_code == 204
     tries = products.MAX_UNCONDITIONAL_ATTEMPTS
-    notes = iter(range(1, tries + 1))
-
-    def another_edit() -> None:
-        note = ProductUpdate(description=f"Note {next(notes)}")
-        products.update(table, product["id"], note, if_match=None, actor_id=admin.id)
-
     key = table.keys.product(product["id"])
-    with meanwhile(table.client, key, another_edit, times=tries) as done:
+    with meanwhile(table.client, key, notes_by(table, admin, product["id"]), times=tries) as done:
         busy = confirm(client, admin, product["id"], grant["upload_key"])
     assert len(done) == tries
     assert_problem(busy, 503, "contention")
@@ -434,7 +472,7 @@ def test_a_missing_upload_is_422_when_s3_says_403(
 
     def forbidden(request: Any, **_: Any) -> AWSResponse | None:
         if request.method == "HEAD":
-            return AWSResponse(request.url, 403, http_headers({}), _EmptyBody())
+            return aws_response(request.url, 403)
         return None
 
     s3.meta.events.register("before-send", forbidden)
@@ -445,11 +483,6 @@ def test_a_missing_upload_is_422_when_s3_says_403(
     body = assert_problem(answer, 422, "image_invalid")
     assert "Nothing was uploaded" in body["detail"]
     assert stored_version(table, product["id"]) == (1, None)
-
-
-class _EmptyBody:
-    def stream(self, **_: Any) -> Any:
-        yield b""
 
 
 def test_six_confirmations_of_one_upload_race_one_wins_the_rest_are_refused_alike(

@@ -63,7 +63,14 @@ def _error_response(service: str, url: str, status: int, code: str, **fields: An
             {"__type": f"com.amazonaws.dynamodb.v20120810#{code}", "message": "injected", **fields}
         ).encode()
         headers = {"Content-Type": "application/x-amz-json-1.0"}
-    return AWSResponse(url, status, http_headers(headers), _Body(body))
+    return aws_response(url, status, body, headers)
+
+
+def aws_response(
+    url: str, status: int, body: bytes = b"", headers: dict[str, str] | None = None
+) -> AWSResponse:
+    """An HTTP answer as botocore receives it from the wire."""
+    return AWSResponse(url, status, http_headers(headers or {}), _Body(body))
 
 
 def _operation(request: Any) -> str:
