@@ -22,6 +22,7 @@ import boto3  # noqa: F401 - every batch reads the table: load the SDK with the 
 from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 
+from app.core import caches
 from app.db.table import Table, environment_table
 from app.events.publishing import EventBridgePublisher, EventsOut
 from app.live.appsync import AppSyncPublisher
@@ -50,6 +51,14 @@ def events_out() -> EventsOut:
         _table_for_store,
         webhooks=SqsDeliveries(os.environ["WEBHOOK_QUEUE_URL"]),
     )
+
+
+def _forget_consumers() -> None:
+    live_stock.cache_clear()
+    events_out.cache_clear()
+
+
+caches.register("stream_handler consumers", _forget_consumers)
 
 
 def process(

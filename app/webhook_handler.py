@@ -21,6 +21,7 @@ import boto3
 from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 
+from app.core import caches
 from app.db.table import Table, environment_table
 from app.webhooks import delivery
 
@@ -35,6 +36,9 @@ def _table_for_store(store: str) -> Table:
 @lru_cache(maxsize=1)
 def _sqs() -> Any:
     return boto3.client("sqs")
+
+
+caches.register("webhook_handler sqs", _sqs.cache_clear)
 
 
 def process(
