@@ -29,15 +29,14 @@ def _check_characters(value: str, *, multiline: bool) -> str:
         category = unicodedata.category(char)
         if category == "Cc" and not (multiline and char in MULTILINE_WHITESPACE):
             raise ValueError("must not contain control characters")
-        if category == "Cs":
-            raise ValueError("must not contain unpaired surrogates")
         if char in BIDI_CONTROLS:
             raise ValueError("must not contain bidirectional control characters")
     return value
 
 
 def plain_line(value: str) -> str:
-    """One line of text as people see it: no control, surrogate or bidi-control characters."""
+    """One line of text as people see it: no control or bidi-control characters (pydantic's
+    str has refused unpaired surrogates already)."""
     return _check_characters(value, multiline=False)
 
 

@@ -30,8 +30,7 @@ MAX_IMAGE_BYTES = 5 * 1024 * 1024
 
 
 def _to_cents(value: Decimal) -> Decimal:
-    if not value.is_finite():
-        raise ValueError("must be a finite number")
+    """`value` in cents; pydantic has refused NaN and the infinities already."""
     cents = value.quantize(CENT)
     if cents != value:
         raise ValueError("must have at most 2 decimal places")

@@ -76,12 +76,18 @@ def test_product_fields(
     assert count_items(table, "S#default#PRODUCT#") == before
 
 
-def test_an_unpaired_surrogate_is_refused_not_a_500(client: TestClient, admin: Account) -> None:
-    raw = json.dumps(product_body()).replace('"Widget Pro"', '"Widget \\ud800"')
+@pytest.mark.parametrize(("field", "text"), [("name", "Widget Pro"), ("description", "A fine")])
+def test_an_unpaired_surrogate_is_refused_not_a_500(
+    client: TestClient, table: Table, admin: Account, field: str, text: str
+) -> None:
+    """JSON may escape half a UTF-16 pair; no UTF-8 text holds one (DynamoDB's would fail)."""
+    raw = json.dumps(product_body()).replace(f'"{text}', f'"{text} \\ud800')
+    assert "\\ud800" in raw
     response = client.post(
         "/products", headers={**admin.headers, "Content-Type": "application/json"}, content=raw
     )
-    assert "name" in field_of(assert_problem(response, 422))
+    assert field in field_of(assert_problem(response, 422))
+    assert count_items(table, "S#default#PRODUCT#") == 0
 
 
 def test_what_is_fine_stays_fine(client: TestClient, table: Table, admin: Account) -> None:

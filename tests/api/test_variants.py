@@ -129,6 +129,11 @@ def test_a_product_without_options_is_its_own_one_variant(
     ]
 
 
+def small(colour: str, sku: str | None = None) -> dict[str, Any]:
+    """A small T-shirt variant of this colour (with this SKU)."""
+    return {"sku": sku, "options": {"Size": "S", "Colour": colour}, "price": "1"}
+
+
 @pytest.mark.parametrize(
     ("changes", "message"),
     [
@@ -139,6 +144,16 @@ def test_a_product_without_options_is_its_own_one_variant(
             "'XL' is not",
         ),
         ({"variants": [{"options": {"Size": "S"}, "price": "1"}]}, "each variant names a value"),
+        (
+            {"options": [{"name": "Size", "values": ["S", "s"]}]},
+            "option 'Size' names a value twice",
+        ),
+        (
+            {"options": [{"name": "Size", "values": ["S"]}, {"name": "size", "values": ["M"]}]},
+            "two options have the same name",
+        ),
+        ({"variants": [small("Blue"), small("Blue")]}, "two variants are S / Blue"),
+        ({"variants": [small("Blue", "TS-1"), small("Red", "ts-1")]}, "the same SKU"),
     ],
 )
 def test_inconsistent_variants_are_refused_and_nothing_is_written(

@@ -27,6 +27,9 @@ def test_a_line_is_stripped_and_kept_otherwise() -> None:
         ("two\nlines", "control characters"),
         ("right\u202eleft", "bidirectional control characters"),
         ("bell\x07", "control characters"),
+        # half a UTF-16 pair (JSON's "\ud800", or bytes that are not UTF-8 in a command-line
+        # argument): pydantic's own str refuses it, before the checks above run
+        (b"caf\xe9".decode("utf-8", "surrogateescape"), "unable to parse raw data"),
         # one character NFKC-folds to 18: 2 of them are 36 bytes stored, over 12
         ("\ufdfa\ufdfa", "at most 12 bytes in UTF-8"),
     ],
