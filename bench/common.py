@@ -146,12 +146,20 @@ def timed(call: Callable[[], Any]) -> float:
     return time.perf_counter() - began
 
 
-def alternated(calls: Mapping[K, Callable[[], Any]], rounds: int) -> dict[K, list[float]]:
+def alternated(
+    calls: Mapping[K, Callable[[], Any]],
+    rounds: int,
+    *,
+    between: Callable[[], Any] | None = None,
+) -> dict[K, list[float]]:
     """Seconds each call took in each of `rounds` rounds. Within a round the calls take
-    turns, so noise and drift (a JVM still warming up, a neighbour's load) hit them alike."""
+    turns, so noise and drift (a JVM still warming up, a neighbour's load) hit them alike.
+    `between`, if given, runs (untimed) before each call."""
     samples: dict[K, list[float]] = {name: [] for name in calls}
     for _ in range(rounds):
         for name, call in calls.items():
+            if between is not None:
+                between()
             samples[name].append(timed(call))
     return samples
 
