@@ -18,6 +18,22 @@ from tests.support.accounts import Accounts
 
 TEST_JWT_SECRET = "test-secret-" + "x" * 40
 
+# the longest tests (a minute or more, or half a minute, each): started first, so that no
+# worker is still on one of them long after the other has run out of tests
+LONGEST_FIRST = (
+    "tests/integration/test_schemathesis.py",
+    "tests/integration/test_local_run.py",
+    "tests/integration/test_kill_restart.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    def rank(item: pytest.Item) -> int:
+        path = item.nodeid.split("::", 1)[0]
+        return LONGEST_FIRST.index(path) if path in LONGEST_FIRST else len(LONGEST_FIRST)
+
+    items.sort(key=rank)  # stable: the rest keep their order
+
 
 @pytest.fixture(scope="session")
 def dynamodb_endpoint() -> Iterator[str]:
