@@ -32,7 +32,7 @@ from app.stores import service as store_service
 from app.webhooks import repository as webhooks
 from tests.api.test_variants import make_tshirt, variant
 from tests.support.accounts import Account, Accounts
-from tests.support.catalog import create_product
+from tests.support.catalog import create_product, notes_by
 from tests.support.faults import meanwhile
 from tests.support.http import assert_problem, stored_item
 from tests.support.invariants import check_invariants, scan
@@ -246,11 +246,7 @@ class TestProducts:
     ) -> Any:
         """The answer to `request` (made without If-Match) when another admin's edit of
         `product` lands just before each of its first `others` tries."""
-        notes = iter(range(1, others + 1))
-
-        def another_edit() -> None:
-            self.edit(table, product["id"], admin, description=f"Note {next(notes)}")()
-
+        another_edit = notes_by(table, admin, product["id"])
         key = table.keys.product(product["id"])
         with meanwhile(table.client, key, another_edit, times=others) as done:
             response = request()

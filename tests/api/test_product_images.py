@@ -3,7 +3,6 @@ URLs, removal."""
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -17,9 +16,8 @@ from app.core.roles import Role
 from app.db.table import Table
 from app.products import service as products
 from app.products.images import s3_client
-from app.products.schemas import ProductUpdate
 from tests.support.accounts import Account, Accounts
-from tests.support.catalog import create_product
+from tests.support.catalog import create_product, notes_by
 from tests.support.faults import aws_response, meanwhile
 from tests.support.http import assert_problem, stored_item
 from tests.support.s3_policy import decode_policy, s3_would_accept, signature_is_valid
@@ -77,17 +75,6 @@ def attach(
 def stored_version(table: Table, product_id: str) -> Any:
     item = stored_item(table, table.keys.product(product_id))
     return item["version"], item.get("image_key")
-
-
-def notes_by(table: Table, admin: Account, product_id: str) -> Callable[[], None]:
-    """Another admin's edits of the product ("Note 1", "Note 2", ...), one per call."""
-    notes = itertools.count(1)
-
-    def another_edit() -> None:
-        note = ProductUpdate(description=f"Note {next(notes)}")
-        products.update(table, product_id, note, if_match=None, actor_id=admin.id)
-
-    return another_edit
 
 
 def test_upload_confirm_then_the_product_shows_a_working_image_url(

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from typing import Any
 
 from fastapi.testclient import TestClient
 
+from app.db.table import Table
+from app.products import service as products
+from app.products.schemas import ProductUpdate
 from tests.support.accounts import Account
 
 _skus = itertools.count(1)
@@ -47,3 +51,15 @@ def all_pages(
         cursor = body["next_cursor"]
         if cursor is None:
             return pages
+
+
+def notes_by(table: Table, admin: Account, product_id: str) -> Callable[[], None]:
+    """Another admin's edits of the product, made as the service makes them, without
+    If-Match: its description becomes "Note 1", "Note 2", ..., one per call."""
+    notes = itertools.count(1)
+
+    def another_edit() -> None:
+        note = ProductUpdate(description=f"Note {next(notes)}")
+        products.update(table, product_id, note, if_match=None, actor_id=admin.id)
+
+    return another_edit
