@@ -84,8 +84,10 @@ class DeadlineExceededError(Exception):
 
 
 @contextmanager
-def request_deadline(seconds: float = REQUEST_BUDGET_SECONDS) -> Iterator[None]:
-    token = _deadline.set(time.monotonic() + seconds)
+def request_deadline(seconds: float | None = None) -> Iterator[None]:
+    """No AWS attempt starts more than `seconds` (REQUEST_BUDGET_SECONDS) from now."""
+    budget = REQUEST_BUDGET_SECONDS if seconds is None else seconds
+    token = _deadline.set(time.monotonic() + budget)
     try:
         yield
     finally:

@@ -3,6 +3,7 @@ account and client address, with an account-wide ceiling that slows rather than 
 
 from __future__ import annotations
 
+import itertools
 import threading
 import time
 from collections import Counter
@@ -17,6 +18,7 @@ from app.core.roles import Role
 from app.db.table import Table
 from tests.integration.test_accounts_concurrency import race
 from tests.support.accounts import Accounts
+from tests.support.faults import meanwhile
 from tests.support.http import assert_problem, stored_item
 
 PASSWORD = "s3cret-passphrase"
@@ -239,3 +241,60 @@ def test_an_admin_can_let_an_account_in_at_once(
     assert table.get(table.keys.login_account(owner.email)) is None
     assert login(from_address("203.0.113.1"), owner.email).status_code == 200
     assert_problem(client.delete("/admin/users/nobody/login-throttle", headers=admin.headers), 404)
+
+
+def test_an_attempt_whose_address_count_keeps_changing_is_refused_not_let_through(
+    client: TestClient, table: Table, accounts: Accounts, verified: Checked
+) -> None:
+    """Before each of its writes, the address's count is cleared (a log-in from the same
+    address succeeds) or reopened (another attempt starts a window): after three rounds the
+    attempt gives up with 429 rather than check a password it could not count."""
+    owner = accounts.sign_up("churn@example.com")
+    key = table.keys.login_client(owner.email, "unknown")
+    opened = {**key, "attempts": 1, "window_ends": int(time.time()) + 900}
+    cleared = itertools.cycle([True, False])
+
+    def another_change() -> None:
+        if next(cleared):
+            table.batch_delete([key])
+        else:
+            table.batch_put([opened])
+
+    with meanwhile(table.client, key, another_change, times=6) as done:
+        refused = login(client, owner.email)
+    assert len(done) == 6  # its count and its new window, three times over
+    assert_problem(refused, 429, "too_many_requests")
+    assert refused.headers["retry-after"] == "1"
+    assert verified["checked"] == 0
+    assert stored_item(table, key)["attempts"] == 1  # the other attempt's window, not its own
+    assert table.get(table.keys.login_account(owner.email)) is None  # never got that far
+    assert login(client, owner.email).status_code == 200  # once it settles, the owner is in
+
+
+def test_an_attempt_past_the_account_ceiling_that_loses_every_race_is_refused(
+    client: TestClient, table: Table, accounts: Accounts, from_address: Any, verified: Checked
+) -> None:
+    """Past the account-wide ceiling an attempt counts itself only if the count is still
+    the one it read; when another attempt counts first every time, it is refused with 429
+    and its password is never checked."""
+    owner = accounts.sign_up("contested@example.com")
+    key = table.keys.login_account(owner.email)
+    for n in range(20):  # the account-wide ceiling, spread over 20 addresses
+        assert login(from_address(f"192.0.2.{n + 1}"), owner.email, "guess").status_code == 401
+    assert verified["checked"] == 20
+
+    def another_counts() -> None:
+        item = stored_item(table, key)
+        table.batch_put([{**item, "attempts": int(item["attempts"]) + 1}])
+
+    with meanwhile(table.client, key, another_counts, times=9) as done:
+        refused = login(from_address("198.51.100.1"), owner.email)
+    assert len(done) == 9  # three rounds: its count, its new window, its delayed count
+    assert_problem(refused, 429, "too_many_requests")
+    assert refused.headers["retry-after"] == "1"
+    assert verified["checked"] == 20
+    stored = stored_item(table, key)
+    assert stored["attempts"] == 29  # the others' nine, none of its own
+    assert "next_at" not in stored
+    client_count = table.keys.login_client(owner.email, "198.51.100.1")
+    assert stored_item(table, client_count)["attempts"] == 1  # counted for its address
