@@ -90,17 +90,16 @@ def _take(stock: ProductStock, quantity: int) -> tuple[list[BucketWrite], bool |
 
 
 def _give(stock: ProductStock, quantity: int) -> tuple[list[BucketWrite], bool | None]:
-    if not stock.known:
-        bucket = random.choice(stock.buckets)  # noqa: S311 - spreading load, not security
-        return [BucketWrite(stock.product_id, bucket, "add", delta=quantity, blind=True)], None
+    """Units given back (a cancellation, which reads the levels for its limit check: a
+    give is never planned blind, and `total` refuses unread levels)."""
+    if stock.total == 0:  # sold out: back in stock, and nothing came in elsewhere meanwhile
+        first, *rest = stock.buckets
+        ops = [BucketWrite(stock.product_id, first, "exact", level=quantity)]
+        ops += [BucketWrite(stock.product_id, b, "unchanged") for b in rest if b.stored]
+        return ops, True
     holding = [b for b in stock.buckets if b.stock > 0]
-    if holding:
-        bucket = random.choice(holding)  # noqa: S311 - spreading load, not security
-        return [BucketWrite(stock.product_id, bucket, "add", delta=quantity, above=0)], None
-    first, *rest = stock.buckets
-    ops = [BucketWrite(stock.product_id, first, "exact", level=quantity)]
-    ops += [BucketWrite(stock.product_id, b, "unchanged") for b in rest if b.stored]
-    return ops, True
+    bucket = random.choice(holding)  # noqa: S311 - spreading load, not security
+    return [BucketWrite(stock.product_id, bucket, "add", delta=quantity, above=0)], None
 
 
 def _mode_for(bucket: Bucket, level: int) -> Literal["exact", "unchanged"]:

@@ -319,3 +319,38 @@ def test_a_plan_delivered_again_after_it_queued_its_chunks_counts_each_chunk_onc
         assert [(m["kind"], m["delta"]) for m in movements(client, admin, found[0]["id"])] == [
             ("initial", n + 1)
         ]
+
+
+def test_a_row_whose_product_changes_before_every_try_fails_and_writes_nothing(
+    client: TestClient, accounts: Accounts, table: Table
+) -> None:
+    """An admin edits the lamp before each of the row's five tries: the row gives up with
+    a problem that says so (not a 500, not a retry without end), none of it is written, and
+    the file's other rows are imported."""
+    admin = accounts.make(Role.ADMIN)
+    lamp = create_product(client, admin, name="Lamp", sku="LAMP-1", price="30.00", stock=5)
+    desk = create_product(client, admin, name="Desk", sku="DESK-1", price="90.00", stock=2)
+    notes = iter(range(upsert.MAX_ATTEMPTS))
+
+    def an_admin_edits_it() -> int:
+        edited = client.patch(
+            f"/products/{lamp['id']}", headers=admin.headers, json={"description": f"{next(notes)}"}
+        )
+        return edited.status_code
+
+    rows = [row_of(lamp, price="35.00", stock="9"), row_of(desk, price="95.00")]
+    lamp_key = table.keys.product(lamp["id"])
+    with meanwhile(table.client, lamp_key, an_admin_edits_it, times=upsert.MAX_ATTEMPTS) as done:
+        report = run_import(client, admin, csv_bytes(rows))
+
+    assert done == [200] * upsert.MAX_ATTEMPTS
+    assert _totals(report) == (0, 1, 0, 1), report
+    [error] = report["errors"]
+    assert (error["row"], error["column"]) == (2, "handle"), error
+    assert "kept changing" in error["message"]
+    after = product(client, lamp["id"])
+    assert (after["description"], after["price"], after["stock"]) == ("4", "30.00", 5)
+    assert after["version"] == lamp["version"] + upsert.MAX_ATTEMPTS  # the admin's edits only
+    assert [m["kind"] for m in movements(client, admin, lamp["id"])] == ["initial"]
+    assert product(client, desk["id"])["price"] == "95.00"
+    check_invariants(table)

@@ -4,10 +4,11 @@ exactly when the product sells out or comes back."""
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.stock.model import Bucket, ProductStock
+from app.stock.model import Bucket, MovementKind, ProductStock
 from app.stock.planning import BucketWrite, Change, bucket_writes
 
 levels = st.lists(st.integers(min_value=0, max_value=50), min_size=1, max_size=8)
@@ -94,3 +95,17 @@ def test_a_purchase_without_levels_tries_one_bucket_unread(buckets: int, quantit
     assert (write.mode, write.blind, write.delta, write.above) == ("add", True, -quantity, quantity)
     assert 0 <= write.seen.number < buckets
     assert crossing is None
+
+
+@pytest.mark.parametrize("kind", ["cancellation", "adjustment", "set"])
+def test_only_a_purchase_is_planned_without_levels(kind: MovementKind) -> None:
+    """Giving back and staff changes plan over the levels they read: without them, a sold-out
+    product's back-in-stock flip or a count's exact levels would be made up."""
+    with pytest.raises(ValueError, match="not read"):
+        bucket_writes(Change("p", kind, 3, "order"), ProductStock.unread("p", 4))
+
+
+def test_a_purchase_of_more_than_the_levels_read_is_never_planned() -> None:
+    """The caller answers 409 before it plans; the planner refuses anyway."""
+    with pytest.raises(ValueError, match="not enough stock"):
+        bucket_writes(Change("p", "purchase", 8, "order"), stock_of([3, 4]))
