@@ -12,6 +12,7 @@ from app.core.roles import Role
 from app.db.table import Table
 from tests.support.accounts import Account, Accounts
 from tests.support.catalog import create_product
+from tests.support.faults import meanwhile
 from tests.support.history import check_history, ledger_of
 from tests.support.http import assert_problem, stored_item
 from tests.support.stock import stock_of
@@ -365,6 +366,27 @@ class TestCancel:
             "already_cancelled",
         )
         assert stock_of(table, products[0]["id"]) == 5
+
+    def test_a_cancel_that_meets_another_is_409_and_the_stock_comes_back_once(
+        self, client: TestClient, table: Table, buyer: Account, products: list[dict[str, Any]]
+    ) -> None:
+        """Two tabs cancel the same order: the other tab's cancel lands between this one's
+        read and its write. This one's transaction is refused whole: 409, one ledger entry."""
+        placed = order(client, buyer, [(products[0]["id"], 2)]).json()
+        url = f"/orders/{placed['id']}/cancel"
+
+        def the_other_tab_cancels() -> int:
+            return client.post(url, headers=buyer.headers).status_code
+
+        with meanwhile(table.client, table.keys.order(placed["id"]), the_other_tab_cancels) as done:
+            late = client.post(url, headers=buyer.headers)
+        assert done == [200]
+        assert_problem(late, 409, "already_cancelled")
+        assert stock_of(table, products[0]["id"]) == 5
+        entries = [e["kind"] for e in ledger_of(table, products[0]["id"])]
+        assert entries.count("cancellation") == 1, entries
+        assert stored_item(table, table.keys.order(placed["id"]))["status"] == "cancelled"
+        check_history(table, [products[0]["id"]], [placed["id"]])
 
     def test_only_the_owner_or_an_admin(
         self,
