@@ -266,7 +266,7 @@ class ProductRecord(BaseModel):
     status: ProductStatus = "active"  # items from before statuses existed are active
     image_key: str | None = None
     version: int
-    in_stock: bool = False  # stock > 0, kept exact by every stock change (app/stock/engine)
+    in_stock: bool = False  # stock > 0, kept exact by every stock change (app/stock)
     buckets: int = 1  # how many stock buckets hold its stock
     words: int = 0  # how many search entries its name (and SKU) have
     listing_seq: int = 0  # moves with everything listings copy: definition and in_stock

@@ -3,7 +3,7 @@ transaction as the change, in the bucket's partition, sorted by time.
 
 Each entry records the delta exactly. `stock_after` (the bucket's level) is recorded where
 the change fixes it (initial stock, staff changes, the last units of a product):
-purchases and cancellations that add to a bucket without reading it first cannot observe
+purchases and cancellations that add to a bucket (rather than set its level) cannot observe
 the level right after (docs/ARCHITECTURE.md, "Stock and its ledger").
 """
 

@@ -39,7 +39,7 @@ class ProductStock:
     product_id: str
     buckets: tuple[Bucket, ...]
     # False: only the number of buckets is known, not their levels (a purchase's read: it
-    # takes units from a bucket without reading it first; see app/stock/engine.py)
+    # takes units from a bucket without reading it first; see app/stock/planning.py)
     known: bool = True
 
     @classmethod

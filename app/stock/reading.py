@@ -69,7 +69,7 @@ class Read:
 
 def read_definitions(table: Table, product_ids: Sequence[str], *, also: Sequence[Key] = ()) -> Read:
     """The products and the items `also` names, without their stock levels (a purchase
-    does not need them: app/stock/engine.py), in one eventually consistent BatchGetItem:
+    does not need them: app/stock/planning.py), in one eventually consistent BatchGetItem:
     half the read units, and a hot product's reads spread over its partition's replicas.
     A definition a moment old is harmless: every write that depends on it is conditional."""
     keys = [*(table.keys.product(pid) for pid in product_ids), *also]

@@ -1,6 +1,6 @@
 """Live stock under `make run`'s set-up: uvicorn with LIVE_MODE=local serves AppSync Events'
 WebSocket protocol at /event/realtime, fed from DynamoDB Local's stream; a Python WebSocket
-client (tests/support/live.py) subscribes like the web app does."""
+client (devtools/live_client.py) subscribes like the web app does."""
 
 from __future__ import annotations
 
