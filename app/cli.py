@@ -166,16 +166,18 @@ def rotate_jwt_key(args: argparse.Namespace) -> int:
 
     import boto3
 
-    from app.core.keyring import rotated
+    from app.core.keyring import KeyIdInUseError, rotated
 
     region = args.region or os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
     client = boto3.client("secretsmanager", region_name=region)
     current = client.get_secret_value(SecretId=args.secret_id)["SecretString"]
     kid = args.kid or datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    client.put_secret_value(
-        SecretId=args.secret_id,
-        SecretString=rotated(current, new_kid=kid, new_secret=secrets.token_urlsafe(48)),
-    )
+    try:
+        text = rotated(current, new_kid=kid, new_secret=secrets.token_urlsafe(48))
+    except KeyIdInUseError as error:
+        print(f"{error}: choose another --kid", file=sys.stderr)
+        return 2
+    client.put_secret_value(SecretId=args.secret_id, SecretString=text)
     print(f"signing key {kid} is now current; the previous key still verifies its tokens")
     return 0
 

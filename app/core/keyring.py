@@ -57,13 +57,17 @@ def parse(text: str) -> KeyRing:
     return KeyRing(current, previous)
 
 
+class KeyIdInUseError(ValueError):
+    """A rotation to the current or the previous key's id: tokens would name the wrong key."""
+
+
 def rotated(text: str, *, new_kid: str, new_secret: str) -> str:
     """The secret's next value: a new current key, the current one kept as the previous
     (the one before it is dropped: tokens it signed have expired by now, if rotations are
     further apart than the refresh token's lifetime)."""
     ring = parse(text)
     if new_kid in {key.kid for key in ring.keys}:
-        raise ValueError(f"key id {new_kid!r} is in use")
+        raise KeyIdInUseError(f"key id {new_kid!r} is in use")
     document = {
         "kid": new_kid,
         "current": new_secret,

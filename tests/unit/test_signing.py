@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -165,6 +166,22 @@ def test_a_rotation_reaches_running_containers(
     assert jwt.get_unverified_header(token_for(running))["kid"] == "k2"
 
 
+def test_a_rotation_to_a_key_id_in_use_is_refused(
+    secrets_manager: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Reusing the current or the previous key's id would make tokens name the wrong key:
+    the CLI says so and the secret stays as it was."""
+    from app import cli
+
+    before = ring("k2", B, "k1", A)
+    arn = secrets_manager.create_secret(Name="catalog/jwt4", SecretString=before)["ARN"]
+    for kid in ("k1", "k2"):
+        command = ["rotate-jwt-key", "--secret-id", arn, "--region", "eu-west-1", "--kid", kid]
+        assert cli.main(command) == 2
+        assert f"key id '{kid}' is in use: choose another --kid" in capsys.readouterr().err
+    assert secrets_manager.get_secret_value(SecretId=arn)["SecretString"] == before
+
+
 def test_after_a_snapstart_restore_the_keys_are_read_again(
     secrets_manager: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -176,3 +193,37 @@ def test_after_a_snapstart_restore_the_keys_are_read_again(
     assert signing.key_ring(settings).current.kid == "k1"  # within the refresh interval
     signing.forget()
     assert signing.key_ring(settings).current.kid == "k2"
+
+
+def test_while_the_secret_cannot_be_read_the_keys_held_go_on(
+    secrets_manager: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Secrets Manager down at a refresh: the container keeps signing and verifying with
+    the keys it holds, and tries again after the next interval, not on every request."""
+    clock = [1000.0]
+    monkeypatch.setattr(signing, "time", SimpleNamespace(monotonic=lambda: clock[0]))
+    arn = secrets_manager.create_secret(Name="catalog/jwt3", SecretString=ring("k1", A))["ARN"]
+    settings = Settings(app_env="prod", jwt_secret_arn=arn, aws_region="eu-west-1")
+    signing.forget()
+    token = token_for(settings)
+    reads: list[str] = []
+
+    def unreachable(secret_id: str, region: str) -> str:
+        reads.append(secret_id)
+        raise ConnectionError("Secrets Manager is not answering")
+
+    monkeypatch.setattr(signing, "read_secret", unreachable)
+    clock[0] += signing.REFRESH_SECONDS + 1
+    assert signing.key_ring(settings).current.kid == "k1"  # the refresh failed: kept
+    assert reads == [arn]
+    for _ in range(3):
+        clock[0] += 10
+        claims = security.decode_token(
+            token, expected_type="access", store="default", settings=settings
+        )
+        assert claims.user_id == "u1"
+        assert signing.key_ring(settings).current.kid == "k1"
+    assert reads == [arn]  # not tried again on every request
+    clock[0] += signing.REFRESH_SECONDS
+    signing.key_ring(settings)
+    assert reads == [arn, arn]  # but after the next interval
