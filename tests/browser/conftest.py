@@ -154,11 +154,19 @@ def watch(page: Any) -> Watched:
     return watched
 
 
+WAIT_MS = 10_000
+
+
 @pytest.fixture
 def context(browser: Any, stack: Stack) -> Iterator[Any]:
-    """A fresh browser profile (empty storage) at 1280 px."""
+    """A fresh browser profile (empty storage) at 1280 px. Actions and assertions wait up to
+    WAIT_MS (an assertion's own default is 5 s: a busy two-core machine has taken longer to
+    render ReDoc's whole document)."""
+    from playwright.sync_api import expect
+
     ctx = browser.new_context(base_url=stack.url, viewport={"width": 1280, "height": 900})
-    ctx.set_default_timeout(10_000)
+    ctx.set_default_timeout(WAIT_MS)
+    expect.set_options(timeout=WAIT_MS)
     yield ctx
     ctx.close()
 
