@@ -207,7 +207,7 @@ def test_new_versions_take_traffic_gradually_and_roll_back_on_alarms(
     preference = function["DeploymentPreference"]
     assert preference["Type"] == {"Ref": "DeploymentType"}
     # the alarms that gate a release watch the function, never the HTTP API (whose
-    # integration names the alias: a cycle; tests/unit/test_rehearsal.py)
+    # integration names the alias: a cycle; tests/deploy/test_deploy_rehearsal.py)
     assert preference["Alarms"] == [{"Ref": "AliasErrorsAlarm"}, {"Ref": "ServerErrorsAlarm"}]
     assert preference["Hooks"]["PreTraffic"] == {"Ref": "PreTrafficHook"}
     # configuration publishes a version as code does (devtools/release.py)
