@@ -4,6 +4,7 @@ account and client address, with an account-wide ceiling that slows rather than 
 from __future__ import annotations
 
 import itertools
+import json
 import threading
 import time
 from collections import Counter
@@ -298,3 +299,35 @@ def test_an_attempt_past_the_account_ceiling_that_loses_every_race_is_refused(
     assert "next_at" not in stored
     client_count = table.keys.login_client(owner.email, "198.51.100.1")
     assert stored_item(table, client_count)["attempts"] == 1  # counted for its address
+
+
+def test_past_the_ceiling_a_count_cleared_as_it_is_read_starts_a_new_window(
+    client: TestClient, table: Table, accounts: Accounts, from_address: Any, verified: Checked
+) -> None:
+    """Past the account's ceiling an attempt reads the count to know its delay; the owner's
+    log-in clears the count just before that read. The attempt goes round again and is
+    counted in a new window: checked, with no delay left behind for anyone."""
+    owner = accounts.sign_up("cleared@example.com")
+    key = table.keys.login_account(owner.email)
+    for n in range(20):  # the account-wide ceiling, spread over 20 addresses
+        assert login(from_address(f"192.0.2.{n + 1}"), owner.email, "guess").status_code == 401
+    wanted = {name: {"S": value} for name, value in key.items()}
+    cleared: list[bool] = []
+
+    def the_owner_logs_in(request: Any, **_: Any) -> None:
+        target = request.headers.get("X-Amz-Target", b"")
+        reads = (target.decode() if isinstance(target, bytes) else target).endswith(".GetItem")
+        if not cleared and reads and json.loads(request.body)["Key"] == wanted:
+            cleared.append(True)
+            table.batch_delete([key])
+
+    table.client.meta.events.register("before-send", the_owner_logs_in)
+    try:
+        answer = login(from_address("198.51.100.1"), owner.email, "guess")
+    finally:
+        table.client.meta.events.unregister("before-send", the_owner_logs_in)
+    assert cleared == [True]
+    assert answer.status_code == 401  # checked: a wrong password, not a 429
+    assert verified["checked"] == 21
+    stored = stored_item(table, key)
+    assert (stored["attempts"], "next_at" in stored) == (1, False)
