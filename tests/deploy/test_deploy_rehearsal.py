@@ -28,34 +28,28 @@ def template() -> dict[str, Any]:
     return cloudformation.load(cloudformation.TEMPLATE)
 
 
-def rehearse(
-    tmp_path: Path, template: dict[str, Any], *extra: str
-) -> subprocess.CompletedProcess[str]:
+def rehearse(*args: str) -> subprocess.CompletedProcess[str]:
+    """`make validate`'s rehearsal, run where the SAM translator is."""
     assert AWS_PYTHON.exists(), "the SAM translator is missing: run `make aws-tools`"
+    return subprocess.run(
+        [str(AWS_PYTHON), "-m", "devtools.rehearsal", *args],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+
+
+def rehearse_planted(tmp_path: Path, template: dict[str, Any]) -> subprocess.CompletedProcess[str]:
+    """The rehearsal of one deploy (prod, eu-west-1) of `template`."""
     path = tmp_path / "template.json"
     path.write_text(json.dumps(template))
-    return subprocess.run(
-        [str(AWS_PYTHON), "-m", "devtools.rehearsal", "--template", str(path), *extra],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=300,
-    )
+    return rehearse("--template", str(path), "--env", "prod", "--region", "eu-west-1")
 
 
-ONE_DEPLOY = ("--env", "prod", "--region", "eu-west-1")
-
-
-def test_the_templates_as_they_are_pass(tmp_path: Path) -> None:
-    done = subprocess.run(
-        [str(AWS_PYTHON), "-m", "devtools.rehearsal"],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=300,
-    )
+def test_the_templates_as_they_are_pass() -> None:
+    done = rehearse()
     assert done.returncode == 0, done.stdout + done.stderr
     for env in ("dev", "staging", "prod"):
         for region in rehearsal.REGIONS:
@@ -73,7 +67,7 @@ def test_a_planted_cycle_through_the_update_policy_fails(
     planted["Resources"]["CatalogFunction"]["Properties"]["DeploymentPreference"]["Alarms"].append(
         {"Ref": "Api5xxRateAlarm"}
     )
-    done = rehearse(tmp_path, planted, *ONE_DEPLOY)
+    done = rehearse_planted(tmp_path, planted)
     assert done.returncode == 1
     assert "dependency cycle" in done.stdout
     assert "CatalogFunctionDeploymentGroup" in done.stdout
@@ -85,7 +79,7 @@ def test_a_configuration_change_that_keeps_the_version_fails(
 ) -> None:
     planted = copy.deepcopy(template)
     del planted["Resources"]["CatalogFunction"]["Properties"]["AutoPublishCodeSha256"]
-    done = rehearse(tmp_path, planted, *ONE_DEPLOY)
+    done = rehearse_planted(tmp_path, planted)
     assert done.returncode == 1
     for parameter in ("FunctionMemory", "FunctionTimeout", "EnableSnapStart", "MailFrom"):
         assert f"changing {parameter} alone keeps version" in done.stdout
@@ -100,7 +94,7 @@ def test_global_names_without_the_region_and_retained_fixed_names_fail(
     resources["BackupVault"]["Properties"]["BackupVaultName"] = {
         "Fn::Sub": "${AWS::StackName}-table"
     }
-    done = rehearse(tmp_path, planted, *ONE_DEPLOY)
+    done = rehearse_planted(tmp_path, planted)
     assert done.returncode == 1
     assert "TenantRole: its RoleName is account-wide and does not carry the region" in done.stdout
     assert "BackupVault: retained with a fixed BackupVaultName" in done.stdout

@@ -4,7 +4,7 @@
 Nth one on (an outage that starts mid-request) or the Nth one only (a blip that botocore's
 retries absorb), with each error class DynamoDB and S3 really answer with. `Collisions`
 cancels transactions that write an item, as a concurrent transaction would; `meanwhile`
-lets another write land on the item just before a transaction writes it.
+lets another write land on the item just before a transaction writes (or a request reads) it.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from botocore.awsrequest import AWSResponse
 from botocore.compat import HTTPHeaders
@@ -192,22 +192,42 @@ def _written_by(request: Any) -> list[dict[str, Any]]:
     return []
 
 
+def _reads(request: Any, key: dict[str, str]) -> bool:
+    """Whether a DynamoDB request is a GetItem of the item `key`."""
+    if _operation(request) != "GetItem":
+        return False
+    read = json.loads(request.body)["Key"]
+    return {name: value.get("S") for name, value in read.items()} == key
+
+
 @contextmanager
 def meanwhile(
-    client: Any, key: dict[str, str], act: Callable[[], Any], *, times: int = 1
+    client: Any,
+    key: dict[str, str],
+    act: Callable[[], Any],
+    *,
+    times: int = 1,
+    when: Literal["write", "read"] = "write",
 ) -> Iterator[list[Any]]:
     """Runs `act` just before each of the first `times` writes of the item `key` (in a
     transaction or alone) is sent: another request's change landing between this one's
-    read and its conditional write. The list it yields holds what `act` returned, each time
-    it ran (`act` may use the same client; its own writes do not set it off)."""
+    read and its conditional write. With `when="read"`, before each GetItem of it instead:
+    a change landing between a refused write and the read that follows it. The list it
+    yields holds what `act` returned, each time it ran (`act` may use the same client; its
+    own requests do not set it off)."""
     done: list[Any] = []
     acting = False
+
+    def meets(request: Any) -> bool:
+        if when == "read":
+            return _reads(request, key)
+        return any(_writes(action, key) for action in _written_by(request))
 
     def before_send(request: Any, **_: Any) -> None:
         nonlocal acting
         if acting or len(done) >= times:
             return
-        if any(_writes(action, key) for action in _written_by(request)):
+        if meets(request):
             acting = True
             try:
                 done.append(act())
