@@ -351,3 +351,33 @@ def test_a_row_whose_product_changes_before_every_try_fails_and_writes_nothing(
     assert [m["kind"] for m in movements(client, admin, lamp["id"])] == ["initial"]
     assert product(client, desk["id"])["price"] == "95.00"
     check_invariants(table)
+
+
+def test_a_sku_taken_while_a_product_with_options_is_created_fails_its_rows_whole(
+    client: TestClient, accounts: Accounts, table: Table
+) -> None:
+    """The file creates a tee in four variants; just before its transaction, an admin
+    creates a cup with one of the tee's SKUs. The tee's rows fail on that SKU and nothing
+    of the tee is written: no product, no variant, no other SKU claimed."""
+    admin = accounts.make(Role.ADMIN)
+    cups: list[dict[str, Any]] = []
+
+    def an_admin_takes_the_sku() -> None:
+        cups.append(create_product(client, admin, name="Cup", sku="TEE-M-Red", price="3.00"))
+
+    before = catalog_items(table)
+    with meanwhile(table.client, table.keys.sku("TEE-M-Red"), an_admin_takes_the_sku):
+        report = run_import(client, admin, csv_bytes(shirt_rows()))
+
+    assert len(cups) == 1
+    assert _totals(report) == (0, 0, 0, 4), report
+    assert {(e["column"], e["message"]) for e in report["errors"]} == {
+        ("sku", "SKU TEE-M-Red is already in use.")
+    }, report["errors"]
+    written = [item for item in catalog_items(table) if item not in before]
+    tee = [
+        item for item in written if cups[0]["id"] not in str(item) and "tee" in str(item).lower()
+    ]
+    assert tee == [], tee
+    assert product(client, cups[0]["id"])["sku"] == "TEE-M-Red"
+    check_invariants(table)

@@ -15,11 +15,11 @@ from fastapi.testclient import TestClient
 from app.core.roles import Role
 from app.db.table import Table
 from app.products import repository
-from app.transfer import csv_format, import_chunks, imports, runner, upsert
+from app.transfer import csv_format, import_chunks, imports, runner, upsert, upsert_options
 from tests.support.accounts import Account, Accounts
 from tests.support.catalog import create_product
 from tests.support.http import stored_item
-from tests.support.invariants import scan
+from tests.support.invariants import check_invariants, scan
 
 pytestmark = pytest.mark.dynamodb
 
@@ -518,3 +518,89 @@ def test_a_rename_whose_variants_do_not_fit_beside_the_change_renames_them_right
     for options in ({"Size": "XS", "Colour": "Blue"}, {"Size": "XXL", "Colour": "Grey"}):
         stored = stored_item(table, table.keys.product(variant(made, **options)["id"]))
         assert stored["name"] == f"Big tee ({options['Size']} / {options['Colour']})"
+
+
+def big_tee_rows(sizes: list[str]) -> list[dict[str, str]]:
+    """The rows of a tee in each of `sizes` and six colours (SKU BIG-S-Red, one in stock)."""
+    colours = ["Blue", "Red", "Green", "Black", "White", "Grey"]
+    first = shirt_rows()[0] | {"handle": "big-tee", "name": "Big tee", "stock": "1"}
+    return [
+        first | {"option1_value": s, "option2_value": c, "sku": f"BIG-{s}-{c}"}
+        for s in sizes
+        for c in colours
+    ]
+
+
+def test_a_new_product_of_more_variants_than_one_transaction_holds_is_imported_in_parts(
+    client: TestClient, accounts: Accounts, table: Table
+) -> None:
+    """36 variants at once are more than one transaction holds: the product's rows fail,
+    nothing of it is written, the file's other product is; imported 18 variants at a time,
+    as the report advises, it is all there."""
+    admin = accounts.make(Role.ADMIN)
+    mug = {"handle": "mug", "name": "Mug", "category": "Kitchen", "sku": "MUG", "price": "6"}
+    sizes = ["XS", "S", "M", "L", "XL", "XXL"]
+    before = catalog_items(table)
+
+    report = run_import(client, admin, csv_bytes([*big_tee_rows(sizes), mug]))
+    assert (report["created"], report["failed"]) == (1, 36), report["errors"][:2]
+    assert {(e["column"], e["message"]) for e in report["errors"]} == {
+        ("handle", upsert_options.TOO_MANY)
+    }
+    assert client.get("/products", params={"q": "BIG-S-Red"}).json()["items"] == []
+    mug_id = by_sku(client, "MUG")["id"]
+    written = [item for item in catalog_items(table) if item not in before]
+    assert any(item.get("id") == mug_id for item in written)
+    assert [item for item in written if "big" in str(item).lower()] == []  # ids are hex
+
+    first_half = run_import(client, admin, csv_bytes(big_tee_rows(sizes[:3])))
+    assert (first_half["created"], first_half["failed"]) == (18, 0), first_half["errors"][:2]
+    whole = run_import(client, admin, csv_bytes(big_tee_rows(sizes)))
+    # a product's rows share its outcome: the 18 rows it had are counted updated too
+    assert (whole["updated"], whole["unchanged"], whole["failed"]) == (36, 0, 0), whole
+    tee = by_sku(client, "BIG-XXL-Grey")
+    assert (len(tee["variants"]), tee["stock"]) == (36, 36)
+    check_invariants(table)
+
+
+def test_a_change_to_more_variants_than_one_transaction_holds_fails_and_changes_nothing(
+    client: TestClient, accounts: Accounts, table: Table
+) -> None:
+    """Counting all 36 variants of a tee (3 writes each) is more than one transaction
+    holds: the product's rows fail, not one variant is counted."""
+    from tests.api.test_variants import make_tshirt, many_variants
+
+    admin = accounts.make(Role.ADMIN)
+    sizes = ["XS", "S", "M", "L", "XL", "XXL"]
+    made = make_tshirt(client, admin, **many_variants(sizes))
+    before = catalog_items(table)
+
+    counted = [
+        row | {"name": made["name"], "category": made["category"], "price": "9.00", "stock": "4"}
+        for row in big_tee_rows(sizes)
+    ]
+    report = run_import(client, admin, csv_bytes(counted))
+    assert (report["updated"], report["failed"]) == (0, 36), report
+    assert {(e["column"], e["message"]) for e in report["errors"]} == {
+        ("handle", upsert_options.TOO_MANY)
+    }
+    assert product(client, made["id"]) == made
+    assert catalog_items(table) == before
+
+
+def test_option_rows_naming_the_sku_of_a_product_without_options_fail_and_change_nothing(
+    client: TestClient, accounts: Accounts, table: Table
+) -> None:
+    admin = accounts.make(Role.ADMIN)
+    cup = create_product(client, admin, name="Cup", sku="CUP-1", price="3.00", stock=2)
+    rows = shirt_rows()
+    rows[1]["sku"] = "cup-1"  # SKUs are matched without regard to case
+    before = catalog_items(table)
+
+    report = run_import(client, admin, csv_bytes(rows))
+    assert (report["created"], report["failed"]) == (0, 4), report
+    assert {(e["column"], e["message"]) for e in report["errors"]} == {
+        ("sku", "cup-1 is the SKU of a product without options")
+    }
+    assert product(client, cup["id"]) == cup
+    assert catalog_items(table) == before
