@@ -186,7 +186,11 @@ def rotate_origin_secret(args: argparse.Namespace) -> int:
     """Rotate the secret CloudFront proves itself with (app/core/origin.py) in two steps,
     so no request is refused on the way (RUNBOOK.md, "Rotate the origin secret"):
     `--start` makes a new value current and keeps the old one as previous (then `make
-    deploy` sends CloudFront the new one); `--finish` drops the previous value."""
+    deploy` sends CloudFront the new one); `--finish` drops the previous value.
+
+    A second `start` before `finish` is refused: it would drop the value CloudFront may
+    still be sending (the first start's deploy not done yet), and the API would refuse
+    every request until the next deploy."""
     import json
     import os
     import secrets
@@ -196,9 +200,20 @@ def rotate_origin_secret(args: argparse.Namespace) -> int:
     region = args.region or os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
     client = boto3.client("secretsmanager", region_name=region)
     values = json.loads(client.get_secret_value(SecretId=args.secret_id)["SecretString"])
+    rotating = bool(values.get("previous"))
     if args.step == "start":
+        if rotating:
+            print(
+                "a rotation is under way: run `make deploy`, wait for the distribution, "
+                "then `rotate-origin-secret finish` before starting another",
+                file=sys.stderr,
+            )
+            return 2
         values = {"current": secrets.token_urlsafe(36), "previous": values["current"]}
         done = "a new value is current; run `make deploy` so CloudFront sends it"
+    elif not rotating:
+        print("no rotation under way: nothing to finish")
+        return 0
     else:
         values = {"current": values["current"]}
         done = "the previous value no longer opens the API"

@@ -6,6 +6,7 @@ import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -151,3 +152,17 @@ def outbox(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, client: TestClient) 
     monkeypatch.setenv("PUBLIC_APP_URL", "https://shop.example.com")
     reset_caches()
     return folder
+
+
+@pytest.fixture
+def secrets_manager(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """moto's Secrets Manager (eu-west-1), with no JWT_SECRET in the environment."""
+    from moto import mock_aws
+
+    monkeypatch.delenv("JWT_SECRET", raising=False)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    with mock_aws():
+        import boto3
+
+        yield boto3.client("secretsmanager", region_name="eu-west-1")

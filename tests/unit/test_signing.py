@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from types import SimpleNamespace
 from typing import Any
 
@@ -105,19 +104,6 @@ def test_cursors_survive_a_rotation(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(pagination, "get_settings", lambda: rotated)
     assert pagination.decode_cursor(cursor, scope="s") == {"PK": {"S": "x"}}
     assert pagination.encode_cursor({"PK": {"S": "x"}}, scope="s") != cursor  # signed with k2
-
-
-@pytest.fixture
-def secrets_manager(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    from moto import mock_aws
-
-    monkeypatch.delenv("JWT_SECRET", raising=False)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    with mock_aws():
-        import boto3
-
-        yield boto3.client("secretsmanager", region_name="eu-west-1")
 
 
 def test_a_rotation_reaches_running_containers(
