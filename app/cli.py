@@ -38,9 +38,13 @@ def _store_table(slug: str | None) -> Table | None:
     return base.for_store(slug)
 
 
-def _invalid_input(error: ValidationError) -> int:
-    """Say what is wrong with an argument (as the API would) and exit with status 2."""
-    print(f"invalid input: {validation_message(error.errors()[0])}", file=sys.stderr)
+def _invalid_input(error: ValidationError, argument: str = "") -> int:
+    """Say which argument is wrong and why (in the API's words); exit with status 2.
+    `argument` names it when the error does not (a value validated on its own)."""
+    first = error.errors()[0]
+    field = ".".join(str(part) for part in first.get("loc", ())) or argument
+    where = f"{field}: " if field else ""
+    print(f"invalid input: {where}{validation_message(first)}", file=sys.stderr)
     return 2
 
 
@@ -55,7 +59,7 @@ def bootstrap(args: argparse.Namespace) -> int:
         try:
             email = TypeAdapter(Email).validate_python(email)
         except ValidationError as error:
-            return _invalid_input(error)
+            return _invalid_input(error, "admin-email")
     for line in run(get_table(), admin_email=email, settings=get_settings()):
         print(line)
     return 0
@@ -88,9 +92,12 @@ def create_admin(args: argparse.Namespace) -> int:
     the default store), or promote the existing account with that e-mail. Idempotent."""
     try:
         email = TypeAdapter(Email).validate_python(args.email)
+    except ValidationError as error:
+        return _invalid_input(error, "email")
+    try:
         password = TypeAdapter(Password).validate_python(args.password)
     except ValidationError as error:
-        return _invalid_input(error)
+        return _invalid_input(error, "password")
     if args.platform and args.store not in (None, get_settings().store_id):
         print("platform admins live in the default store: drop --store", file=sys.stderr)
         return 2

@@ -7,7 +7,7 @@ import logging
 from botocore.exceptions import BotoCoreError, ClientError
 from pydantic import BaseModel
 
-from app.core.errors import ServiceUnavailableError
+from app.core.faults import DependencyUnavailableError
 from app.http.access import PUBLIC
 from app.http.blocking import blocking
 from app.http.params import TableDep
@@ -31,5 +31,5 @@ async def health(table: TableDep) -> Health:
         await blocking(table.get, table.keys.health(), consistent=False)
     except (BotoCoreError, ClientError) as error:
         logger.warning("health check failed", extra={"fields": {"error": type(error).__name__}})
-        raise ServiceUnavailableError("DynamoDB is not answering.") from error
+        raise DependencyUnavailableError("DynamoDB is not answering.") from error
     return Health(status="ok")

@@ -64,10 +64,6 @@ class TooManyRequestsError(AppError):
         super().__init__(detail, headers={"Retry-After": str(max(1, retry_after))})
 
 
-class ServiceUnavailableError(AppError):
-    status, code, title = 503, "service_unavailable", "Service unavailable"
-
-
 def validation_message(error: Mapping[str, Any]) -> str:
     """One of pydantic's validation errors in words: a validator's own message, without
     the "Value error, " pydantic puts before it (every answer, report and CLI message

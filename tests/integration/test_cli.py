@@ -1,9 +1,10 @@
-"""python -m app.cli create-table | create-admin, against DynamoDB Local."""
+"""python -m app.cli: its commands against DynamoDB Local (and moto's S3 for create-bucket)."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
+import uuid
 
 import pytest
 from fastapi.testclient import TestClient
@@ -76,19 +77,20 @@ def test_create_admin_promotes_an_existing_user(client: TestClient, table: Table
 
 
 @pytest.mark.parametrize(
-    ("args", "said"),
+    ("args", "field", "said"),
     [
-        (["--email", "bad", "--password", "long-enough"], "An email address must have an @-sign."),
-        (["--email", "a@example.com", "--password", "short"], "at least 8 characters"),
+        (["--email", "bad", "--password", "long-enough"], "email", "must have an @-sign"),
+        (["--email", "a@example.com", "--password", "short"], "password", "at least 8 characters"),
     ],
 )
 def test_create_admin_refuses_bad_input(
-    table: Table, capsys: pytest.CaptureFixture[str], args: list[str], said: str
+    table: Table, capsys: pytest.CaptureFixture[str], args: list[str], field: str, said: str
 ) -> None:
+    """The message names the argument and says what is wrong with it, as the API would."""
     assert cli.main(["create-admin", *args]) == 2
     assert table.client.scan(TableName=table.name)["Items"] == []
     error = capsys.readouterr().err
-    assert error.startswith("invalid input: "), error
+    assert error.startswith(f"invalid input: {field}: "), error
     assert said in error, error
     assert "Value error" not in error  # in words, as the API says it
 
@@ -292,3 +294,50 @@ def test_the_demo_catalog_comes_with_its_photos(
     assert len(now) == 32
     assert keys - set(lost) <= now
     check_invariants(table, image_keys=now)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["seed", "--store", "nowhere"], ["demo-photos", "--store", "nowhere", "--images", "."]],
+)
+def test_a_command_for_a_store_that_does_not_exist_says_so_and_writes_nothing(
+    table: Table, capsys: pytest.CaptureFixture[str], args: list[str]
+) -> None:
+    assert cli.main(["create-table"]) == 0
+    before = table.client.scan(TableName=table.name)["Items"]
+    assert cli.main(args) == 2
+    assert "no store nowhere: create it with create-store" in capsys.readouterr().err
+    assert table.client.scan(TableName=table.name)["Items"] == before
+
+
+def test_create_store_refuses_a_slug_it_could_not_serve(
+    table: Table, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = table.client.scan(TableName=table.name)["Items"]
+    assert cli.main(["create-store", "--slug", "North Shop!", "--name", "North"]) == 2
+    error = capsys.readouterr().err
+    assert error.startswith("invalid input: slug"), error
+    assert table.client.scan(TableName=table.name)["Items"] == before
+
+
+def test_create_bucket_creates_the_images_bucket_once(
+    s3_endpoint: str,
+    app_env: None,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from app.core import caches
+    from app.products.images import s3_client
+
+    name = f"images-cli-{uuid.uuid4().hex[:8]}"
+    monkeypatch.setenv("S3_ENDPOINT_URL", s3_endpoint)
+    monkeypatch.setenv("IMAGES_BUCKET", name)
+    caches.reset()  # the settings, read again
+    assert cli.main(["create-bucket"]) == 0
+    assert cli.main(["create-bucket"]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        f"bucket {name}: created",
+        f"bucket {name}: already exists",
+    ]
+    buckets = s3_client(s3_endpoint, "us-east-1").list_buckets()["Buckets"]
+    assert [b["Name"] for b in buckets].count(name) == 1
