@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from app.core.config import Settings
+from app.stock import contention
 from app.stock.contention import COOLDOWN_SECONDS, WINDOW_SECONDS, ContentionTracker
 from app.stock.model import MAX_BUCKETS, Bucket, ProductStock
 from app.stock.spreading import MAX_NEW_BUCKETS, plan_moves
@@ -40,6 +42,27 @@ def test_old_collisions_are_forgotten() -> None:
     tracker.collided(["a"])
     assert tracker.take_due(["a"], threshold=2) == []
     tracker.collided(["a"])
+    assert tracker.take_due(["a"], threshold=2) == ["a"]
+
+
+def test_a_process_remembers_at_most_max_tracked_products(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A Lambda container lives for hours: the products that collided least recently go
+    first, and with them their cooldown (their memory of a spread tried)."""
+    monkeypatch.setattr(contention, "MAX_TRACKED", 3)
+    tracker = ContentionTracker(Clock())
+    tracker.collided(["a", "a"])
+    assert tracker.take_due(["a"], threshold=2) == ["a"]  # a spread of "a" tried
+    tracker.collided(["a"])
+    tracker.collided(["b", "c"])
+    tracker.collided(["a"])  # "a" collided last: "b" is now the least recent
+    tracker.collided(["d"])
+    assert tracker.take_due(["b"], threshold=1) == []  # forgotten
+    assert tracker.take_due(["c", "d"], threshold=1) == ["c", "d"]
+    tracker.collided(["e"])
+    tracker.collided(["f"])  # now "a" goes, and its cooldown with it
+    tracker.collided(["a", "a"])
     assert tracker.take_due(["a"], threshold=2) == ["a"]
 
 
