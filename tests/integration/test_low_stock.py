@@ -171,3 +171,42 @@ def test_a_store_threshold_and_a_removed_product(
     assert client.delete(f"/products/{cup['id']}", headers=admin.headers).status_code == 204
     settle(consumer, streamed)  # gone before its mark: nothing to tell, nothing fails
     assert mails(outbox) == []
+
+
+def test_a_mail_that_cannot_be_sent_is_counted_and_the_others_still_go(
+    streamed: Table,
+    client: TestClient,
+    accounts: Accounts,
+    outbox: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The mail service refuses the stock manager's mail: the admin's still goes, the
+    failure is logged and counted (MailFailures alarms someone), and the crossing stays
+    marked mailed -- a replay sends nobody a second mail (at most one per crossing)."""
+    from app.core import mail, metrics
+
+    admin = accounts.make(Role.ADMIN)
+    keeper = accounts.make(Role.STOCK_MANAGER)
+    vase = create_product(client, admin, name="Blue Vase", stock=6)  # threshold: 5
+    counted: list[str] = []
+    monkeypatch.setattr(metrics, "_sinks", [lambda name, value: counted.append(name)])
+    real_send = mail.send
+
+    def refusing(*, to: str, **fields: Any) -> None:
+        if to == keeper.email:
+            raise OSError("the mail service refused it")
+        real_send(to=to, **fields)
+
+    monkeypatch.setattr(mail, "send", refusing)
+    consumer = EventsOut(Kept(), streamed.for_store)
+    buy(client, accounts.make(), vase["id"], 2)  # 4: the crossing
+
+    with caplog.at_level("ERROR", logger="app.notifications.subscriptions"):
+        settle(consumer, streamed)
+    assert [m["To"] for m in mails(outbox)] == [admin.email]
+    assert counted.count(metrics.MAIL_FAILURES) == 1
+    assert [r.getMessage() for r in caplog.records] == ["low_stock mail failed"]
+    monkeypatch.setattr(mail, "send", real_send)
+    settle(consumer, streamed)
+    assert [m["To"] for m in mails(outbox)] == [admin.email]
