@@ -182,6 +182,7 @@ def test_a_mixed_history_adds_up(
     assert [len(stock_record(table, p).buckets) for p in products] == [4, 3, 1, 1, 1]
 
 
+@pytest.mark.usefixtures("crowd_in_one_process")
 def test_a_rush_of_100_buyers_for_30_units_of_one_variant(
     client: TestClient, table: Table, accounts: Accounts, admin: Account
 ) -> None:
