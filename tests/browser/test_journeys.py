@@ -156,7 +156,9 @@ def test_shopper_buys_sees_the_order_and_cancels_it(context: Any, page: Any, sta
     browser_token = {"Authorization": f"Bearer {session['accessToken']}"}
     assert stack.http.get("/auth/me", headers=browser_token).status_code == 200
     page.get_by_role("button", name="Log out").click()
-    expect(page.get_by_role("link", name="Log in", exact=True)).to_be_visible()
+    expect(
+        page.get_by_role("banner").get_by_role("link", name="Log in", exact=True)
+    ).to_be_visible()
     assert stack.http.get("/auth/me", headers=browser_token).status_code == 401
     assert page.evaluate("() => localStorage.getItem('catalog.session.v1')") is None
 

@@ -135,7 +135,8 @@ def test_a_shopper_asks_to_be_told_and_gets_one_mail_when_it_is_back(
     name = f"Kite {uuid.uuid4().hex[:6]}"
     kite = stack.product(admin, name=name, stock=0)
     page.goto(f"/app/products/{kite['id']}")
-    expect(page.get_by_role("link", name="Log in")).to_be_visible()  # a visitor: log in first
+    # a visitor: the page asks them to log in first (the header has a "Log in" link too)
+    expect(page.get_by_role("main").get_by_role("link", name="Log in")).to_be_visible()
     shopper = stack.person(Role.USER)
     log_in(page, shopper)
     page.goto(f"/app/products/{kite['id']}")
