@@ -4,8 +4,6 @@ DynamoDB and S3 answer with. Whatever call fails, the answer is right (the succe
 
 from __future__ import annotations
 
-import json
-import time
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -21,7 +19,7 @@ from app.db.table import Table
 from app.products.images import s3_client
 from tests.support.accounts import Account, Accounts
 from tests.support.catalog import create_product
-from tests.support.faults import DYNAMODB_ERRORS, S3_ERRORS, Faults, aws_response
+from tests.support.faults import DYNAMODB_ERRORS, S3_ERRORS, Faults
 from tests.support.invariants import check_invariants
 from tests.support.stock import stock_of
 
@@ -321,7 +319,7 @@ def test_a_purchase_of_the_last_units_is_made_when_its_listing_copies_cannot_fol
 
 
 def test_no_attempt_starts_after_the_request_s_deadline(
-    world: World, monkeypatch: pytest.MonkeyPatch
+    world: World, dynamodb_faults: Faults, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """DynamoDB answers late, and with an error botocore would try again. Once the
     request's time is up no further attempt is sent: a purchase whose transaction went
@@ -329,46 +327,27 @@ def test_no_attempt_starts_after_the_request_s_deadline(
     once); a read answers 503 service_unavailable."""
     monkeypatch.setattr(app_faults, "REQUEST_BUDGET_SECONDS", 1.0)
     product = world.product(stock=5)
-    attempts: list[str] = []
-
-    def late(operation: str, *, applied: bool) -> Callable[..., Any]:
-        def answer(request: Any, **_: Any) -> Any:
-            if request.headers.get("X-Amz-Target", b"").decode().endswith(operation):
-                attempts.append(operation)
-                if applied:
-                    world.table.client._endpoint.http_session.send(request)
-                time.sleep(1.1)  # past the deadline
-                body = json.dumps({"__type": "#InternalServerError", "message": "late"})
-                return aws_response(request.url, 500, body.encode())
-            return None
-
-        return answer
-
     body = {"items": [{"product_id": product["id"], "quantity": 2}]}
     headers = {**world.shopper.headers, "Idempotency-Key": "late-1"}
-    events = world.table.client.meta.events
-    hook = late("TransactWriteItems", applied=True)
-    events.register("before-send", hook)
-    try:
+    with dynamodb_faults.counting() as calls:
+        probe = world.client.post("/orders", headers={**headers, "Idempotency-Key": "p"}, json=body)
+    assert probe.status_code == 201
+    write = calls.index("TransactWriteItems") + 1
+    late = {"after_send": True, "delay": 1.1}  # applied, answered past the deadline
+    with dynamodb_faults.failing("internal", from_call=write, **late):
         bought = world.client.post("/orders", headers=headers, json=body)
-    finally:
-        events.unregister("before-send", hook)
-    assert attempts == ["TransactWriteItems"]  # botocore's retry was never sent
+    assert dynamodb_faults.calls[write - 1 :] == ["TransactWriteItems"]  # no retry was sent
     assert bought.status_code == 503, bought.text
     assert bought.json()["code"] == "outcome_unknown"
-    assert stock_of(world.table, product["id"]) == 3
+    assert stock_of(world.table, product["id"]) == 1
     again = world.client.post("/orders", headers=headers, json=body)
     assert (again.status_code, again.headers["idempotent-replayed"]) == (201, "true")
-    assert stock_of(world.table, product["id"]) == 3
+    assert stock_of(world.table, product["id"]) == 1
     check_invariants(world.table)
 
-    attempts.clear()
-    hook = late("BatchGetItem", applied=False)
-    events.register("before-send", hook)
-    try:
-        read = world.client.get(f"/products/{product['id']}")
-    finally:
-        events.unregister("before-send", hook)
-    assert attempts == ["BatchGetItem"]
-    assert_dependency_problem(read)
-    assert read.json()["code"] == "service_unavailable"
+    read = calls_of(dynamodb_faults, lambda: world.client.get(f"/products/{product['id']}"), 200)
+    with dynamodb_faults.failing("internal", from_call=read, delay=1.1):
+        answer = world.client.get(f"/products/{product['id']}")
+    assert len(dynamodb_faults.calls) == read  # its last call, tried once
+    assert_dependency_problem(answer)
+    assert answer.json()["code"] == "service_unavailable"

@@ -10,6 +10,7 @@ lets another write land on the item just before a transaction writes (or a reque
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -85,7 +86,7 @@ class Faults:
     client: Any
     service: str  # "dynamodb" or "s3"
     calls: list[str] = field(default_factory=list)
-    _plan: tuple[str, int, bool, bool] | None = None  # kind, nth, only_that_one, after_send
+    _plan: tuple[str, int, bool, bool, float] | None = None  # kind, nth, only, after_send, delay
 
     def __post_init__(self) -> None:
         self.client.meta.events.register("before-send", self._before_send)
@@ -95,12 +96,19 @@ class Faults:
 
     @contextmanager
     def failing(
-        self, kind: str, *, from_call: int, only_that_one: bool = False, after_send: bool = False
+        self,
+        kind: str,
+        *,
+        from_call: int,
+        only_that_one: bool = False,
+        after_send: bool = False,
+        delay: float = 0.0,
     ) -> Iterator[None]:
         """Attempts from the `from_call`th on (or just that one) fail with `kind`. With
-        `after_send`, the attempt reaches the server first, then its answer is lost."""
+        `after_send`, the attempt reaches the server first, then its answer is lost; with
+        `delay`, the failure comes that many seconds late."""
         self.calls.clear()
-        self._plan = (kind, from_call, only_that_one, after_send)
+        self._plan = (kind, from_call, only_that_one, after_send, delay)
         try:
             yield
         finally:
@@ -115,7 +123,7 @@ class Faults:
         self.calls.append(_operation(request) or f"{request.method} {request.url}")
         if self._plan is None:
             return None
-        kind, nth, only_that_one, after_send = self._plan
+        kind, nth, only_that_one, after_send, delay = self._plan
         number = len(self.calls)
         if number < nth or (only_that_one and number != nth):
             return None
@@ -123,6 +131,7 @@ class Faults:
         error = errors[kind]
         if after_send:
             self.client._endpoint.http_session.send(request)  # it happens; the answer is lost
+        time.sleep(delay)
         if error is None:
             if kind == "refused":
                 raise EndpointConnectionError(endpoint_url=request.url)
