@@ -333,8 +333,8 @@ def test_no_attempt_starts_after_the_request_s_deadline(
         probe = world.client.post("/orders", headers={**headers, "Idempotency-Key": "p"}, json=body)
     assert probe.status_code == 201
     write = calls.index("TransactWriteItems") + 1
-    late = {"after_send": True, "delay": 1.1}  # applied, answered past the deadline
-    with dynamodb_faults.failing("internal", from_call=write, **late):
+    # applied, then answered past the deadline
+    with dynamodb_faults.failing("internal", from_call=write, after_send=True, delay=1.1):
         bought = world.client.post("/orders", headers=headers, json=body)
     assert dynamodb_faults.calls[write - 1 :] == ["TransactWriteItems"]  # no retry was sent
     assert bought.status_code == 503, bought.text
