@@ -11,8 +11,8 @@ from fastapi.testclient import TestClient
 from app.core.roles import Role
 from app.db.table import Table
 from tests.support.accounts import Account, Accounts
-from tests.support.http import assert_problem
-from tests.support.invariants import check_invariants, scan
+from tests.support.http import assert_problem, scan
+from tests.support.invariants import check_invariants
 
 
 def close(client: TestClient, account: Account, password: str) -> Any:

@@ -24,8 +24,8 @@ from tests.support.catalog import create_product
 from tests.support.clock import Clock
 from tests.support.faults import Collisions
 from tests.support.history import check_history, ledger_of
-from tests.support.http import assert_problem, stored_item
-from tests.support.invariants import check_invariants, scan
+from tests.support.http import assert_problem, scan, stored_item
+from tests.support.invariants import check_invariants
 from tests.support.stock import stock_record
 
 

@@ -14,7 +14,8 @@ from app.core.config import get_settings
 from app.core.roles import Role
 from app.db.table import Table
 from tests.support.accounts import Accounts
-from tests.support.invariants import check_invariants, scan
+from tests.support.http import scan
+from tests.support.invariants import check_invariants
 from tests.support.mail import mails, reset_link
 
 ADMIN = "owner@example.com"

@@ -34,8 +34,8 @@ from tests.api.test_variants import make_tshirt, variant
 from tests.support.accounts import Account, Accounts
 from tests.support.catalog import create_product, notes_by
 from tests.support.faults import meanwhile
-from tests.support.http import assert_problem, stored_item
-from tests.support.invariants import check_invariants, scan
+from tests.support.http import assert_problem, scan, stored_item
+from tests.support.invariants import check_invariants
 
 
 @pytest.fixture

@@ -18,8 +18,8 @@ from app.products import repository
 from app.transfer import csv_format, import_chunks, imports, runner, upsert, upsert_options
 from tests.support.accounts import Account, Accounts
 from tests.support.catalog import create_product
-from tests.support.http import stored_item
-from tests.support.invariants import check_invariants, scan
+from tests.support.http import scan, stored_item
+from tests.support.invariants import check_invariants
 
 pytestmark = pytest.mark.dynamodb
 

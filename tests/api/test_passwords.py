@@ -14,8 +14,7 @@ from app.db.table import Table
 from tests.conftest import reset_caches
 from tests.integration.test_accounts_concurrency import race
 from tests.support.accounts import Account, Accounts
-from tests.support.http import assert_problem, stored_item
-from tests.support.invariants import scan
+from tests.support.http import assert_problem, scan, stored_item
 from tests.support.mail import mails, reset_link
 
 NEW = "a-brand-new-passphrase"

@@ -17,7 +17,7 @@ from fastapi.testclient import TestClient
 from app.core.roles import Role
 from app.db.table import Table
 from tests.support.accounts import Account, Accounts
-from tests.support.invariants import scan
+from tests.support.http import scan
 
 PASSWORDS = {"alpha": "alpha-passphrase-1", "beta": "beta-passphrase-22"}
 # inputs that are public by design and carry nothing of another store: an e-mail address

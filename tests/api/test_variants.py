@@ -12,8 +12,8 @@ from app.core.roles import Role
 from app.products import repository
 from tests.support.accounts import Account, Accounts
 from tests.support.catalog import create_product
-from tests.support.http import assert_problem, stored_item
-from tests.support.invariants import check_invariants, scan
+from tests.support.http import assert_problem, scan, stored_item
+from tests.support.invariants import check_invariants
 
 pytestmark = pytest.mark.dynamodb
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from app.db.codec import deserialize
 from app.db.table import Table
 
 
@@ -14,9 +15,20 @@ def stored_item(table: Table, key: dict[str, str]) -> dict[str, Any]:
     return item
 
 
+def scan(table: Table) -> list[dict[str, Any]]:
+    """Every item of the table (all its stores), strongly consistent."""
+    items: list[dict[str, Any]] = []
+    request: dict[str, Any] = {"TableName": table.name, "ConsistentRead": True}
+    while True:
+        page = table.client.scan(**request)
+        items.extend(deserialize(item) for item in page["Items"])
+        if "LastEvaluatedKey" not in page:
+            return items
+        request["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+
 def count_items(table: Table, prefix: str) -> int:
-    items = table.client.scan(TableName=table.name)["Items"]
-    return sum(1 for item in items if item["PK"]["S"].startswith(prefix))
+    return sum(1 for item in scan(table) if item["PK"].startswith(prefix))
 
 
 def assert_problem(response: Any, status: int, code: str | None = None) -> dict[str, Any]:

@@ -5,21 +5,10 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from app.db.codec import deserialize
 from app.db.keys import ORDER_PREFIX, STOCK, WORD_PREFIX, name_sort_key
 from app.db.table import Table
 from tests.support.history import check_history
-
-
-def scan(table: Table) -> list[dict[str, Any]]:
-    items: list[dict[str, Any]] = []
-    request: dict[str, Any] = {"TableName": table.name, "ConsistentRead": True}
-    while True:
-        page = table.client.scan(**request)
-        items.extend(deserialize(item) for item in page["Items"])
-        if "LastEvaluatedKey" not in page:
-            return items
-        request["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+from tests.support.http import scan
 
 
 def check_invariants(table: Table, *, image_keys: set[str] | None = None) -> dict[str, int]:
@@ -74,5 +63,5 @@ def check_invariants(table: Table, *, image_keys: set[str] | None = None) -> dic
     for record in by_sk.get("IDEMPOTENCY", []):
         assert record["order_id"] in orders, "an idempotency key without its order"
     # stock = the ledger's sum, one entry per change, every order line sold exactly once
-    check_history(table, list(products), list(orders))
+    check_history(table, list(products), list(orders), items=items)
     return {"users": len(profiles), "products": len(products), "orders": len(orders)}
