@@ -160,12 +160,14 @@ def put_new(table: Table, *, user: UserRecord) -> None:
         raise
 
 
-def update_password_hash(table: Table, *, user_id: str, password_hash: str, now: str) -> None:
-    """A rehash at log-in (stronger parameters): skipped if the user is gone meanwhile."""
+def update_password_hash(table: Table, *, user: UserRecord, password_hash: str, now: str) -> None:
+    """A rehash at log-in (stronger parameters) of the password `user` was read with:
+    skipped if that is no longer the password (a change or a reset committed since the
+    check; writing it would bring the old password back) or the user is gone."""
     change = Update().set({"password_hash": password_hash, "updated_at": now})
-    change.condition("attribute_exists(PK)")
+    change.condition("{password_hash} = {checked}", checked=user.password_hash)
     try:
-        tx.write(table.client, [tx.update(table.name, table.keys.user(user_id), change)])
+        tx.write(table.client, [tx.update(table.name, table.keys.user(user.id), change)])
     except TransactionCancelled:
         return
 

@@ -73,7 +73,7 @@ def log_in(table: Table, *, email: str, password: str, client: str) -> TokenPair
     if security.password_needs_rehash(user.password_hash, settings):
         repository.update_password_hash(
             table,
-            user_id=user.id,
+            user=user,
             password_hash=security.hash_password(password, settings),
             now=now_iso(),
         )

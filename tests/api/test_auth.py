@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 from app.core import caches
 from app.db.table import Table
 from tests.support.accounts import Accounts
+from tests.support.faults import meanwhile
 from tests.support.http import assert_problem, count_items, stored_item
 from tests.support.tokens import claims_of, expired_copy, rewritten, sign, unsigned
 
@@ -113,6 +114,29 @@ class TestLogin:
         assert login(client, account.email).status_code == 200  # the same password, still
         assert stored_item(table, key)["password_hash"] == stronger  # upgraded once
         assert login(client, account.email, "wrong-password").status_code == 401
+
+    def test_a_password_changed_during_the_log_in_is_not_overwritten_by_its_rehash(
+        self,
+        client: TestClient,
+        table: Table,
+        accounts: Accounts,
+        monkeypatch: pytest.MonkeyPatch,
+    ) -> None:
+        """A log-in with the old password checks it, then writes a stronger hash of it: a
+        change (or a reset) that commits in between must not be undone by that write."""
+        me = accounts.make()
+        key = table.keys.user(me.id)
+        monkeypatch.setenv("ARGON2_TIME_COST", "2")
+        caches.reset()
+        new = "a-brand-new-passphrase"
+        body = {"current_password": me.password, "new_password": new}
+        change = lambda: client.post("/auth/password", headers=me.headers, json=body)  # noqa: E731
+        with meanwhile(table.client, key, change) as changed:
+            assert login(client, me.email, me.password).status_code == 200
+        assert [response.status_code for response in changed] == [204]
+        assert stored_item(table, key)["password_hash"].startswith("$argon2id$v=19$m=1024,t=2,")
+        assert login(client, me.email, me.password).status_code == 401
+        assert login(client, me.email, new).status_code == 200
 
     def test_unknown_email_and_wrong_password_look_the_same(
         self, client: TestClient, accounts: Accounts
