@@ -10,6 +10,12 @@ then makes the whole document agree with what the service really answers:
   log-in attempts are counted; 400 where a body may fail to decode at all; 503 (with
   Retry-After) everywhere, since every operation
   may meet a DynamoDB or S3 fault (app/core/faults.py).
+
+It also says what a created resource leads to: an OpenAPI link from each POST to a
+collection that answers 201 or 202 with the new resource's `id` to every operation whose
+path names that resource alone (`POST /orders` -> `GET /orders/{order_id}` and `POST
+/orders/{order_id}/cancel`). Swagger UI shows them under the answer; a stateful fuzzer
+(schemathesis) follows them.
 """
 
 from __future__ import annotations
@@ -63,6 +69,8 @@ _RETRY_AFTER = {
 }
 _PROBLEM_CONTENT = {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}}
 _COUNTED_LOG_INS = {("post", "/auth/login"), ("post", "/auth/password")}
+# a resource created under one path that other paths name too: a product's stock
+_ALSO_NAMED_UNDER = {"/products": ("/inventory",)}
 
 
 def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
@@ -88,9 +96,52 @@ def _add_schemas(document: dict[str, Any]) -> None:
     schemas["Problem"] = problem
 
 
+def _schema_of(document: dict[str, Any], response: dict[str, Any]) -> dict[str, Any]:
+    schema = response.get("content", {}).get("application/json", {}).get("schema", {})
+    name = schema.get("$ref", "").rpartition("/")[2]
+    found: dict[str, Any] = document["components"]["schemas"].get(name, schema)
+    return found
+
+
+def _naming(paths: dict[str, Any], base: str) -> list[tuple[str, dict[str, Any]]]:
+    """The operations whose path is `base/{param}...` with no other parameter."""
+    found = []
+    for path, operations in paths.items():
+        head, _, rest = path.partition(base + "/{")
+        if head or not rest or "{" in rest:
+            continue
+        param = rest.partition("}")[0]
+        found += [(param, operation) for operation in operations.values()]
+    return found
+
+
+def _add_links(document: dict[str, Any]) -> None:
+    paths = document.get("paths", {})
+    for path, operations in paths.items():
+        if "{" in path:  # a collection's own path: elsewhere, `id` may be the parent's
+            continue
+        created = operations.get("post", {}).get("responses", {})
+        for status in ("201", "202"):
+            response = created.get(status)
+            if response is None or "id" not in _schema_of(document, response).get("properties", {}):
+                continue
+            links = {
+                operation["operationId"]: {
+                    "operationId": operation["operationId"],
+                    "parameters": {param: "$response.body#/id"},
+                }
+                for base in (path, *_ALSO_NAMED_UNDER.get(path, ()))
+                for param, operation in _naming(paths, base)
+            }
+            if links:
+                response["links"] = links
+
+
 def finalize(document: dict[str, Any]) -> dict[str, Any]:
-    """Make every operation's error responses what the service answers (see above)."""
+    """Make every operation's error responses what the service answers, and link what a
+    creation answers to the operations on what it created (see above)."""
     _add_schemas(document)
+    _add_links(document)
     for path, operations in document.get("paths", {}).items():
         for method, operation in operations.items():
             responses = operation.setdefault("responses", {})
