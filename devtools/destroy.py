@@ -21,18 +21,20 @@ from typing import Any
 
 from devtools import deploy
 
+BATCH = 1000  # the most one DeleteObjects call takes
+
 
 def empty_bucket(s3: Any, bucket: str) -> int:
     """Delete every version and delete marker in the bucket; how many were deleted. Each
-    round lists the first (at most 1,000: one DeleteObjects call) of what is left."""
+    round lists the first BATCH (one DeleteObjects call) of what is left."""
     deleted = 0
     while True:
-        page = s3.list_object_versions(Bucket=bucket, MaxKeys=1000)
+        page = s3.list_object_versions(Bucket=bucket, MaxKeys=BATCH)
         objects = [
             {"Key": entry["Key"], "VersionId": entry["VersionId"]}
             for kind in ("Versions", "DeleteMarkers")
             for entry in page.get(kind, [])
-        ][:1000]
+        ][:BATCH]
         if not objects:
             return deleted
         s3.delete_objects(Bucket=bucket, Delete={"Objects": objects, "Quiet": True})
