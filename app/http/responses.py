@@ -8,8 +8,8 @@ then makes the whole document agree with what the service really answers:
 - 422 wherever there are parameters or a body to validate; 415 wherever a body is read;
   401 wherever a bearer token is required; 404 wherever a path names something; 429 where
   log-in attempts are counted; 400 where a body may fail to decode at all; 503 (with
-  Retry-After) everywhere, since every operation
-  may meet a DynamoDB or S3 fault (app/core/faults.py).
+  Retry-After) everywhere, since every operation may meet a DynamoDB or S3 fault
+  (app/core/faults.py).
 
 It also says what a created resource leads to: an OpenAPI link from each POST to a
 collection that answers 201 or 202 with the new resource's `id` to every operation whose
@@ -118,7 +118,7 @@ def _naming(paths: dict[str, Any], base: str) -> list[tuple[str, dict[str, Any]]
 def _add_links(document: dict[str, Any]) -> None:
     paths = document.get("paths", {})
     for path, operations in paths.items():
-        if "{" in path:  # a collection's own path: elsewhere, `id` may be the parent's
+        if "{" in path:  # not a collection: adding a variant answers its product's `id`
             continue
         created = operations.get("post", {}).get("responses", {})
         for status in ("201", "202"):
