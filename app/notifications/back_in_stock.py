@@ -36,7 +36,12 @@ class InStockError(ConflictError):
 
 def ask(table: Table, product_id: str, user: UserRecord) -> None:
     """Record the request (again is harmless); 404 for an unknown product, 409 while it
-    is in stock."""
+    is in stock.
+
+    Written only while the product is still sold out (`in_stock` false): a delivery landing
+    between the read and the write has had its StockBackIn handled, or will, before a request
+    written after it is seen; that request would wait for the next time the product comes
+    back. With the condition, it is written before the flip (and mailed) or refused."""
     product, stock = products.get_shown(table, product_id, staff=False)
     if stock.total > 0:
         raise InStockError()
@@ -48,7 +53,22 @@ def ask(table: Table, product_id: str, user: UserRecord) -> None:
         "asked_at": now_iso(),
         "expires_at": now_epoch() + REQUEST_DAYS * 86_400,
     }
-    tx.write(table.client, [tx.put(table.name, item, new=False)])
+    sold_out = Update().condition("{in_stock} = {no}", no=False)
+    try:
+        tx.write(
+            table.client,
+            [
+                tx.check(
+                    table.name, table.keys.product(product.id), sold_out, old_on_failure=False
+                ),
+                tx.put(table.name, item, new=False),
+            ],
+        )
+    except TransactionCancelled as cancelled:
+        if not cancelled.condition_failed(0):
+            raise
+        products.get_shown(table, product_id, staff=False)  # 404 if it went meanwhile
+        raise InStockError() from cancelled
     subscriptions.resubscribe(table, user, "back_in_stock")  # asking again undoes an opt-out
 
 

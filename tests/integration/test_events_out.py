@@ -435,6 +435,84 @@ def test_back_in_stock_mails_only_those_still_asking_who_want_it(
     assert requests == []  # the opted-out shopper's request is spent too, unmailed
 
 
+def test_asking_as_it_comes_back_is_told_it_is_in_stock_not_left_waiting(
+    streamed: Table, client: TestClient, accounts: Accounts, outbox: Path
+) -> None:
+    """The shopper's request is read as sold out; before it is written, a delivery lands
+    and its StockBackIn is handled (nobody had asked yet). Written anyway, the request would
+    wait for the next time the lamp sells out and comes back, its shopper told it would be
+    mailed: the request is written only while the lamp is still sold out."""
+    from app.events.publishing import LogPublisher
+    from tests.support.mail import mails
+
+    admin, shopper = accounts.make(Role.ADMIN), accounts.make()
+    lamp = create_product(client, admin, name="Moon Lamp", stock=0)
+    consumer = EventsOut(LogPublisher(), streamed.for_store)
+    consumer.process(stream_records(streamed))
+
+    def delivered_and_announced() -> None:
+        restock = {"delta": 5, "reason": "delivery"}
+        url = f"/inventory/{lamp['id']}/adjustments"
+        assert client.post(url, headers=admin.headers, json=restock).status_code == 200
+        consumer.process(stream_records(streamed))
+
+    key = streamed.keys.back_in_stock_request(lamp["id"], shopper.id)
+    with meanwhile(streamed.client, key, delivered_and_announced) as done:
+        asked = client.post(f"/products/{lamp['id']}/back-in-stock", headers=shopper.headers)
+    assert done == [None]
+    assert asked.status_code == 409, asked.status_code
+    assert asked.json()["code"] == "in_stock"
+    assert streamed.get(key) is None
+    assert mails(outbox) == []
+
+
+def test_a_product_with_options_is_asked_for_while_every_variant_is_sold_out(
+    streamed: Table, client: TestClient, accounts: Accounts, outbox: Path
+) -> None:
+    """Its availability is its variants': asked while none is left, mailed when one is back."""
+    from app.events.publishing import LogPublisher
+    from tests.support.mail import mails
+
+    admin, shopper = accounts.make(Role.ADMIN), accounts.make()
+    sizes = ("M", "L")
+    body = {
+        "name": "Tee",
+        "category": "Shirts",
+        "options": [{"name": "Size", "values": list(sizes)}],
+        "variants": [{"options": {"Size": size}, "price": "9.00", "stock": 0} for size in sizes],
+    }
+    made = client.post("/products", headers=admin.headers, json=body)
+    assert made.status_code == 201, made.text
+    tee = made.json()
+    path = f"/products/{tee['id']}/back-in-stock"
+    assert client.post(path, headers=shopper.headers).status_code == 204
+    medium = tee["variants"][0]["id"]
+    restock = {"delta": 2, "reason": "delivery"}
+    url = f"/inventory/{tee['id']}/variants/{medium}/adjustments"
+    assert client.post(url, headers=admin.headers, json=restock).status_code == 200
+    EventsOut(LogPublisher(), streamed.for_store).process(stream_records(streamed))
+    assert [m["To"] for m in mails(outbox)] == [shopper.email]
+    refused = client.post(path, headers=shopper.headers)
+    assert (refused.status_code, refused.json()["code"]) == (409, "in_stock")
+
+
+def test_asking_for_a_product_removed_meanwhile_is_404_and_keeps_nothing(
+    streamed: Table, client: TestClient, accounts: Accounts
+) -> None:
+    admin, shopper = accounts.make(Role.ADMIN), accounts.make()
+    lamp = create_product(client, admin, name="Moon Lamp", stock=0)
+
+    def removed() -> None:
+        assert client.delete(f"/products/{lamp['id']}", headers=admin.headers).status_code == 204
+
+    key = streamed.keys.back_in_stock_request(lamp["id"], shopper.id)
+    with meanwhile(streamed.client, key, removed) as done:
+        asked = client.post(f"/products/{lamp['id']}/back-in-stock", headers=shopper.headers)
+    assert done == [None]
+    assert asked.status_code == 404, asked.status_code
+    assert streamed.get(key) is None
+
+
 def asked_then_back_in_stock(
     client: TestClient, accounts: Accounts
 ) -> tuple[Account, Account, dict[str, Any]]:
