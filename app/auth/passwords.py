@@ -94,7 +94,7 @@ def close_account(table: Table, principal: Principal, *, password: str, client: 
     )
     if not security.verify_password(user.password_hash, password, settings):
         raise WrongPasswordError("The password is not right.")
-    repository.delete(table, user=user, actor_id=user.id, now=now_iso())
+    repository.delete(table, user=user, actor_id=user.id, now=now_iso(), password_checked=True)
     throttle.clear(table, attempt)
 
 

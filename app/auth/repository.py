@@ -226,11 +226,14 @@ def change_role(
     return user.model_copy(update={"role": role, "updated_at": now})
 
 
-def delete(table: Table, *, user: UserRecord, actor_id: str, now: str) -> None:
+def delete(
+    table: Table, *, user: UserRecord, actor_id: str, now: str, password_checked: bool = False
+) -> None:
     """Remove the user and free the e-mail in one transaction. Sessions die with the
     profile (every request reads it); their items are removed afterwards. A record of the
     removal (who, whom) is written with it, kept a day: the change stream tells the audit
-    log."""
+    log. `password_checked`: the caller proved `user`'s password, which must still be the
+    account's (a change committed since: 409 user_changed, nothing removed)."""
     removal = {
         **table.keys.user_removal(user.id),
         "user": {"id": user.id, "email": user.email, "role": user.role.value},
@@ -238,13 +241,12 @@ def delete(table: Table, *, user: UserRecord, actor_id: str, now: str) -> None:
         "removed_at": now,
         "expires_at": int(datetime.fromisoformat(now.replace("Z", "+00:00")).timestamp()) + 86_400,
     }
+    unchanged = Update().condition("{role} = {seen}", seen=user.role.value)
+    if password_checked:
+        unchanged.condition("{password_hash} = {checked}", checked=user.password_hash)
     actions = [
         tx.put(table.name, removal, new=False),
-        tx.delete(
-            table.name,
-            table.keys.user(user.id),
-            Update().condition("{role} = {seen}", seen=user.role.value),
-        ),
+        tx.delete(table.name, table.keys.user(user.id), unchanged),
         tx.delete(
             table.name,
             table.keys.email(user.email),

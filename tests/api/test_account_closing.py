@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 from app.core.roles import Role
 from app.db.table import Table
 from tests.support.accounts import Account, Accounts
+from tests.support.faults import meanwhile
 from tests.support.http import assert_problem, scan
 from tests.support.invariants import check_invariants
 
@@ -43,6 +44,31 @@ def test_the_account_and_its_sessions_are_gone(
     assert int(left["expires_at"]) <= time.time() + 86_400 + 5
     # the e-mail is free again
     assert accounts.sign_up(me.email).id != me.id
+    check_invariants(table)
+
+
+def test_a_password_changed_meanwhile_keeps_the_account(
+    client: TestClient, table: Table, accounts: Accounts
+) -> None:
+    """The closing checks the password, then removes the account: a change of password that
+    commits in between (its owner, on another device) means the password given is no longer
+    the account's. The account stays, under its new password."""
+    me = accounts.make()
+    other_device = accounts.log_in(Account(me.id, me.email, me.password, me.role))
+    new = "a-brand-new-passphrase"
+    body = {"current_password": me.password, "new_password": new}
+
+    def changed_elsewhere() -> int:
+        return client.post("/auth/password", headers=other_device.headers, json=body).status_code
+
+    with meanwhile(table.client, table.keys.user(me.id), changed_elsewhere) as done:
+        answer = close(client, me, me.password)
+    assert done == [204]
+    assert_problem(answer, 409, "user_changed")
+    assert table.get(table.keys.user(me.id)) is not None
+    assert table.get(table.keys.email(me.email)) is not None
+    login = client.post("/auth/login", data={"username": me.email, "password": new})
+    assert login.status_code == 200
     check_invariants(table)
 
 
