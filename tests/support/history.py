@@ -7,9 +7,9 @@ each line's purchase entries (one per bucket it took from; a variant's, for a li
 names one) add up to its quantity, and so do its cancellation entries once it is
 cancelled; no purchase or cancellation entry lacks its order.
 
-Everything is read from one strongly consistent scan of the store's items (`Stored`), not
-item by item: the check runs after most tests that change stock, and one scan is a few
-calls where the reads one by one were several per product and order.
+Everything is read from one strongly consistent scan of the table (`Stored`), not item by
+item: the check runs after most tests that change stock, and one scan is a few calls where
+the reads one by one were several per product and order.
 """
 
 from __future__ import annotations
