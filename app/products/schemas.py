@@ -18,6 +18,7 @@ from pydantic import (
 )
 
 from app.core.money import Currency, Money
+from app.core.patching import refuse_nulls
 from app.core.text import PlainLine, plain_text
 from app.db.keys import name_sort_key
 from app.stock.model import ProductStock
@@ -228,13 +229,9 @@ class ProductUpdate(BaseModel):
     @model_validator(mode="before")
     @classmethod
     def _refuse_stock_and_nulls(cls, data: Any) -> Any:
-        if isinstance(data, dict):
-            if "stock" in data:
-                raise ValueError(_STOCK_IS_INVENTORY)
-            nulls = sorted(k for k, v in data.items() if v is None and k not in {"sku"})
-            if nulls:
-                raise ValueError(f"{', '.join(nulls)} cannot be null")
-        return data
+        if isinstance(data, dict) and "stock" in data:
+            raise ValueError(_STOCK_IS_INVENTORY)
+        return refuse_nulls(data, nullable={"sku"})
 
     def changes(self) -> dict[str, Any]:
         return self.model_dump(exclude_unset=True)

@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
 
 from app.core.money import Currency
+from app.core.patching import refuse_nulls
 from app.core.text import PlainLine
 
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{0,38}[a-z0-9]$"  # 2 to 40: letters, digits, hyphens
@@ -35,12 +44,24 @@ Domain = Annotated[str, Field(max_length=253), AfterValidator(_host)]
 Domains = Annotated[list[Domain], Field(max_length=10)]
 
 
+def _integer(value: Any) -> Any:
+    """An integer as JSON Schema means it: not `false` nor `"5"`, which pydantic's lax `int`
+    would take. Not `strict`: the stored record's numbers come back from DynamoDB as
+    Decimal."""
+    if isinstance(value, bool | str):
+        raise PydanticCustomError("int_type", "Input should be a valid integer")
+    return value
+
+
+Integer = Annotated[int, BeforeValidator(_integer)]
+
+
 class StoreSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     currency: Currency = "EUR"  # new products' currency when none is given
-    low_stock_threshold: Annotated[int, Field(ge=0, le=100)] = 5  # the inventory's default
-    audit_retention_days: Annotated[int, Field(ge=1, le=3650)] = 365  # then entries expire
+    low_stock_threshold: Annotated[Integer, Field(ge=0, le=100)] = 5  # the inventory's default
+    audit_retention_days: Annotated[Integer, Field(ge=1, le=3650)] = 365  # then entries expire
 
 
 class StoreRecord(BaseModel):
@@ -69,12 +90,19 @@ class StoreCreate(BaseModel):
 
 
 class StoreUpdate(BaseModel):
+    """A partial update: only the fields sent change; none of them may be null."""
+
     model_config = ConfigDict(extra="forbid")
 
     name: StoreName | None = None
     status: StoreStatus | None = None
     domains: Domains | None = None
     settings: StoreSettings | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _refuse_nulls(cls, data: Any) -> Any:
+        return refuse_nulls(data)
 
 
 class Store(BaseModel):

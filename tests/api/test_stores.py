@@ -226,6 +226,8 @@ class TestPlatform:
             {"slug": "north", "name": "x", "domains": ["not a host"]},
             {"slug": "north", "name": "x", "settings": {"currency": "XYZ"}},
             {"slug": "north", "name": "x", "settings": {"low_stock_threshold": 101}},
+            {"slug": "north", "name": "x", "settings": {"low_stock_threshold": False}},
+            {"slug": "north", "name": "x", "settings": {"audit_retention_days": "30"}},
             {"slug": "north", "name": "x", "owner": "me"},
         ],
     )
@@ -234,6 +236,32 @@ class TestPlatform:
     ) -> None:
         assert_problem(client.post("/platform/stores", headers=operator.headers, json=body), 422)
         assert table.get(store_key("north")) is None
+
+    @pytest.mark.parametrize(
+        ("body", "named"),
+        [
+            ({"name": None}, "name cannot be null"),
+            ({"domains": None, "status": None}, "domains, status cannot be null"),
+            ({"settings": None}, "settings cannot be null"),
+            ({"settings": {"low_stock_threshold": True}}, "valid integer"),
+            ({"settings": {"audit_retention_days": "30"}}, "valid integer"),
+        ],
+    )
+    def test_a_bad_change_changes_nothing(
+        self,
+        client: TestClient,
+        table: Table,
+        operator: Account,
+        body: dict[str, Any],
+        named: str,
+    ) -> None:
+        """Schemathesis found `null`s answered 500 (the service took them for values) and
+        `false` taken for 0."""
+        new_store(client, operator, "north")
+        before = stored_item(table, store_key("north"))
+        patched = client.patch("/platform/stores/north", headers=operator.headers, json=body)
+        assert named in assert_problem(patched, 422)["detail"]
+        assert stored_item(table, store_key("north")) == before
 
 
 class TestPerStore:

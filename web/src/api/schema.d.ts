@@ -1757,7 +1757,10 @@ export interface components {
              */
             audit_retention_days: number;
         };
-        /** StoreUpdate */
+        /**
+         * StoreUpdate
+         * @description A partial update: only the fields sent change; none of them may be null.
+         */
         StoreUpdate: {
             /** Name */
             name?: string | null;
