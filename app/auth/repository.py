@@ -160,12 +160,18 @@ def put_new(table: Table, *, user: UserRecord) -> None:
         raise
 
 
+def _if_password_unchanged(change: Update, user: UserRecord) -> Update:
+    """`change`, on the condition that the stored password is still the one `user` was read
+    with: a change or reset committed since (or the user's removal) makes it fail."""
+    return change.condition("{password_hash} = {read}", read=user.password_hash)
+
+
 def update_password_hash(table: Table, *, user: UserRecord, password_hash: str, now: str) -> None:
     """A rehash at log-in (stronger parameters) of the password `user` was read with:
     skipped if that is no longer the password (a change or a reset committed since the
     check; writing it would bring the old password back) or the user is gone."""
     change = Update().set({"password_hash": password_hash, "updated_at": now})
-    change.condition("{password_hash} = {checked}", checked=user.password_hash)
+    _if_password_unchanged(change, user)
     try:
         tx.write(table.client, [tx.update(table.name, table.keys.user(user.id), change)])
     except TransactionCancelled:
@@ -186,7 +192,7 @@ def password_update_action(
             "credentials": user.credentials + 1,
         }
     )
-    update.condition("{password_hash} = {seen}", seen=user.password_hash)
+    _if_password_unchanged(update, user)
     return tx.update(table.name, table.keys.user(user.id), update)
 
 
@@ -243,7 +249,7 @@ def delete(
     }
     unchanged = Update().condition("{role} = {seen}", seen=user.role.value)
     if password_checked:
-        unchanged.condition("{password_hash} = {checked}", checked=user.password_hash)
+        _if_password_unchanged(unchanged, user)
     actions = [
         tx.put(table.name, removal, new=False),
         tx.delete(table.name, table.keys.user(user.id), unchanged),
