@@ -49,11 +49,7 @@ def test_stock_and_order_events_name_what_changed_and_who_did_it(
     buyer = accounts.make()
     body = {"items": [{"product_id": product["id"], "quantity": 3}]}
     order = client.post("/orders", headers=buyer.headers, json=body).json()
-    delivery = {"delta": 2, "reason": "delivery"}
-    adjusted = client.post(
-        f"/inventory/{product['id']}/adjustments", headers=admin.headers, json=delivery
-    )
-    assert adjusted.status_code == 200
+    deliver(client, admin, f"/inventory/{product['id']}", 2)
     assert client.post(f"/orders/{order['id']}/cancel", headers=buyer.headers).status_code == 200
 
     events = events_from(stream_records(streamed), actor_lookup(streamed.for_store))
@@ -378,13 +374,7 @@ def test_back_in_stock_mails_each_asker_once_when_it_is_back(
     consumer = EventsOut(LogPublisher(), streamed.for_store)
     consumer.process(stream_records(streamed))
     assert mails(outbox) == []  # not back yet: nothing sent
-    restock = {"delta": 5, "reason": "delivery"}
-    assert (
-        client.post(
-            f"/inventory/{lamp['id']}/adjustments", headers=admin.headers, json=restock
-        ).status_code
-        == 200
-    )
+    deliver(client, admin, f"/inventory/{lamp['id']}", 5)
     records = stream_records(streamed)
     consumer.process(records)
     consumer.process(records)  # a replay of the batch: no second mail
@@ -422,11 +412,7 @@ def test_back_in_stock_mails_only_those_still_asking_who_want_it(
     assert client.delete(unknown, headers=withdrawn.headers).status_code == 404
     assert client.delete(path).status_code == 401
 
-    restock = {"delta": 5, "reason": "delivery"}
-    adjusted = client.post(
-        f"/inventory/{lamp['id']}/adjustments", headers=admin.headers, json=restock
-    )
-    assert adjusted.status_code == 200, adjusted.text
+    deliver(client, admin, f"/inventory/{lamp['id']}", 5)
     EventsOut(LogPublisher(), streamed.for_store).process(stream_records(streamed))
     assert [m["To"] for m in mails(outbox)] == [came_back.email]
     requests = streamed.query_page(
@@ -451,9 +437,7 @@ def test_asking_as_it_comes_back_is_told_it_is_in_stock_not_left_waiting(
     consumer.process(stream_records(streamed))
 
     def delivered_and_announced() -> None:
-        restock = {"delta": 5, "reason": "delivery"}
-        url = f"/inventory/{lamp['id']}/adjustments"
-        assert client.post(url, headers=admin.headers, json=restock).status_code == 200
+        deliver(client, admin, f"/inventory/{lamp['id']}", 5)
         consumer.process(stream_records(streamed))
 
     key = streamed.keys.back_in_stock_request(lamp["id"], shopper.id)
@@ -487,9 +471,7 @@ def test_a_product_with_options_is_asked_for_while_every_variant_is_sold_out(
     path = f"/products/{tee['id']}/back-in-stock"
     assert client.post(path, headers=shopper.headers).status_code == 204
     medium = tee["variants"][0]["id"]
-    restock = {"delta": 2, "reason": "delivery"}
-    url = f"/inventory/{tee['id']}/variants/{medium}/adjustments"
-    assert client.post(url, headers=admin.headers, json=restock).status_code == 200
+    deliver(client, admin, f"/inventory/{tee['id']}/variants/{medium}", 2)
     EventsOut(LogPublisher(), streamed.for_store).process(stream_records(streamed))
     assert [m["To"] for m in mails(outbox)] == [shopper.email]
     refused = client.post(path, headers=shopper.headers)
@@ -522,12 +504,15 @@ def asked_then_back_in_stock(
     lamp = create_product(client, admin, name="Moon Lamp", stock=0)
     asked = client.post(f"/products/{lamp['id']}/back-in-stock", headers=shopper.headers)
     assert asked.status_code == 204
-    restock = {"delta": 5, "reason": "delivery"}
-    adjusted = client.post(
-        f"/inventory/{lamp['id']}/adjustments", headers=admin.headers, json=restock
-    )
-    assert adjusted.status_code == 200, adjusted.text
+    deliver(client, admin, f"/inventory/{lamp['id']}", 5)
     return admin, shopper, lamp
+
+
+def deliver(client: TestClient, admin: Account, stock: str, units: int) -> None:
+    """A delivery of `units` to `stock` (`/inventory/{id}`, or a variant's), by `admin`."""
+    body = {"delta": units, "reason": "delivery"}
+    adjusted = client.post(f"{stock}/adjustments", headers=admin.headers, json=body)
+    assert adjusted.status_code == 200, adjusted.text
 
 
 def test_two_consumers_of_one_batch_mail_the_asker_once(
