@@ -63,7 +63,7 @@ def start(
         data_dir.mkdir(parents=True, exist_ok=True)
         storage = ["-sharedDb", "-dbPath", str(data_dir)]
     output = open(log_path, "ab") if log_path else subprocess.DEVNULL  # noqa: SIM115
-    process = subprocess.Popen(
+    process = processes.start_child(
         [
             java,
             "-Xmx512m",
@@ -80,7 +80,6 @@ def start(
         cwd=directory,
         stdout=output,
         stderr=subprocess.STDOUT,
-        preexec_fn=processes.die_with_parent,  # noqa: PLW1509 - one prctl(2), no locks
     )
     endpoint = f"http://127.0.0.1:{port}"
     return processes.wait_until_serving(

@@ -37,6 +37,20 @@ def die_with_parent() -> None:
         _prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
+def start_child(command: list[str], **options: Any) -> subprocess.Popen[bytes]:
+    """A server this process owns: in a process group of its own, so that a Ctrl-C in the
+    terminal reaches only its owner, which stops its children one by one and in order (the
+    API before the databases it reads: killed together, the API's stream reader logged a
+    failure, and the API, signalled by the terminal and then by its owner, skipped its own
+    shutdown); and stopped by Linux should its owner die (`die_with_parent`)."""
+    return subprocess.Popen(
+        command,
+        process_group=0,
+        preexec_fn=die_with_parent,  # noqa: PLW1509 - one prctl(2), no locks
+        **options,
+    )
+
+
 def wait_until_serving(
     process: subprocess.Popen[bytes], ready: Callable[[], bool], *, name: str, timeout: float
 ) -> subprocess.Popen[bytes]:

@@ -6,9 +6,10 @@ catalog.
   serving on its port is reused; a port taken by anything else stops this at once, with a
   message naming the variable to set.
 - Ctrl-C, `kill -INT` or `kill -TERM` -- to this process or to the `make` above it -- stop
-  everything this started within a few seconds: a signal handler stops the servers, and
-  each child is told by Linux to stop should this process die (PR_SET_PDEATHSIG), as this
-  process is should `make` die.
+  everything this started within a few seconds: a signal handler stops the servers one by
+  one, the API first (each runs in a process group of its own, so a Ctrl-C reaches this
+  process alone), and each child is told by Linux to stop should this process die
+  (PR_SET_PDEATHSIG), as this process is should `make` die.
 - Mail (password resets) goes to .data/outbox/ as .eml files; each is printed as it arrives.
 """
 
@@ -208,11 +209,7 @@ def serve(env: dict[str, str]) -> int:
             f"Swagger UI: http://127.0.0.1:{API_PORT}/docs; mail goes to {OUTBOX}",
             flush=True,
         )
-        server = subprocess.Popen(
-            api_server.command(API_PORT),
-            env=env,
-            preexec_fn=processes.die_with_parent,  # noqa: PLW1509 - one prctl(2), no locks
-        )
+        server = processes.start_child(api_server.command(API_PORT), env=env)
         stop = threading.Event()
         threading.Thread(target=print_outbox, args=(stop,), daemon=True).start()
         try:

@@ -24,11 +24,10 @@ def is_serving(endpoint: str) -> bool:
 
 def start(port: int, *, log_path: Path | None = None) -> subprocess.Popen[bytes]:
     output = open(log_path, "ab") if log_path else subprocess.DEVNULL  # noqa: SIM115
-    process = subprocess.Popen(
+    process = processes.start_child(
         [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
         stdout=output,
         stderr=subprocess.STDOUT,
-        preexec_fn=processes.die_with_parent,  # noqa: PLW1509 - one prctl(2), no locks
     )
     endpoint = f"http://127.0.0.1:{port}"
     return processes.wait_until_serving(

@@ -38,6 +38,15 @@ def wait_for(url: str, process: subprocess.Popen[str] | None = None, timeout: fl
     raise AssertionError(f"{url} did not come up")
 
 
+def assert_stopped_cleanly(output: str) -> None:
+    """What a Ctrl-C in the terminal leaves: the API ran its own shutdown (its stream
+    reader stopped while the database it reads was still up), and nothing logged an error
+    on the way out."""
+    assert "Application shutdown complete" in output, output
+    assert "Traceback" not in output, output
+    assert '"level": "ERROR"' not in output, output
+
+
 def port_is_closed(port: int) -> bool:
     try:
         httpx.get(f"http://127.0.0.1:{port}/", timeout=1)
@@ -89,6 +98,7 @@ class LocalRun:
         wait_for(f"{self.url}/health", self.process)
 
     def interrupt(self) -> str:
+        """Ctrl-C in its terminal: SIGINT to its whole process group; what it printed."""
         assert self.process is not None
         os.killpg(self.process.pid, signal.SIGINT)
         output, _ = self.process.communicate(timeout=60)
@@ -114,7 +124,8 @@ def test_second_run_sees_the_data_and_secret_of_the_first(data_dir: Path) -> Non
             data={"username": "keep@example.com", "password": "keep-me-please"},
         ).json()["access_token"]
     finally:
-        run.interrupt()
+        output = run.interrupt()
+    assert_stopped_cleanly(output)
     assert port_is_closed(run.api_port)
     assert port_is_closed(run.dynamodb_port)
     secret = data_dir / "jwt_secret"
@@ -127,7 +138,8 @@ def test_second_run_sees_the_data_and_secret_of_the_first(data_dir: Path) -> Non
         assert me.status_code == 200
         assert me.json()["email"] == "keep@example.com"
     finally:
-        second.interrupt()
+        output = second.interrupt()
+    assert_stopped_cleanly(output)
 
 
 def test_reuses_a_dynamodb_local_already_serving(data_dir: Path, dynamodb_endpoint: str) -> None:
@@ -151,7 +163,8 @@ def test_seed_then_serve_with_images(data_dir: Path) -> None:
         buckets = s3_local.bucket_names(s3)
         assert "catalog-images" in buckets
     finally:
-        run.interrupt()
+        output = run.interrupt()
+    assert_stopped_cleanly(output)
     assert port_is_closed(int(run.env["S3_PORT"]))
 
 
