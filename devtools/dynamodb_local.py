@@ -47,7 +47,20 @@ def start(
     log_path: Path | None = None,
     cors_origin: str = "http://127.0.0.1",
 ) -> subprocess.Popen[bytes]:
-    """Start DynamoDB Local on port `port`: in memory, or keeping data under data_dir.
+    """DynamoDB Local on port `port` (see `launch`), once it answers."""
+    process = launch(port, data_dir=data_dir, log_path=log_path, cors_origin=cors_origin)
+    return until_serving(process, port)
+
+
+def launch(
+    port: int,
+    *,
+    data_dir: Path | None = None,
+    log_path: Path | None = None,
+    cors_origin: str = "http://127.0.0.1",
+) -> subprocess.Popen[bytes]:
+    """Start DynamoDB Local on port `port`, in memory or keeping data under data_dir,
+    without waiting for it to answer (a JVM takes seconds: `make run` starts S3 meanwhile).
 
     DynamoDB Local 3.3.1 cannot be bound to one interface (its -help lists no such option):
     it listens on all of them. It answers CORS requests from every origin unless told
@@ -63,7 +76,7 @@ def start(
         data_dir.mkdir(parents=True, exist_ok=True)
         storage = ["-sharedDb", "-dbPath", str(data_dir)]
     output = open(log_path, "ab") if log_path else subprocess.DEVNULL  # noqa: SIM115
-    process = processes.start_child(
+    return processes.start_child(
         [
             java,
             "-Xmx512m",
@@ -81,6 +94,10 @@ def start(
         stdout=output,
         stderr=subprocess.STDOUT,
     )
+
+
+def until_serving(process: subprocess.Popen[bytes], port: int) -> subprocess.Popen[bytes]:
+    """`process`, once the DynamoDB Local it runs answers on `port`."""
     endpoint = f"http://127.0.0.1:{port}"
     return processes.wait_until_serving(
         process, lambda: is_serving(endpoint), name=f"DynamoDB Local on {endpoint}", timeout=60

@@ -24,13 +24,13 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from email import message_from_bytes, policy
 from pathlib import Path
 from types import FrameType
 
-from devtools import api_server, dynamodb_local, processes, s3_local, web
+from devtools import api_server, cli_steps, dynamodb_local, processes, s3_local, web
 
 REPO = dynamodb_local.REPO
 DATA = Path(os.environ.get("LOCAL_DATA_DIR", REPO / ".data"))
@@ -94,42 +94,52 @@ def check_port(port: int, variable: str, *, reusable: bool = False) -> None:
 
 
 @contextmanager
-def backing_services(env: dict[str, str], *, with_s3: bool) -> Iterator[None]:
-    """DynamoDB Local (and S3) with the table (and bucket) in place, for the duration."""
+def backing_services(env: dict[str, str]) -> Iterator[None]:
+    """DynamoDB Local and S3 with the table and bucket in place, for the duration. Both
+    servers start side by side (a JVM, moto's imports: seconds each); then the table, the
+    bootstrap and the demo photos, in one process (devtools/cli_steps.py)."""
+    database, s3 = env["DYNAMODB_ENDPOINT_URL"], env["S3_ENDPOINT_URL"]
+    start_database = not dynamodb_local.is_serving(database)
+    start_s3 = not s3_local.is_serving(s3)
+    if start_database:  # a port taken by a stranger stops this before anything starts
+        check_port(DYNAMODB_PORT, "DYNAMODB_PORT")
+    if start_s3:
+        check_port(S3_PORT, "S3_PORT")
     started: list[subprocess.Popen[bytes]] = []
     try:
-        endpoint = env["DYNAMODB_ENDPOINT_URL"]
-        if dynamodb_local.is_serving(endpoint):
-            print(f"DynamoDB Local already serving on {endpoint}: reusing it")
-        else:
-            check_port(DYNAMODB_PORT, "DYNAMODB_PORT")
-            print(f"starting DynamoDB Local on {endpoint} (data in {DATA / 'dynamodb'})")
-            started.append(
-                dynamodb_local.start(
-                    DYNAMODB_PORT,
-                    data_dir=DATA / "dynamodb",
-                    log_path=DATA / "dynamodb.log",
-                    cors_origin=f"http://127.0.0.1:{API_PORT}",
-                )
+        launched: list[Callable[[], object]] = []
+        if start_database:
+            print(f"starting DynamoDB Local on {database} (data in {DATA / 'dynamodb'})")
+            database_process = dynamodb_local.launch(
+                DYNAMODB_PORT,
+                data_dir=DATA / "dynamodb",
+                log_path=DATA / "dynamodb.log",
+                cors_origin=f"http://127.0.0.1:{API_PORT}",
             )
-        if with_s3:
-            s3 = env["S3_ENDPOINT_URL"]
-            if s3_local.is_serving(s3):
-                print(f"S3 already serving on {s3}: reusing it")
-            else:
-                check_port(S3_PORT, "S3_PORT")
-                print(f"starting a local S3 (moto) on {s3}; images last while it runs")
-                started.append(s3_local.start(S3_PORT, log_path=DATA / "s3.log"))
-            s3_local.ensure_bucket(s3, env["IMAGES_BUCKET"])
-        cli = [sys.executable, "-m", "app.cli"]
-        subprocess.run([*cli, "create-table"], env=env, check=True)
+            started.append(database_process)
+            launched.append(lambda: dynamodb_local.until_serving(database_process, DYNAMODB_PORT))
+        else:
+            print(f"DynamoDB Local already serving on {database}: reusing it")
+        if start_s3:
+            print(f"starting a local S3 (moto) on {s3}; images last while it runs")
+            s3_process = s3_local.launch(S3_PORT, log_path=DATA / "s3.log")
+            started.append(s3_process)
+            launched.append(lambda: s3_local.until_serving(s3_process, S3_PORT))
+        else:
+            print(f"S3 already serving on {s3}: reusing it")
+        for until_serving in launched:
+            until_serving()
+        s3_local.ensure_bucket(s3, env["IMAGES_BUCKET"])
         # what a deployment gets (app/bootstrap.py): the smoke-test store; with ADMIN_EMAIL,
-        # a first admin invited by mail (the link is printed from the outbox)
+        # a first admin invited by mail (the link is printed from the outbox); and, as the
+        # local S3 forgets everything when it stops, the demo photos again
         admin = ["--admin-email", env["ADMIN_EMAIL"]] if env.get("ADMIN_EMAIL") else []
-        subprocess.run([*cli, "bootstrap", *admin], env=env, check=True)
-        if with_s3:  # the local S3 forgets everything when it stops: the demo photos again
-            photos = ["--images", str(DEMO_PHOTOS)]
-            subprocess.run([*cli, "demo-photos", *photos], env=env, check=True)
+        steps = (
+            ["create-table"],
+            ["bootstrap", *admin],
+            ["demo-photos", "--images", str(DEMO_PHOTOS)],
+        )
+        subprocess.run(cli_steps.command_line(*steps), env=env, check=True)
         yield
     finally:
         for process in reversed(started):
@@ -203,7 +213,7 @@ def _on_signal(signum: int, _: FrameType | None) -> None:
 def serve(env: dict[str, str]) -> int:
     check_port(API_PORT, "API_PORT")
     build_web_app()
-    with backing_services(env, with_s3=True):
+    with backing_services(env):
         print(
             f"serving http://127.0.0.1:{API_PORT}/app/ (the web app); "
             f"Swagger UI: http://127.0.0.1:{API_PORT}/docs; mail goes to {OUTBOX}",
@@ -223,17 +233,14 @@ def serve(env: dict[str, str]) -> int:
 
 def seed(env: dict[str, str], store: str | None = None) -> int:
     """The demo catalog in the default store, or in `store` (created first if missing)."""
-    cli = [sys.executable, "-m", "app.cli"]
-    with backing_services(env, with_s3=True):
-        if store:
-            name = store.replace("-", " ").title()
-            command = [*cli, "create-store", "--slug", store, "--name", name]
-            made = subprocess.run(command, env=env, check=False)
-            if made.returncode:
-                return made.returncode
-        where = ["--store", store] if store else []
-        photos = ["--images", str(DEMO_PHOTOS)]
-        return subprocess.run([*cli, "seed", *where, *photos], env=env, check=False).returncode
+    steps = []
+    if store:
+        name = store.replace("-", " ").title()
+        steps.append(["create-store", "--slug", store, "--name", name])
+    where = ["--store", store] if store else []
+    steps.append(["seed", *where, "--images", str(DEMO_PHOTOS)])
+    with backing_services(env):
+        return subprocess.run(cli_steps.command_line(*steps), env=env, check=False).returncode
 
 
 def main() -> int:

@@ -1,0 +1,47 @@
+"""Several operator commands (app/cli.py) in one process, one after the other:
+
+    python -m devtools.cli_steps create-table ";" bootstrap ";" demo-photos --images DIR
+
+Each `python -m app.cli` pays for starting Python and importing the app again (about a
+second each here); `make run` and `make seed` run three in a row on every start. Stops at
+the first command that fails, with its exit code."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator, Sequence
+
+SEPARATOR = ";"
+
+
+def split(argv: Sequence[str]) -> Iterator[list[str]]:
+    """The commands in `argv`, split at each SEPARATOR; empty ones are left out."""
+    command: list[str] = []
+    for word in [*argv, SEPARATOR]:
+        if word != SEPARATOR:
+            command.append(word)
+        elif command:
+            yield command
+            command = []
+
+
+def command_line(*commands: Sequence[str]) -> list[str]:
+    """The argv that runs `commands`, in order, in one process."""
+    words: list[str] = [sys.executable, "-m", "devtools.cli_steps"]
+    for command in commands:
+        words += [*command, SEPARATOR]
+    return words
+
+
+def main(argv: Sequence[str]) -> int:
+    from app import cli
+
+    for command in split(argv):
+        code = cli.main(command)
+        if code:
+            return code
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
