@@ -23,6 +23,13 @@ logger = logging.getLogger(__name__)
 
 SHARD_REFRESH_SECONDS = 2.0
 IDLE_INTERVAL = 0.25  # the longest wait between polls of a quiet stream
+FIRST_RETRY_WAIT = 1.0  # after a failed poll; doubled after each further failure ...
+LAST_RETRY_WAIT = 30.0  # ... up to this
+
+
+def retry_wait(failures: int) -> float:
+    """The wait before the next poll after `failures` failed polls in a row."""
+    return min(LAST_RETRY_WAIT, FIRST_RETRY_WAIT * 2.0 ** min(failures - 1, 16))
 
 
 def streams_client(table: Table) -> Any:
@@ -131,21 +138,40 @@ class StreamPoller:
 
     def run(self) -> None:
         """Poll until stopped: every `interval` while records come, backing off to
-        IDLE_INTERVAL while the stream is quiet (DynamoDB Local serves the tests too)."""
+        IDLE_INTERVAL while the stream is quiet (DynamoDB Local serves the tests too).
+
+        A failed poll (DynamoDB Local stopped or restarting, a shard gone) is logged with
+        its cause once, then retried after 1, 2, 4 ... up to 30 seconds without a word
+        until a poll succeeds, which is logged too: a database stopped for a while costs
+        one traceback and a handful of requests, not one of each every second."""
         wait = self.interval
+        failures = 0
         while not self.stop.is_set():
             try:
-                if self.poll_once() > 0 or self.live.coalescer.pending:
-                    wait = self.interval
-                else:
-                    wait = min(IDLE_INTERVAL, wait * 2)
-                self.stop.wait(wait)
-            except Exception:  # DynamoDB Local restarting, a shard gone: keep serving
-                logger.exception("live stock: reading the local stream failed; retrying")
-                self._stream_arn = None
-                self._iterators.clear()
-                self._refreshed = 0.0
-                self.stop.wait(1.0)
+                read = self.poll_once()
+            except Exception:
+                failures += 1
+                if failures == 1:
+                    logger.exception("live stock: reading the local stream failed; retrying")
+                self._forget_stream()
+                self.stop.wait(retry_wait(failures))
+                continue
+            if failures:
+                logger.warning(
+                    "live stock: reading the local stream again after %d failed attempts",
+                    failures,
+                )
+                failures = 0
+            busy = read > 0 or self.live.coalescer.pending
+            wait = self.interval if busy else min(IDLE_INTERVAL, wait * 2)
+            self.stop.wait(wait)
+
+    def _forget_stream(self) -> None:
+        """Look the stream and its shards up afresh on the next poll (a restarted DynamoDB
+        Local may have given the table another stream)."""
+        self._stream_arn = None
+        self._iterators.clear()
+        self._refreshed = 0.0
 
     def start(self) -> threading.Thread:
         self._refresh_shards(first=True)  # from now on: what happens after the start
