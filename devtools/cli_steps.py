@@ -33,13 +33,19 @@ def command_line(*commands: Sequence[str]) -> list[str]:
     return words
 
 
+INTERRUPTED = 130  # what a shell reports for a command ended by SIGINT
+
+
 def main(argv: Sequence[str]) -> int:
     from app import cli
 
-    for command in split(argv):
-        code = cli.main(command)
-        if code:
-            return code
+    try:
+        for command in split(argv):
+            code = cli.main(command)
+            if code:
+                return code
+    except KeyboardInterrupt:  # Ctrl-C: `make run`/`make seed` stop the rest; no traceback
+        return INTERRUPTED
     return 0
 
 

@@ -34,3 +34,18 @@ def test_the_commands_run_in_order_until_one_fails(monkeypatch: pytest.MonkeyPat
     ran.clear()
     assert cli_steps.main(["create-table", ";", "seed"]) == 0
     assert ran == [["create-table"], ["seed"]]
+
+
+def test_a_ctrl_c_ends_the_commands_quietly(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ran: list[str] = []
+
+    def main(argv: Sequence[str]) -> int:
+        ran.append(argv[0])
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, "main", main)
+    assert cli_steps.main(["seed", ";", "demo-photos"]) == cli_steps.INTERRUPTED
+    assert ran == ["seed"]
+    assert capsys.readouterr().err == ""
