@@ -3,8 +3,8 @@
     python -m devtools.cli_steps create-table ";" bootstrap ";" demo-photos --images DIR
 
 Each `python -m app.cli` pays for starting Python and importing the app again (about a
-second each here); `make run` and `make seed` run three in a row on every start. Stops at
-the first command that fails, with its exit code."""
+second each here); `make run` runs three in a row on every start. Stops at the first
+command that fails, with its exit code."""
 
 from __future__ import annotations
 

@@ -39,10 +39,9 @@ def die_with_parent() -> None:
 
 def start_child(command: list[str], **options: Any) -> subprocess.Popen[bytes]:
     """A server this process owns: in a process group of its own, so that a Ctrl-C in the
-    terminal reaches only its owner, which stops its children one by one and in order (the
-    API before the databases it reads: killed together, the API's stream reader logged a
-    failure, and the API, signalled by the terminal and then by its owner, skipped its own
-    shutdown); and stopped by Linux should its owner die (`die_with_parent`)."""
+    terminal reaches only its owner, which stops its children in order, each signalled
+    once (the API, whose shutdown then runs, before the databases it reads); and stopped
+    by Linux should its owner die (`die_with_parent`)."""
     return subprocess.Popen(
         command,
         process_group=0,
