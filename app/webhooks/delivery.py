@@ -118,10 +118,28 @@ def attempt(
         error = refused.detail
     except (OSError, http.client.HTTPException) as failure:
         error = type(failure).__name__ + (f": {failure}" if str(failure) else "")
+    return _failed(table, key, delivery, record, started, status_code, error)
+
+
+def _failed(
+    table: Table,
+    key: dict[str, str],
+    delivery: Mapping[str, Any],
+    record: Mapping[str, Any],
+    started: float,
+    status_code: int | None,
+    error: str | None,
+) -> Outcome:
+    """Record a failed attempt: to be retried after its backoff, or dead once the retry
+    window is over. Dropped when another copy of the message delivered it meanwhile (the
+    record then refuses the failure: app/webhooks/repository.py)."""
     attempts = int(record.get("attempts", 0)) + 1
     left = delivery["queued_at"] + RETRY_WINDOW_SECONDS - started
     if left <= 0:
-        repository.record_attempt(table, key, status="failed", status_code=status_code, error=error)
+        if not repository.record_attempt(
+            table, key, status="failed", status_code=status_code, error=error
+        ):
+            return Outcome("dropped")
         logger.warning(
             "webhook %s: event %s not delivered in 24 h (%s)",
             delivery["webhook_id"],
@@ -130,7 +148,7 @@ def attempt(
         )
         return Outcome("dead")
     delay = max(1, min(backoff_seconds(attempts), int(left) + 1))
-    repository.record_attempt(
+    retrying = repository.record_attempt(
         table,
         key,
         status="retrying",
@@ -138,4 +156,4 @@ def attempt(
         error=error[:300] if error else None,
         next_attempt_at=_iso(started + delay),
     )
-    return Outcome("retry", delay)
+    return Outcome("retry", delay) if retrying else Outcome("dropped")

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from botocore.exceptions import ClientError
+
 from app.core.errors import ConflictError, NotFoundError
 from app.core.timeutil import now_epoch, now_iso
 from app.db import transactions as tx
@@ -146,7 +148,12 @@ def record_attempt(
     status_code: int | None,
     error: str | None,
     next_attempt_at: str | None = None,
-) -> None:
+) -> bool:
+    """Record an attempt and its outcome. Two copies of one message can attempt the same
+    delivery at once: a success is always recorded (it is the truth, whatever the other
+    copy saw), a failure only while the delivery is unsettled, so that it never turns a
+    delivered record back into one to retry. False when the record was not changed: it is
+    gone, or settled by the other copy."""
     changes = (
         Update()
         .add("attempts", 1)
@@ -160,12 +167,33 @@ def record_attempt(
             }
         )
     )
-    table.client.update_item(TableName=table.name, Key=serialize(key), **changes.request())
+    if status == "delivered":
+        return _update_delivery(table, key, changes.condition("attribute_exists({PK})"))
+    return _update_delivery(table, key, _while_unsettled(changes))
 
 
-def mark(table: Table, key: dict[str, str], status: str) -> None:
+def mark(table: Table, key: dict[str, str], status: str) -> bool:
+    """Settle an unsettled delivery without an attempt (its webhook is gone): False when
+    it is gone or settled already."""
     changes = Update().set({"status": status, "next_attempt_at": None})
-    table.client.update_item(TableName=table.name, Key=serialize(key), **changes.request())
+    return _update_delivery(table, key, _while_unsettled(changes))
+
+
+def _while_unsettled(changes: Update) -> Update:
+    """`changes`, on the condition that the delivery is still to be tried."""
+    return changes.condition(
+        "{status} IN ({pending}, {retrying})", pending="pending", retrying="retrying"
+    )
+
+
+def _update_delivery(table: Table, key: dict[str, str], changes: Update) -> bool:
+    try:
+        table.client.update_item(TableName=table.name, Key=serialize(key), **changes.request())
+    except ClientError as error:
+        if tx.is_condition_failure(error):
+            return False
+        raise
+    return True
 
 
 def deliveries_page(

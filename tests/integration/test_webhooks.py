@@ -205,6 +205,84 @@ def test_backoff_doubles_and_stops_at_24_hours(
     assert "ConnectionRefused" in record["last_error"]
 
 
+def queued_delivery(table: Table, event_id: str) -> dict[str, Any]:
+    """One delivery of a StockOut event to every webhook subscribed, as queued."""
+    queue = Queued()
+    event = CatalogEvent(
+        event_id,
+        "StockOut",
+        {"store": "default", "at": "2026-12-06T10:00:00+00:00", "product_id": "p"},
+        "1",
+    )
+    fan_out(table.for_store, [event], queue)
+    (item,) = queue.messages
+    return item
+
+
+@pytest.mark.parametrize("other_copy_ends", ["while this one posts", "after this one fails"])
+def test_two_copies_of_a_message_never_undo_a_delivery(
+    table: Table, client: TestClient, accounts: Accounts, other_copy_ends: str
+) -> None:
+    """SQS delivers a message at least once: two workers can attempt one delivery at once.
+    One's success is recorded whatever the other saw; the other's failure, coming after
+    it, is refused, and that copy is dropped rather than retried (which would send the
+    event yet again)."""
+    admin = accounts.make(Role.ADMIN)
+    hook = register(client, admin, "http://127.0.0.1:9/flaky", ["StockOut"])
+    item = queued_delivery(table, "ev-twice")
+    outcomes: list[Outcome] = []
+
+    def attempt(status: int, then: Callable[[], None] = lambda: None) -> Outcome:
+        def post(*_: Any) -> int:
+            then()
+            return status
+
+        return delivery.attempt(table.for_store, item, allow_loopback=True, post=post)
+
+    if other_copy_ends == "while this one posts":
+        # this copy has read the record (pending) when the other delivers it
+        outcomes.append(attempt(503, then=lambda: outcomes.append(attempt(200))))
+        assert outcomes == [Outcome("delivered"), Outcome("dropped")]
+    else:
+        # the other copy fails first (retrying), then this one delivers
+        outcomes.append(attempt(200, then=lambda: outcomes.append(attempt(503))))
+        assert outcomes == [Outcome("retry", 30), Outcome("delivered")]
+    (record,) = client.get(
+        f"/admin/webhooks/{hook['id']}/deliveries", headers=admin.headers
+    ).json()["items"]
+    assert (record["status"], record["last_status_code"]) == ("delivered", 200)
+    assert record["attempts"] == 2 if other_copy_ends == "after this one fails" else 1
+    assert record["next_attempt_at"] is None
+    # a third copy, later: settled, nothing sent
+    assert attempt(500) == Outcome("dropped")
+
+
+def test_a_delivery_settled_meanwhile_is_not_cancelled_and_a_lost_one_not_made_up(
+    table: Table, client: TestClient, accounts: Accounts
+) -> None:
+    """A record is changed only while it exists and, but for a success, only while it is
+    still to be tried: a delivery whose webhook went is cancelled unless it was delivered,
+    and an update never writes a record that is not there (a half item with no expiry)."""
+    admin = accounts.make(Role.ADMIN)
+    hook = register(client, admin, "http://127.0.0.1:9/gone", ["StockOut"])
+    item = queued_delivery(table, "ev-settled")
+    key = table.keys.delivery(item["webhook_id"], item["at"], item["event_id"])
+    assert delivery.attempt(table.for_store, item, allow_loopback=True, post=posting([], 204))
+    client.delete(f"/admin/webhooks/{hook['id']}", headers=admin.headers).raise_for_status()
+    assert delivery.attempt(table.for_store, item, allow_loopback=True) == Outcome("dropped")
+    assert stored_item(table, key)["status"] == "delivered"  # not turned into "cancelled"
+
+    missing = table.keys.delivery(item["webhook_id"], item["at"], "ev-never-recorded")
+    assert not repository.mark(table, missing, "cancelled")
+    assert not repository.record_attempt(
+        table, missing, status="delivered", status_code=200, error=None
+    )
+    assert not repository.record_attempt(
+        table, missing, status="retrying", status_code=503, error="HTTP 503"
+    )
+    assert table.get(missing) is None
+
+
 def test_the_sqs_worker_backs_off_dead_letters_and_lets_a_poisoned_message_fail(
     table: Table, client: TestClient, accounts: Accounts
 ) -> None:
