@@ -24,7 +24,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from email import message_from_bytes, policy
 from pathlib import Path
@@ -107,7 +107,6 @@ def backing_services(env: dict[str, str]) -> Iterator[None]:
         check_port(S3_PORT, "S3_PORT")
     started: list[subprocess.Popen[bytes]] = []
     try:
-        launched: list[Callable[[], object]] = []
         if start_database:
             print(f"starting DynamoDB Local on {database} (data in {DATA / 'dynamodb'})")
             database_process = dynamodb_local.launch(
@@ -117,18 +116,18 @@ def backing_services(env: dict[str, str]) -> Iterator[None]:
                 cors_origin=f"http://127.0.0.1:{API_PORT}",
             )
             started.append(database_process)
-            launched.append(lambda: dynamodb_local.until_serving(database_process, DYNAMODB_PORT))
         else:
             print(f"DynamoDB Local already serving on {database}: reusing it")
         if start_s3:
             print(f"starting a local S3 (moto) on {s3}; images last while it runs")
             s3_process = s3_local.launch(S3_PORT, log_path=DATA / "s3.log")
             started.append(s3_process)
-            launched.append(lambda: s3_local.until_serving(s3_process, S3_PORT))
         else:
             print(f"S3 already serving on {s3}: reusing it")
-        for until_serving in launched:
-            until_serving()
+        if start_database:  # both launched: now wait for each
+            dynamodb_local.until_serving(database_process, DYNAMODB_PORT)
+        if start_s3:
+            s3_local.until_serving(s3_process, S3_PORT)
         s3_local.ensure_bucket(s3, env["IMAGES_BUCKET"])
         # what a deployment gets (app/bootstrap.py): the smoke-test store; with ADMIN_EMAIL,
         # a first admin invited by mail (the link is printed from the outbox); and, as the
