@@ -12,10 +12,12 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from annotated_types import GroupedMetadata
 from pydantic import AfterValidator, StringConstraints
+from pydantic_core import PydanticCustomError
 
 # bidirectional overrides, embeddings and isolates: they make text display as something else
 BIDI_CONTROLS = frozenset(
@@ -60,13 +62,25 @@ def utf8_at_most(limit: int, transform: Callable[[str], str] = _as_typed) -> Aft
     return AfterValidator(check)
 
 
+def _stripped(value: str, *, min_length: int) -> str:
+    stripped = value.strip()
+    if len(stripped) < min_length:  # pydantic's own error, as for a string sent too short
+        raise PydanticCustomError(
+            "string_too_short",
+            "String should have at least {min_length} character{expected_plural}",
+            {"min_length": min_length, "expected_plural": "" if min_length == 1 else "s"},
+        )
+    return stripped
+
+
 @dataclass(frozen=True)
 class PlainLine(GroupedMetadata):
     """A line of text people see, as one annotation: `Annotated[str, PlainLine(200)]`.
 
-    `min_length`..`max_length` characters (after stripping surrounding whitespace unless
-    `strip` is False), `plain_line`'s characters, and, where the text becomes part of a key,
-    at most `max_bytes` in UTF-8 of its stored form (`stored_as`)."""
+    At most `max_length` characters as sent (the limit the OpenAPI document states), and at
+    least `min_length` once surrounding whitespace is stripped (unless `strip` is False: a
+    blank name is no name); `plain_line`'s characters; and, where the text becomes part of
+    a key, at most `max_bytes` in UTF-8 of its stored form (`stored_as`)."""
 
     max_length: int
     min_length: int = 1
@@ -75,11 +89,9 @@ class PlainLine(GroupedMetadata):
     stored_as: Callable[[str], str] = _as_typed
 
     def __iter__(self) -> Iterator[Any]:
-        yield from StringConstraints(
-            strip_whitespace=self.strip or None,
-            min_length=self.min_length,
-            max_length=self.max_length,
-        )
+        yield from StringConstraints(min_length=self.min_length, max_length=self.max_length)
+        if self.strip:
+            yield AfterValidator(partial(_stripped, min_length=self.min_length))
         yield AfterValidator(plain_line)
         if self.max_bytes is not None:
             yield utf8_at_most(self.max_bytes, self.stored_as)

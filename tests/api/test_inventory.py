@@ -161,6 +161,9 @@ class TestSet:
             {"stock": 5},
             {"stock": 5, "reason": ""},
             {"stock": 5, "reason": "r" * 201},
+            # the documented maxLength counts what is sent, whitespace around it included
+            {"stock": 5, "reason": "\u000b" + "r" * 200},
+            {"stock": 5, "reason": " \t "},
             {"stock": 5, "reason": "x", "delta": 1},
         ],
     )

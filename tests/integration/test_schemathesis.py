@@ -103,6 +103,9 @@ def fuzz(url: str, token: str, *selection: str) -> subprocess.CompletedProcess[s
             str(MAX_EXAMPLES),
             "--seed",
             os.environ.get("SCHEMATHESIS_SEED", "20261126"),
+            # no examples kept from earlier runs (.hypothesis/): the seed alone decides
+            "--generation-database",
+            "none",
             "--workers",
             "1",  # hypothesis' lambda introspection is not thread-safe
             "--header",

@@ -16,6 +16,7 @@ Raw = TypeAdapter(Annotated[str, PlainLine(5, strip=False)])
 
 def test_a_line_is_stripped_and_kept_otherwise() -> None:
     assert Name.validate_python("  Tea cup ") == "Tea cup"
+    assert Name.validate_python(" " + "x" * 9) == "x" * 9
     assert Raw.validate_python(" a b ") == " a b "
 
 
@@ -24,6 +25,9 @@ def test_a_line_is_stripped_and_kept_otherwise() -> None:
     [
         ("   ", "at least 1 character"),
         ("x" * 11, "at most 10 characters"),
+        # the limit is on the text as sent (the OpenAPI document's maxLength), blanks too
+        (" " + "x" * 10, "at most 10 characters"),
+        ("\u000b" + "x" * 10, "at most 10 characters"),
         ("two\nlines", "control characters"),
         ("right\u202eleft", "bidirectional control characters"),
         ("bell\x07", "control characters"),
