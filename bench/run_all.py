@@ -23,6 +23,7 @@ BENCHMARKS = [
     "live_stock",
     "events_out",
     "transfer",
+    "local_database",
     "web_bundle",
     "lighthouse",
 ]
