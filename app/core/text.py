@@ -16,14 +16,21 @@ from functools import partial
 from typing import Any
 
 from annotated_types import GroupedMetadata
-from pydantic import AfterValidator, StringConstraints
-from pydantic_core import PydanticCustomError
+from pydantic import AfterValidator, GetJsonSchemaHandler, StringConstraints
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema, PydanticCustomError
 
 # bidirectional overrides, embeddings and isolates: they make text display as something else
 BIDI_CONTROLS = frozenset(
     "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
 )
 MULTILINE_WHITESPACE = frozenset("\n\r\t")
+
+# The same rules as regular expressions, for the OpenAPI document (clients, fuzzers): Cc is
+# U+0000..U+001F and U+007F..U+009F. tests/unit/test_plain_line.py checks they agree.
+_BIDI_CLASS = "".join(f"\\u{ord(char):04x}" for char in sorted(BIDI_CONTROLS))
+LINE_PATTERN = rf"^[^\x00-\x1f\x7f-\x9f{_BIDI_CLASS}]*$"
+TEXT_PATTERN = rf"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f{_BIDI_CLASS}]*$"
 
 
 def _check_characters(value: str, *, multiline: bool) -> str:
@@ -74,13 +81,39 @@ def _stripped(value: str, *, min_length: int) -> str:
 
 
 @dataclass(frozen=True)
+class DocumentedPattern:
+    """A `pattern` in the JSON schema that a validator of ours enforces (with clearer
+    errors than a failed regular expression's)."""
+
+    pattern: str
+
+    def __get_pydantic_json_schema__(
+        self, schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        return {**handler(schema), "pattern": self.pattern}
+
+
+@dataclass(frozen=True)
+class PlainText(GroupedMetadata):
+    """Text people see, line breaks and tabs allowed: `Annotated[str, PlainText(5000)]`."""
+
+    max_length: int
+
+    def __iter__(self) -> Iterator[Any]:
+        yield from StringConstraints(max_length=self.max_length)
+        yield AfterValidator(plain_text)
+        yield DocumentedPattern(TEXT_PATTERN)
+
+
+@dataclass(frozen=True)
 class PlainLine(GroupedMetadata):
     """A line of text people see, as one annotation: `Annotated[str, PlainLine(200)]`.
 
-    At most `max_length` characters as sent (the limit the OpenAPI document states), and at
-    least `min_length` once surrounding whitespace is stripped (unless `strip` is False: a
-    blank name is no name); `plain_line`'s characters; and, where the text becomes part of
-    a key, at most `max_bytes` in UTF-8 of its stored form (`stored_as`)."""
+    As sent, at most `max_length` characters and `plain_line`'s characters alone (the
+    limit and the pattern the OpenAPI document states); at least `min_length` once
+    surrounding whitespace is stripped (unless `strip` is False: a blank name is no name);
+    and, where the text becomes part of a key, at most `max_bytes` in UTF-8 of its stored
+    form (`stored_as`)."""
 
     max_length: int
     min_length: int = 1
@@ -90,9 +123,10 @@ class PlainLine(GroupedMetadata):
 
     def __iter__(self) -> Iterator[Any]:
         yield from StringConstraints(min_length=self.min_length, max_length=self.max_length)
+        yield AfterValidator(plain_line)
+        yield DocumentedPattern(LINE_PATTERN)
         if self.strip:
             yield AfterValidator(partial(_stripped, min_length=self.min_length))
-        yield AfterValidator(plain_line)
         if self.max_bytes is not None:
             yield utf8_at_most(self.max_bytes, self.stored_as)
 

@@ -39,7 +39,10 @@ class StockSet(BaseModel):
 class StockAdjustment(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    delta: Annotated[int, Field(ge=-MAX_STOCK, le=MAX_STOCK, strict=True)]
+    delta: Annotated[
+        int,
+        Field(ge=-MAX_STOCK, le=MAX_STOCK, strict=True, json_schema_extra={"not": {"const": 0}}),
+    ]
     reason: Reason
 
     @field_validator("delta")

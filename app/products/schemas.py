@@ -19,7 +19,7 @@ from pydantic import (
 
 from app.core.money import Currency, Money
 from app.core.patching import refuse_nulls
-from app.core.text import PlainLine, plain_text
+from app.core.text import PlainLine, PlainText
 from app.db.keys import name_sort_key
 from app.stock.model import ProductStock
 
@@ -53,7 +53,7 @@ MAX_NAME_KEY_BYTES = 800
 MAX_LABEL_KEY_BYTES = 200
 
 Name = Annotated[str, PlainLine(200, max_bytes=MAX_NAME_KEY_BYTES, stored_as=name_sort_key)]
-Description = Annotated[str, Field(max_length=5000), AfterValidator(plain_text)]
+Description = Annotated[str, PlainText(5000)]
 Price = Annotated[
     Decimal,
     Field(ge=0, le=MAX_PRICE, description='Decimal with at most 2 places, e.g. "19.99".'),
@@ -64,12 +64,7 @@ Tags = Annotated[list[Label], Field(max_length=MAX_TAGS), AfterValidator(_dedupe
 SearchText = Annotated[
     str, PlainLine(100, strip=False, max_bytes=MAX_NAME_KEY_BYTES // 2, stored_as=name_sort_key)
 ]
-Sku = Annotated[
-    str,
-    StringConstraints(
-        strip_whitespace=True, min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._-]+$"
-    ),
-]
+Sku = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._-]+$")]
 Stock = Annotated[int, Field(ge=0, le=1_000_000_000, strict=True)]
 
 _STOCK_IS_INVENTORY = "stock is not editable here: use PUT /inventory/{id} or its adjustments"

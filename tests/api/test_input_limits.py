@@ -64,6 +64,10 @@ def test_a_huge_username_is_refused_before_anything_is_counted(
         ({"currency": "XXX"}, "currency"),
         ({"price": "-1"}, "price"),
         ({"sku": "sku with spaces"}, "sku"),
+        # as sent, against the documented pattern and maxLength: not stripped into shape
+        ({"sku": " TEA-1"}, "sku"),
+        ({"name": "\u000bWidget"}, "name"),
+        ({"name": " " + "n" * 200}, "name"),
         ({"stock": 1_000_000_001}, "stock"),
     ],
 )

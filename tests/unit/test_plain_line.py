@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated
 
 import pytest
 from pydantic import TypeAdapter, ValidationError
 
-from app.core.text import PlainLine
+from app.core.text import BIDI_CONTROLS, LINE_PATTERN, TEXT_PATTERN, PlainLine, PlainText
 from app.db.keys import name_sort_key
 
 Name = TypeAdapter(Annotated[str, PlainLine(10, max_bytes=12, stored_as=name_sort_key)])
 Raw = TypeAdapter(Annotated[str, PlainLine(5, strip=False)])
+Text = TypeAdapter(Annotated[str, PlainText(50)])
+Line = TypeAdapter(Annotated[str, PlainLine(50)])
 
 
 def test_a_line_is_stripped_and_kept_otherwise() -> None:
@@ -44,4 +47,41 @@ def test_what_a_line_refuses(text: str, message: str) -> None:
 
 
 def test_its_limits_are_in_the_json_schema() -> None:
-    assert Name.json_schema() == {"type": "string", "minLength": 1, "maxLength": 10}
+    assert Name.json_schema() == {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": 10,
+        "pattern": LINE_PATTERN,
+    }
+    assert Text.json_schema() == {"type": "string", "maxLength": 50, "pattern": TEXT_PATTERN}
+
+
+def test_a_control_character_is_refused_even_where_it_would_be_stripped() -> None:
+    # the documented pattern holds for the text as sent
+    for text in ("\u000bTea", "Tea\t", "Tea\u001f"):
+        with pytest.raises(ValidationError, match="control characters"):
+            Name.validate_python(text)
+
+
+# every character the checks treat specially, a few on each side of them, and a sample of
+# the rest of the Basic Multilingual Plane
+CHARACTERS = sorted(
+    {*range(0x00, 0xA1), *(ord(c) + d for c in BIDI_CONTROLS for d in (-1, 0, 1))}
+    | set(range(0xA1, 0xD800, 97))
+)
+
+
+@pytest.mark.parametrize(
+    ("adapter", "pattern"), [(Line, LINE_PATTERN), (Text, TEXT_PATTERN)], ids=["line", "text"]
+)
+def test_the_documented_pattern_says_what_the_checks_accept(
+    adapter: TypeAdapter[str], pattern: str
+) -> None:
+    for code in CHARACTERS:
+        text = f"a{chr(code)}b"
+        try:
+            adapter.validate_python(text)
+            accepted = True
+        except ValidationError:
+            accepted = False
+        assert accepted == bool(re.fullmatch(pattern, text)), hex(code)
