@@ -57,7 +57,6 @@ def start(
 # of requests, without faster answers. Its quick compiler (C1) alone and the serial collector
 # take half the CPU time (`python -m bench.local_database` measures both ways).
 JVM_OPTIONS = ("-Xmx512m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC")
-JVM_DEFAULTS = ("-Xmx512m",)
 
 
 def launch(

@@ -24,7 +24,7 @@ def _iso_4217(code: str) -> str:
 
 Currency = Annotated[
     str,
-    StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^[A-Za-z]{3}$"),
+    StringConstraints(to_upper=True, pattern=r"^[A-Za-z]{3}$"),  # as sent: no spaces
     AfterValidator(_iso_4217),
     Field(description="ISO 4217 code, e.g. EUR."),
 ]

@@ -109,11 +109,11 @@ class PlainText(GroupedMetadata):
 class PlainLine(GroupedMetadata):
     """A line of text people see, as one annotation: `Annotated[str, PlainLine(200)]`.
 
-    As sent, at most `max_length` characters and `plain_line`'s characters alone (the
-    limit and the pattern the OpenAPI document states); at least `min_length` once
-    surrounding whitespace is stripped (unless `strip` is False: a blank name is no name);
-    and, where the text becomes part of a key, at most `max_bytes` in UTF-8 of its stored
-    form (`stored_as`)."""
+    As sent: at most `max_length` characters, none of them one that `plain_line` refuses
+    (the limit and the pattern the OpenAPI document states). Once surrounding whitespace is
+    stripped (unless `strip` is False): at least `min_length` characters, so a blank name is
+    no name. Where the text becomes part of a key: at most `max_bytes` in UTF-8 of its
+    stored form (`stored_as`)."""
 
     max_length: int
     min_length: int = 1

@@ -66,6 +66,7 @@ def test_a_huge_username_is_refused_before_anything_is_counted(
         ({"sku": "sku with spaces"}, "sku"),
         # as sent, against the documented pattern and maxLength: not stripped into shape
         ({"sku": " TEA-1"}, "sku"),
+        ({"currency": " EUR"}, "currency"),
         ({"name": "\u000bWidget"}, "name"),
         ({"name": " " + "n" * 200}, "name"),
         ({"stock": 1_000_000_001}, "stock"),
