@@ -6,8 +6,6 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from botocore.exceptions import ClientError
-
 from app.auth.schemas import SessionRecord, UserRecord
 from app.core.errors import ConflictError, ForbiddenError, NotFoundError
 from app.core.roles import SYSTEM_ACTOR, Role
@@ -106,23 +104,15 @@ def set_mail_opt_out(
 ) -> bool:
     """Add `topic` to (or take it from) the user's mail opt-outs; with `token`, only if it
     is the user's unsubscribe token. False when there is no such user (or token)."""
-    request: dict[str, Any] = {
-        "TableName": table.name,
-        "Key": serialize(table.keys.user(user_id)),
+    expressions: dict[str, Any] = {
         "UpdateExpression": ("ADD" if opted_out else "DELETE") + " mail_opt_outs :topic",
         "ConditionExpression": "attribute_exists(PK)",
         "ExpressionAttributeValues": serialize({":topic": {topic}}),
     }
     if token is not None:
-        request["ConditionExpression"] += " AND mail_token = :token"
-        request["ExpressionAttributeValues"] = serialize({":topic": {topic}, ":token": token})
-    try:
-        table.client.update_item(**request)
-    except ClientError as error:
-        if tx.is_condition_failure(error):
-            return False
-        raise
-    return True
+        expressions["ConditionExpression"] += " AND mail_token = :token"
+        expressions["ExpressionAttributeValues"] = serialize({":topic": {topic}, ":token": token})
+    return table.update_if(table.keys.user(user_id), expressions)
 
 
 def _admin_count_change(table: Table, delta: int) -> tx.Action:

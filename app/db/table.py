@@ -8,11 +8,14 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
 
+from botocore.exceptions import ClientError
+
 from app.core import caches
 from app.core.config import get_settings
 from app.db.codec import RawItem, deserialize, serialize
 from app.db.keys import Key, Keys
 from app.db.schema import INDEX_KEY_ATTRIBUTES, STREAM, TTL_ATTRIBUTE, create_table_request
+from app.db.transactions import is_condition_failure
 
 MAX_FILTERED_READS = 10
 BATCH_WRITE_LIMIT = 25
@@ -119,6 +122,17 @@ class Table:
         )
         item = response.get("Item")
         return deserialize(item) if item else None
+
+    def update_if(self, key: Key, expressions: Mapping[str, Any]) -> bool:
+        """UpdateItem with `expressions` (update, condition, names, values): False when the
+        condition fails, nothing changed."""
+        try:
+            self.client.update_item(TableName=self.name, Key=serialize(key), **expressions)
+        except ClientError as error:
+            if is_condition_failure(error):
+                return False
+            raise
+        return True
 
     def batch_get(self, keys: Sequence[Key], *, consistent: bool = True) -> list[dict[str, Any]]:
         """Read several items in one round trip per 100 keys (more only if DynamoDB leaves

@@ -10,12 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from botocore.exceptions import ClientError
-
 from app.core.errors import ConflictError, NotFoundError
 from app.core.timeutil import now_epoch, now_iso
 from app.db import transactions as tx
-from app.db.codec import RawItem, serialize
+from app.db.codec import RawItem
 from app.db.expressions import Update
 from app.db.keys import DELIVERY_PREFIX, WEBHOOK_PREFIX
 from app.db.table import Sort, Table
@@ -168,15 +166,15 @@ def record_attempt(
         )
     )
     if status == "delivered":
-        return _update_delivery(table, key, changes.condition("attribute_exists({PK})"))
-    return _update_delivery(table, key, _while_unsettled(changes))
+        return table.update_if(key, changes.condition("attribute_exists({PK})").request())
+    return table.update_if(key, _while_unsettled(changes).request())
 
 
 def mark(table: Table, key: dict[str, str], status: str) -> bool:
     """Settle an unsettled delivery without an attempt (its webhook is gone): False when
     it is gone or settled already."""
     changes = Update().set({"status": status, "next_attempt_at": None})
-    return _update_delivery(table, key, _while_unsettled(changes))
+    return table.update_if(key, _while_unsettled(changes).request())
 
 
 def _while_unsettled(changes: Update) -> Update:
@@ -184,16 +182,6 @@ def _while_unsettled(changes: Update) -> Update:
     return changes.condition(
         "{status} IN ({pending}, {retrying})", pending="pending", retrying="retrying"
     )
-
-
-def _update_delivery(table: Table, key: dict[str, str], changes: Update) -> bool:
-    try:
-        table.client.update_item(TableName=table.name, Key=serialize(key), **changes.request())
-    except ClientError as error:
-        if tx.is_condition_failure(error):
-            return False
-        raise
-    return True
 
 
 def deliveries_page(
