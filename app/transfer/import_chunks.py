@@ -6,8 +6,9 @@ The plan (app/transfer/imports.py) stores each chunk's products as JSON in S3
 chunk's products (app/transfer/upsert.py), skipping those a previous try of the same chunk
 wrote already (their markers, read in one Query), then adds the chunk's counts to the job
 in one transaction with the chunk's own "counted" item (`Keys.import_chunk`): a chunk run
-twice is counted once. The last chunk counted finishes the job (`status: done`), and the
-change stream says so (`ImportFinished`).
+twice is counted once, and as what was done (a product another run of it wrote is counted
+as that run's, not as unchanged or failed). The last chunk counted finishes the job
+(`status: done`), and the change stream says so (`ImportFinished`).
 
 A chunk's last try (SQS would dead-letter it next) does not fail on a product it cannot
 write: it reports it as a failed row instead, so every job ends with a report.
@@ -18,6 +19,7 @@ from __future__ import annotations
 import json
 import logging
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import asdict
 from decimal import Decimal
 from typing import Any
@@ -86,6 +88,17 @@ def _written_before(table: Table, job_id: str, products: list[ProductRows]) -> d
     return found
 
 
+def _unless_written_meanwhile(
+    table: Table, job_id: str, unchanged: list[ProductRows]
+) -> Iterator[tuple[ProductRows, str]]:
+    """Products this run found as their rows say, each with what to count it as: what
+    another run of the same chunk did, if that run wrote it before this one read it (its
+    marker says), else `unchanged`. One Query, and only when there are such products."""
+    written = _written_before(table, job_id, unchanged)
+    for product in unchanged:
+        yield product, written.get(product.first_row, "unchanged")
+
+
 def run(
     table: Table,
     job_id: str,
@@ -105,21 +118,24 @@ def run(
     ahead = upsert.read_ahead(table, [p for p in products if p.first_row not in done])
     counts: Counter[str] = Counter()
     problems: list[Problem] = []
+    unchanged: list[ProductRows] = []
     for product in products:
         rows = len(product.rows)
         if product.first_row in done:
             counts[done[product.first_row]] += rows
             continue
         try:
-            counts[
-                upsert.upsert(
-                    table,
-                    product,
-                    row,
-                    dry_run=bool(job.get("dry_run")),
-                    ahead=ahead.get(product.first_row),
-                )
-            ] += rows
+            outcome = upsert.upsert(
+                table,
+                product,
+                row,
+                dry_run=bool(job.get("dry_run")),
+                ahead=ahead.get(product.first_row),
+            )
+            if outcome == "unchanged":
+                unchanged.append(product)
+            else:
+                counts[outcome] += rows
         except RowFailedError as failed:
             counts["failed"] += rows
             problems.append(Problem(product.first_row, failed.column, failed.message))
@@ -129,6 +145,8 @@ def run(
             logger.exception("import %s: row %d not written", job_id, product.first_row)
             counts["failed"] += rows
             problems.append(Problem(product.first_row, "handle", "could not be written; retry"))
+    for product, counted_as in _unless_written_meanwhile(table, job_id, unchanged):
+        counts[counted_as] += len(product.rows)
     _count(table, job_id, chunk, counts, problems)
     finish_if_complete(table, job_id)
 

@@ -17,7 +17,9 @@ A product with options is all its rows at once (app/transfer/upsert_options.py).
 A blank cell leaves the field as it is (a new product: its default). Each write carries the
 row's marker (`Keys.import_row`, on the condition it is not there yet), so a chunk retried
 after a crash counts what it already wrote exactly once. A row whose product moves under
-it (a purchase, an edit) is read again and written again, a few times at most.
+it (a purchase, an edit) is read again and written again, a few times at most; one whose
+write is refused because another run of the same chunk wrote it meanwhile (a queue delivers
+at least once) is counted as that run's marker says.
 """
 
 from __future__ import annotations
@@ -189,9 +191,15 @@ def _create_with_options(
     try:
         repository.write_new(table, actions)
     except repository.SkuTakenError as taken:
+        # its SKUs claimed by this very product, made meanwhile (by another run of this
+        # chunk, or another file naming the same handle), are not a failure
+        if (done := _by_another(table, row, rows)) is not None:
+            return done
+        if upsert_options.find(table, product_id) is not None:
+            return None  # read it again: this run updates it
         raise RowFailedError("sku", taken.detail) from taken
     except repository.ProductChangedError:
-        return _done_by_another(table, row, rows) if _marked(table, row, rows) else None
+        return _by_another(table, row, rows)
     return "created"
 
 
@@ -217,22 +225,18 @@ def _update_with_options(
             if not renamed_along:
                 raise RowFailedError("handle", upsert_options.TOO_MANY) from error
     if isinstance(outcome, changes.Refused):
-        if outcome.action is not None and outcome.action == len(outcome.plan.actions) - 1:
-            return _done_by_another(table, row, rows)
-        return None
+        return _by_another(table, row, rows)
     if "name" in change.fields and not renamed_along:
         repository.rename_variants(table, change.updated(row.actor_id))
     return "updated"
 
 
-def _marked(table: Table, row: Row, rows: ProductRows) -> bool:
-    return table.get(table.keys.import_row(row.job_id, rows.first_row)) is not None
-
-
-def _done_by_another(table: Table, row: Row, rows: ProductRows) -> Outcome:
-    """Another run of the same chunk wrote this product: what its marker says it did."""
+def _by_another(table: Table, row: Row, rows: ProductRows) -> Outcome | None:
+    """After a refused write: what another run of the same chunk did to this product, as
+    its marker says (it wrote the product meanwhile, so this run's write could not be
+    made); None when no other run did, and the product must be read again."""
     marker = table.get(table.keys.import_row(row.job_id, rows.first_row))
-    return marker["outcome"] if marker else "updated"
+    return marker["outcome"] if marker else None
 
 
 def _create(table: Table, rows: ProductRows, row: Row, product_id: str) -> Outcome | None:
@@ -257,10 +261,8 @@ def _create(table: Table, rows: ProductRows, row: Row, product_id: str) -> Outco
     try:
         tx.write(table.client, [*actions, marker])
     except TransactionCancelled as cancelled:
-        if cancelled.condition_failed(len(actions)):
-            return _done_by_another(table, row, rows)
-        if cancelled.any_condition_failed:
-            return None  # the SKU or the product id was taken meanwhile
+        if cancelled.any_condition_failed:  # the SKU or the product id taken meanwhile
+            return _by_another(table, row, rows)
         raise
     return "created"
 
@@ -289,10 +291,8 @@ def _update(
         try:
             tx.write(table.client, [product, *change.others, marker])
         except TransactionCancelled as cancelled:
-            if cancelled.condition_failed(1 + len(change.others)):
-                return _done_by_another(table, row, rows)
             if cancelled.any_condition_failed:
-                return None
+                return _by_another(table, row, rows)
             raise
         return "updated"
     return _count(table, rows, row, current, stock, fields, level or 0, marker)
@@ -331,7 +331,5 @@ def _count(
         table, snapshot={current.id: stock}, make_plan=make_plan, actor_id=row.actor_id
     )
     if isinstance(outcome, changes.Refused):
-        if outcome.action is not None and outcome.action == len(outcome.plan.actions) - 1:
-            return _done_by_another(table, row, rows)
-        return None
+        return _by_another(table, row, rows)
     return "updated"

@@ -6,6 +6,8 @@ stock."""
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -16,6 +18,7 @@ from app.db.table import Table
 from app.transfer import import_chunks, imports, jobs, runner, upsert
 from app.transfer.validation import Problem
 from tests.api.test_imports import (
+    by_sku,
     catalog_items,
     csv_bytes,
     movements,
@@ -379,4 +382,182 @@ def test_a_sku_taken_while_a_product_with_options_is_created_fails_its_rows_whol
     ]
     assert tee == [], tee
     assert product(client, cups[0]["id"])["sku"] == "TEE-M-Red"
+    check_invariants(table)
+
+
+def _with_a_twin(monkeypatch: pytest.MonkeyPatch, *, read_first: bool) -> list[str]:
+    """Another delivery of the same chunk (a queue delivers at least once) writes each
+    product too: between this run's read and its write (`read_first`), or before this run
+    reads it at all. Yields what the twin's writes did, in order."""
+    real_upsert = upsert.upsert
+    twin_outcomes: list[str] = []
+
+    def with_a_twin(store_table: Table, rows: Any, row: Any, **kwargs: Any) -> Any:
+        def the_twin_writes() -> None:
+            twin_outcomes.append(real_upsert(store_table, rows, row, **{**kwargs, "ahead": None}))
+
+        if not read_first:
+            the_twin_writes()
+            return real_upsert(store_table, rows, row, **{**kwargs, "ahead": None})
+        ahead = kwargs.get("ahead")
+        product_id = ahead[0] if ahead else upsert.product_id_for(rows.handle)
+        key = store_table.keys.product(product_id)
+        with meanwhile(store_table.client, key, the_twin_writes):
+            return real_upsert(store_table, rows, row, **kwargs)
+
+    monkeypatch.setattr(upsert, "upsert", with_a_twin)
+    return twin_outcomes
+
+
+def _variant_moves(client: TestClient, admin: Any, tee: dict[str, Any]) -> dict[str, list[Any]]:
+    moves = {}
+    for variant in tee["variants"]:
+        path = f"/inventory/{tee['id']}/variants/{variant['id']}/movements"
+        items = client.get(path, headers=admin.headers).json()["items"]
+        moves[variant["sku"]] = [(m["kind"], m["delta"]) for m in items]
+    return moves
+
+
+@pytest.mark.parametrize("read_first", [True, False], ids=["read before", "read after"])
+def test_a_product_with_options_made_by_a_twin_of_its_chunk_is_made_once_and_counted_created(
+    client: TestClient,
+    accounts: Accounts,
+    table: Table,
+    monkeypatch: pytest.MonkeyPatch,
+    read_first: bool,
+) -> None:
+    """The twin makes the tee first: this run's own write of it is refused (its SKUs, its
+    product and its marker are all taken) or, reading after the twin, finds it as the file
+    says. Either way the report says what this import did to it: four rows created, not
+    failed on their own SKUs, not unchanged."""
+    admin = accounts.make(Role.ADMIN)
+    twin = _with_a_twin(monkeypatch, read_first=read_first)
+    report = run_import(client, admin, csv_bytes(shirt_rows()))
+
+    assert twin == ["created"]
+    assert (_totals(report), report["errors"]) == ((4, 0, 0, 0), []), report
+    tee = by_sku(client, "TEE-M-Red")
+    assert (tee["stock"], len(tee["variants"])) == (20, 4)
+    assert set(map(tuple, _variant_moves(client, admin, tee).values())) == {(("initial", 5),)}
+    check_invariants(table)
+
+
+@pytest.mark.parametrize("read_first", [True, False], ids=["read before", "read after"])
+def test_a_row_that_counts_and_edits_written_by_a_twin_of_its_chunk_is_counted_updated(
+    client: TestClient,
+    accounts: Accounts,
+    table: Table,
+    monkeypatch: pytest.MonkeyPatch,
+    read_first: bool,
+) -> None:
+    """The row reprices the lamp and counts it to 9; its twin does it first. One count, one
+    ledger entry, and the report says updated."""
+    admin = accounts.make(Role.ADMIN)
+    lamp = create_product(client, admin, name="Lamp", sku="LAMP-1", price="30.00", stock=5)
+    twin = _with_a_twin(monkeypatch, read_first=read_first)
+    report = run_import(client, admin, csv_bytes([row_of(lamp, price="35.00", stock="9")]))
+
+    assert twin == ["updated"]
+    assert (_totals(report), report["errors"]) == ((0, 1, 0, 0), []), report
+    after = product(client, lamp["id"])
+    assert (after["price"], after["stock"], after["version"]) == ("35.00", 9, lamp["version"] + 1)
+    assert [(m["kind"], m["delta"]) for m in movements(client, admin, lamp["id"])] == [
+        ("set", 4),
+        ("initial", 5),
+    ]
+    check_invariants(table)
+
+
+@pytest.mark.parametrize("read_first", [True, False], ids=["read before", "read after"])
+def test_a_product_with_options_changed_by_a_twin_of_its_chunk_is_counted_updated(
+    client: TestClient,
+    accounts: Accounts,
+    table: Table,
+    monkeypatch: pytest.MonkeyPatch,
+    read_first: bool,
+) -> None:
+    admin = accounts.make(Role.ADMIN)
+    assert run_import(client, admin, csv_bytes(shirt_rows()))["created"] == 4
+    before = by_sku(client, "TEE-M-Red")
+    twin = _with_a_twin(monkeypatch, read_first=read_first)
+    changed = shirt_rows(M_Blue="12")
+    changed[0]["price"] = "18.00"  # S / Blue
+    report = run_import(client, admin, csv_bytes(changed))
+
+    assert twin == ["updated"]
+    assert (_totals(report), report["errors"]) == ((0, 4, 0, 0), []), report
+    tee = product(client, before["id"])
+    assert (tee["version"], tee["stock"], tee["price_min"]) == (before["version"] + 1, 27, "18.00")
+    moves = _variant_moves(client, admin, tee)
+    assert moves["TEE-M-Blue"] == [("set", 7), ("initial", 5)]
+    assert moves["TEE-S-Blue"] == [("initial", 5)]
+    check_invariants(table)
+
+
+def test_a_product_with_options_edited_while_its_rows_are_written_keeps_both_changes(
+    client: TestClient, accounts: Accounts, table: Table
+) -> None:
+    """An admin describes the tee just before the import's transaction reprices it and
+    counts a variant: that transaction is refused whole, the tee read again, and the rows
+    made on top of the edit."""
+    admin = accounts.make(Role.ADMIN)
+    run_import(client, admin, csv_bytes(shirt_rows()))
+    tee = by_sku(client, "TEE-M-Red")
+
+    def an_admin_describes_it() -> int:
+        patch = {"description": "Organic cotton"}
+        return client.patch(f"/products/{tee['id']}", headers=admin.headers, json=patch).status_code
+
+    changed = shirt_rows(M_Blue="12")
+    changed[0]["price"] = "18.00"  # S / Blue
+    key = table.keys.product(tee["id"])
+    with meanwhile(table.client, key, an_admin_describes_it) as done:
+        report = run_import(client, admin, csv_bytes(changed))
+
+    assert done == [200]
+    assert (_totals(report), report["errors"]) == ((0, 4, 0, 0), []), report
+    after = product(client, tee["id"])
+    assert (after["description"], after["price_min"], after["stock"], after["version"]) == (
+        "Organic cotton",
+        "18.00",
+        27,
+        tee["version"] + 2,
+    )
+    assert _variant_moves(client, admin, after)["TEE-M-Blue"] == [("set", 7), ("initial", 5)]
+    check_invariants(table)
+
+
+def test_a_product_with_options_another_import_makes_meanwhile_is_updated_not_made_twice(
+    client: TestClient, accounts: Accounts, table: Table, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two files name the tee by the same handle (the same product id) and are imported at
+    once; the other import makes it, at another price, just before this one's transaction.
+    This one finds the id taken, reads the tee again and updates it: one tee, its rows'
+    price, each variant's stock counted once."""
+    admin = accounts.make(Role.ADMIN)
+    real_upsert = upsert.upsert
+    other: list[str] = []
+
+    def another_import_first(store_table: Table, rows: Any, row: Any, **kwargs: Any) -> Any:
+        dearer = replace(rows, variants=[replace(v, price=Decimal("22.00")) for v in rows.variants])
+
+        def the_other_import() -> None:
+            other.append(
+                real_upsert(store_table, dearer, replace(row, job_id="other-job"), **kwargs)
+            )
+
+        key = store_table.keys.product(upsert.product_id_for(rows.handle))
+        with meanwhile(store_table.client, key, the_other_import):
+            return real_upsert(store_table, rows, row, **kwargs)
+
+    monkeypatch.setattr(upsert, "upsert", another_import_first)
+    report = run_import(client, admin, csv_bytes(shirt_rows()))
+
+    assert other == ["created"]
+    assert (_totals(report), report["errors"]) == ((0, 4, 0, 0), []), report
+    [tee] = client.get("/products", params={"q": "Tee"}).json()["items"]
+    after = product(client, tee["id"])
+    assert {v["price"] for v in after["variants"]} == {"20.00"}
+    assert (after["stock"], len(after["variants"])) == (20, 4)
+    assert set(map(tuple, _variant_moves(client, admin, after).values())) == {(("initial", 5),)}
     check_invariants(table)
