@@ -2,7 +2,8 @@
 (app/transfer/runner.py): a catalog export, an import's plan, or one chunk of an import. A
 job that fails is retried by SQS (its message comes back after the visibility timeout), then
 dead-lettered (an alarm); the last try of an import's step reports what it could not do
-instead of failing, so the import ends with a report."""
+instead of failing, so the import ends with a report, and an export is marked failed on its
+last try alone."""
 
 from __future__ import annotations
 
@@ -27,7 +28,7 @@ def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
             received = int(record.get("attributes", {}).get("ApproximateReceiveCount", 1))
             last = received >= runner.ATTEMPTS
             if job["kind"] == "export":
-                exports.run(table, job["id"])
+                exports.run(table, job["id"], last_attempt=last)
             elif job["kind"] == "import":
                 imports.plan(table, job["id"], last_attempt=last)
             elif job["kind"] == "import-chunk":

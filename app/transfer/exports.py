@@ -82,7 +82,14 @@ def _rows(table: Table, job_id: str) -> Any:
             return
 
 
-def run(table: Table, job_id: str) -> None:
+def run(table: Table, job_id: str, *, last_attempt: bool = True) -> None:
+    """Write the export's file. A try that fails marks the export failed only if it is the
+    last (`last_attempt`: SQS would dead-letter it next); before that the export stays
+    running for the admin, who would otherwise be told to start again while a retry is on
+    its way. A message delivered again after the export is done changes nothing: the file
+    a download link names stays the one it was."""
+    if jobs.get(table, job_id, "export")["status"] == "done":
+        return
     settings = get_settings()
     jobs.update(table, job_id, status="running")
     try:
@@ -98,6 +105,7 @@ def run(table: Table, job_id: str) -> None:
             )
     except Exception:
         logger.exception("export %s failed", job_id)
-        jobs.update(table, job_id, status="failed")
+        if last_attempt:
+            jobs.update(table, job_id, status="failed")
         raise
     jobs.update(table, job_id, status="done", rows=rows)

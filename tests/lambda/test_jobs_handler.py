@@ -7,16 +7,20 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 
 from app import jobs_handler
+from app.core.config import get_settings
 from app.core.roles import Role
 from app.db.table import Table
-from app.transfer import import_chunks, runner, upsert
+from app.products.images import s3_client
+from app.transfer import exports, import_chunks, runner, upsert
 from tests.api.test_imports import csv_bytes, upload
 from tests.conftest import reset_caches
 from tests.support.accounts import Accounts
+from tests.support.catalog import create_product
 from tests.support.lambda_runtime import lambda_context
 
 pytestmark = pytest.mark.dynamodb
@@ -105,3 +109,79 @@ def test_an_import_runs_as_queued_plan_and_chunks(
     ]
     names = {p["name"] for p in client.get("/products", params={"limit": 50}).json()["items"]}
     assert names == {"Item 0", "Item 1", "Item 3", "Item 4"}
+
+
+class FailingUploads:
+    """The images bucket's S3 client, whose next `failures` uploads fail (S3 throttling,
+    a network fault); it counts the uploads it lets through."""
+
+    def __init__(self, real: Any, failures: int) -> None:
+        self.real, self.failures, self.uploads = real, failures, 0
+
+    def upload_file(self, *args: Any, **kwargs: Any) -> None:
+        if self.failures:
+            self.failures -= 1
+            raise RuntimeError("S3 is unreachable")
+        self.uploads += 1
+        self.real.upload_file(*args, **kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.real, name)
+
+
+def queued_export(
+    client: TestClient, admin: Any, queue: Queue, monkeypatch: pytest.MonkeyPatch, failures: int
+) -> tuple[str, FailingUploads]:
+    s3 = FailingUploads(s3_client(get_settings().s3_endpoint_url, "us-east-1"), failures)
+    monkeypatch.setattr(exports, "s3_client", lambda *_: s3)
+    started = client.post("/admin/exports", headers=admin.headers)
+    assert started.status_code == 202, started.text
+    assert [json.loads(body)["kind"] for body in queue.bodies] == ["export"]
+    return started.json()["id"], s3
+
+
+@pytest.fixture
+def jobs_queue(table: Table, monkeypatch: pytest.MonkeyPatch) -> Queue:
+    queue = Queue()
+    monkeypatch.setattr(jobs_handler, "environment_table", lambda: table)
+    monkeypatch.setattr(runner, "sqs_client", lambda: queue)
+    monkeypatch.setenv("JOBS_QUEUE_URL", "https://sqs.us-east-1.amazonaws.com/1/jobs")
+    reset_caches()
+    return queue
+
+
+def test_an_export_that_fails_keeps_running_until_its_retry_and_is_written_once(
+    client: TestClient, accounts: Accounts, jobs_queue: Queue, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its first delivery fails: the admin's page is not told it failed (the retry is
+    coming), the retry writes it, and the same message delivered once more after that
+    writes nothing: the file a download link names stays the one it was."""
+    admin = accounts.make(Role.ADMIN)
+    create_product(client, admin, name="Lamp", stock=3)
+    export_id, s3 = queued_export(client, admin, jobs_queue, monkeypatch, failures=1)
+    message = list(jobs_queue.bodies)
+
+    assert invoke(jobs_queue) == []  # failed: back on the queue
+    seen = client.get(f"/admin/exports/{export_id}", headers=admin.headers).json()
+    assert (seen["status"], seen["url"]) == ("running", None)
+    assert [job["id"] for job in invoke(jobs_queue, received=2)] == [export_id]
+    done = client.get(f"/admin/exports/{export_id}", headers=admin.headers).json()
+    assert (done["status"], done["rows"], s3.uploads) == ("done", 1, 1)
+    assert "Lamp" in httpx.get(done["url"]).text
+
+    jobs_queue.bodies = message  # SQS delivers at least once
+    assert [job["id"] for job in invoke(jobs_queue)] == [export_id]
+    again = client.get(f"/admin/exports/{export_id}", headers=admin.headers).json()
+    assert (again["status"], again["rows"], s3.uploads) == ("done", 1, 1)
+
+
+def test_an_export_whose_last_delivery_fails_is_failed(
+    client: TestClient, accounts: Accounts, jobs_queue: Queue, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    admin = accounts.make(Role.ADMIN)
+    export_id, s3 = queued_export(client, admin, jobs_queue, monkeypatch, failures=runner.ATTEMPTS)
+    for received in range(1, runner.ATTEMPTS + 1):
+        assert invoke(jobs_queue, received=received) == []
+        seen = client.get(f"/admin/exports/{export_id}", headers=admin.headers).json()
+        expected = "failed" if received == runner.ATTEMPTS else "running"
+        assert (seen["status"], seen["url"], s3.uploads) == (expected, None, 0)
