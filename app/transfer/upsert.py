@@ -261,7 +261,7 @@ def _create(table: Table, rows: ProductRows, row: Row, product_id: str) -> Outco
     try:
         tx.write(table.client, [*actions, marker])
     except TransactionCancelled as cancelled:
-        if cancelled.any_condition_failed:  # the SKU or the product id taken meanwhile
+        if cancelled.any_condition_failed:  # its SKU, its id or its marker taken meanwhile
             return _by_another(table, row, rows)
         raise
     return "created"

@@ -385,10 +385,12 @@ def test_a_sku_taken_while_a_product_with_options_is_created_fails_its_rows_whol
     check_invariants(table)
 
 
-def _with_a_twin(monkeypatch: pytest.MonkeyPatch, *, read_first: bool) -> list[str]:
+@pytest.fixture(params=[True, False], ids=["read before", "read after"])
+def twin(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Another delivery of the same chunk (a queue delivers at least once) writes each
-    product too: between this run's read and its write (`read_first`), or before this run
-    reads it at all. Yields what the twin's writes did, in order."""
+    product too: between this run's read and its write ("read before"), or before this run
+    reads it at all ("read after"). What the twin's writes did, in order."""
+    read_first: bool = request.param
     real_upsert = upsert.upsert
     twin_outcomes: list[str] = []
 
@@ -418,20 +420,14 @@ def _variant_moves(client: TestClient, admin: Any, tee: dict[str, Any]) -> dict[
     return moves
 
 
-@pytest.mark.parametrize("read_first", [True, False], ids=["read before", "read after"])
 def test_a_product_with_options_made_by_a_twin_of_its_chunk_is_made_once_and_counted_created(
-    client: TestClient,
-    accounts: Accounts,
-    table: Table,
-    monkeypatch: pytest.MonkeyPatch,
-    read_first: bool,
+    client: TestClient, accounts: Accounts, table: Table, twin: list[str]
 ) -> None:
     """The twin makes the tee first: this run's own write of it is refused (its SKUs, its
     product and its marker are all taken) or, reading after the twin, finds it as the file
     says. Either way the report says what this import did to it: four rows created, not
     failed on their own SKUs, not unchanged."""
     admin = accounts.make(Role.ADMIN)
-    twin = _with_a_twin(monkeypatch, read_first=read_first)
     report = run_import(client, admin, csv_bytes(shirt_rows()))
 
     assert twin == ["created"]
@@ -442,19 +438,13 @@ def test_a_product_with_options_made_by_a_twin_of_its_chunk_is_made_once_and_cou
     check_invariants(table)
 
 
-@pytest.mark.parametrize("read_first", [True, False], ids=["read before", "read after"])
 def test_a_row_that_counts_and_edits_written_by_a_twin_of_its_chunk_is_counted_updated(
-    client: TestClient,
-    accounts: Accounts,
-    table: Table,
-    monkeypatch: pytest.MonkeyPatch,
-    read_first: bool,
+    client: TestClient, accounts: Accounts, table: Table, twin: list[str]
 ) -> None:
     """The row reprices the lamp and counts it to 9; its twin does it first. One count, one
     ledger entry, and the report says updated."""
     admin = accounts.make(Role.ADMIN)
     lamp = create_product(client, admin, name="Lamp", sku="LAMP-1", price="30.00", stock=5)
-    twin = _with_a_twin(monkeypatch, read_first=read_first)
     report = run_import(client, admin, csv_bytes([row_of(lamp, price="35.00", stock="9")]))
 
     assert twin == ["updated"]
@@ -468,23 +458,19 @@ def test_a_row_that_counts_and_edits_written_by_a_twin_of_its_chunk_is_counted_u
     check_invariants(table)
 
 
-@pytest.mark.parametrize("read_first", [True, False], ids=["read before", "read after"])
 def test_a_product_with_options_changed_by_a_twin_of_its_chunk_is_counted_updated(
-    client: TestClient,
-    accounts: Accounts,
-    table: Table,
-    monkeypatch: pytest.MonkeyPatch,
-    read_first: bool,
+    client: TestClient, accounts: Accounts, table: Table, twin: list[str]
 ) -> None:
+    """Both imports of the tee, the one that makes it and the one that changes it, meet
+    their twin; the second's report says updated, with one count of the changed variant."""
     admin = accounts.make(Role.ADMIN)
     assert run_import(client, admin, csv_bytes(shirt_rows()))["created"] == 4
     before = by_sku(client, "TEE-M-Red")
-    twin = _with_a_twin(monkeypatch, read_first=read_first)
     changed = shirt_rows(M_Blue="12")
     changed[0]["price"] = "18.00"  # S / Blue
     report = run_import(client, admin, csv_bytes(changed))
 
-    assert twin == ["updated"]
+    assert twin == ["created", "updated"]
     assert (_totals(report), report["errors"]) == ((0, 4, 0, 0), []), report
     tee = product(client, before["id"])
     assert (tee["version"], tee["stock"], tee["price_min"]) == (before["version"] + 1, 27, "18.00")
